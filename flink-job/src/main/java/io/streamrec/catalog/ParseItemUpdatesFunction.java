@@ -1,0 +1,46 @@
+package io.streamrec.catalog;
+
+import io.streamrec.event.DeadLetter;
+import io.streamrec.event.EventParser;
+import io.streamrec.event.ParseEventsFunction;
+import io.streamrec.event.RawRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Parses catalog records; malformed ones go to the same dead-letter side output as bad events. */
+public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    private final int payloadPrefixBytes;
+    private transient ItemUpdateParser parser;
+    private transient EventParser deadLetters;
+    private transient Counter updatesIn;
+    private transient Counter rejected;
+
+    public ParseItemUpdatesFunction(int payloadPrefixBytes) {
+        this.payloadPrefixBytes = payloadPrefixBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        parser = new ItemUpdateParser();
+        deadLetters = new EventParser(Long.MAX_VALUE, payloadPrefixBytes);
+        updatesIn = getRuntimeContext().getMetricGroup().counter("itemUpdatesIn");
+        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(RawRecord record, Context ctx, Collector<ItemUpdate> out) {
+        updatesIn.inc();
+        ItemUpdate u = parser.parse(record);
+        if (u != null) {
+            out.collect(u);
+        } else {
+            rejected.inc();
+            DeadLetter d = deadLetters.deadLetter(record, parser.lastError, System.currentTimeMillis());
+            ctx.output(ParseEventsFunction.DEAD_LETTERS, d);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.streamrec.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.HtmlFormatter;
+
+/**
+ * Renders {@link StreamrecOptions} as the Markdown table in the README, so the docs are generated from the code.
+ * {@code ConfigDocsTest} fails when the README's table differs from this output.
+ */
+public final class ConfigDocs {
+
+    private ConfigDocs() {}
+
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| option | default | description |\n");
+        sb.append("|---|---|---|\n");
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            sb.append("| `").append(o.key()).append("` | `").append(render(o.defaultValue())).append("` | ")
+                    .append(description(o).replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The option's description as plain text. */
+    public static String description(ConfigOption<?> option) {
+        return new HtmlFormatter().format(option.description())
+                .replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
+    }
+
+    private static String render(Object value) {
+        if (value instanceof java.time.Duration) {
+            java.time.Duration d = (java.time.Duration) value;
+            if (d.toDays() > 0 && d.toHours() % 24 == 0) {
+                return d.toDays() + " d";
+            }
+            if (d.toMinutes() > 0 && d.getSeconds() % 60 == 0) {
+                return d.toMinutes() + " min";
+            }
+            return d.getSeconds() + " s";
+        }
+        return String.valueOf(value);
+    }
+
+    public static void main(String[] args) {
+        System.out.print(markdownTable());
+    }
+}

@@ -1,0 +1,250 @@
+package io.streamrec.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the job's {@link Configuration} from a config file ({@code --config FILE}, flat {@code key: value} YAML or
+ * {@code key=value} properties) and {@code --key value} / {@code --key=value} arguments, which win over the file.
+ * Streamrec options are checked eagerly: an unknown key in a streamrec namespace, a value of the wrong type, or one
+ * out of range fails with a {@link ConfigException} that names the option. Other keys go to Flink untouched.
+ */
+public final class StreamrecConfig {
+
+    /** Namespaces that belong to streamrec: an unknown key in them is a typo, not a Flink option. */
+    private static final List<String> OWN_PREFIXES = List.of(
+            "kafka.", "topic.", "model.", "recs.", "candidates.", "delivery.", "events.", "dlq.", "ranker.");
+
+    private StreamrecConfig() {}
+
+    /** Parses command-line arguments (optionally naming a config file) into a validated configuration. */
+    public static Configuration fromArgs(String[] args) {
+        Map<String, String> fromFile = new LinkedHashMap<>();
+        Map<String, String> fromArgs = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new ConfigException("unexpected argument '" + a + "': options look like --key value");
+            }
+            String key;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                key = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else {
+                key = a.substring(2);
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("option --" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (key.equals("config")) {
+                fromFile.putAll(readFile(Path.of(value)));
+            } else {
+                fromArgs.put(key, value);
+            }
+        }
+        Map<String, String> all = new LinkedHashMap<>(fromFile);
+        all.putAll(fromArgs);
+        return fromMap(all);
+    }
+
+    /** Validates a key/value map and returns it as a Flink configuration. */
+    public static Configuration fromMap(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (isOwnNamespace(key) && find(key) == null) {
+                throw new ConfigException("unknown option '" + key + "'" + suggestion(key)
+                        + ". Run with --help for the list of options.");
+            }
+        }
+        Configuration conf = Configuration.fromMap(values);
+        validate(conf);
+        return conf;
+    }
+
+    /** Reads every streamrec option once, so a bad value fails now and names its key; then checks ranges. */
+    public static void validate(Configuration conf) {
+        for (ConfigOption<?> option : StreamrecOptions.all()) {
+            try {
+                conf.get(option);
+            } catch (RuntimeException e) {
+                throw new ConfigException("invalid value '" + conf.toMap().get(option.key()) + "' for option '"
+                        + option.key() + "': " + rootMessage(e) + ". " + ConfigDocs.description(option), e);
+            }
+        }
+        positive(conf, StreamrecOptions.TOP_K, 1000);
+        positive(conf, StreamrecOptions.RETRIEVAL_N, 100_000);
+        nonNegative(conf, StreamrecOptions.COVISIT_N);
+        nonNegative(conf, StreamrecOptions.RECENT_N);
+        nonNegative(conf, StreamrecOptions.POPULAR_N);
+        positive(conf, StreamrecOptions.PURCHASED_MAX, 100_000);
+        positive(conf, StreamrecOptions.DEDUP_WINDOW, 100_000);
+        positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, 1 << 20);
+        positive(conf, StreamrecOptions.RANKER_THREADS, 256);
+        positiveDuration(conf, StreamrecOptions.STATE_TTL);
+        positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);
+        if (conf.get(StreamrecOptions.MODEL_RELOAD_INTERVAL).isNegative()) {
+            throw new ConfigException("option 'model.reload-interval' must not be negative");
+        }
+        if (conf.get(StreamrecOptions.EVENT_MAX_BYTES).getBytes() < 256) {
+            throw new ConfigException("option 'events.max-bytes' must be at least 256 bytes, got "
+                    + conf.get(StreamrecOptions.EVENT_MAX_BYTES));
+        }
+        deliveryGuarantee(conf);
+        String offsets = conf.get(StreamrecOptions.STARTING_OFFSETS);
+        if (!List.of("committed", "earliest", "latest").contains(offsets)) {
+            throw new ConfigException("option 'kafka.starting-offsets' must be committed, earliest or latest, got '"
+                    + offsets + "'");
+        }
+        for (ConfigOption<String> topic : List.of(StreamrecOptions.TOPIC_EVENTS, StreamrecOptions.TOPIC_ITEMS,
+                StreamrecOptions.TOPIC_RECOMMENDATIONS, StreamrecOptions.TOPIC_DLQ)) {
+            if (conf.get(topic).isBlank()) {
+                throw new ConfigException("option '" + topic.key() + "' must name a topic");
+            }
+        }
+    }
+
+    /** True when the configured delivery guarantee is exactly-once; fails naming the option for unknown values. */
+    public static boolean exactlyOnce(Configuration conf) {
+        return deliveryGuarantee(conf);
+    }
+
+    private static boolean deliveryGuarantee(Configuration conf) {
+        String g = conf.get(StreamrecOptions.DELIVERY_GUARANTEE).toLowerCase(Locale.ROOT).replace('_', '-');
+        switch (g) {
+            case "at-least-once":
+                return false;
+            case "exactly-once":
+                return true;
+            default:
+                throw new ConfigException("option 'delivery.guarantee' must be at-least-once or exactly-once, got '"
+                        + conf.get(StreamrecOptions.DELIVERY_GUARANTEE) + "'");
+        }
+    }
+
+    private static void positive(Configuration conf, ConfigOption<Integer> option, int max) {
+        int v = conf.get(option);
+        if (v < 1 || v > max) {
+            throw new ConfigException("option '" + option.key() + "' must be between 1 and " + max + ", got " + v);
+        }
+    }
+
+    private static void nonNegative(Configuration conf, ConfigOption<Integer> option) {
+        int v = conf.get(option);
+        if (v < 0) {
+            throw new ConfigException("option '" + option.key() + "' must not be negative, got " + v);
+        }
+    }
+
+    private static void positiveDuration(Configuration conf, ConfigOption<Duration> option) {
+        Duration d = conf.get(option);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException("option '" + option.key() + "' must be a positive duration, got " + d);
+        }
+    }
+
+    static Map<String, String> readFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file '" + file + "' given with --config: " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        int n = 0;
+        for (String raw : lines) {
+            n++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            int eq = line.indexOf('=');
+            int sep = colon < 0 ? eq : (eq < 0 ? colon : Math.min(colon, eq));
+            if (sep <= 0) {
+                throw new ConfigException(file + ":" + n + ": expected 'key: value', got '" + raw + "'");
+            }
+            String key = line.substring(0, sep).strip();
+            String value = line.substring(sep + 1).strip();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                    || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static boolean isOwnNamespace(String key) {
+        if (key.equals("job.name") || key.equals("state.ttl") || key.equals("state.purchased-max")
+                || key.equals("state.dedup-window")) {
+            return true;
+        }
+        for (String p : OWN_PREFIXES) {
+            if (key.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ConfigOption<?> find(String key) {
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            if (o.key().equals(key)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static String suggestion(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            int d = distance(key, o.key());
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = o.key();
+            }
+        }
+        return best != null && bestDistance <= 4 ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

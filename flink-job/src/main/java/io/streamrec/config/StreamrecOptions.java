@@ -1,0 +1,155 @@
+package io.streamrec.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every streamrec setting, as a typed Flink {@link ConfigOption} with a default and a description. This class is the
+ * single source of the README's configuration table ({@link ConfigDocs}); {@link StreamrecConfig} validates values
+ * against it and names the option when one is wrong. Flink's own keys (parallelism, checkpointing, state backend)
+ * pass through unchanged.
+ */
+public final class StreamrecOptions {
+
+    private StreamrecOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers").stringType().defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers for every topic the job reads and writes.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id").stringType().defaultValue("streamrec")
+                    .withDescription("Consumer group id of the job's Kafka sources.");
+
+    public static final ConfigOption<String> STARTING_OFFSETS =
+            ConfigOptions.key("kafka.starting-offsets").stringType().defaultValue("committed")
+                    .withDescription("Where a fresh job starts reading: 'committed' (the group's offsets, else earliest), "
+                            + "'earliest' or 'latest'. A restore from a checkpoint or savepoint always resumes.");
+
+    public static final ConfigOption<String> TOPIC_EVENTS =
+            ConfigOptions.key("topic.events").stringType().defaultValue("user-events")
+                    .withDescription("Input topic of shopper events, keyed by user_id.");
+
+    public static final ConfigOption<String> TOPIC_ITEMS =
+            ConfigOptions.key("topic.items").stringType().defaultValue("item-updates")
+                    .withDescription("Compacted catalog topic keyed by item_id: stock, price, category, deletion.");
+
+    public static final ConfigOption<String> TOPIC_RECOMMENDATIONS =
+            ConfigOptions.key("topic.recommendations").stringType().defaultValue("recommendations")
+                    .withDescription("Output topic: each user's complete current top-K list, keyed by user_id.");
+
+    public static final ConfigOption<String> TOPIC_DLQ =
+            ConfigOptions.key("topic.dlq").stringType().defaultValue("user-events-dlq")
+                    .withDescription("Dead-letter topic: malformed input with the reason, topic, partition and offset.");
+
+    public static final ConfigOption<String> MODEL_PATH =
+            ConfigOptions.key("model.path").stringType().defaultValue("classpath:default")
+                    .withDescription("Model bundle to serve: a directory, a .zip, or 'classpath:default' (the bundle "
+                            + "shipped in the jar).");
+
+    public static final ConfigOption<Duration> MODEL_RELOAD_INTERVAL =
+            ConfigOptions.key("model.reload-interval").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("How often a running job checks model.path for a new bundle (0 disables). A new "
+                            + "bundle that fails validation is refused and the current model keeps serving.");
+
+    public static final ConfigOption<Integer> TOP_K =
+            ConfigOptions.key("recs.top-k").intType().defaultValue(20)
+                    .withDescription("Number of items in each recommendation list (1-1000).");
+
+    public static final ConfigOption<Boolean> FILTER_PURCHASED =
+            ConfigOptions.key("recs.filter-purchased").booleanType().defaultValue(true)
+                    .withDescription("Never recommend an item the user has already purchased.");
+
+    public static final ConfigOption<Boolean> FILTER_SEEN =
+            ConfigOptions.key("recs.filter-seen").booleanType().defaultValue(false)
+                    .withDescription("Never recommend an item already in the user's recent history (discovery only).");
+
+    public static final ConfigOption<Integer> RETRIEVAL_N =
+            ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)
+                    .withDescription("Candidates from nearest items to the interest vector (inner product).");
+
+    public static final ConfigOption<Integer> COVISIT_N =
+            ConfigOptions.key("candidates.covisit-n").intType().defaultValue(50)
+                    .withDescription("Candidates from co-visitation neighbours of the recent items.");
+
+    public static final ConfigOption<Boolean> RECENT_ENABLED =
+            ConfigOptions.key("candidates.recent-enabled").booleanType().defaultValue(true)
+                    .withDescription("Propose the user's own recent items (re-engagement).");
+
+    public static final ConfigOption<Integer> RECENT_N =
+            ConfigOptions.key("candidates.recent-n").intType().defaultValue(20)
+                    .withDescription("How many distinct recent items to propose when candidates.recent-enabled.");
+
+    public static final ConfigOption<Integer> POPULAR_N =
+            ConfigOptions.key("candidates.popular-n").intType().defaultValue(50)
+                    .withDescription("Popular items proposed to cold users, and used to fill short lists.");
+
+    public static final ConfigOption<Duration> STATE_TTL =
+            ConfigOptions.key("state.ttl").durationType().defaultValue(Duration.ofDays(7))
+                    .withDescription("A user's state is dropped after this long without an event.");
+
+    public static final ConfigOption<Integer> PURCHASED_MAX =
+            ConfigOptions.key("state.purchased-max").intType().defaultValue(100)
+                    .withDescription("How many purchased and in-cart items a user's state remembers (bounded state).");
+
+    public static final ConfigOption<Integer> DEDUP_WINDOW =
+            ConfigOptions.key("state.dedup-window").intType().defaultValue(64)
+                    .withDescription("How many recent event ids per user are kept to drop duplicate events.");
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE =
+            ConfigOptions.key("delivery.guarantee").stringType().defaultValue("at-least-once")
+                    .withDescription("'at-least-once' (lowest latency; consumers keep the highest seq) or "
+                            + "'exactly-once' (Kafka transactions; output visible when a checkpoint completes).");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("delivery.transaction-timeout").durationType().defaultValue(Duration.ofMinutes(10))
+                    .withDescription("Kafka transaction timeout for exactly-once. Must not exceed the broker's "
+                            + "transaction.max.timeout.ms (15 min by default).");
+
+    public static final ConfigOption<MemorySize> EVENT_MAX_BYTES =
+            ConfigOptions.key("events.max-bytes").memoryType().defaultValue(MemorySize.parse("64kb"))
+                    .withDescription("Larger input records go to the dead-letter topic as oversized.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("events.max-out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5))
+                    .withDescription("Bounded out-of-orderness of event-time watermarks.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLENESS =
+            ConfigOptions.key("events.idleness").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("A source split with no events for this long stops holding back watermarks.");
+
+    public static final ConfigOption<Integer> DLQ_PAYLOAD_BYTES =
+            ConfigOptions.key("dlq.payload-prefix-bytes").intType().defaultValue(4096)
+                    .withDescription("How many bytes of a bad record's payload the dead-letter record keeps.");
+
+    public static final ConfigOption<Integer> RANKER_THREADS =
+            ConfigOptions.key("ranker.intra-op-threads").intType().defaultValue(1)
+                    .withDescription("ONNX Runtime intra-op threads per ranker (one ranker per parallel instance).");
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name").stringType().defaultValue("streamrec")
+                    .withDescription("Name of the Flink job.");
+
+    /** Every option declared above, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> out = new ArrayList<>();
+        for (Field f : StreamrecOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                try {
+                    out.add((ConfigOption<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+}

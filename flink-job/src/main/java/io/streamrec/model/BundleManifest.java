@@ -1,0 +1,310 @@
+package io.streamrec.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.event.EventType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed, type-checked {@code manifest.json} of a model bundle (docs/MODEL_BUNDLE.md, "Manifest"). Immutable.
+ * Parsing checks the keys' presence and types, {@code format_version == 1}, the event type list and that every event
+ * type has a weight; cross-file checks (hashes, sizes, ONNX signature, golden replay) are done by {@link ModelBundle}.
+ */
+public final class BundleManifest {
+    /** The only format this reader understands. */
+    public static final int FORMAT_VERSION = 1;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int formatVersion;
+    private final String modelVersion;
+    private final String createdUtc;
+    private final int opset;
+    private final int numItems;
+    private final int embeddingDim;
+    private final int seqLen;
+    private final List<String> eventTypes;
+    private final float[] eventTypeWeights; // by EventType.ordinal()
+    private final double decayHalfLifeS;
+    private final List<String> contextFeatures;
+    private final List<String> candidateFeatures;
+    private final int covisitWindow;
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
+    private final Map<String, String> files;
+    private final double goldenTolerance;
+    private final String trainingJson;
+
+    private BundleManifest(JsonNode root, String where) throws BundleException {
+        formatVersion = intKey(root, "format_version", where);
+        if (formatVersion != FORMAT_VERSION) {
+            throw new BundleException(where + ": manifest.json format_version is " + formatVersion
+                    + ", this reader only understands " + FORMAT_VERSION);
+        }
+        modelVersion = stringKey(root, "model_version", where);
+        createdUtc = root.hasNonNull("created_utc") ? root.get("created_utc").asText() : "";
+        opset = root.hasNonNull("opset") ? intKey(root, "opset", where) : -1;
+        if (opset > 17) {
+            throw new BundleException(where + ": manifest.json opset is " + opset + ", the contract allows at most 17");
+        }
+        numItems = positiveInt(root, "num_items", where);
+        embeddingDim = positiveInt(root, "embedding_dim", where);
+        seqLen = positiveInt(root, "seq_len", where);
+        eventTypes = stringList(root, "event_types", where);
+        List<String> expectedTypes = new ArrayList<>();
+        for (EventType t : EventType.values()) {
+            expectedTypes.add(t.wireName());
+        }
+        if (!eventTypes.equals(expectedTypes)) {
+            throw new BundleException(where + ": manifest.json event_types is " + eventTypes + ", the contract requires "
+                    + expectedTypes + " in that order");
+        }
+        JsonNode weights = root.get("event_type_weights");
+        if (weights == null || !weights.isObject()) {
+            throw new BundleException(where + ": manifest.json event_type_weights is missing or not an object");
+        }
+        eventTypeWeights = new float[EventType.values().length];
+        for (EventType t : EventType.values()) {
+            JsonNode w = weights.get(t.wireName());
+            if (w == null || !w.isNumber()) {
+                throw new BundleException(where + ": manifest.json event_type_weights has no numeric weight for event type '"
+                        + t.wireName() + "'");
+            }
+            eventTypeWeights[t.ordinal()] = (float) w.asDouble();
+        }
+        JsonNode hl = root.get("decay_half_life_s");
+        if (hl == null || !hl.isNumber() || !(hl.asDouble() > 0) || Double.isInfinite(hl.asDouble())) {
+            throw new BundleException(where + ": manifest.json decay_half_life_s must be a positive number, got " + hl);
+        }
+        decayHalfLifeS = hl.asDouble();
+        contextFeatures = stringList(root, "context_features", where);
+        candidateFeatures = stringList(root, "candidate_features", where);
+        covisitWindow = root.hasNonNull("covisit_window") ? nonNegativeInt(root, "covisit_window", where) : 0;
+        inputs = tensorList(root, "inputs", where);
+        outputs = tensorList(root, "outputs", where);
+        JsonNode f = root.get("files");
+        if (f == null || !f.isObject()) {
+            throw new BundleException(where + ": manifest.json files is missing or not an object");
+        }
+        Map<String, String> fm = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String hex = e.getValue().asText("");
+            if (!hex.matches("[0-9a-fA-F]{64}")) {
+                throw new BundleException(where + ": manifest.json files." + e.getKey() + " is not a sha256 hex digest: '"
+                        + hex + "'");
+            }
+            fm.put(e.getKey(), hex.toLowerCase(java.util.Locale.ROOT));
+        }
+        files = Collections.unmodifiableMap(fm);
+        JsonNode tol = root.get("golden_tolerance");
+        if (tol == null || !tol.isNumber() || !(tol.asDouble() > 0)) {
+            throw new BundleException(where + ": manifest.json golden_tolerance must be a positive number, got " + tol);
+        }
+        goldenTolerance = tol.asDouble();
+        trainingJson = root.has("training") ? root.get("training").toString() : "{}";
+    }
+
+    /** Parses and checks manifest bytes; {@code where} names the bundle in error messages. */
+    public static BundleManifest parse(byte[] json, String where) throws BundleException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new BundleException(where + ": manifest.json is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BundleException(where + ": manifest.json is not a JSON object");
+        }
+        return new BundleManifest(root, where);
+    }
+
+    private static JsonNode required(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            throw new BundleException(where + ": manifest.json has no key '" + key + "'");
+        }
+        return n;
+    }
+
+    private static int intKey(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = required(root, key, where);
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new BundleException(where + ": manifest.json " + key + " must be an integer, got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static int positiveInt(JsonNode root, String key, String where) throws BundleException {
+        int v = intKey(root, key, where);
+        if (v <= 0) {
+            throw new BundleException(where + ": manifest.json " + key + " must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static int nonNegativeInt(JsonNode root, String key, String where) throws BundleException {
+        int v = intKey(root, key, where);
+        if (v < 0) {
+            throw new BundleException(where + ": manifest.json " + key + " must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    private static String stringKey(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = required(root, key, where);
+        if (!n.isTextual() || n.asText().isEmpty()) {
+            throw new BundleException(where + ": manifest.json " + key + " must be a non-empty string, got " + n);
+        }
+        return n.asText();
+    }
+
+    private static List<String> stringList(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = required(root, key, where);
+        if (!n.isArray()) {
+            throw new BundleException(where + ": manifest.json " + key + " must be a list of strings, got " + n);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new BundleException(where + ": manifest.json " + key + " must be a list of strings, has " + e);
+            }
+            out.add(e.asText());
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<TensorSpec> tensorList(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = required(root, key, where);
+        if (!n.isArray() || n.isEmpty()) {
+            throw new BundleException(where + ": manifest.json " + key + " must be a non-empty list of tensors");
+        }
+        List<TensorSpec> out = new ArrayList<>();
+        for (JsonNode t : n) {
+            JsonNode name = t.get("name");
+            JsonNode dtype = t.get("dtype");
+            JsonNode shape = t.get("shape");
+            if (name == null || !name.isTextual() || dtype == null || !dtype.isTextual() || shape == null
+                    || !shape.isArray()) {
+                throw new BundleException(where + ": manifest.json " + key
+                        + " entries need a string name, a string dtype and a shape list, got " + t);
+            }
+            List<Object> axes = new ArrayList<>();
+            for (JsonNode a : shape) {
+                if (a.isIntegralNumber()) {
+                    axes.add(a.longValue());
+                } else if (a.isTextual()) {
+                    axes.add(a.asText());
+                } else {
+                    throw new BundleException(where + ": manifest.json " + key + "." + name.asText()
+                            + " has an axis that is neither an integer nor a symbolic name: " + a);
+                }
+            }
+            out.add(new TensorSpec(name.asText(), dtype.asText(), axes));
+        }
+        return List.copyOf(out);
+    }
+
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    public String createdUtc() {
+        return createdUtc;
+    }
+
+    /** The ONNX opset the manifest declares, or -1 if absent. */
+    public int opset() {
+        return opset;
+    }
+
+    public int numItems() {
+        return numItems;
+    }
+
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    public List<String> eventTypes() {
+        return eventTypes;
+    }
+
+    public float eventTypeWeight(EventType type) {
+        return eventTypeWeights[type.ordinal()];
+    }
+
+    public double decayHalfLifeS() {
+        return decayHalfLifeS;
+    }
+
+    public List<String> contextFeatures() {
+        return contextFeatures;
+    }
+
+    public List<String> candidateFeatures() {
+        return candidateFeatures;
+    }
+
+    /** {@code M}: how many recent events feed the {@code covisit} feature. */
+    public int covisitWindow() {
+        return covisitWindow;
+    }
+
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    /** The input spec with that name, or null. */
+    public TensorSpec input(String name) {
+        for (TensorSpec t : inputs) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The output spec with that name, or null. */
+    public TensorSpec output(String name) {
+        for (TensorSpec t : outputs) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** file name → lower-case sha256 hex, every file of the bundle except manifest.json. */
+    public Map<String, String> files() {
+        return files;
+    }
+
+    public double goldenTolerance() {
+        return goldenTolerance;
+    }
+
+    /** The training report, verbatim JSON. */
+    public String trainingJson() {
+        return trainingJson;
+    }
+}

@@ -1,0 +1,271 @@
+package io.streamrec.model;
+
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamrec.event.EventType;
+import io.streamrec.ranking.FeatureEncoder;
+import io.streamrec.ranking.OnnxRanker;
+import io.streamrec.ranking.RankerOptions;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays golden.json (docs/MODEL_BUNDLE.md, "Golden cases"): ranker cases through ONNX Runtime, interest, context and
+ * candidate-feature cases through the Java feature code. Any value off by more than the tolerance refuses the bundle.
+ */
+final class GoldenReplay {
+    private GoldenReplay() {
+    }
+
+    static void verify(ModelBundle bundle) throws BundleException {
+        String where = "bundle " + bundle.location() + ": golden.json";
+        JsonNode root;
+        try {
+            root = BundleManifest.JSON.readTree(bundle.goldenJson());
+        } catch (IOException e) {
+            throw new BundleException(where + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BundleException(where + " is not a JSON object");
+        }
+        double tol = bundle.manifest().goldenTolerance();
+        JsonNode t = root.get("tolerance");
+        if (t != null && t.isNumber() && t.asDouble() > 0) {
+            tol = Math.min(tol, t.asDouble());
+        }
+        verifyRanker(bundle, list(root, "ranker_cases", where), tol, where);
+        verifyInterest(bundle, list(root, "interest_cases", where), tol, where);
+        FeatureEncoder enc = new FeatureEncoder(bundle);
+        verifyContext(bundle, enc, list(root, "context_cases", where), tol, where);
+        verifyCandidates(bundle, enc, list(root, "candidate_feature_cases", where), tol, where);
+    }
+
+    private static JsonNode list(JsonNode root, String key, String where) throws BundleException {
+        JsonNode n = root.get(key);
+        if (n == null || !n.isArray()) {
+            throw new BundleException(where + " has no list '" + key + "'");
+        }
+        return n;
+    }
+
+    private static void check(double expected, double got, double tol, String where, String what)
+            throws BundleException {
+        if (!(Math.abs(expected - got) <= tol)) {
+            throw new BundleException(where + " " + what + ": expected " + expected + ", Java gives " + got
+                    + " (|diff| " + Math.abs(expected - got) + " > tolerance " + tol + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ ranker
+
+    private static void verifyRanker(ModelBundle bundle, JsonNode cases, double tol, String where)
+            throws BundleException {
+        if (cases.isEmpty()) {
+            throw new BundleException(where + " ranker_cases is empty");
+        }
+        boolean batched = false;
+        boolean single = false;
+        try (OnnxRanker ranker = new OnnxRanker(bundle, RankerOptions.defaults())) {
+            ranker.open();
+            for (int c = 0; c < cases.size(); c++) {
+                String at = "ranker_cases[" + c + "]";
+                JsonNode inputs = cases.get(c).get("inputs");
+                JsonNode scores = cases.get(c).get("scores");
+                if (inputs == null || !inputs.isObject() || scores == null || !scores.isArray()) {
+                    throw new BundleException(where + " " + at + " needs an 'inputs' object and a 'scores' list");
+                }
+                Map<String, OnnxRanker.RawTensor> raw = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = inputs.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    TensorSpec spec = bundle.manifest().input(e.getKey());
+                    if (spec == null) {
+                        throw new BundleException(where + " " + at + " has input '" + e.getKey()
+                                + "' that manifest.json inputs does not declare");
+                    }
+                    raw.put(e.getKey(), tensor(e.getValue(), spec, where + " " + at + "." + e.getKey()));
+                }
+                for (TensorSpec s : bundle.manifest().inputs()) {
+                    if (!raw.containsKey(s.name())) {
+                        throw new BundleException(where + " " + at + " lacks input '" + s.name() + "'");
+                    }
+                }
+                float[][] got;
+                try {
+                    got = ranker.runRaw(raw);
+                } catch (OrtException e) {
+                    throw new BundleException(where + " " + at + ": ONNX Runtime failed: " + e.getMessage(), e);
+                }
+                if (got.length != scores.size()) {
+                    throw new BundleException(where + " " + at + " expects " + scores.size()
+                            + " score rows, ONNX Runtime gives " + got.length);
+                }
+                batched |= got.length > 1;
+                for (int b = 0; b < got.length; b++) {
+                    JsonNode row = scores.get(b);
+                    if (row.size() != got[b].length) {
+                        throw new BundleException(where + " " + at + " scores[" + b + "] has " + row.size()
+                                + " values, ONNX Runtime gives " + got[b].length);
+                    }
+                    single |= got[b].length == 1;
+                    for (int k = 0; k < got[b].length; k++) {
+                        check(row.get(k).asDouble(), got[b][k], tol, where, at + " scores[" + b + "][" + k + "]");
+                    }
+                }
+            }
+        }
+        if (!batched || !single) {
+            throw new BundleException(where + " ranker_cases must hold a case with batch > 1 (" + batched
+                    + ") and one with a single candidate (" + single + ")");
+        }
+    }
+
+    private static OnnxRanker.RawTensor tensor(JsonNode node, TensorSpec spec, String at) throws BundleException {
+        List<Long> shape = new ArrayList<>();
+        JsonNode n = node;
+        while (n.isArray()) {
+            shape.add((long) n.size());
+            if (n.isEmpty()) {
+                break;
+            }
+            n = n.get(0);
+        }
+        if (shape.size() != spec.rank()) {
+            throw new BundleException(at + " has rank " + shape.size() + ", manifest.json says " + spec.shape());
+        }
+        long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
+        long count = 1;
+        for (long x : dims) {
+            count *= x;
+        }
+        boolean isFloat = "float32".equals(spec.dtype());
+        float[] f = isFloat ? new float[(int) count] : null;
+        long[] l = isFloat ? null : new long[(int) count];
+        int[] pos = {0};
+        flatten(node, dims, 0, f, l, pos, at);
+        return isFloat ? OnnxRanker.RawTensor.floats(dims, f) : OnnxRanker.RawTensor.longs(dims, l);
+    }
+
+    private static void flatten(JsonNode n, long[] dims, int axis, float[] f, long[] l, int[] pos, String at)
+            throws BundleException {
+        if (axis == dims.length) {
+            if (!n.isNumber()) {
+                throw new BundleException(at + " holds a non-number " + n);
+            }
+            if (f != null) {
+                f[pos[0]++] = (float) n.asDouble();
+            } else {
+                l[pos[0]++] = n.asLong();
+            }
+            return;
+        }
+        if (!n.isArray() || n.size() != dims[axis]) {
+            throw new BundleException(at + " is not a rectangular array of shape " + Arrays.toString(dims));
+        }
+        for (JsonNode c : n) {
+            flatten(c, dims, axis + 1, f, l, pos, at);
+        }
+    }
+
+    // ------------------------------------------------------------------ interest
+
+    private static void verifyInterest(ModelBundle bundle, JsonNode cases, double tol, String where)
+            throws BundleException {
+        int d = bundle.manifest().embeddingDim();
+        for (int c = 0; c < cases.size(); c++) {
+            String at = "interest_cases[" + c + "]";
+            JsonNode events = cases.get(c).get("events");
+            JsonNode expected = cases.get(c).get("expected");
+            if (events == null || expected == null || !events.isArray() || !expected.isArray()
+                    || events.size() != expected.size()) {
+                throw new BundleException(where + " " + at + " needs 'events' and 'expected' lists of equal length");
+            }
+            float[] v = new float[d];
+            long last = InterestVector.NONE;
+            for (int e = 0; e < events.size(); e++) {
+                JsonNode ev = events.get(e);
+                EventType type = EventType.fromWire(ev.path("type").asText(null));
+                if (type == null || !ev.path("ts").isIntegralNumber()) {
+                    throw new BundleException(where + " " + at + ".events[" + e + "] needs a known type and an integer ts, got "
+                            + ev);
+                }
+                last = InterestVector.update(bundle, v, last, ev.path("item_id").asText(null), type,
+                        ev.get("ts").asLong());
+                JsonNode exp = expected.get(e);
+                if (exp.size() != d) {
+                    throw new BundleException(where + " " + at + ".expected[" + e + "] has " + exp.size()
+                            + " values, embedding_dim is " + d);
+                }
+                for (int i = 0; i < d; i++) {
+                    check(exp.get(i).asDouble(), v[i], tol, where, at + ".expected[" + e + "][" + i + "]");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ context
+
+    private static void verifyContext(ModelBundle bundle, FeatureEncoder enc, JsonNode cases, double tol,
+                                      String where) throws BundleException {
+        int cnt = bundle.manifest().contextFeatures().size();
+        float[] out = new float[cnt];
+        for (int c = 0; c < cases.size(); c++) {
+            String at = "context_cases[" + c + "]";
+            JsonNode cs = cases.get(c);
+            EventType type = EventType.fromWire(cs.path("type").asText(null));
+            JsonNode exp = cs.get("expected");
+            if (type == null || !cs.path("ts").isIntegralNumber() || !cs.path("hist_len").isIntegralNumber()
+                    || exp == null || exp.size() != cnt) {
+                throw new BundleException(where + " " + at + " needs ts, a known type, hist_len and " + cnt
+                        + " expected values");
+            }
+            enc.encodeContext(cs.get("ts").asLong(), type, cs.get("hist_len").asInt(), out, 0);
+            for (int i = 0; i < cnt; i++) {
+                check(exp.get(i).asDouble(), out[i], tol, where,
+                        at + ".expected[" + i + "] (" + bundle.manifest().contextFeatures().get(i) + ")");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ candidate features
+
+    private static void verifyCandidates(ModelBundle bundle, FeatureEncoder enc, JsonNode cases, double tol,
+                                         String where) throws BundleException {
+        int f = bundle.manifest().candidateFeatures().size();
+        float[] out = new float[f];
+        for (int c = 0; c < cases.size(); c++) {
+            String at = "candidate_feature_cases[" + c + "]";
+            JsonNode cs = cases.get(c);
+            JsonNode hist = cs.get("history");
+            JsonNode cands = cs.get("candidates");
+            JsonNode exp = cs.get("expected");
+            if (hist == null || cands == null || exp == null || !hist.isArray() || !cands.isArray()
+                    || exp.size() != cands.size()) {
+                throw new BundleException(where + " " + at
+                        + " needs 'history', 'candidates' and one 'expected' row per candidate");
+            }
+            String[] h = new String[hist.size()];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = hist.get(i).asText();
+            }
+            for (int k = 0; k < cands.size(); k++) {
+                enc.encodeCandidate(h, h.length, cands.get(k).asText(), out, 0);
+                JsonNode row = exp.get(k);
+                if (row.size() != f) {
+                    throw new BundleException(where + " " + at + ".expected[" + k + "] has " + row.size()
+                            + " values, candidate_features has " + f);
+                }
+                for (int i = 0; i < f; i++) {
+                    check(row.get(i).asDouble(), out[i], tol, where,
+                            at + ".expected[" + k + "][" + i + "] (" + bundle.manifest().candidateFeatures().get(i)
+                                    + ")");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.streamrec.ranking;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import io.streamrec.model.BundleException;
+import io.streamrec.model.BundleManifest;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.model.TensorSpec;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Scores candidates with the bundle's ONNX ranker. One {@link OrtSession} per instance, created in {@link #open()}
+ * from the bundle bytes; all candidates of all requests of a batch go through ONE {@code run()} call. Input buffers
+ * are direct, reused and grown only when needed. Not thread-safe: one ranker per thread (Flink subtask). Never closes
+ * the shared {@link OrtEnvironment}.
+ */
+public final class OnnxRanker implements AutoCloseable {
+    public static final String INTEREST = "interest";
+    public static final String HIST_ITEMS = "hist_items";
+    public static final String HIST_TYPES = "hist_types";
+    public static final String HIST_AGES = "hist_ages";
+    public static final String CAND_ITEMS = "cand_items";
+    public static final String CAND_FEATS = "cand_feats";
+    public static final String CONTEXT = "context";
+    public static final String SCORES = "scores";
+
+    private static final String F32 = "float32";
+    private static final String I64 = "int64";
+
+    private final ModelBundle bundle;
+    private final RankerOptions options;
+    private final FeatureEncoder encoder;
+    private final Map<String, String> appliedSettings = new LinkedHashMap<>();
+
+    private OrtEnvironment env;
+    private OrtSession session;
+    private OrtSession.SessionOptions sessionOptions;
+
+    private final Map<String, OnnxTensor> feed = new HashMap<>(16);
+    private FloatBuffer interestBuf;
+    private LongBuffer histItemsBuf;
+    private LongBuffer histTypesBuf;
+    private FloatBuffer histAgesBuf;
+    private LongBuffer candItemsBuf;
+    private FloatBuffer candFeatsBuf;
+    private FloatBuffer contextBuf;
+    private final long[] shapeInterest = new long[2];
+    private final long[] shapeHist = new long[2];
+    private final long[] shapeCand = new long[2];
+    private final long[] shapeCandFeats = new long[3];
+    private final long[] shapeContext = new long[2];
+
+    /**
+     * @throws IllegalArgumentException if the bundle names a feature this code does not know (cannot happen for a
+     *                                  bundle that {@link ModelBundle#load} accepted)
+     */
+    public OnnxRanker(ModelBundle bundle, RankerOptions options) {
+        this.bundle = bundle;
+        this.options = options == null ? RankerOptions.defaults() : options;
+        try {
+            this.encoder = new FeatureEncoder(bundle);
+        } catch (BundleException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the session and checks the model against the manifest (input/output names, dtypes, ranks, fixed axes)
+     * and the manifest against the contract's tensor table.
+     */
+    public void open() throws BundleException {
+        if (session != null) {
+            return;
+        }
+        String where = "bundle " + bundle.location();
+        env = OrtEnvironment.getEnvironment();
+        try {
+            sessionOptions = new OrtSession.SessionOptions();
+            int intra = Math.max(1, options.intraOpThreads);
+            sessionOptions.setIntraOpNumThreads(intra);
+            sessionOptions.setInterOpNumThreads(1);
+            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+            sessionOptions.addConfigEntry("session.inter_op.allow_spinning", "0");
+            sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            appliedSettings.put("intra_op_num_threads", Integer.toString(intra));
+            appliedSettings.put("inter_op_num_threads", "1");
+            appliedSettings.put("session.intra_op.allow_spinning", "0");
+            appliedSettings.put("session.inter_op.allow_spinning", "0");
+            appliedSettings.put("optimization_level", "ALL_OPT");
+            appliedSettings.put("execution_mode", "SEQUENTIAL");
+            session = env.createSession(bundle.onnxModel(), sessionOptions);
+        } catch (OrtException e) {
+            closeQuietly();
+            throw new BundleException(where + ": ranker.onnx could not be loaded by ONNX Runtime: " + e.getMessage(), e);
+        }
+        try {
+            checkSignature(where);
+            checkContract(where);
+        } catch (BundleException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** The session settings that were passed to {@code createSession} (for logs and tests). */
+    public Map<String, String> sessionSettings() {
+        return Collections.unmodifiableMap(appliedSettings);
+    }
+
+    private void checkSignature(String where) throws BundleException {
+        BundleManifest m = bundle.manifest();
+        try {
+            compare(where, "inputs", m.inputs(), session.getInputInfo());
+            compare(where, "outputs", m.outputs(), session.getOutputInfo());
+        } catch (OrtException e) {
+            throw new BundleException(where + ": could not read ranker.onnx input/output info: " + e.getMessage(), e);
+        }
+    }
+
+    private static void compare(String where, String what, List<TensorSpec> specs, Map<String, NodeInfo> model)
+            throws BundleException {
+        TreeSet<String> specNames = new TreeSet<>();
+        for (TensorSpec s : specs) {
+            specNames.add(s.name());
+        }
+        if (!specNames.equals(new TreeSet<>(model.keySet()))) {
+            throw new BundleException(where + ": ranker.onnx " + what + " are " + new TreeSet<>(model.keySet())
+                    + " but manifest.json " + what + " names " + specNames);
+        }
+        for (TensorSpec s : specs) {
+            ValueInfo vi = model.get(s.name()).getInfo();
+            if (!(vi instanceof TensorInfo)) {
+                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' is not a tensor");
+            }
+            TensorInfo ti = (TensorInfo) vi;
+            String dtype = dtypeName(ti.onnxType);
+            if (!s.dtype().equals(dtype)) {
+                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' has dtype " + dtype
+                        + " but manifest.json says " + s.dtype());
+            }
+            long[] shape = ti.getShape();
+            if (shape.length != s.rank()) {
+                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' has rank "
+                        + shape.length + " but manifest.json shape " + s.shape() + " has rank " + s.rank());
+            }
+            for (int a = 0; a < shape.length; a++) {
+                Object axis = s.shape().get(a);
+                if (axis instanceof Long && shape[a] >= 0 && (Long) axis != shape[a]) {
+                    throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' axis " + a
+                            + " is " + shape[a] + " but manifest.json says " + axis);
+                }
+            }
+        }
+    }
+
+    private static String dtypeName(TensorInfo.OnnxTensorType t) {
+        switch (t) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
+                return F32;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
+                return I64;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
+                return "float64";
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
+                return "int32";
+            default:
+                return t.name();
+        }
+    }
+
+    /** The manifest must describe exactly the contract's tensors, with the contract's dtypes, ranks and sizes. */
+    private void checkContract(String where) throws BundleException {
+        BundleManifest m = bundle.manifest();
+        long d = m.embeddingDim();
+        long l = m.seqLen();
+        long f = m.candidateFeatures().size();
+        long c = m.contextFeatures().size();
+        Object[][] want = {
+                {INTEREST, F32, new Object[]{"batch", d}},
+                {HIST_ITEMS, I64, new Object[]{"batch", l}},
+                {HIST_TYPES, I64, new Object[]{"batch", l}},
+                {HIST_AGES, F32, new Object[]{"batch", l}},
+                {CAND_ITEMS, I64, new Object[]{"batch", "candidates"}},
+                {CAND_FEATS, F32, new Object[]{"batch", "candidates", f}},
+                {CONTEXT, F32, new Object[]{"batch", c}},
+        };
+        if (m.inputs().size() != want.length) {
+            throw new BundleException(where + ": manifest.json inputs has " + m.inputs().size()
+                    + " tensors, the contract has " + want.length + " (interest, hist_items, hist_types, hist_ages,"
+                    + " cand_items, cand_feats, context)");
+        }
+        for (Object[] w : want) {
+            checkSpec(where, "inputs", m.input((String) w[0]), (String) w[0], (String) w[1], (Object[]) w[2]);
+        }
+        checkSpec(where, "outputs", m.output(SCORES), SCORES, F32, new Object[]{"batch", "candidates"});
+    }
+
+    private static void checkSpec(String where, String what, TensorSpec s, String name, String dtype, Object[] axes)
+            throws BundleException {
+        if (s == null) {
+            throw new BundleException(where + ": manifest.json " + what + " has no tensor named '" + name
+                    + "' (the contract's tensor names are fixed)");
+        }
+        if (!s.dtype().equals(dtype)) {
+            throw new BundleException(where + ": manifest.json " + what + " '" + name + "' has dtype " + s.dtype()
+                    + ", the contract says " + dtype);
+        }
+        if (s.rank() != axes.length) {
+            throw new BundleException(where + ": manifest.json " + what + " '" + name + "' has shape " + s.shape()
+                    + ", the contract's rank is " + axes.length);
+        }
+        for (int a = 0; a < axes.length; a++) {
+            Object got = s.shape().get(a);
+            if (axes[a] instanceof Long && !axes[a].equals(got)) {
+                throw new BundleException(where + ": manifest.json " + what + " '" + name + "' axis " + a + " is "
+                        + got + ", expected " + axes[a] + " from the manifest's sizes");
+            }
+        }
+    }
+
+    public FeatureEncoder encoder() {
+        return encoder;
+    }
+
+    /**
+     * Scores every candidate of every request in ONE ONNX Runtime call.
+     *
+     * @return per request, exactly {@code numCandidates} scores in candidate order
+     */
+    public float[][] score(List<RankRequest> batch) {
+        if (session == null) {
+            throw new IllegalStateException("OnnxRanker.open() was not called (or the ranker is closed)");
+        }
+        int b = batch.size();
+        float[][] out = new float[b][];
+        if (b == 0) {
+            return out;
+        }
+        int k = encoder.encode(batch);
+        if (k == 0) {
+            for (int i = 0; i < b; i++) {
+                out[i] = new float[0];
+            }
+            return out;
+        }
+        int d = encoder.dim();
+        int l = encoder.seqLen();
+        int f = encoder.numCandidateFeatures();
+        int c = encoder.numContextFeatures();
+        ensureBuffers(b, k, d, l, f, c);
+        interestBuf.clear();
+        interestBuf.put(encoder.interest(), 0, b * d).flip();
+        histItemsBuf.clear();
+        histItemsBuf.put(encoder.histItems(), 0, b * l).flip();
+        histTypesBuf.clear();
+        histTypesBuf.put(encoder.histTypes(), 0, b * l).flip();
+        histAgesBuf.clear();
+        histAgesBuf.put(encoder.histAges(), 0, b * l).flip();
+        candItemsBuf.clear();
+        candItemsBuf.put(encoder.candItems(), 0, b * k).flip();
+        candFeatsBuf.clear();
+        candFeatsBuf.put(encoder.candFeats(), 0, b * k * f).flip();
+        contextBuf.clear();
+        contextBuf.put(encoder.context(), 0, b * c).flip();
+        shapeInterest[0] = b;
+        shapeInterest[1] = d;
+        shapeHist[0] = b;
+        shapeHist[1] = l;
+        shapeCand[0] = b;
+        shapeCand[1] = k;
+        shapeCandFeats[0] = b;
+        shapeCandFeats[1] = k;
+        shapeCandFeats[2] = f;
+        shapeContext[0] = b;
+        shapeContext[1] = c;
+        try (OnnxTensor tInterest = OnnxTensor.createTensor(env, interestBuf, shapeInterest);
+             OnnxTensor tHistItems = OnnxTensor.createTensor(env, histItemsBuf, shapeHist);
+             OnnxTensor tHistTypes = OnnxTensor.createTensor(env, histTypesBuf, shapeHist);
+             OnnxTensor tHistAges = OnnxTensor.createTensor(env, histAgesBuf, shapeHist);
+             OnnxTensor tCandItems = OnnxTensor.createTensor(env, candItemsBuf, shapeCand);
+             OnnxTensor tCandFeats = OnnxTensor.createTensor(env, candFeatsBuf, shapeCandFeats);
+             OnnxTensor tContext = OnnxTensor.createTensor(env, contextBuf, shapeContext)) {
+            feed.clear();
+            feed.put(INTEREST, tInterest);
+            feed.put(HIST_ITEMS, tHistItems);
+            feed.put(HIST_TYPES, tHistTypes);
+            feed.put(HIST_AGES, tHistAges);
+            feed.put(CAND_ITEMS, tCandItems);
+            feed.put(CAND_FEATS, tCandFeats);
+            feed.put(CONTEXT, tContext);
+            try (OrtSession.Result result = session.run(feed)) {
+                FloatBuffer scores = scoresOf(result).getFloatBuffer();
+                for (int i = 0; i < b; i++) {
+                    int n = batch.get(i).numCandidates;
+                    float[] s = new float[n];
+                    scores.get(i * k, s, 0, n);
+                    out[i] = s;
+                }
+            } finally {
+                feed.clear();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to score a batch of " + b + " x " + k + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static OnnxTensor scoresOf(OrtSession.Result result) {
+        Optional<OnnxValue> v = result.get(SCORES);
+        OnnxValue value = v.isPresent() ? v.get() : result.get(0);
+        return (OnnxTensor) value;
+    }
+
+    private void ensureBuffers(int b, int k, int d, int l, int f, int c) {
+        interestBuf = floats(interestBuf, b * d);
+        histItemsBuf = longs(histItemsBuf, b * l);
+        histTypesBuf = longs(histTypesBuf, b * l);
+        histAgesBuf = floats(histAgesBuf, b * l);
+        candItemsBuf = longs(candItemsBuf, b * k);
+        candFeatsBuf = floats(candFeatsBuf, b * k * f);
+        contextBuf = floats(contextBuf, b * c);
+    }
+
+    private static FloatBuffer floats(FloatBuffer buf, int n) {
+        if (buf != null && buf.capacity() >= n) {
+            return buf;
+        }
+        int cap = Math.max(n, buf == null ? 0 : buf.capacity() * 2);
+        return ByteBuffer.allocateDirect(Math.max(1, cap) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    private static LongBuffer longs(LongBuffer buf, int n) {
+        if (buf != null && buf.capacity() >= n) {
+            return buf;
+        }
+        int cap = Math.max(n, buf == null ? 0 : buf.capacity() * 2);
+        return ByteBuffer.allocateDirect(Math.max(1, cap) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    /** A raw input tensor for {@link #runRaw}: float32 or int64 data, flat row-major, with its shape. */
+    public static final class RawTensor {
+        final long[] shape;
+        final float[] floats;
+        final long[] longs;
+
+        private RawTensor(long[] shape, float[] floats, long[] longs) {
+            this.shape = shape;
+            this.floats = floats;
+            this.longs = longs;
+        }
+
+        public static RawTensor floats(long[] shape, float[] data) {
+            return new RawTensor(shape, data, null);
+        }
+
+        public static RawTensor longs(long[] shape, long[] data) {
+            return new RawTensor(shape, null, data);
+        }
+    }
+
+    /**
+     * Runs the model on raw tensors (golden replay, diagnostics): bypasses the feature encoder.
+     *
+     * @return the {@code scores} output as {@code [batch][candidates]}
+     */
+    public float[][] runRaw(Map<String, RawTensor> inputs) throws OrtException {
+        if (session == null) {
+            throw new IllegalStateException("OnnxRanker.open() was not called (or the ranker is closed)");
+        }
+        List<OnnxTensor> tensors = new ArrayList<>();
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            for (Map.Entry<String, RawTensor> e : inputs.entrySet()) {
+                RawTensor r = e.getValue();
+                OnnxTensor t = r.floats != null
+                        ? OnnxTensor.createTensor(env, FloatBuffer.wrap(r.floats), r.shape)
+                        : OnnxTensor.createTensor(env, LongBuffer.wrap(r.longs), r.shape);
+                tensors.add(t);
+                in.put(e.getKey(), t);
+            }
+            try (OrtSession.Result result = session.run(in)) {
+                OnnxTensor s = scoresOf(result);
+                long[] shape = s.getInfo().getShape();
+                FloatBuffer fb = s.getFloatBuffer();
+                int rows = (int) shape[0];
+                int cols = shape.length > 1 ? (int) shape[1] : 1;
+                float[][] out = new float[rows][cols];
+                for (int i = 0; i < rows; i++) {
+                    fb.get(i * cols, out[i], 0, cols);
+                }
+                return out;
+            }
+        } finally {
+            for (OnnxTensor t : tensors) {
+                t.close();
+            }
+        }
+    }
+
+    private void closeQuietly() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing more to do
+            }
+            session = null;
+        }
+        if (sessionOptions != null) {
+            sessionOptions.close();
+            sessionOptions = null;
+        }
+    }
+
+    /** Closes the session (not the shared environment). Idempotent. */
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

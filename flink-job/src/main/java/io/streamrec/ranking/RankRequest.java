@@ -1,0 +1,44 @@
+package io.streamrec.ranking;
+
+import io.streamrec.event.EventType;
+
+/**
+ * One event to rank for: the user's interest vector (after the trigger event), the history most recent first (position
+ * 0 is the trigger event) and the candidates. Mutable and reusable: fill the public fields, the arrays may be longer
+ * than {@link #histLen}/{@link #numCandidates}.
+ */
+public final class RankRequest {
+    /** Interest vector after the trigger event, length {@code embedding_dim}. */
+    public float[] interest;
+    /** History item ids, most recent first; entries beyond {@code seq_len} are ignored by the ranker. */
+    public String[] histItems;
+    public EventType[] histTypes;
+    /** Event times, epoch ms. */
+    public long[] histTs;
+    /** Number of valid history entries (including the trigger), ≤ the arrays' length. */
+    public int histLen;
+    public long triggerTs;
+    /** The trigger event's type; if null, {@code histTypes[0]} is used. */
+    public EventType triggerType;
+    public String[] candidates;
+    public int numCandidates;
+
+    public RankRequest() {
+    }
+
+    /** Convenience for tests and tools: arrays are used as given (not copied). */
+    public static RankRequest of(float[] interest, String[] histItems, EventType[] histTypes, long[] histTs,
+                                 String[] candidates) {
+        RankRequest r = new RankRequest();
+        r.interest = interest;
+        r.histItems = histItems;
+        r.histTypes = histTypes;
+        r.histTs = histTs;
+        r.histLen = histItems.length;
+        r.triggerTs = histTs.length > 0 ? histTs[0] : 0L;
+        r.triggerType = histTypes.length > 0 ? histTypes[0] : null;
+        r.candidates = candidates;
+        r.numCandidates = candidates.length;
+        return r;
+    }
+}

@@ -1,0 +1,22 @@
+package io.streamrec.sink;
+
+/**
+ * The ranked candidates for one accepted event, best first, as the keyed ranking operator emits them. It holds a few
+ * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. Flink POJO.
+ */
+public class ScoredList {
+    public String userId;
+    public long seq;
+    public String modelVersion;
+    public String triggerEventId;
+    public long eventTs;
+    /** When the trigger event reached Kafka (record timestamp); 0 when unknown (offline replay). */
+    public long ingestTs;
+    public String[] items;
+    public float[] scores;
+    public String[] sources;
+    /** For each item, the recent item that contributed most to proposing it, or null. */
+    public String[] because;
+
+    public ScoredList() {}
+}

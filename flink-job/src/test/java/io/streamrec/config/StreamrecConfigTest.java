@@ -1,0 +1,73 @@
+package io.streamrec.config;
+
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamrecConfigTest {
+
+    @Test
+    void defaultsApplyWhenNothingIsGiven() {
+        Configuration c = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(20, c.get(StreamrecOptions.TOP_K));
+        assertEquals("user-events", c.get(StreamrecOptions.TOPIC_EVENTS));
+        assertFalse(StreamrecConfig.exactlyOnce(c));
+    }
+
+    @Test
+    void argumentsOverrideTheConfigFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("streamrec.yaml");
+        Files.writeString(file, "# comment\nrecs.top-k: 7\nstate.ttl: 2 h\ndelivery.guarantee: \"exactly-once\"\n"
+                + "parallelism.default: 2\n");
+        Configuration c = StreamrecConfig.fromArgs(new String[] {"--config", file.toString(), "--recs.top-k=9"});
+        assertEquals(9, c.get(StreamrecOptions.TOP_K));
+        assertEquals(Duration.ofHours(2), c.get(StreamrecOptions.STATE_TTL));
+        assertTrue(StreamrecConfig.exactlyOnce(c));
+        assertEquals("2", c.toMap().get("parallelism.default"));
+    }
+
+    @Test
+    void badValueNamesTheOption() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.top-k", "many"}));
+        assertTrue(e.getMessage().contains("'recs.top-k'"), e.getMessage());
+        assertTrue(e.getMessage().contains("many"), e.getMessage());
+    }
+
+    @Test
+    void outOfRangeValueNamesTheOption() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.top-k", "0"}));
+        assertEquals("option 'recs.top-k' must be between 1 and 1000, got 0", e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--delivery.guarantee", "maybe"}));
+        assertTrue(e.getMessage().startsWith("option 'delivery.guarantee' must be"), e.getMessage());
+    }
+
+    @Test
+    void unknownOptionInOurNamespaceIsATypoWithASuggestion() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.topk", "5"}));
+        assertTrue(e.getMessage().contains("unknown option 'recs.topk'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'recs.top-k'"), e.getMessage());
+    }
+
+    @Test
+    void missingValueAndMissingFileAreClear() {
+        assertEquals("option --recs.top-k needs a value",
+                assertThrows(ConfigException.class, () -> StreamrecConfig.fromArgs(new String[] {"--recs.top-k"}))
+                        .getMessage());
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--config", "/nonexistent/x.yaml"}))
+                .getMessage().startsWith("cannot read config file '/nonexistent/x.yaml'"));
+    }
+}

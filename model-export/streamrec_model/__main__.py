@@ -1,0 +1,89 @@
+"""CLI: /usr/bin/python3 -m streamrec_model {train,export,verify,build,synth} ..."""
+import argparse
+import json
+import os
+import sys
+
+
+def _add_common(ap):
+    ap.add_argument("--config", default=None, help="JSON config (default: configs/default.json)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override one config key, e.g. --set ranker.epochs=4 (repeatable)")
+    ap.add_argument("--format", default=None, help="jsonl | csv | taobao | diginetica | auto")
+
+
+def _cfg(a):
+    from .config import load_config
+    cfg = load_config(a.config, a.set)
+    if getattr(a, "data", None):
+        cfg["data"]["path"] = a.data
+    if getattr(a, "format", None):
+        cfg["data"]["format"] = a.format
+    return cfg
+
+
+def cmd_train(a):
+    from .data import read_events
+    from .pipeline import train
+    cfg = _cfg(a)
+    if not cfg["data"]["path"]:
+        sys.exit("train: give the event log (--data PATH or data.path in the config)")
+    log = read_events(cfg["data"]["path"], cfg["data"]["format"])
+    train(cfg, log, a.checkpoint)
+
+
+def cmd_export(a):
+    from .export import export_bundle
+    from .verify import verify_bundle
+    export_bundle(a.checkpoint, a.bundle, model_version=a.model_version)
+    if not a.no_verify:
+        ok = verify_bundle(a.bundle)
+        if not ok:
+            sys.exit(1)
+
+
+def cmd_verify(a):
+    from .verify import verify_bundle
+    sys.exit(0 if verify_bundle(a.bundle) else 1)
+
+
+def cmd_build(a):
+    if not a.checkpoint:  # keep checkpoints out of git: runs/ is ignored
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        a.checkpoint = os.path.join(here, "runs", "checkpoints", os.path.basename(os.path.abspath(a.bundle)))
+    cmd_train(a)
+    cmd_export(a)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m streamrec_model")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train and evaluate; writes a checkpoint directory")
+    t.add_argument("--data", required=False)
+    t.add_argument("--checkpoint", required=True)
+    _add_common(t)
+    e = sub.add_parser("export", help="write a model bundle from a checkpoint, then verify it")
+    e.add_argument("--checkpoint", required=True)
+    e.add_argument("--bundle", required=True)
+    e.add_argument("--model-version", default=None)
+    e.add_argument("--no-verify", action="store_true", help="skip the automatic verification (not recommended)")
+    v = sub.add_parser("verify", help="validate a bundle directory or zip against docs/MODEL_BUNDLE.md")
+    v.add_argument("bundle")
+    b = sub.add_parser("build", help="train + export + verify")
+    b.add_argument("--data", required=False)
+    b.add_argument("--bundle", required=True)
+    b.add_argument("--checkpoint", default=None)
+    b.add_argument("--model-version", default=None)
+    b.add_argument("--no-verify", action="store_true")
+    _add_common(b)
+    s = sub.add_parser("synth", help="write generated storefront traffic (JSON lines)")
+    s.add_argument("args", nargs=argparse.REMAINDER)
+    a = ap.parse_args(argv)
+    if a.cmd == "synth":
+        from .synth import main as smain
+        return smain(a.args)
+    {"train": cmd_train, "export": cmd_export, "verify": cmd_verify, "build": cmd_build}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

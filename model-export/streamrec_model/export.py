@@ -1,0 +1,231 @@
+"""Write the model bundle (docs/MODEL_BUNDLE.md) from a training checkpoint."""
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+
+import numpy as np
+import torch
+
+from . import EVENT_TYPES, FORMAT_VERSION, TYPE_INDEX
+from .features import InterestState, Vocab, context_feature_names, context_features, covisit_feature, type_weight_array
+from .model import INPUT_NAMES, OUTPUT_NAMES, Ranker
+
+OPSET = 17
+CANDIDATE_FEATURES = ["covisit"]
+TOLERANCE = 1e-4
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tensor_contract(d, L, C, F):
+    ins = [{"name": "interest", "dtype": "float32", "shape": ["batch", d]},
+           {"name": "hist_items", "dtype": "int64", "shape": ["batch", L]},
+           {"name": "hist_types", "dtype": "int64", "shape": ["batch", L]},
+           {"name": "hist_ages", "dtype": "float32", "shape": ["batch", L]},
+           {"name": "cand_items", "dtype": "int64", "shape": ["batch", "candidates"]},
+           {"name": "cand_feats", "dtype": "float32", "shape": ["batch", "candidates", F]},
+           {"name": "context", "dtype": "float32", "shape": ["batch", C]}]
+    outs = [{"name": "scores", "dtype": "float32", "shape": ["batch", "candidates"]}]
+    return ins, outs
+
+
+def load_checkpoint(ckpt):
+    j = lambda n: json.load(open(os.path.join(ckpt, n)))
+    cfg = j("config.json")
+    with open(os.path.join(ckpt, "items.txt"), encoding="utf-8") as f:
+        items = [l.rstrip("\n") for l in f]
+    E = np.load(os.path.join(ckpt, "embeddings.npy")).astype(np.float32)
+    fc = cfg["features"]
+    model = Ranker(len(items), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()),
+                   len(CANDIDATE_FEATURES), torch.from_numpy(E), hidden=tuple(cfg["ranker"]["hidden"]))
+    model.load_state_dict(torch.load(os.path.join(ckpt, "ranker.pt")))
+    model.eval()
+    return cfg, items, E, j("covisit.json"), j("popular.json"), model, j("training.json"), j("samples.json")
+
+
+class FeatureBuilder:
+    """Builds ranker inputs from raw events with the bundle's own files, the way the job does."""
+
+    def __init__(self, vocab, E_pad, covisit, cfg):
+        fc = cfg["features"]
+        self.vocab, self.E, self.cov = vocab, E_pad, covisit
+        self.L, self.M = int(fc["seq_len"]), int(fc["covisit_window"])
+        self.w = type_weight_array(fc["event_type_weights"])
+        self.hl = float(fc["decay_half_life_s"])
+
+    def interest_trace(self, events):
+        st = InterestState(self.E, self.w, self.hl)
+        return [st.update(self.vocab.idx(e["item_id"]), TYPE_INDEX[e["type"]], int(e["ts"])).copy() for e in events]
+
+    def row(self, events, candidates):
+        """events: the user's events in order (the last one is the trigger)."""
+        v = self.interest_trace(events)[-1]
+        trig = events[-1]
+        recent = events[::-1][:self.L]
+        hi = np.zeros(self.L, np.int64)
+        ht = np.zeros(self.L, np.int64)
+        ha = np.zeros(self.L, np.float32)
+        for p, e in enumerate(recent):
+            hi[p] = self.vocab.idx(e["item_id"])
+            ht[p] = TYPE_INDEX[e["type"]]
+            ha[p] = max(0, int(trig["ts"]) - int(e["ts"])) / 1000.0
+        hist_ids = [e["item_id"] for e in recent]
+        cf = np.array(covisit_feature(hist_ids, candidates, self.cov, self.M), np.float32).reshape(-1, 1)
+        ctx = np.array(context_features(int(trig["ts"]), trig["type"], len(events), self.L), np.float32)
+        ci = np.array([self.vocab.idx(c) for c in candidates], np.int64)
+        return dict(interest=v, hist_items=hi, hist_types=ht, hist_ages=ha, cand_items=ci, cand_feats=cf, context=ctx)
+
+
+def _f(a):
+    """float32 array -> nested lists of Python floats (exact: a float32 fits a double)."""
+    return np.asarray(a, dtype=np.float32).astype(np.float64).tolist()
+
+
+def _ranker_case(model, rows):
+    batch = {k: np.stack([r[k] for r in rows]) for k in INPUT_NAMES}
+    with torch.no_grad():
+        scores = model(*[torch.from_numpy(batch[k]) for k in INPUT_NAMES]).numpy()
+    inputs = {k: (batch[k].tolist() if batch[k].dtype == np.int64 else _f(batch[k])) for k in INPUT_NAMES}
+    return {"inputs": inputs, "scores": _f(scores)}
+
+
+def build_golden(model, fb, samples, items, cfg):
+    rng = np.random.default_rng(int(cfg["seed"]))
+    rows_src = []
+    for s in samples:
+        ev = s["events"]
+        cands = list(s["candidates"])
+        rows_src.append((ev, cands))
+    if not rows_src:  # no samples: make one from the vocabulary
+        ev = [{"item_id": items[i % len(items)], "type": EVENT_TYPES[i % 6], "ts": 1_700_000_000_000 + 60_000 * i}
+              for i in range(8)]
+        rows_src.append((ev, items[:20]))
+    ranker_cases = []
+    # 1) batch > 1, same K per row
+    K = 16
+    rows = []
+    for ev, cands in rows_src[:4]:
+        c = (cands + items)[:K]
+        rows.append(fb.row(ev, c))
+    ranker_cases.append(_ranker_case(model, rows))
+    # 2) one candidate
+    ev, cands = rows_src[0]
+    ranker_cases.append(_ranker_case(model, [fb.row(ev, cands[:1])]))
+    # 3) full candidate list of one event, with an unknown item and a history item among the candidates
+    ev, cands = rows_src[-1]
+    c = list(cands) + ["__unknown_item__", ev[-1]["item_id"], ev[0]["item_id"]]
+    ranker_cases.append(_ranker_case(model, [fb.row(ev, c)]))
+    # 4) short history (padding) : only the trigger event
+    ev, cands = rows_src[min(1, len(rows_src) - 1)]
+    ranker_cases.append(_ranker_case(model, [fb.row(ev[-1:], cands[:8]), fb.row(ev[-3:], cands[:8])]))
+    # interest cases: real sequences + one synthetic sequence with every type, an unknown item and an old timestamp
+    interest_cases = []
+    for ev, _ in rows_src[:3]:
+        ev = [{"item_id": e["item_id"], "type": e["type"], "ts": int(e["ts"])} for e in ev[-30:]]
+        interest_cases.append({"events": ev, "expected": [_f(v) for v in fb.interest_trace(ev)]})
+    t0 = 1_700_000_000_000
+    synth = []
+    for i, t in enumerate(EVENT_TYPES):
+        synth.append({"item_id": items[int(rng.integers(len(items)))], "type": t, "ts": t0 + i * 1_234_567})
+    synth.insert(3, {"item_id": "__unknown_item__", "type": "view", "ts": t0 + 3 * 1_234_567})
+    synth.append({"item_id": items[0], "type": "click", "ts": t0 + 2_000_000})  # out of order: before last_ts
+    synth.append({"item_id": items[1 % len(items)], "type": "view", "ts": t0 + 40 * 3_600_000})
+    interest_cases.append({"events": synth, "expected": [_f(v) for v in fb.interest_trace(synth)]})
+    # context cases
+    context_cases = []
+    for ts, typ, hl in [(1_700_000_000_000, "click", 3), (0, "view", 1), (1_712_345_678_901, "purchase", 51),
+                        (1_699_999_999_999, "add_to_cart", 50), (1_701_388_800_000, "remove_from_cart", 7),
+                        (1_702_000_000_123, "search", 200)]:
+        context_cases.append({"ts": ts, "type": typ, "hist_len": hl,
+                              "expected": _f(context_features(ts, typ, hl, fb.L))})
+    # candidate feature cases
+    cf_cases = []
+    for ev, cands in rows_src[:3]:
+        hist = [e["item_id"] for e in ev[::-1]][:fb.L]
+        neigh = [c for c, _ in fb.cov.get(hist[0], [])][:5]
+        cs = list(dict.fromkeys(neigh + cands[:10] + ["__unknown_item__"]))
+        cf_cases.append({"history": hist, "candidates": cs,
+                         "expected": [[x] for x in _f(covisit_feature(hist, cs, fb.cov, fb.M))]})
+    return {"tolerance": TOLERANCE, "ranker_cases": ranker_cases, "interest_cases": interest_cases,
+            "context_cases": context_cases, "candidate_feature_cases": cf_cases}
+
+
+def export_onnx(model, path, d, L, C, F):
+    B, K = 2, 5
+    dummy = (torch.zeros(B, d), torch.ones(B, L, dtype=torch.int64), torch.ones(B, L, dtype=torch.int64),
+             torch.zeros(B, L), torch.ones(B, K, dtype=torch.int64), torch.zeros(B, K, F), torch.zeros(B, C))
+    dyn = {"interest": {0: "batch"}, "hist_items": {0: "batch"}, "hist_types": {0: "batch"},
+           "hist_ages": {0: "batch"}, "cand_items": {0: "batch", 1: "candidates"},
+           "cand_feats": {0: "batch", 1: "candidates"}, "context": {0: "batch"},
+           "scores": {0: "batch", 1: "candidates"}}
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch 1.13 warns about prim::Constant shape inference
+        torch.onnx.export(model, dummy, path, input_names=INPUT_NAMES, output_names=OUTPUT_NAMES,
+                          dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
+
+
+def export_bundle(ckpt, out, model_version=None):
+    cfg, items, E, covisit, popular, model, training, samples = load_checkpoint(ckpt)
+    fc = cfg["features"]
+    d, L = int(fc["embedding_dim"]), int(fc["seq_len"])
+    C, F = len(context_feature_names()), len(CANDIDATE_FEATURES)
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    os.makedirs(out)
+    vocab = Vocab(items)
+    with open(os.path.join(out, "items.txt"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("".join(it + "\n" for it in items))
+    E[1:].astype("<f4").tofile(os.path.join(out, "item_embeddings.f32"))
+    with open(os.path.join(out, "covisit.json"), "w") as f:
+        json.dump({"neighbours": covisit}, f, separators=(",", ":"))
+    with open(os.path.join(out, "popular.json"), "w") as f:
+        json.dump({"items": popular}, f, separators=(",", ":"))
+    export_onnx(model, os.path.join(out, "ranker.onnx"), d, L, C, F)
+    # golden cases are computed from the files just written (re-read), exactly as a reader sees them
+    E_file = np.fromfile(os.path.join(out, "item_embeddings.f32"), dtype="<f4").reshape(len(items), d)
+    E_pad = np.vstack([np.zeros((1, d), np.float32), E_file])
+    cov_file = {a: [(b, w) for b, w in lst] for a, lst in
+                json.load(open(os.path.join(out, "covisit.json")))["neighbours"].items()}
+    fb = FeatureBuilder(vocab, E_pad, cov_file, cfg)
+    golden = build_golden(model, fb, samples, items, cfg)
+    with open(os.path.join(out, "golden.json"), "w") as f:
+        json.dump(golden, f, separators=(",", ":"))
+    ins, outs = tensor_contract(d, L, C, F)
+    files = {n: sha256(os.path.join(out, n)) for n in
+             ["ranker.onnx", "items.txt", "item_embeddings.f32", "covisit.json", "popular.json", "golden.json"]}
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    mv = model_version or cfg.get("model_version") or ("streamrec-%s-%s" % (now.strftime("%Y%m%dT%H%M%SZ"),
+                                                                         files["ranker.onnx"][:8]))
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model_version": mv,
+        "created_utc": now.isoformat().replace("+00:00", "Z"),
+        "opset": OPSET,
+        "num_items": len(items),
+        "embedding_dim": d,
+        "seq_len": L,
+        "event_types": list(EVENT_TYPES),
+        "event_type_weights": {t: float(fc["event_type_weights"][t]) for t in EVENT_TYPES},
+        "decay_half_life_s": float(fc["decay_half_life_s"]),
+        "context_features": context_feature_names(),
+        "candidate_features": list(CANDIDATE_FEATURES),
+        "covisit_window": int(fc["covisit_window"]),
+        "inputs": ins,
+        "outputs": outs,
+        "files": files,
+        "golden_tolerance": TOLERANCE,
+        "training": training,
+    }
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    print("bundle written to %s (model_version %s, %d items)" % (out, mv, len(items)), flush=True)
+    return manifest

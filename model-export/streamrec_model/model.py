@@ -1,0 +1,92 @@
+"""PyTorch models: the retrieval item embeddings and the DIN-style ranker that is exported to ONNX."""
+import math
+
+import torch
+from torch import nn
+
+from . import EVENT_TYPES
+
+N_TYPES = len(EVENT_TYPES)
+INPUT_NAMES = ["interest", "hist_items", "hist_types", "hist_ages", "cand_items", "cand_feats", "context"]
+OUTPUT_NAMES = ["scores"]
+
+
+class Retrieval(nn.Module):
+    """Item embeddings E (row 0 = unknown, kept at zero). The interest vector is a decayed, type-weighted sum of
+    E rows, and retrieval scores items by <interest, E[item]>, so E is trained with exactly that scorer."""
+
+    def __init__(self, n_items, d, init_std=0.05):
+        super().__init__()
+        self.emb = nn.Parameter(torch.randn(n_items + 1, d) * init_std)
+
+    def weight(self):
+        mask = torch.ones_like(self.emb)
+        mask[0] = 0
+        return self.emb * mask
+
+    def interest(self, hist_items, hist_coef):
+        # hist_items [B, W], hist_coef [B, W] = w_type * 2^(-age/half_life) (0 for padding)
+        E = self.weight()
+        return (E[hist_items] * hist_coef.unsqueeze(-1)).sum(1)
+
+
+class Ranker(nn.Module):
+    """Scores K candidates for each row of a batch (the tensor contract of docs/MODEL_BUNDLE.md).
+
+    Per candidate c: its own item embedding q_c and learned bias; DIN target attention of q_c over the last L events
+    (item + type + log-age embeddings); repeat features computed in-graph (how often c occurs in the history per event
+    type, whether it occurs, ln(1+age) of its latest occurrence); <interest, E_retrieval[c]>; cand_feats; context."""
+
+    def __init__(self, n_items, d, seq_len, n_context, n_cand_feats, retrieval_emb, hidden=(64, 32)):
+        super().__init__()
+        self.d = d
+        self.seq_len = seq_len
+        self.item = nn.Embedding(n_items + 1, d)
+        nn.init.normal_(self.item.weight, std=0.05)
+        self.type_emb = nn.Embedding(N_TYPES + 1, d)
+        nn.init.normal_(self.type_emb.weight, std=0.05)
+        self.bias = nn.Embedding(n_items + 1, 1)
+        nn.init.zeros_(self.bias.weight)
+        self.age = nn.Linear(1, d)
+        self.att = nn.Linear(d, d, bias=False)
+        self.register_buffer("remb", retrieval_emb.clone().float())
+        self.register_buffer("type_ids", torch.arange(1, N_TYPES + 1, dtype=torch.int64))
+        n_rep = N_TYPES + 2
+        n_in = 3 * d + n_rep + 2 + n_cand_feats + n_context
+        layers = []
+        prev = n_in
+        for h in hidden:
+            layers += [nn.Linear(prev, h), nn.ReLU()]
+            prev = h
+        layers.append(nn.Linear(prev, 1))
+        self.mlp = nn.Sequential(*layers)
+
+    def forward(self, interest, hist_items, hist_types, hist_ages, cand_items, cand_feats, context):
+        K = cand_items.shape[1]
+        valid = (hist_types > 0).float()                                  # [B, L]
+        log_age = torch.log1p(torch.clamp(hist_ages, min=0.0))            # [B, L]
+        h = self.item(hist_items) + self.type_emb(hist_types) + self.age(log_age.unsqueeze(-1))  # [B, L, d]
+        h = h * valid.unsqueeze(-1)
+        q = self.item(cand_items)                                         # [B, K, d]
+        att = torch.matmul(self.att(q), h.transpose(1, 2)) / math.sqrt(self.d)  # [B, K, L]
+        att = att + (valid.unsqueeze(1) - 1.0) * 1e4
+        a = torch.softmax(att, dim=-1)
+        pooled = torch.matmul(a, h)                                       # [B, K, d]
+
+        # repeat features, in-graph
+        match = ((cand_items.unsqueeze(2) == hist_items.unsqueeze(1)) & (cand_items.unsqueeze(2) > 0)).float()
+        onehot = (hist_types.unsqueeze(-1) == self.type_ids).float()      # [B, L, T]
+        counts = torch.matmul(match, onehot)                              # [B, K, T]
+        any_match = (counts.sum(-1, keepdim=True) > 0).float()            # [B, K, 1]
+        big = 100.0
+        la = match * log_age.unsqueeze(1) + (1.0 - match) * big
+        latest = torch.amin(la, dim=-1, keepdim=True)                 # [B, K, 1]
+        latest = latest * any_match
+        rep = torch.cat([torch.log1p(counts), any_match, latest], dim=-1)
+
+        re = self.remb[cand_items]                                        # [B, K, d]
+        dot = torch.matmul(re, interest.unsqueeze(-1))                    # [B, K, 1]
+        inorm = torch.sqrt((interest * interest).sum(-1, keepdim=True) + 1e-6).unsqueeze(1).expand(-1, K, -1)
+        ctx = context.unsqueeze(1).expand(-1, K, -1)
+        x = torch.cat([q, pooled, q * pooled, rep, dot, inorm, cand_feats, ctx], dim=-1)
+        return self.mlp(x).squeeze(-1) + self.bias(cand_items).squeeze(-1)

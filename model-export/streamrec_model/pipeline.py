@@ -1,0 +1,513 @@
+"""Training: time split, vocabulary, co-visitation, popularity, retrieval embeddings, the ranker, and the offline
+evaluation against baselines. ``train(cfg, log, out_dir)`` writes a checkpoint directory that ``export`` reads."""
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import EVENT_TYPES, TYPE_INDEX
+from .data import time_split
+from .features import (InterestState, Vocab, build_covisit, context_feature_names, context_features,
+                       popular_items, type_weight_array)
+from .model import Ranker, Retrieval
+
+TYPE_NAME = {i + 1: t for i, t in enumerate(EVENT_TYPES)}
+
+
+def log_msg(msg):
+    print("[%s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+class Prepared:
+    """The whole log (train + test), grouped by user in time order, with model indices and interest vectors."""
+
+    def __init__(self, log, cfg, cutoff):
+        f = cfg["features"]
+        self.L = int(f["seq_len"])
+        self.M = int(f["covisit_window"])
+        self.cutoff = cutoff
+        n = len(log)
+        self.n = n
+        ucode = {}
+        uc = np.array([ucode.setdefault(u, len(ucode)) for u in log.users], dtype=np.int64)
+        order = np.argsort(uc, kind="stable")               # log is time-sorted, so each user's events stay in order
+        self.order = order
+        self.user = uc[order]
+        self.item_str = [log.items[i] for i in order]
+        self.types = log.types[order]
+        self.ts = log.ts[order]
+        self.is_train = self.ts < cutoff
+        bounds = np.flatnonzero(np.diff(self.user)) + 1
+        self.starts = np.concatenate([[0], bounds])
+        self.ends = np.concatenate([bounds, [n]])
+        self.seq_start = np.repeat(self.starts, self.ends - self.starts)  # start of the user's sequence, per event
+        self.seq_end = np.repeat(self.ends, self.ends - self.starts)
+
+    def set_vocab(self, vocab):
+        self.vocab = vocab
+        self.item = np.array([vocab.idx(s) for s in self.item_str], dtype=np.int64)
+
+    def history(self, pos, length):
+        """Rows of [len(pos), length] event positions, most recent first (pos itself first); -1 = padding."""
+        offs = pos[:, None] - np.arange(length)[None, :]
+        ok = offs >= self.seq_start[pos][:, None]
+        return np.where(ok, offs, -1)
+
+    def hist_arrays(self, pos):
+        hp = self.history(pos, self.L)
+        ok = hp >= 0
+        safe = np.where(ok, hp, 0)
+        items = np.where(ok, self.item[safe], 0)
+        types = np.where(ok, self.types[safe], 0)
+        ages = np.where(ok, np.maximum(0, self.ts[pos][:, None] - self.ts[safe]) / 1000.0, 0.0).astype(np.float32)
+        return items, types, ages
+
+    def contexts(self, pos):
+        hl = pos - self.seq_start[pos] + 1
+        return np.array([context_features(int(self.ts[p]), TYPE_NAME[int(self.types[p])], int(h), self.L)
+                         for p, h in zip(pos, hl)], dtype=np.float32)
+
+    def compute_interest(self, emb_with_pad, weights, half_life):
+        V = np.zeros((self.n, emb_with_pad.shape[1]), dtype=np.float32)
+        warr = type_weight_array(weights)
+        for s, e in zip(self.starts, self.ends):
+            st = InterestState(emb_with_pad, warr, half_life)
+            for p in range(s, e):
+                V[p] = st.update(int(self.item[p]), int(self.types[p]), int(self.ts[p]))
+        self.V = V
+
+
+def train_positions(P):
+    """Events whose own and next event (same user) are both in train: (trigger, target) pairs for training."""
+    nxt = np.arange(P.n) + 1
+    has_next = nxt < P.seq_end
+    ok = has_next & P.is_train & np.concatenate([P.is_train[1:], [False]])
+    return np.flatnonzero(ok)
+
+
+def test_positions(P):
+    """Test events that have a next event by the same user: the list after the event is scored against the next."""
+    nxt = np.arange(P.n) + 1
+    return np.flatnonzero((nxt < P.seq_end) & ~P.is_train)
+
+
+# ---------------------------------------------------------------------------------------------------------- retrieval
+def train_retrieval(P, cfg, rng):
+    rc, fc = cfg["retrieval"], cfg["features"]
+    n_items, d = len(P.vocab), int(fc["embedding_dim"])
+    torch.manual_seed(int(cfg["seed"]))
+    model = Retrieval(n_items, d)
+    pos = train_positions(P)
+    W = int(rc["window"])
+    hp = P.history(pos, W)
+    ok = hp >= 0
+    safe = np.where(ok, hp, 0)
+    warr = type_weight_array(fc["event_type_weights"])
+    age_s = np.maximum(0, P.ts[pos][:, None] - P.ts[safe]) / 1000.0
+    coef = np.where(ok, warr[P.types[safe]] * np.power(2.0, -age_s / float(fc["decay_half_life_s"])), 0.0)
+    hist = torch.from_numpy(np.where(ok, P.item[safe], 0))
+    coef = torch.from_numpy(coef.astype(np.float32))
+    target = torch.from_numpy(P.item[pos + 1])
+    counts = np.bincount(P.item[P.is_train], minlength=n_items + 1).astype(np.float64)
+    counts[0] = 0
+    q = counts ** 0.5
+    q /= q.sum()
+    logq = torch.from_numpy(np.log(np.maximum(q, 1e-12)).astype(np.float32))
+    opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
+    bs, nneg = int(rc["batch_size"]), min(int(rc["negatives"]), n_items)
+    log_msg("retrieval: %d training positions, %d items, d=%d" % (len(pos), n_items, d))
+    for ep in range(int(rc["epochs"])):
+        perm = torch.from_numpy(rng.permutation(len(pos)))
+        tot, nb = 0.0, 0
+        for b in range(0, len(pos), bs):
+            idx = perm[b:b + bs]
+            v = model.interest(hist[idx], coef[idx])
+            E = model.weight()
+            tgt = target[idx]
+            neg = torch.from_numpy(rng.choice(n_items + 1, size=nneg, p=q))
+            pos_logit = (v * E[tgt]).sum(-1, keepdim=True)
+            neg_logit = v @ E[neg].T - logq[neg]
+            neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == tgt.unsqueeze(1), -1e9)
+            logits = torch.cat([pos_logit - logq[tgt].unsqueeze(1), neg_logit], dim=1)
+            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(idx), dtype=torch.int64))
+            loss = loss + float(rc["l2"]) * (E[tgt] ** 2).sum(-1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tot += float(loss)
+            nb += 1
+        log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, int(rc["epochs"]), tot / max(nb, 1)))
+    E = model.weight().detach().numpy().astype(np.float32)
+    E[0] = 0
+    return E
+
+
+# --------------------------------------------------------------------------------------------------------- candidates
+class CandidateGen:
+    """The serving candidate sources: retrieval top-N, covisit neighbours of recent items, recent distinct items,
+    popular items; merged in that order, deduplicated."""
+
+    def __init__(self, P, E, covisit_idx, popular_idx, cfg):
+        self.P, self.E, self.cov, self.pop = P, E, covisit_idx, np.asarray(popular_idx, dtype=np.int64)
+        c = cfg["candidates"]
+        self.n_ret, self.n_cov, self.n_rec, self.n_pop = int(c["retrieval"]), int(c["covisit"]), int(c["recent"]), int(c["popular"])
+        self.M = P.M
+
+    def retrieval_top(self, V, n, chunk=2048):
+        out = np.zeros((len(V), n), dtype=np.int64)
+        Et = self.E[1:].T
+        n = min(n, Et.shape[1])
+        for b in range(0, len(V), chunk):
+            s = V[b:b + chunk] @ Et
+            top = np.argpartition(-s, n - 1, axis=1)[:, :n]
+            ss = np.take_along_axis(s, top, 1)
+            o = np.argsort(-ss, axis=1, kind="stable")
+            out[b:b + chunk, :n] = np.take_along_axis(top, o, 1) + 1
+        return out[:, :n]
+
+    def covisit_acc(self, hist_items):
+        acc = {}
+        for p, a in enumerate(hist_items[:self.M]):
+            lst = self.cov.get(int(a))
+            if lst is None:
+                continue
+            for c, w in lst:
+                acc[c] = acc.get(c, 0.0) + w / (p + 1)
+        return acc
+
+    @staticmethod
+    def recent_distinct(hist_items, n):
+        seen, out = set(), []
+        for a in hist_items:
+            a = int(a)
+            if a > 0 and a not in seen:
+                seen.add(a)
+                out.append(a)
+                if len(out) >= n:
+                    break
+        return out
+
+    def union(self, ret_row, acc, hist_items):
+        cov_top = [c for c, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:self.n_cov]]
+        rec = self.recent_distinct(hist_items, self.n_rec)
+        seen, out = set(), []
+        for src in (ret_row, cov_top, rec, self.pop[:self.n_pop]):
+            for c in src:
+                c = int(c)
+                if c > 0 and c not in seen:
+                    seen.add(c)
+                    out.append(c)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------------------- ranker
+def _cand_feats(acc, cands):
+    return np.log1p(np.array([acc.get(int(c), 0.0) for c in cands], dtype=np.float64)).astype(np.float32)
+
+
+def make_examples(P, gen, pos, cfg, rng, train_mode):
+    """Ranker inputs for trigger positions ``pos``. train_mode: K = 1 positive + hard negatives sampled from the
+    serving candidate set + popularity-sampled negatives. Otherwise the full serving candidate set (target label
+    -1 when it is not among the candidates)."""
+    rc = cfg["ranker"]
+    hi, ht, ha = P.hist_arrays(pos)
+    ctx = P.contexts(pos)
+    V = P.V[pos]
+    ret = gen.retrieval_top(V, gen.n_ret)
+    tgt_all = P.item[pos + 1]
+    n_hard, n_popneg = int(rc["hard_negatives"]), int(rc["pop_negatives"])
+    K = 1 + n_hard + n_popneg
+    n_items = len(P.vocab)
+    counts = np.bincount(P.item[P.is_train], minlength=n_items + 1).astype(np.float64)
+    counts[0] = 0
+    pprob = counts ** 0.75
+    pprob /= pprob.sum()
+    cands, feats, labels = [], [], []
+    for r in range(len(pos)):
+        acc = gen.covisit_acc(hi[r])
+        u = gen.union(ret[r], acc, hi[r])
+        t = int(tgt_all[r])
+        if train_mode:
+            negs = [c for c in u if c != t]
+            if len(negs) > n_hard:
+                negs = list(rng.choice(negs, size=n_hard, replace=False))
+            need = K - 1 - len(negs)
+            extra = rng.choice(n_items + 1, size=need + 8, p=pprob)
+            extra = [int(c) for c in extra if c != t][:need]
+            while len(extra) < need:
+                extra.append(int(rng.integers(1, n_items + 1)))
+            c = np.array([t] + [int(x) for x in negs] + extra, dtype=np.int64)
+            labels.append(0)
+        else:
+            c = np.array(u, dtype=np.int64)
+            labels.append(u.index(t) if (t > 0 and t in set(u)) else -1)
+        cands.append(c)
+        feats.append(_cand_feats(acc, c))
+    return dict(pos=pos, interest=V, hist_items=hi, hist_types=ht, hist_ages=ha, context=ctx,
+                cands=cands, feats=feats, labels=np.array(labels), ret=ret)
+
+
+def _pad_batch(ex, idx):
+    K = max(len(ex["cands"][i]) for i in idx)
+    B = len(idx)
+    ci = np.zeros((B, K), dtype=np.int64)
+    cf = np.zeros((B, K, 1), dtype=np.float32)
+    mask = np.zeros((B, K), dtype=bool)
+    for j, i in enumerate(idx):
+        k = len(ex["cands"][i])
+        ci[j, :k] = ex["cands"][i]
+        cf[j, :k, 0] = ex["feats"][i]
+        mask[j, :k] = True
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a[idx]))
+    inputs = (t(ex["interest"]), t(ex["hist_items"]), t(ex["hist_types"]), t(ex["hist_ages"]),
+              torch.from_numpy(ci), torch.from_numpy(cf), t(ex["context"]))
+    return inputs, torch.from_numpy(mask)
+
+
+def score_examples(model, ex, batch=64):
+    """Scores of every candidate list in ``ex`` (list of arrays)."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for b in range(0, len(ex["cands"]), batch):
+            idx = np.arange(b, min(b + batch, len(ex["cands"])))
+            inputs, mask = _pad_batch(ex, idx)
+            s = model(*inputs).numpy()
+            for j, i in enumerate(idx):
+                out.append(s[j, :len(ex["cands"][i])])
+    return out
+
+
+def ranked_lists_from_scores(ex, scores, k):
+    lists = []
+    for c, s in zip(ex["cands"], scores):
+        o = np.argsort(-s, kind="stable")[:k]
+        lists.append(c[o])
+    return lists
+
+
+def train_ranker(P, gen, E, cfg, rng):
+    rc, fc = cfg["ranker"], cfg["features"]
+    pos = train_positions(P)
+    if int(rc["max_examples"]) and len(pos) > int(rc["max_examples"]):
+        pos = np.sort(rng.choice(pos, size=int(rc["max_examples"]), replace=False))
+    # validation = the latest val_fraction of training triggers by time (never random)
+    tcut = np.quantile(P.ts[pos], 1.0 - float(rc["val_fraction"]))
+    tr_pos, va_pos = pos[P.ts[pos] < tcut], pos[P.ts[pos] >= tcut]
+    if int(rc["val_max_examples"]) and len(va_pos) > int(rc["val_max_examples"]):
+        va_pos = np.sort(rng.choice(va_pos, size=int(rc["val_max_examples"]), replace=False))
+    log_msg("ranker: building %d training and %d validation examples" % (len(tr_pos), len(va_pos)))
+    tr = make_examples(P, gen, tr_pos, cfg, rng, True)
+    va = make_examples(P, gen, va_pos, cfg, rng, False)
+    torch.manual_seed(int(cfg["seed"]))
+    model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()), 1,
+                   torch.from_numpy(E), hidden=tuple(rc["hidden"]))
+    opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]), weight_decay=float(rc["weight_decay"]))
+    bs = int(rc["batch_size"])
+    best, best_state, bad_epochs, history = -1.0, None, 0, []
+    K = len(tr["cands"][0])
+    stacked = dict(tr)
+    stacked["cands"] = np.stack(tr["cands"])
+    stacked["feats"] = np.stack(tr["feats"])
+    for ep in range(int(rc["epochs"])):
+        model.train()
+        perm = rng.permutation(len(tr_pos))
+        tot, nb = 0.0, 0
+        for b in range(0, len(perm), bs):
+            idx = perm[b:b + bs]
+            tt = lambda a: torch.from_numpy(np.ascontiguousarray(a[idx]))
+            s = model(tt(stacked["interest"]), tt(stacked["hist_items"]), tt(stacked["hist_types"]),
+                      tt(stacked["hist_ages"]), tt(stacked["cands"]),
+                      torch.from_numpy(np.ascontiguousarray(stacked["feats"][idx][:, :, None])),
+                      tt(stacked["context"]))
+            loss = torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tot += float(loss)
+            nb += 1
+        vs = score_examples(model, va)
+        lists = ranked_lists_from_scores(va, vs, 20)
+        m = metrics_from_lists(lists, P.item[va_pos + 1], 20)
+        history.append({"epoch": ep + 1, "loss": tot / max(nb, 1), "val_mrr20": m["MRR@20"], "val_hr20": m["HR@20"]})
+        log_msg("ranker epoch %d/%d loss %.4f  validation (latest %.0f%% of train, serving candidates) "
+                "MRR@20 %.4f HR@20 %.4f" % (ep + 1, int(rc["epochs"]), tot / max(nb, 1),
+                                             100 * float(rc["val_fraction"]), m["MRR@20"], m["HR@20"]))
+        if m["MRR@20"] > best:
+            best, bad_epochs = m["MRR@20"], 0
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        else:
+            bad_epochs += 1
+            if bad_epochs >= int(rc["patience"]):
+                log_msg("ranker: early stop (no validation gain for %d epochs)" % bad_epochs)
+                break
+    model.load_state_dict(best_state)
+    model.eval()
+    return model, {"epochs": history, "best_val_mrr20": best, "train_examples": int(len(tr_pos)),
+                   "val_examples": int(len(va_pos)), "candidates_per_training_example": K}
+
+
+# --------------------------------------------------------------------------------------------------------- evaluation
+def metrics_from_lists(lists, targets, kmax=20):
+    hr10 = hr20 = mrr20 = ndcg20 = 0.0
+    n = len(targets)
+    for lst, t in zip(lists, targets):
+        t = int(t)
+        if t <= 0:
+            continue  # an item the model has never seen cannot be in any list: a miss for every method
+        hit = np.flatnonzero(np.asarray(lst[:kmax]) == t)
+        if len(hit):
+            r = int(hit[0]) + 1
+            hr20 += 1
+            hr10 += r <= 10
+            mrr20 += 1.0 / r
+            ndcg20 += 1.0 / math.log2(r + 1)
+    n = max(n, 1)
+    return {"HR@10": hr10 / n, "HR@20": hr20 / n, "MRR@20": mrr20 / n, "NDCG@20": ndcg20 / n}
+
+
+def _fill(lst, pop, k):
+    out = list(lst[:k])
+    seen = set(out)
+    for c in pop:
+        if len(out) >= k:
+            break
+        if c not in seen:
+            out.append(int(c))
+            seen.add(c)
+    return out
+
+
+def evaluate(P, gen, model, cfg, rng, k=20):
+    pos = test_positions(P)
+    mt = int(cfg["eval"]["max_triggers"])
+    if mt and len(pos) > mt:
+        pos = np.sort(rng.choice(pos, size=mt, replace=False))
+    log_msg("evaluation: %d test triggers" % len(pos))
+    ex = make_examples(P, gen, pos, cfg, rng, False)
+    scores = score_examples(model, ex)
+    targets = P.item[pos + 1]
+    pop = [int(c) for c in gen.pop]
+    lists = {"ranker": ranked_lists_from_scores(ex, scores, k), "retrieval": [r[:k] for r in ex["ret"]],
+             "popularity": [pop[:k]] * len(pos)}
+    rep, knn = [], []
+    for r in range(len(pos)):
+        hi = ex["hist_items"][r]
+        # repeat and kNN see the whole history (train included), not only the last L events
+        full = P.item[P.seq_start[pos[r]]:pos[r] + 1][::-1]
+        rep.append(_fill(gen.recent_distinct(full, k), pop, k))
+        acc = gen.covisit_acc(hi)
+        knn.append(_fill([c for c, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:k]], pop, k))
+    lists["repeat"] = rep
+    lists["covisit_knn"] = knn
+    # "new items": the next item is not in the user's history up to and including the trigger
+    new_mask = np.zeros(len(pos), dtype=bool)
+    for r, p in enumerate(pos):
+        hist_strs = set(P.item_str[P.seq_start[p]:p + 1])
+        new_mask[r] = P.item_str[p + 1] not in hist_strs
+    cand_recall = float(np.mean(ex["labels"] >= 0)) if len(pos) else 0.0
+    report = {"all": {}, "new_items": {}}
+    for name, L in lists.items():
+        report["all"][name] = metrics_from_lists(L, targets, k)
+        report["new_items"][name] = metrics_from_lists([L[i] for i in np.flatnonzero(new_mask)], targets[new_mask], k)
+    report["triggers"] = {"all": int(len(pos)), "new_items": int(new_mask.sum()),
+                          "next_item_unknown_to_model": int((targets == 0).sum())}
+    report["candidate_recall"] = cand_recall
+    report["mean_candidates"] = float(np.mean([len(c) for c in ex["cands"]])) if len(pos) else 0.0
+    return report, ex
+
+
+def format_table(report):
+    methods = ["ranker", "retrieval", "popularity", "repeat", "covisit_knn"]
+    lines = []
+    for proto in ("all", "new_items"):
+        lines.append("protocol: %s (%d triggers)" % (proto, report["triggers"][proto]))
+        lines.append("| method | HR@10 | HR@20 | MRR@20 | NDCG@20 |")
+        lines.append("|---|---|---|---|---|")
+        for m in methods:
+            r = report[proto][m]
+            lines.append("| %s | %.4f | %.4f | %.4f | %.4f |" % (m, r["HR@10"], r["HR@20"], r["MRR@20"], r["NDCG@20"]))
+        lines.append("")
+    lines.append("candidate recall (next item among the serving candidates): %.4f, mean candidates %.1f"
+                 % (report["candidate_recall"], report["mean_candidates"]))
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------------------------------------------- train
+def train(cfg, log, out_dir):
+    t0 = time.time()
+    torch.set_num_threads(int(cfg.get("threads", 1)))
+    seed = int(cfg["seed"])
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    fc = cfg["features"]
+    log_msg("data: %s, %d events, bad rows %s" % (log.source, len(log), log.bad.as_dict()["by_reason"]))
+    train_log, test_log, cutoff = time_split(log, float(cfg["data"]["train_fraction"]))
+    log_msg("split at ts %d: %d train / %d test events" % (cutoff, len(train_log), len(test_log)))
+    P = Prepared(log, cfg, cutoff)
+    # vocabulary = items seen in training, most frequent first (ties by id)
+    pop_all = popular_items(train_log.items, None)
+    vocab = Vocab([it for it, _ in pop_all])
+    P.set_vocab(vocab)
+    cc = cfg["covisit"]
+    tw = {TYPE_INDEX[t]: float(w) for t, w in fc["event_type_weights"].items() if w > 0} if cc["type_weighted"] else None
+    seqs = []
+    for s, e in zip(P.starts, P.ends):
+        idx = np.arange(s, e)[P.is_train[s:e]]
+        if len(idx) > 1:
+            seqs.append(([P.item_str[i] for i in idx], P.types[idx], P.ts[idx]))
+    covisit = build_covisit(seqs, int(cc["pair_window"]), int(cc["max_gap_s"]) * 1000, int(cc["top_n"]), tw)
+    popular = pop_all[:int(cfg["popular_top_n"])]
+    log_msg("vocab %d items, covisit lists for %d items, popular top %d" % (len(vocab), len(covisit), len(popular)))
+    E = train_retrieval(P, cfg, rng)
+    P.compute_interest(E, fc["event_type_weights"], float(fc["decay_half_life_s"]))
+    cov_idx = {vocab.idx(a): [(vocab.idx(b), w) for b, w in lst] for a, lst in covisit.items()}
+    gen = CandidateGen(P, E, cov_idx, [vocab.idx(i) for i, _ in popular], cfg)
+    model, rinfo = train_ranker(P, gen, E, cfg, rng)
+    report, ex = evaluate(P, gen, model, cfg, rng)
+    print(format_table(report), flush=True)
+    training = {
+        "dataset": log.source, "events": int(len(log)), "bad_rows": log.bad.as_dict(),
+        "split": {"method": "time", "train_fraction": float(cfg["data"]["train_fraction"]), "cutoff_ts": int(cutoff),
+                  "train": train_log.summary(), "test": test_log.summary()},
+        "metrics": report, "ranker_training": rinfo, "seed": seed,
+        "serving_candidates": dict(cfg["candidates"]),
+        "protocol": ("list after each test event scored against the same user's next event; full catalogue; no "
+                     "sampled negatives; user's train history counts as history; ranker re-ranks the serving "
+                     "candidates (miss if the next item is not among them); repeat and covisit_knn are filled up "
+                     "with popular items to 20"),
+        "train_seconds": round(time.time() - t0, 1),
+    }
+    os.makedirs(out_dir, exist_ok=True)
+    save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex)
+    log_msg("checkpoint written to %s (%.0f s)" % (out_dir, time.time() - t0))
+    return training
+
+
+def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex):
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+    with open(os.path.join(out_dir, "items.txt"), "w", encoding="utf-8") as f:
+        f.write("".join(it + "\n" for it in vocab.items))
+    np.save(os.path.join(out_dir, "embeddings.npy"), E)
+    with open(os.path.join(out_dir, "covisit.json"), "w") as f:
+        json.dump(covisit, f)
+    with open(os.path.join(out_dir, "popular.json"), "w") as f:
+        json.dump(popular, f)
+    torch.save(model.state_dict(), os.path.join(out_dir, "ranker.pt"))
+    with open(os.path.join(out_dir, "training.json"), "w") as f:
+        json.dump(training, f, indent=1)
+    # realistic inputs for golden cases: a few test triggers (or train ones if the test part is empty)
+    samples = []
+    n = len(ex["cands"])
+    for r in list(range(min(n, 6))):
+        p = int(ex["pos"][r])
+        s = P.seq_start[p]
+        events = [{"item_id": P.item_str[i], "type": TYPE_NAME[int(P.types[i])], "ts": int(P.ts[i])}
+                  for i in range(max(s, p - 60), p + 1)]
+        samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40]]})
+    with open(os.path.join(out_dir, "samples.json"), "w") as f:
+        json.dump(samples, f)
