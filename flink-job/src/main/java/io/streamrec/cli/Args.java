@@ -1,0 +1,166 @@
+package io.streamrec.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Minimal {@code --name value} / {@code --flag} parser. Unknown options, missing values and bad numbers raise
+ * {@link UsageException} naming the option, so each subcommand can print its usage and exit 2.
+ */
+public final class Args {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final List<String> positional = new ArrayList<>();
+
+    /** Thrown for bad command-line input; the message names the bad option. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private Args() {}
+
+    /**
+     * @param withValue options that take a value (without the leading dashes)
+     * @param flags options that take none
+     */
+    public static Args parse(String[] argv, Set<String> withValue, Set<String> flags) {
+        Args a = new Args();
+        for (int i = 0; i < argv.length; i++) {
+            String s = argv[i];
+            if (s.startsWith("--")) {
+                String name = s.substring(2);
+                String inline = null;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    inline = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                }
+                if (flags.contains(name)) {
+                    if (inline != null) {
+                        throw new UsageException("option --" + name + " takes no value");
+                    }
+                    a.values.put(name, "true");
+                } else if (withValue.contains(name)) {
+                    String v = inline;
+                    if (v == null) {
+                        if (i + 1 >= argv.length) {
+                            throw new UsageException("option --" + name + " needs a value");
+                        }
+                        v = argv[++i];
+                    }
+                    a.values.put(name, v);
+                } else {
+                    throw new UsageException("unknown option --" + name);
+                }
+            } else {
+                a.positional.add(s);
+            }
+        }
+        return a;
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public boolean flag(String name) {
+        return values.containsKey(name);
+    }
+
+    public String get(String name, String def) {
+        return values.getOrDefault(name, def);
+    }
+
+    public List<String> positional() {
+        return positional;
+    }
+
+    public long getLong(String name, long def, long min) {
+        if (!has(name)) {
+            return def;
+        }
+        long v;
+        try {
+            v = Long.parseLong(values.get(name).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException("option --" + name + " needs an integer, got '" + values.get(name) + "'");
+        }
+        if (v < min) {
+            throw new UsageException("option --" + name + " must be >= " + min + ", got " + v);
+        }
+        return v;
+    }
+
+    public int getInt(String name, int def, int min) {
+        long v = getLong(name, def, min);
+        if (v > Integer.MAX_VALUE) {
+            throw new UsageException("option --" + name + " is too large: " + v);
+        }
+        return (int) v;
+    }
+
+    public double getDouble(String name, double def, double min, double maxExclusive) {
+        if (!has(name)) {
+            return def;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(values.get(name));
+        } catch (NumberFormatException e) {
+            throw new UsageException("option --" + name + " needs a number, got '" + values.get(name) + "'");
+        }
+        if (!(v >= min && v < maxExclusive)) {
+            throw new UsageException("option --" + name + " must be in [" + min + ", " + maxExclusive + "), got " + v);
+        }
+        return v;
+    }
+
+    /** A duration like {@code 90}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 500ms}; plain numbers are seconds. */
+    public Duration getDuration(String name, Duration def) {
+        if (!has(name)) {
+            return def;
+        }
+        try {
+            return parseDuration(values.get(name));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("option --" + name + " needs a duration like 30s, 5m or 1h, got '"
+                    + values.get(name) + "'");
+        }
+    }
+
+    public static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty duration");
+        }
+        long mult;
+        String num;
+        if (t.endsWith("ms")) {
+            mult = 1;
+            num = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            mult = 1000;
+            num = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            mult = 60_000;
+            num = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("h")) {
+            mult = 3_600_000;
+            num = t.substring(0, t.length() - 1);
+        } else {
+            mult = 1000;
+            num = t;
+        }
+        double v = Double.parseDouble(num);
+        if (v < 0 || Double.isNaN(v)) {
+            throw new IllegalArgumentException("negative duration");
+        }
+        return Duration.ofMillis(Math.round(v * mult));
+    }
+}

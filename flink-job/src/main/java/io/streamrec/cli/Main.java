@@ -1,0 +1,67 @@
+package io.streamrec.cli;
+
+import io.streamrec.sim.SimulateCommand;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The entry point of the shaded jar and of {@code bin/streamrec}: dispatches to subcommands. */
+public final class Main {
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    public Main() {
+        for (Command c : defaultCommands()) {
+            commands.put(c.name(), c);
+        }
+    }
+
+    static List<Command> defaultCommands() {
+        List<Command> list = new ArrayList<>();
+        list.add(new SimulateCommand());
+        return list;
+    }
+
+    public static void main(String[] args) {
+        int code = new Main().run(args, System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs a command line; returns the exit code. */
+    public int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.println(overview());
+            return 0;
+        }
+        Command c = commands.get(args[0]);
+        if (c == null) {
+            err.println("streamrec: unknown subcommand '" + args[0] + "'");
+            err.println(overview());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return c.run(rest);
+        } catch (Args.UsageException e) {
+            err.println("streamrec " + c.name() + ": " + e.getMessage());
+            err.println(c.usage());
+            return 2;
+        } catch (Exception e) {
+            err.println("streamrec " + c.name() + ": failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    public String overview() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: streamrec <subcommand> [options]    (streamrec <subcommand> --help for its options)\n\n");
+        sb.append("Subcommands:\n");
+        for (Command c : commands.values()) {
+            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+        }
+        return sb.toString().stripTrailing();
+    }
+}

@@ -1,0 +1,149 @@
+package io.streamrec.kafka;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node KRaft Kafka broker (combined broker + controller) in this JVM, from Kafka's own test kit. Set up
+ * for a single node: offsets and transaction-state topics with replication 1, so consumer groups and EXACTLY_ONCE
+ * transactions work; {@code transaction.max.timeout.ms} stays at its 15-minute default.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *     kafka.createTopics();               // the four streamrec topics, item-updates compacted
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+    private final Path baseDir;
+    private final long startMillis;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir, long startMillis) {
+        this.cluster = cluster;
+        this.baseDir = baseDir;
+        this.startMillis = startMillis;
+    }
+
+    /** Starts a broker with default settings and waits until it is ready. */
+    public static EmbeddedKafka start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** Starts a broker with extra broker properties (they override the single-node defaults). */
+    public static EmbeddedKafka start(Map<String, String> extraBrokerProps) throws Exception {
+        long t0 = System.nanoTime();
+        Path dir = Files.createTempDirectory("streamrec-kafka-");
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .setBaseDirectory(dir)
+                .build();
+        KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(nodes);
+        for (Map.Entry<String, String> e : singleNodeProps().entrySet()) {
+            b.setConfigProp(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : extraBrokerProps.entrySet()) {
+            b.setConfigProp(e.getKey(), e.getValue());
+        }
+        KafkaClusterTestKit cluster = b.build();
+        try {
+            formatQuietly(cluster);
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            try {
+                cluster.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            deleteRecursively(dir);
+            throw e;
+        }
+        return new EmbeddedKafka(cluster, dir, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** format() prints the bootstrap metadata to stdout; the demo's terminal does not need it. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    /** Broker settings a single node needs (also used for the standalone broker's server.properties). */
+    public static Map<String, String> singleNodeProps() {
+        return Map.of(
+                "offsets.topic.replication.factor", "1",
+                "offsets.topic.num.partitions", "4",
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "transaction.state.log.num.partitions", "4",
+                "group.initial.rebalance.delay.ms", "0",
+                "auto.create.topics.enable", "false",
+                "num.partitions", "4",
+                "log.cleaner.backoff.ms", "5000");
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** How long start-up took, from building the node config to a ready broker. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** An admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(p);
+    }
+
+    /** Creates the four streamrec topics with their default names (4 partitions), if missing. */
+    public List<String> createTopics() throws Exception {
+        return createTopics(Topics.Names.defaults(), 4);
+    }
+
+    /** Creates the four topics ({@code items} compacted), if missing. Returns the ones created. */
+    public List<String> createTopics(Topics.Names names, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            return Topics.createIfMissing(admin, names, partitions, (short) 1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            cluster.close();
+        } finally {
+            deleteRecursively(baseDir);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // best effort: temp files
+        }
+    }
+}

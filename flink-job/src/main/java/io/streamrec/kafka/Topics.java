@@ -1,0 +1,86 @@
+package io.streamrec.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The four topics of streamrec, with their default names, and an idempotent create. */
+public final class Topics {
+    public static final String EVENTS = "user-events";
+    public static final String ITEMS = "item-updates";
+    public static final String RECOMMENDATIONS = "recommendations";
+    public static final String DLQ = "user-events-dlq";
+
+    /** Topic names in use; defaults unless overridden. */
+    public record Names(String events, String items, String recommendations, String dlq) {
+        public static Names defaults() {
+            return new Names(EVENTS, ITEMS, RECOMMENDATIONS, DLQ);
+        }
+
+        public List<String> all() {
+            return List.of(events, items, recommendations, dlq);
+        }
+    }
+
+    private Topics() {}
+
+    /** The topic definitions: {@code items} compacted, the others deleted by time. */
+    public static List<NewTopic> definitions(Names names, int partitions, short replication) {
+        List<NewTopic> out = new ArrayList<>();
+        out.add(new NewTopic(names.events(), partitions, replication));
+        out.add(new NewTopic(names.items(), partitions, replication)
+                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0",
+                        "segment.ms", "600000")));
+        out.add(new NewTopic(names.recommendations(), partitions, replication));
+        out.add(new NewTopic(names.dlq(), 1, replication));
+        return out;
+    }
+
+    /** Creates whatever of the topics is missing; existing topics are left alone. Returns the names it created. */
+    public static List<String> createIfMissing(Admin admin, Names names, int partitions, short replication)
+            throws Exception {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> todo = new ArrayList<>();
+        for (NewTopic t : definitions(names, partitions, replication)) {
+            if (!existing.contains(t.name())) {
+                todo.add(t);
+            }
+        }
+        List<String> created = new ArrayList<>();
+        if (todo.isEmpty()) {
+            return created;
+        }
+        var result = admin.createTopics(todo);
+        for (NewTopic t : todo) {
+            try {
+                result.values().get(t.name()).get(30, TimeUnit.SECONDS);
+                created.add(t.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
+    }
+
+    /** Convenience: connects, creates what is missing, closes. */
+    public static List<String> createIfMissing(String bootstrapServers, Names names, int partitions, short replication)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000);
+        try (Admin admin = Admin.create(p)) {
+            return createIfMissing(admin, names, partitions, replication);
+        }
+    }
+}
