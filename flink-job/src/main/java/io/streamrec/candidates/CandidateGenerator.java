@@ -1,0 +1,257 @@
+package io.streamrec.candidates;
+
+import io.streamrec.model.Covisitation;
+import io.streamrec.model.ItemIndex;
+import io.streamrec.model.ModelBundle;
+
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Merges the candidate sources in priority order — recent items, co-visitation neighbours of the recent items,
+ * retrieval (inner product with the interest vector), popular — without duplicates and without excluded items.
+ * Keeps all scratch buffers between calls: no allocation per call once warm. Not thread-safe: one per thread.
+ */
+public final class CandidateGenerator {
+    private final ItemIndex items;
+    private final Covisitation covisit;
+    private final String[] popular;
+    private final int[] popularIdx;
+    private final CandidateOptions opt;
+    private final int covisitSeeds;
+    private final int n;
+    private final int d;
+
+    // dedupe: stamp per model index; unknown ids are checked by scanning the set
+    private final int[] seen;
+    private int stamp;
+    // co-visitation accumulation
+    private final float[] covScore;
+    private int[] touched = new int[256];
+    // retrieval
+    private final float[] tileScores = new float[ItemIndex.TILE];
+    private final TopK heap = new TopK(128);
+
+    public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
+        this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(), options);
+    }
+
+    /** For tests and tools that assemble the parts themselves. */
+    public CandidateGenerator(ItemIndex items, Covisitation covisit, List<String> popular, int covisitWindow,
+                              CandidateOptions options) {
+        this.items = items;
+        this.covisit = covisit;
+        this.opt = options == null ? CandidateOptions.defaults() : options;
+        this.popular = popular.toArray(new String[0]);
+        this.popularIdx = new int[this.popular.length];
+        for (int i = 0; i < this.popular.length; i++) {
+            popularIdx[i] = items.indexOf(this.popular[i]);
+        }
+        this.covisitSeeds = opt.covisitSeeds >= 0 ? opt.covisitSeeds
+                : (covisitWindow > 0 ? covisitWindow : opt.recentN);
+        this.n = items.size();
+        this.d = items.dim();
+        this.seen = new int[n + 1];
+        this.covScore = new float[n + 1];
+        items.tiledEmbeddings(); // build the shared scan layout now, not on the first event
+    }
+
+    /**
+     * Fills {@code out} (cleared first).
+     *
+     * @param interest    the user's interest vector (null or all zeros = cold)
+     * @param recentItems the user's recent item ids, most recent first
+     * @param excluded    items that must never be proposed (out of stock, deleted, purchased); may be null
+     */
+    public void generate(float[] interest, String[] recentItems, int recentLen, Predicate<String> excluded,
+                         CandidateSet out) {
+        out.clear();
+        if (++stamp == 0) { // wrapped: reset the stamps
+            java.util.Arrays.fill(seen, 0);
+            stamp = 1;
+        }
+        boolean cold = recentLen <= 0 || isZero(interest);
+
+        // 1. recent items, distinct, most recent first
+        if (opt.recentEnabled) {
+            int added = 0;
+            for (int p = 0; p < recentLen && added < opt.recentN; p++) {
+                if (tryAdd(recentItems[p], -1, excluded, CandidateSource.RECENT, out)) {
+                    added++;
+                }
+            }
+        }
+
+        // 2. co-visitation neighbours of the recent items, weighted by recency like the covisit feature
+        if (opt.covisitN > 0 && recentLen > 0) {
+            addCovisit(recentItems, Math.min(recentLen, covisitSeeds), excluded, out);
+        }
+
+        // 3. retrieval: top-N by inner product
+        if (opt.retrievalN > 0 && !cold) {
+            addRetrieval(interest, excluded, out);
+        }
+
+        // 4. popular: always for a cold user, otherwise only to fill
+        int limit = cold ? opt.popularN : Math.max(0, opt.fillTo - out.size());
+        int added = 0;
+        for (int i = 0; i < popular.length && added < limit; i++) {
+            if (tryAdd(popular[i], popularIdx[i], excluded, CandidateSource.POPULAR, out)) {
+                added++;
+            }
+        }
+    }
+
+    private static boolean isZero(float[] v) {
+        if (v == null) {
+            return true;
+        }
+        for (float x : v) {
+            if (x != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Adds the item unless it is null, already present or excluded. idx = -1: look it up. */
+    private boolean tryAdd(String id, int idx, Predicate<String> excluded, CandidateSource src, CandidateSet out) {
+        if (id == null) {
+            return false;
+        }
+        if (idx < 0) {
+            idx = items.indexOf(id);
+        }
+        if (idx > 0) {
+            if (seen[idx] == stamp) {
+                return false;
+            }
+        } else {
+            String[] arr = out.itemArray();
+            for (int i = 0, s = out.size(); i < s; i++) {
+                if (out.modelIndex(i) == 0 && arr[i].equals(id)) {
+                    return false;
+                }
+            }
+        }
+        if (excluded != null && excluded.test(id)) {
+            return false;
+        }
+        if (idx > 0) {
+            seen[idx] = stamp;
+        }
+        out.add(id, idx, src);
+        return true;
+    }
+
+    private void addCovisit(String[] recent, int seeds, Predicate<String> excluded, CandidateSet out) {
+        int t = 0;
+        for (int p = 0; p < seeds; p++) {
+            Covisitation.Neighbours nb = covisit.neighbours(recent[p]);
+            if (nb == null) {
+                continue;
+            }
+            float div = p + 1;
+            for (int i = 0, s = nb.size(); i < s; i++) {
+                int idx = nb.modelIndex(i);
+                if (idx <= 0) {
+                    continue; // the model cannot score items outside its vocabulary
+                }
+                if (covScore[idx] == 0f) {
+                    if (t == touched.length) {
+                        touched = java.util.Arrays.copyOf(touched, t * 2);
+                    }
+                    touched[t++] = idx;
+                }
+                covScore[idx] += nb.weight(i) / div;
+            }
+        }
+        heap.reset(t);
+        for (int i = 0; i < t; i++) {
+            int idx = touched[i];
+            heap.offer(covScore[idx], idx);
+            covScore[idx] = 0f;
+        }
+        int m = heap.drainSorted();
+        int added = 0;
+        for (int i = 0; i < m && added < opt.covisitN; i++) {
+            int idx = heap.idAt(i);
+            if (tryAdd(items.idOf(idx), idx, excluded, CandidateSource.COVISIT, out)) {
+                added++;
+            }
+        }
+    }
+
+    private void addRetrieval(float[] q, Predicate<String> excluded, CandidateSet out) {
+        int want = opt.retrievalN;
+        int cap = Math.min(n, want + out.size() + 32);
+        while (true) {
+            scan(q, cap);
+            int m = heap.drainSorted();
+            int added = 0;
+            int start = out.size();
+            for (int i = 0; i < m && added < want; i++) {
+                int idx = heap.idAt(i);
+                if (tryAdd(items.idOf(idx), idx, excluded, CandidateSource.RETRIEVAL, out)) {
+                    added++;
+                }
+            }
+            if (added >= want || cap >= n) {
+                return;
+            }
+            // Too many of the best were duplicates or excluded: undo and rescan deeper (rare).
+            out.truncate(start, seen);
+            cap = (int) Math.min(n, (long) cap * 4);
+        }
+    }
+
+    /** Fills the heap with the top {@code cap} model indices by inner product with q. */
+    private void scan(float[] q, int cap) {
+        heap.reset(cap);
+        float[] tiled = items.tiledEmbeddings();
+        final int tile = ItemIndex.TILE;
+        float[] s = tileScores;
+        int tiles = (n + tile - 1) / tile;
+        float threshold = Float.NEGATIVE_INFINITY;
+        for (int tIdx = 0; tIdx < tiles; tIdx++) {
+            int base = tIdx * tile * d;
+            float q0 = q[0];
+            for (int r = 0; r < tile; r++) {
+                s[r] = q0 * tiled[base + r];
+            }
+            for (int j = 1; j < d; j++) {
+                float qj = q[j];
+                int off = base + j * tile;
+                for (int r = 0; r < tile; r++) {
+                    s[r] += qj * tiled[off + r];
+                }
+            }
+            int rows = Math.min(tile, n - tIdx * tile);
+            int first = tIdx * tile + 1;
+            for (int r = 0; r < rows; r++) {
+                if (s[r] >= threshold) {
+                    heap.offer(s[r], first + r);
+                    threshold = heap.threshold();
+                }
+            }
+        }
+    }
+
+    /**
+     * The exact top-{@code k} model indices by inner product with {@code q}, best first (ties: lower index first).
+     *
+     * @return how many were written (min(k, num_items))
+     */
+    public int retrieve(float[] q, int k, int[] outIndices, float[] outScores) {
+        int cap = Math.min(k, n);
+        scan(q, cap);
+        int m = heap.drainSorted();
+        for (int i = 0; i < m; i++) {
+            outIndices[i] = heap.idAt(i);
+            if (outScores != null) {
+                outScores[i] = heap.scoreAt(i);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,15 @@
+package io.streamrec.candidates;
+
+import java.util.Locale;
+
+/** Which generator proposed a candidate; shown as {@code source} in the output topic. */
+public enum CandidateSource {
+    RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING;
+
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
+    /** Lowercase name for JSON, e.g. {@code covisit}. */
+    public String wireName() {
+        return wire;
+    }
+}

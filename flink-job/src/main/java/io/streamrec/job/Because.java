@@ -1,0 +1,65 @@
+package io.streamrec.job;
+
+import io.streamrec.candidates.CandidateSource;
+import io.streamrec.model.ItemIndex;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.state.UserState;
+
+/**
+ * Names the recent item that contributed most to a recommendation, cheaply: the item itself when it was re-proposed
+ * from the history, the strongest co-visitation source among the recent items for co-visitation candidates, and
+ * otherwise the recent item whose embedding is closest (inner product) to the candidate's.
+ */
+final class Because {
+    private Because() {}
+
+    static String explain(ModelBundle bundle, UserState s, String item, CandidateSource source, int window) {
+        int n = Math.min(window, s.histItems.length);
+        if (n == 0) {
+            return null;
+        }
+        if (source == CandidateSource.RECENT) {
+            return item;
+        }
+        if (source == CandidateSource.COVISIT) {
+            String best = null;
+            float bestWeight = 0f;
+            for (int i = 0; i < n; i++) {
+                float w = bundle.covisit().weight(s.histItems[i], item);
+                if (w > bestWeight) {
+                    bestWeight = w;
+                    best = s.histItems[i];
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        ItemIndex items = bundle.items();
+        int c = items.indexOf(item);
+        if (c == 0) {
+            return null;
+        }
+        float[] emb = items.embeddings();
+        int d = items.dim();
+        String best = null;
+        float bestDot = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            int h = items.indexOf(s.histItems[i]);
+            if (h == 0 || s.histItems[i].equals(item)) {
+                continue;
+            }
+            float dot = 0f;
+            int a = (h - 1) * d;
+            int b = (c - 1) * d;
+            for (int k = 0; k < d; k++) {
+                dot += emb[a + k] * emb[b + k];
+            }
+            if (dot > bestDot) {
+                bestDot = dot;
+                best = s.histItems[i];
+            }
+        }
+        return best;
+    }
+}

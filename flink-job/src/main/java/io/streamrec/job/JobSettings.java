@@ -1,0 +1,48 @@
+package io.streamrec.job;
+
+import io.streamrec.config.StreamrecOptions;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.Serializable;
+
+/**
+ * The settings the job's functions need, copied out of the validated {@link Configuration} into a small serializable
+ * object, so functions carry plain values instead of the whole configuration.
+ */
+public final class JobSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public String modelPath = StreamrecOptions.MODEL_PATH.defaultValue();
+    public long modelReloadIntervalMs = StreamrecOptions.MODEL_RELOAD_INTERVAL.defaultValue().toMillis();
+    public int topK = StreamrecOptions.TOP_K.defaultValue();
+    public boolean filterPurchased = StreamrecOptions.FILTER_PURCHASED.defaultValue();
+    public boolean filterSeen = StreamrecOptions.FILTER_SEEN.defaultValue();
+    public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
+    public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
+    public boolean recentEnabled = StreamrecOptions.RECENT_ENABLED.defaultValue();
+    public int recentN = StreamrecOptions.RECENT_N.defaultValue();
+    public int popularN = StreamrecOptions.POPULAR_N.defaultValue();
+    public long stateTtlMs = StreamrecOptions.STATE_TTL.defaultValue().toMillis();
+    public int purchasedMax = StreamrecOptions.PURCHASED_MAX.defaultValue();
+    public int dedupWindow = StreamrecOptions.DEDUP_WINDOW.defaultValue();
+    public int rankerThreads = StreamrecOptions.RANKER_THREADS.defaultValue();
+
+    public static JobSettings from(Configuration conf) {
+        JobSettings s = new JobSettings();
+        s.modelPath = conf.get(StreamrecOptions.MODEL_PATH);
+        s.modelReloadIntervalMs = conf.get(StreamrecOptions.MODEL_RELOAD_INTERVAL).toMillis();
+        s.topK = conf.get(StreamrecOptions.TOP_K);
+        s.filterPurchased = conf.get(StreamrecOptions.FILTER_PURCHASED);
+        s.filterSeen = conf.get(StreamrecOptions.FILTER_SEEN);
+        s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
+        s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
+        s.recentEnabled = conf.get(StreamrecOptions.RECENT_ENABLED);
+        s.recentN = conf.get(StreamrecOptions.RECENT_N);
+        s.popularN = conf.get(StreamrecOptions.POPULAR_N);
+        s.stateTtlMs = conf.get(StreamrecOptions.STATE_TTL).toMillis();
+        s.purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
+        s.dedupWindow = conf.get(StreamrecOptions.DEDUP_WINDOW);
+        s.rankerThreads = conf.get(StreamrecOptions.RANKER_THREADS);
+        return s;
+    }
+}

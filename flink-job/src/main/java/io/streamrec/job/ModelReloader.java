@@ -1,0 +1,129 @@
+package io.streamrec.job;
+
+import io.streamrec.model.BundleException;
+import io.streamrec.model.ModelBundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Deploys a new model bundle into a running job without a restart. A daemon thread checks {@code model.path} every
+ * {@code model.reload-interval}; when the bundle's manifest changes it loads and fully validates the new bundle off the
+ * processing thread. A valid bundle is handed over through {@link #poll()}; an invalid one is logged with the failed
+ * check and counted, and the current model keeps serving. The same broken bundle is not retried until it changes.
+ */
+public final class ModelReloader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelReloader.class);
+
+    private final String location;
+    private final AtomicReference<ModelBundle> pending = new AtomicReference<>();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private volatile String currentFingerprint;
+    private volatile String failedFingerprint;
+    private ScheduledExecutorService executor;
+
+    public ModelReloader(String location, String initialFingerprint) {
+        this.location = location;
+        this.currentFingerprint = initialFingerprint;
+    }
+
+    /** Starts polling; a zero interval or a classpath bundle means never. */
+    public void start(long intervalMillis) {
+        if (intervalMillis <= 0 || location.startsWith("classpath:")) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streamrec-model-reloader");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Checks once, synchronously (the scheduled task, also used by tests). */
+    public void check() {
+        String fp;
+        try {
+            fp = fingerprint(location);
+        } catch (IOException e) {
+            record("cannot read model.path '" + location + "': " + e.getMessage(), null);
+            return;
+        }
+        if (fp == null || fp.equals(currentFingerprint) || fp.equals(failedFingerprint)) {
+            return;
+        }
+        try {
+            ModelBundle bundle = ModelBundle.load(location);
+            currentFingerprint = fp;
+            failedFingerprint = null;
+            pending.set(bundle);
+            LOG.info("Validated new model bundle {} from {}; switching to it", bundle.modelVersion(), location);
+        } catch (BundleException | RuntimeException e) {
+            record("refused new model bundle at " + location + ": " + e.getMessage()
+                    + "; the current model keeps serving", fp);
+        }
+    }
+
+    private void record(String message, String fp) {
+        failures.incrementAndGet();
+        lastError.set(message);
+        failedFingerprint = fp;
+        LOG.error(message);
+    }
+
+    /** The newly validated bundle, once; null when there is none. */
+    public ModelBundle poll() {
+        return pending.getAndSet(null);
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public String lastError() {
+        return lastError.get();
+    }
+
+    /** A cheap identity of a bundle location: the manifest's sha256 for a directory, size+mtime for a zip. */
+    public static String fingerprint(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            return location;
+        }
+        Path p = Path.of(location);
+        if (Files.isDirectory(p)) {
+            Path manifest = p.resolve("manifest.json");
+            if (!Files.exists(manifest)) {
+                return null;
+            }
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(manifest)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (!Files.exists(p)) {
+            return null;
+        }
+        return Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+}

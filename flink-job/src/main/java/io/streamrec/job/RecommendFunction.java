@@ -1,0 +1,257 @@
+package io.streamrec.job;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateOptions;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.CandidateSource;
+import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.OnnxRanker;
+import io.streamrec.ranking.RankRequest;
+import io.streamrec.ranking.RankerOptions;
+import io.streamrec.sink.ScoredList;
+import io.streamrec.state.UserState;
+import io.streamrec.state.UserStateUpdater;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The keyed heart of the job, one call per event: update the user's state (dedup, interest vector, history, sets,
+ * seq), generate candidates, score them all in one ONNX call, and emit the ranked list. State update, retrieval and
+ * ranking share one operator so the interest vector and the ranker always come from the same model version, and the
+ * user's state never has to travel between operators. A new bundle is swapped in by {@link ModelReloader}.
+ */
+public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList> {
+    private static final long serialVersionUID = 1L;
+
+    /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
+    static final int OVERFETCH = 20;
+    private static final int BECAUSE_WINDOW = 10;
+
+    private final JobSettings settings;
+
+    private transient ValueState<UserState> state;
+    private transient ModelBundle bundle;
+    private transient OnnxRanker ranker;
+    private transient CandidateGenerator generator;
+    private transient UserStateUpdater updater;
+    private transient ModelReloader reloader;
+    private transient RankRequest request;
+    private transient List<RankRequest> batch;
+    private transient CandidateSet candidates;
+    private transient Counter duplicates;
+    private transient Counter modelSwaps;
+    private transient Histogram inferenceUs;
+
+    public RecommendFunction(JobSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        ValueStateDescriptor<UserState> descriptor =
+                new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        state = getRuntimeContext().getState(descriptor);
+
+        install(ModelBundle.load(settings.modelPath));
+        reloader = new ModelReloader(settings.modelPath, ModelReloader.fingerprint(settings.modelPath));
+        reloader.start(settings.modelReloadIntervalMs);
+
+        request = new RankRequest();
+        batch = Collections.singletonList(request);
+        candidates = new CandidateSet();
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+        modelSwaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
+        inferenceUs = getRuntimeContext().getMetricGroup()
+                .histogram("inferenceLatencyUs", new DescriptiveStatisticsHistogram(10_000));
+        getRuntimeContext().getMetricGroup().gauge("modelReloadFailures", (Gauge<Long>) reloader::failures);
+        getRuntimeContext().getMetricGroup().gauge("modelVersion", (Gauge<String>) () -> bundle.modelVersion());
+    }
+
+    /** Switches every model-dependent object to a validated bundle; the old ranker is closed afterwards. */
+    private void install(ModelBundle next) throws Exception {
+        OnnxRanker nextRanker = new OnnxRanker(next, rankerOptions());
+        nextRanker.open();
+        OnnxRanker old = ranker;
+        bundle = next;
+        ranker = nextRanker;
+        generator = new CandidateGenerator(next, candidateOptions());
+        int historyLength = Math.max(next.manifest().seqLen(),
+                Math.max(next.manifest().covisitWindow(), settings.recentN));
+        updater = new UserStateUpdater(historyLength, settings.purchasedMax, settings.dedupWindow);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private RankerOptions rankerOptions() {
+        RankerOptions o = new RankerOptions();
+        o.intraOpThreads = settings.rankerThreads;
+        return o;
+    }
+
+    private CandidateOptions candidateOptions() {
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = settings.retrievalN;
+        o.covisitN = settings.covisitN;
+        o.recentEnabled = settings.recentEnabled;
+        o.recentN = settings.recentN;
+        o.popularN = settings.popularN;
+        return o;
+    }
+
+    @Override
+    public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
+        ModelBundle next = reloader.poll();
+        if (next != null) {
+            install(next);
+            modelSwaps.inc();
+        }
+        UserState s = state.value();
+        if (s == null) {
+            s = new UserState();
+        }
+        if (!updater.apply(s, e, bundle)) {
+            duplicates.inc();
+            return;
+        }
+        state.update(s);
+        out.collect(recommend(s, e));
+    }
+
+    /** Candidates, one ONNX call, best-first ordering; package-private for the harness tests. */
+    ScoredList recommend(UserState s, UserEvent e) {
+        final UserState user = s;
+        Predicate<String> excluded = item -> (settings.filterPurchased && contains(user.purchased, item))
+                || (settings.filterSeen && contains(user.histItems, item));
+        candidates.clear();
+        generator.generate(s.interest, s.histItems, s.histItems.length, excluded, candidates);
+
+        int n = candidates.size();
+        RankRequest r = request;
+        r.interest = s.interest;
+        r.histLen = Math.min(s.histItems.length, bundle.manifest().seqLen());
+        r.histItems = s.histItems;
+        r.histTypes = types(s.histTypes);
+        r.histTs = s.histTs;
+        r.triggerTs = e.ts;
+        r.triggerType = e.type;
+        if (r.candidates == null || r.candidates.length < n) {
+            r.candidates = new String[Math.max(n, 64)];
+        }
+        for (int i = 0; i < n; i++) {
+            r.candidates[i] = candidates.item(i);
+        }
+        r.numCandidates = n;
+
+        float[] scores = new float[0];
+        if (n > 0) {
+            long t0 = System.nanoTime();
+            scores = ranker.score(batch)[0];
+            inferenceUs.update((System.nanoTime() - t0) / 1000);
+        }
+        int m = Math.min(n, settings.topK + OVERFETCH);
+        int[] order = topIndices(scores, n, m);
+
+        ScoredList list = new ScoredList();
+        list.userId = e.userId;
+        list.seq = s.seq;
+        list.modelVersion = bundle.modelVersion();
+        list.triggerEventId = e.eventId;
+        list.eventTs = e.ts;
+        list.ingestTs = e.ingestTs;
+        list.items = new String[m];
+        list.scores = new float[m];
+        list.sources = new String[m];
+        list.because = new String[m];
+        for (int j = 0; j < m; j++) {
+            int i = order[j];
+            list.items[j] = candidates.item(i);
+            list.scores[j] = scores[i];
+            CandidateSource source = candidates.source(i);
+            list.sources[j] = source.wireName();
+            list.because[j] = Because.explain(bundle, s, list.items[j], source, BECAUSE_WINDOW);
+        }
+        return list;
+    }
+
+    /** The current key's state; for harness tests, which set the key on the operator first. */
+    UserState currentState() throws java.io.IOException {
+        return state.value();
+    }
+
+    /** The model currently serving. */
+    ModelBundle bundle() {
+        return bundle;
+    }
+
+    private EventType[] typeBuffer;
+
+    private EventType[] types(byte[] idx) {
+        if (typeBuffer == null || typeBuffer.length < idx.length) {
+            typeBuffer = new EventType[Math.max(idx.length, 64)];
+        }
+        for (int i = 0; i < idx.length; i++) {
+            typeBuffer[i] = EventType.fromModelIndex(idx[i]);
+        }
+        return typeBuffer;
+    }
+
+    /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
+    static int[] topIndices(float[] scores, int n, int m) {
+        int[] top = new int[m];
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            float s = scores[i];
+            if (size == m && s <= scores[top[m - 1]]) {
+                continue;
+            }
+            int pos = size < m ? size++ : m - 1;
+            while (pos > 0 && scores[top[pos - 1]] < s) {
+                top[pos] = top[pos - 1];
+                pos--;
+            }
+            top[pos] = i;
+        }
+        return top;
+    }
+
+    private static boolean contains(String[] a, String v) {
+        for (String x : a) {
+            if (x.equals(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (reloader != null) {
+            reloader.close();
+        }
+        if (ranker != null) {
+            ranker.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.streamrec.state;
+
+/**
+ * Everything the job remembers about one user, stored as one value in RocksDB keyed state. A Flink POJO of arrays
+ * (no collections, so no Kryo), sized exactly to their content and bounded by the bundle's sequence length and the
+ * {@code state.*} options, so a user's state can never grow without bound. Arrays are most-recent-first.
+ */
+public class UserState {
+    /** The interest vector, or null before the first event. */
+    public float[] interest;
+    /** Event time the interest vector was last decayed to; {@code Long.MIN_VALUE} before the first event. */
+    public long lastTs = Long.MIN_VALUE;
+    /** Model version whose embeddings built {@link #interest}; a new model rebuilds the vector from the history. */
+    public String modelVersion;
+
+    /** The last events: item ids, type indices (EventType.modelIndex) and event times, most recent first. */
+    public String[] histItems = new String[0];
+    public byte[] histTypes = new byte[0];
+    public long[] histTs = new long[0];
+
+    /** Purchased items and the current cart, most recent first. */
+    public String[] purchased = new String[0];
+    public String[] cart = new String[0];
+
+    /** Per-user sequence number of the last emitted list; increases by one per accepted event. */
+    public long seq;
+
+    /** Ids of the most recent accepted events, most recent first, to drop duplicates. */
+    public String[] recentEventIds = new String[0];
+
+    public UserState() {}
+
+    public int historyLength() {
+        return histItems.length;
+    }
+}

@@ -1,0 +1,202 @@
+package io.streamrec.job;
+
+import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.sink.ScoredList;
+import io.streamrec.state.UserState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Harness tests of the keyed state-and-rank operator on the RocksDB backend with the shipped model bundle. */
+class RecommendFunctionTest {
+
+    private static ModelBundle bundle;
+    private static final long T0 = 1_764_000_000_000L;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness;
+    private RecommendFunction function;
+
+    @BeforeAll
+    static void loadBundle() throws Exception {
+        bundle = ModelBundle.load("classpath:default");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = newHarness(new JobSettings());
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> newHarness(JobSettings settings)
+            throws Exception {
+        settings.modelReloadIntervalMs = 0;
+        function = new RecommendFunction(settings);
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+                        UserEvent::getUserId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static String item(int i) {
+        return bundle.items().idOf(1 + (i % bundle.items().size()));
+    }
+
+    private static UserEvent event(String id, String user, String item, EventType type, long ts) {
+        return new UserEvent(id, user, item, type, ts);
+    }
+
+    private void send(UserEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.ts));
+    }
+
+    private UserState stateOf(String user) throws Exception {
+        @SuppressWarnings("unchecked")
+        KeyedProcessOperator<String, UserEvent, ScoredList> op =
+                (KeyedProcessOperator<String, UserEvent, ScoredList>) harness.getOperator();
+        op.setCurrentKey(user);
+        return function.currentState();
+    }
+
+    @Test
+    void emitsOneRankedListPerEventWithIncreasingSeq() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            send(event("e" + i, "u1", item(i), EventType.VIEW, T0 + i * 1000));
+        }
+        List<ScoredList> out = harness.extractOutputValues();
+        assertEquals(5, out.size());
+        for (int i = 0; i < 5; i++) {
+            ScoredList l = out.get(i);
+            assertEquals(i + 1, l.seq);
+            assertEquals("e" + i, l.triggerEventId);
+            assertEquals(bundle.modelVersion(), l.modelVersion);
+            assertTrue(l.items.length > 0);
+            for (int j = 1; j < l.scores.length; j++) {
+                assertTrue(l.scores[j - 1] >= l.scores[j], "list is best-first");
+            }
+            assertEquals(l.items.length, Arrays.stream(l.items).distinct().count(), "no duplicate items");
+        }
+    }
+
+    @Test
+    void updatesStateWithTheBundlesFormula() throws Exception {
+        send(event("e1", "u1", item(3), EventType.VIEW, T0));
+        send(event("e2", "u1", item(4), EventType.ADD_TO_CART, T0 + 60_000));
+        UserState s = stateOf("u1");
+        float[] expected = new float[bundle.manifest().embeddingDim()];
+        long last = io.streamrec.model.InterestVector.update(bundle, expected, Long.MIN_VALUE, item(3),
+                EventType.VIEW, T0);
+        io.streamrec.model.InterestVector.update(bundle, expected, last, item(4), EventType.ADD_TO_CART,
+                T0 + 60_000);
+        assertArrayEquals(expected, s.interest);
+        assertArrayEquals(new String[] {item(4), item(3)}, s.histItems);
+        assertArrayEquals(new String[] {item(4)}, s.cart);
+        assertEquals(2, s.seq);
+    }
+
+    @Test
+    void emitsNothingForDuplicateEvent() throws Exception {
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", item(2), EventType.VIEW, T0 + 1));
+        List<ScoredList> out = harness.extractOutputValues();
+        assertEquals(2, out.size());
+        assertEquals(2, out.get(1).seq);
+        assertEquals(2, stateOf("u1").histItems.length);
+    }
+
+    @Test
+    void neverRecommendsAPurchasedItem() throws Exception {
+        String bought = item(7);
+        send(event("e1", "u1", bought, EventType.VIEW, T0));
+        send(event("e2", "u1", bought, EventType.ADD_TO_CART, T0 + 1000));
+        List<ScoredList> before = harness.extractOutputValues();
+        assertTrue(Arrays.asList(before.get(1).items).contains(bought), "a viewed item is re-proposed");
+        send(event("e3", "u1", bought, EventType.PURCHASE, T0 + 2000));
+        send(event("e4", "u1", item(8), EventType.VIEW, T0 + 3000));
+        List<ScoredList> out = harness.extractOutputValues();
+        assertFalse(Arrays.asList(out.get(2).items).contains(bought));
+        assertFalse(Arrays.asList(out.get(3).items).contains(bought));
+        assertEquals(0, stateOf("u1").cart.length, "a purchase leaves the cart");
+    }
+
+    @Test
+    void dropsUserStateAfterTtl() throws Exception {
+        harness.close();
+        JobSettings settings = new JobSettings();
+        settings.stateTtlMs = 10_000;
+        harness = newHarness(settings);
+        harness.setStateTtlProcessingTime(0);
+        harness.open();
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", item(2), EventType.VIEW, T0 + 1));
+        harness.setStateTtlProcessingTime(5_000);
+        assertNotNull(stateOf("u1"), "still alive within the TTL");
+        harness.setStateTtlProcessingTime(20_001);
+        assertEquals(null, stateOf("u1"), "expired after the TTL");
+        send(event("e3", "u1", item(3), EventType.VIEW, T0 + 2));
+        List<ScoredList> out = harness.extractOutputValues();
+        assertEquals(1, out.get(2).seq, "an expired user starts afresh");
+        assertEquals(1, stateOf("u1").histItems.length);
+    }
+
+    @Test
+    void snapshotAndRestoreKeepTheInterestVectorBitForBit() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            send(event("e" + i, "u1", item(i * 5), i % 3 == 0 ? EventType.CLICK : EventType.VIEW, T0 + i * 7_919));
+        }
+        UserState before = stateOf("u1");
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        send(event("e-next", "u1", item(99), EventType.VIEW, T0 + 100_000));
+        ScoredList uninterrupted = harness.extractOutputValues().get(8);
+        harness.close();
+
+        harness = newHarness(new JobSettings());
+        harness.initializeState(snapshot);
+        harness.open();
+        UserState restored = stateOf("u1");
+        assertEquals(before.interest.length, restored.interest.length);
+        for (int k = 0; k < before.interest.length; k++) {
+            assertEquals(Float.floatToRawIntBits(before.interest[k]), Float.floatToRawIntBits(restored.interest[k]));
+        }
+        assertEquals(before.lastTs, restored.lastTs);
+        assertArrayEquals(before.histItems, restored.histItems);
+        assertEquals(before.seq, restored.seq);
+
+        send(event("e-next", "u1", item(99), EventType.VIEW, T0 + 100_000));
+        ScoredList afterRestore = harness.extractOutputValues().get(0);
+        assertEquals(uninterrupted.seq, afterRestore.seq);
+        assertArrayEquals(uninterrupted.items, afterRestore.items);
+        assertArrayEquals(uninterrupted.scores, afterRestore.scores);
+    }
+
+    @Test
+    void topIndicesOrdersBestFirst() {
+        float[] s = {0.1f, 0.9f, -1f, 0.5f, 0.9f, 0.3f};
+        assertArrayEquals(new int[] {1, 4, 3}, RecommendFunction.topIndices(s, s.length, 3));
+        assertArrayEquals(new int[] {1, 4, 3, 5, 0, 2}, RecommendFunction.topIndices(s, s.length, 6));
+    }
+}

@@ -1,0 +1,37 @@
+package io.streamrec.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Where the tests find the shipped bundle: on the classpath and as the directory it is built from. */
+public final class ShippedBundle {
+    public static final String CLASSPATH = "classpath:default";
+
+    private ShippedBundle() {
+    }
+
+    /** {@code <repo>/model-export/bundles/default}; fails the test if it is not there. */
+    public static Path directory() {
+        String root = System.getProperty("streamrec.repo.root", "..");
+        Path dir = Paths.get(root, "model-export", "bundles", "default").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+            fail("the shipped bundle is missing: no " + dir.resolve("manifest.json")
+                    + " (model-export writes it; the pom puts it on the classpath)");
+        }
+        return dir;
+    }
+
+    private static ModelBundle loaded;
+
+    /** The classpath bundle, loaded (and validated) once per test JVM. */
+    public static synchronized ModelBundle load() throws BundleException {
+        directory();
+        if (loaded == null) {
+            loaded = ModelBundle.load(CLASSPATH);
+        }
+        return loaded;
+    }
+}
