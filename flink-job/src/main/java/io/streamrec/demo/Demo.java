@@ -100,6 +100,7 @@ public final class Demo {
 
         SimConfig cfg = SimConfig.defaults().seed(o.seed).users(o.users).items(o.items).categories(o.categories)
                 .startMs(System.currentTimeMillis());
+        cfg.firstSessionSpreadHours = 1.0; // everyone shows up within the first seconds of the demo
         world = new World(cfg, "e" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-");
         view = new DemoView(world.catalogue(), world.mostActiveUsers(o.watch));
         sim = new Simulator(world, o.malformedRate, o.duplicateRate, System::currentTimeMillis);
@@ -210,6 +211,7 @@ public final class Demo {
         long lastEvents = 0;
         long lastRecs = 0;
         long lastT = start;
+        boolean finishing = false;
         while (!stopping.get()) {
             Thread.sleep(o.refresh.toMillis());
             if (stopping.get()) {
@@ -223,14 +225,15 @@ public final class Demo {
             lastEvents = ev;
             lastRecs = rc;
             lastT = now;
+            if (finishing) {
+                break;
+            }
             if (producer.isDone()) {
                 if (producer.error() != null) {
                     throw producer.error();
                 }
-                // --duration reached; give the job a moment to answer the last events.
-                Thread.sleep(Math.min(3000, o.refresh.toMillis()));
-                render((System.nanoTime() - start) / 1e9, 0, 0);
-                break;
+                finishing = true; // --duration reached: one more frame, so the job can answer the last events
+                continue;
             }
             if (job != null && job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
                 status("the job stopped: " + job.getJobStatus().get());

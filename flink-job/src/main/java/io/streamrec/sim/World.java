@@ -56,7 +56,7 @@ public final class World {
                 ? Long.compare(a.nextTime, b.nextTime) : Integer.compare(a.index, b.index));
         for (int u = 0; u < cfg.users; u++) {
             Shopper s = new Shopper(this.cfg, catalogue, u);
-            s.nextTime = cfg.startMs + (long) (s.eventRng.nextDouble() * 24 * HOUR);
+            s.nextTime = cfg.startMs + (long) (s.eventRng.nextDouble() * cfg.firstSessionSpreadHours * HOUR);
             shoppers[u] = s;
             queue.add(s);
         }
