@@ -1,5 +1,6 @@
 package io.streamrec.demo;
 
+import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
 import io.streamrec.sim.Catalogue;
@@ -9,7 +10,6 @@ import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * current top-5, with throughput, latency and the dead-letter count. Ctrl-C (or {@code --duration}) stops it all.
  */
 public final class Demo {
-    static final String JOB_CLASS = "io.streamrec.job.StreamrecJob";
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** What a finished run saw (for the smoke test and the closing summary). */
@@ -108,7 +107,8 @@ public final class Demo {
         if (o.noJob) {
             status("--no-job: not starting the Flink job");
         } else {
-            status("starting the streamrec job on a local MiniCluster (RocksDB, parallelism " + o.parallelism + ") ...");
+            status("starting the streamrec job on a local MiniCluster (" + o.stateBackend + " state, parallelism "
+                    + o.parallelism + ") ...");
             job = startJob(jobConfig());
             waitForRunning(job, Duration.ofSeconds(90));
             status("job " + job.getJobID() + " RUNNING");
@@ -133,27 +133,16 @@ public final class Demo {
         c.setString("model.path", o.modelPath);
         c.setString("recs.top-k", Integer.toString(o.topK));
         c.setString("parallelism.default", Integer.toString(o.parallelism));
-        c.setString("state.backend.type", "rocksdb");
+        c.setString("state.backend.type", o.stateBackend);
         c.setString("execution.checkpointing.dir", tempDir.resolve("checkpoints").toUri().toString());
         c.setString("execution.checkpointing.interval", "10 s");
         c.setString("rest.port", "0");
         return c;
     }
 
-    /** Calls {@code StreamrecJob.executeAsync(Configuration)}. */
+    /** Calls {@code StreamrecJob.executeAsync(Configuration)}: a local MiniCluster, since this is plain java. */
     static JobClient startJob(Configuration conf) throws Exception {
-        Class<?> cls;
-        try {
-            cls = Class.forName(JOB_CLASS);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(JOB_CLASS + " is not in this build; run with --no-job to see only the "
-                    + "simulated traffic");
-        }
-        try {
-            return (JobClient) cls.getMethod("executeAsync", Configuration.class).invoke(null, conf);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
-        }
+        return StreamrecJob.executeAsync(conf);
     }
 
     private static void waitForRunning(JobClient job, Duration timeout) throws Exception {

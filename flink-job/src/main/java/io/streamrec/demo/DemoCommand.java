@@ -7,7 +7,7 @@ import java.util.Set;
 /** {@code streamrec demo}. */
 public final class DemoCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("rate", "users", "duration", "seed", "watch", "refresh",
-            "parallelism", "top-k", "model-path", "malformed-rate", "duplicate-rate");
+            "parallelism", "top-k", "state-backend", "model-path", "malformed-rate", "duplicate-rate");
     private static final Set<String> FLAGS = Set.of("plain", "no-job", "help");
 
     @Override
@@ -37,6 +37,7 @@ public final class DemoCommand implements Command {
                 "  --refresh D          view refresh interval (default 2s)",
                 "  --parallelism N      job parallelism and partitions (default 2)",
                 "  --top-k K            list length the job emits (default 10; the view shows 5)",
+                "  --state-backend B    rocksdb (default) or hashmap",
                 "  --model-path P       model bundle (default classpath:default)",
                 "  --malformed-rate R   (default 0.005)   --duplicate-rate R (default 0.002)",
                 "  --plain              no screen clearing (default when stdout is not a terminal)",
@@ -66,6 +67,10 @@ public final class DemoCommand implements Command {
         o.parallelism = a.getInt("parallelism", o.parallelism, 1);
         o.topK = a.getInt("top-k", o.topK, 1);
         o.modelPath = a.get("model-path", o.modelPath);
+        o.stateBackend = a.get("state-backend", o.stateBackend);
+        if (!o.stateBackend.equals("rocksdb") && !o.stateBackend.equals("hashmap")) {
+            throw new Args.UsageException("option --state-backend must be rocksdb or hashmap");
+        }
         o.malformedRate = a.getDouble("malformed-rate", o.malformedRate, 0, 1);
         o.duplicateRate = a.getDouble("duplicate-rate", o.duplicateRate, 0, 1);
         if (a.flag("plain")) {

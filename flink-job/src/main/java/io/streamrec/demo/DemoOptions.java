@@ -15,6 +15,7 @@ public final class DemoOptions {
     public Duration refresh = Duration.ofSeconds(2);
     public int parallelism = 2;
     public int topK = 10;
+    public String stateBackend = "rocksdb";
     public String modelPath = "classpath:default";
     public double malformedRate = 0.005;
     public double duplicateRate = 0.002;
