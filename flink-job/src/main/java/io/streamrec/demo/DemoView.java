@@ -125,9 +125,16 @@ final class DemoView {
         } catch (Exception ignored) {
             // count it anyway
         }
-        // Group "oversized payload: 614522 bytes ..." and the like by their first words.
-        int cut = reason.indexOf(':');
-        String key = cut > 0 ? reason.substring(0, cut) : reason;
+        // Group "unknown event type 'hover' (expected ...)", "oversized payload: 614522 bytes ..." by their kind.
+        String key = reason.replaceAll("'[^']*'", "'…'");
+        int cut = key.length();
+        for (char c : new char[] {':', '('}) {
+            int i = key.indexOf(c);
+            if (i > 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        key = key.substring(0, cut).trim();
         if (key.length() > 40) {
             key = key.substring(0, 40);
         }
