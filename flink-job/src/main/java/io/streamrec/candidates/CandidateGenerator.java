@@ -70,7 +70,8 @@ public final class CandidateGenerator {
             java.util.Arrays.fill(seen, 0);
             stamp = 1;
         }
-        boolean cold = recentLen <= 0 || isZero(interest);
+        boolean noInterest = isZero(interest);
+        boolean cold = recentLen <= 0 || noInterest;
 
         // 1. recent items, distinct, most recent first
         if (opt.recentEnabled) {
@@ -87,8 +88,8 @@ public final class CandidateGenerator {
             addCovisit(recentItems, Math.min(recentLen, covisitSeeds), excluded, out);
         }
 
-        // 3. retrieval: top-N by inner product
-        if (opt.retrievalN > 0 && !cold) {
+        // 3. retrieval: top-N by inner product (meaningless for an all-zero vector)
+        if (opt.retrievalN > 0 && !noInterest) {
             addRetrieval(interest, excluded, out);
         }
 
