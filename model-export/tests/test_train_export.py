@@ -23,7 +23,7 @@ def run(tmp_path_factory):
     lines = [json.dumps(e) for e in events] + ['{"event_id": "x", "user_id": "u1"}']
     log = read_lines(lines, "jsonl", source="generated")
     cfg = load_config(None, ["retrieval.epochs=4", "ranker.epochs=3", "ranker.max_examples=4000",
-                             "ranker.val_max_examples=600", "eval.max_triggers=1000", "threads=2"])
+                             "ranker.val_max_examples=600", "eval.max_triggers=1000", "threads=1"])
     report = train(cfg, log, str(tmp / "ckpt"))
     manifest = export_bundle(str(tmp / "ckpt"), str(tmp / "bundle"), model_version="test")
     return tmp, report, manifest, log
