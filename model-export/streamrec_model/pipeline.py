@@ -432,6 +432,14 @@ def evaluate(P, gen, model, cfg, rng, k=20):
     for name, L in lists.items():
         report["all"][name] = metrics_from_lists(L, targets, k)
         report["new_items"][name] = metrics_from_lists([L[i] for i in np.flatnonzero(new_mask)], targets[new_mask], k)
+    # by the type of the next event (OTTO-style: clicks, carts, purchases), all-next-events protocol
+    next_types = P.types[pos + 1]
+    report["by_next_type"] = {}
+    for tname in ("click", "add_to_cart", "purchase"):
+        sel = np.flatnonzero(next_types == TYPE_INDEX[tname])
+        if len(sel):
+            report["by_next_type"][tname] = {"triggers": int(len(sel)), **{
+                name: metrics_from_lists([L[i] for i in sel], targets[sel], k) for name, L in lists.items()}}
     report["triggers"] = {"all": int(len(pos)), "new_items": int(new_mask.sum()),
                           "next_item_unknown_to_model": int((targets == 0).sum())}
     report["candidate_recall"] = cand_recall
@@ -450,6 +458,9 @@ def format_table(report):
             r = report[proto][m]
             lines.append("| %s | %.4f | %.4f | %.4f | %.4f |" % (m, r["HR@10"], r["HR@20"], r["MRR@20"], r["NDCG@20"]))
         lines.append("")
+    for tname, r in report.get("by_next_type", {}).items():
+        lines.append("next event %s (%d triggers), MRR@20: %s" % (tname, r["triggers"], ", ".join(
+            "%s %.4f" % (m, r[m]["MRR@20"]) for m in methods)))
     lines.append("candidate recall (next item among the serving candidates): %.4f, mean candidates %.1f"
                  % (report["candidate_recall"], report["mean_candidates"]))
     return "\n".join(lines)
