@@ -124,6 +124,10 @@ public final class EvaluateCommand implements Command {
             configFile = null;
         }
         EvalSettings settings = EvalSettings.load(configFile);
+        if (configFile != null) {
+            // the exact hyper-parameters of this run, next to its report
+            Files.copy(configFile, out.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
 
         // 1. data
         Report.Data data = new Report.Data();

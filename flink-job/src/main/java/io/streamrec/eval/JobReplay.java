@@ -65,7 +65,8 @@ public final class JobReplay {
 
     /**
      * Runs the replay of {@code events} and keeps the lists emitted after the events in {@code keep} (by
-     * trigger_event_id). Prints progress (percentage of events, events/s) to {@code progress} every two seconds.
+     * trigger_event_id). Prints progress (percentage of events read by the source, events/s) to {@code progress} every two
+     * seconds (local execution only: the count lives in this JVM).
      */
     public static Result run(Configuration userConf, List<LogEvent> events, Set<String> keep, Path workDir,
                              PrintStream progress) throws Exception {
@@ -98,7 +99,20 @@ public final class JobReplay {
         }, "evaluate-dlq-drain");
         dlqDrain.setDaemon(true);
         dlqDrain.start();
-        long lastPrint = System.nanoTime();
+        long read0 = ReplaySource.RECORDS_READ.get();
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "evaluate-progress");
+                    t.setDaemon(true);
+                    return t;
+                });
+        ticker.scheduleAtFixedRate(() -> {
+            long read = ReplaySource.RECORDS_READ.get() - read0 - 1; // minus the catalog's no-op record
+            double s = (System.nanoTime() - t0) / 1e9;
+            progress.printf(Locale.ROOT, "replay: %5.1f%% (%d/%d events read), %.0f events/s, %.0f s%n",
+                    100.0 * Math.max(0, read) / Math.max(1, events.size()), Math.max(0, read), events.size(),
+                    Math.max(0, read) / s, s);
+        }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
         try (recs) {
             while (recs.hasNext()) {
                 Recommendation r = recs.next();
@@ -113,15 +127,9 @@ public final class JobReplay {
                     }
                     res.lists.put(r.triggerEventId, l);
                 }
-                long now = System.nanoTime();
-                if (now - lastPrint > 2_000_000_000L) {
-                    lastPrint = now;
-                    double s = (now - t0) / 1e9;
-                    progress.printf(Locale.ROOT, "replay: %5.1f%% (%d/%d events), %.0f events/s, %.0f s%n",
-                            100.0 * res.emitted / Math.max(1, events.size()), res.emitted, events.size(),
-                            res.emitted / s, s);
-                }
             }
+        } finally {
+            ticker.shutdownNow();
         }
         client.getJobExecutionResult().get();
         dlqDrain.join(10_000);

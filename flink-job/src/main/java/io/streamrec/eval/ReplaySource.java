@@ -22,6 +22,12 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  * {@code base64(user_id) TAB json}.
  */
 public final class ReplaySource {
+    /**
+     * Records read by replay sources in this JVM: the progress of a local (MiniCluster) replay. The collected output
+     * cannot show progress, because with checkpointing on the collect sink only hands out checkpointed results.
+     */
+    static final java.util.concurrent.atomic.AtomicLong RECORDS_READ = new java.util.concurrent.atomic.AtomicLong();
+
     private ReplaySource() {}
 
     /** Writes the replay file for {@code events} (already in time order). */
@@ -97,6 +103,7 @@ public final class ReplaySource {
             int tab = line.indexOf('\t');
             byte[] key = Base64.getDecoder().decode(line.substring(0, tab));
             byte[] value = line.substring(tab + 1).getBytes(StandardCharsets.UTF_8);
+            RECORDS_READ.incrementAndGet();
             return new RawRecord(key, value, topic, 0, index, 0L);
         }
 

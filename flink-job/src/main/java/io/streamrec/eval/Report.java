@@ -84,7 +84,7 @@ public final class Report {
         root.put("dataset", ds);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("command", "streamrec evaluate " + d.command);
-        cfg.put("config_file", d.configFile);
+        cfg.put("config_file", d.configFile + " (copied to config.json next to this report)");
         cfg.put("bundle", d.bundle);
         cfg.put("bundle_origin", d.bundleOrigin);
         cfg.put("model_version", d.modelVersion);
