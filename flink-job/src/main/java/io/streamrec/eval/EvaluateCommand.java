@@ -211,6 +211,7 @@ public final class EvaluateCommand implements Command {
         }
         JobReplay.Result job = JobReplay.run(conf, replay, keep, out, log);
         Files.deleteIfExists(out.resolve("replay.input"));
+        Files.deleteIfExists(out.resolve("replay.input.items"));
 
         // 4. baselines and scoring
         List<Recommender> recs = new ArrayList<>();

@@ -68,10 +68,16 @@ public final class Scorer {
     public static final class MethodScores {
         final Map<String, Map<String, Acc>> cells = new LinkedHashMap<>();
         final Set<String> recommended = new HashSet<>();
+        /** Per scored event, in scoring order: the reciprocal rank at 20 (paired comparisons between methods). */
+        final Map<String, DoubleList> reciprocalRanks = new LinkedHashMap<>();
         long emptyLists;
+        /** Targets found anywhere in the list, beyond 20 too (= candidate recall when recs.top-k is large). */
+        final Map<String, long[]> hitAnywhere = new LinkedHashMap<>();
 
         MethodScores() {
             for (String p : PROTOCOLS) {
+                reciprocalRanks.put(p, new DoubleList());
+                hitAnywhere.put(p, new long[1]);
                 Map<String, Acc> g = new LinkedHashMap<>();
                 for (String group : GROUPS) {
                     g.put(group, new Acc());
@@ -91,6 +97,58 @@ public final class Scorer {
         public long emptyLists() {
             return emptyLists;
         }
+
+        /** Fraction of scored events whose target is anywhere in the emitted list (not only the top 20). */
+        public double hitAnywhere(String protocol) {
+            long n = cell(protocol, "all").count();
+            return n == 0 ? 0.0 : (double) hitAnywhere.get(protocol)[0] / n;
+        }
+
+        public double[] reciprocalRanks(String protocol) {
+            return reciprocalRanks.get(protocol).toArray();
+        }
+    }
+
+    /** A growable array of doubles. */
+    static final class DoubleList {
+        private double[] a = new double[1024];
+        private int n;
+
+        void add(double x) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = x;
+        }
+
+        double[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+
+    /**
+     * Paired bootstrap of the relative MRR@20 difference {@code mean(a)/mean(b) - 1} over the same events: returns
+     * {2.5 %, 97.5 %} percentiles. Deterministic (fixed seed).
+     */
+    public static double[] relativeDifferenceCi(double[] a, double[] b, int rounds) {
+        int n = a.length;
+        if (n == 0 || n != b.length) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(12345);
+        double[] rel = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double sa = 0;
+            double sb = 0;
+            for (int i = 0; i < n; i++) {
+                int j = rnd.nextInt(n);
+                sa += a[j];
+                sb += b[j];
+            }
+            rel[r] = sb > 0 ? sa / sb - 1 : (sa > 0 ? Double.POSITIVE_INFINITY : 0);
+        }
+        java.util.Arrays.sort(rel);
+        return new double[] {rel[(int) (0.025 * (rounds - 1))], rel[(int) Math.ceil(0.975 * (rounds - 1))]};
     }
 
     private final Map<String, MethodScores> methods = new LinkedHashMap<>();
@@ -120,12 +178,22 @@ public final class Scorer {
     public void score(String method, List<String> list, String target, EventType nextType, boolean newItem) {
         MethodScores m = methods.computeIfAbsent(method, x -> new MethodScores());
         int r = rank(list, target, 20);
+        double rr = r > 0 ? 1.0 / r : 0.0;
+        boolean anywhere = r > 0 || list.contains(target);
         String g = group(nextType);
         m.cell("all", "all").add(r);
         m.cell("all", g).add(r);
+        m.reciprocalRanks.get("all").add(rr);
+        if (anywhere) {
+            m.hitAnywhere.get("all")[0]++;
+        }
         if (newItem) {
             m.cell("new", "all").add(r);
             m.cell("new", g).add(r);
+            m.reciprocalRanks.get("new").add(rr);
+            if (anywhere) {
+                m.hitAnywhere.get("new")[0]++;
+            }
         }
         if (list.isEmpty()) {
             m.emptyLists++;

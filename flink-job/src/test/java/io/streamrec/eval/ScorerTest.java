@@ -51,6 +51,21 @@ class ScorerTest {
     }
 
     @Test
+    void pairedBootstrapOfTheRelativeDifference() {
+        double[] b = {1, 0, 0.5, 0, 0.25, 1, 0, 0.2};
+        double[] a = new double[b.length];
+        for (int i = 0; i < b.length; i++) {
+            a[i] = 1.5 * b[i]; // exactly +50 % on every resample
+        }
+        double[] ci = Scorer.relativeDifferenceCi(a, b, 200);
+        assertEquals(0.5, ci[0], 1e-9);
+        assertEquals(0.5, ci[1], 1e-9);
+        double[] same = Scorer.relativeDifferenceCi(b, b, 200);
+        assertEquals(0.0, same[0], 1e-12);
+        assertEquals(0.0, same[1], 1e-12);
+    }
+
+    @Test
     void protocolScoresEveryPrefixWithNextItemAndNewItems() {
         // train: u views A. test: u B, v X (cold user), u A, v Y, u C.
         List<LogEvent> train = List.of(ev("e1", "u", "A", 1));
