@@ -14,6 +14,9 @@ public interface Recommender {
     /** One event, in time order, train and test part alike. Called before {@link #recommend} for the same event. */
     void observe(LogEvent e);
 
-    /** The list this method shows after {@code e}, best first, at most {@code k} items. */
+    /**
+     * The list this method shows after {@code e}, best first, normally {@code k} items; it may be longer (the
+     * scorer ranks within the first 20 only).
+     */
     List<String> recommend(LogEvent e, int k);
 }
