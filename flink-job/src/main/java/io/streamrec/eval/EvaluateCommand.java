@@ -148,8 +148,8 @@ public final class EvaluateCommand implements Command {
             data.split = String.format(Locale.ROOT, "time split of one log: first %.3f of events train "
                     + "(cutoff ts %d = %s)", split, cutoff, java.time.Instant.ofEpochMilli(cutoff));
         } else {
-            EventLogReader.EventLog lt = EventLogReader.read(Path.of(a.get("train", null)), format);
-            EventLogReader.EventLog ls = EventLogReader.read(Path.of(a.get("test", null)), format);
+            EventLogReader.EventLog lt = EventLogReader.read(Path.of(a.get("train", null)), format, "train-");
+            EventLogReader.EventLog ls = EventLogReader.read(Path.of(a.get("test", null)), format, "test-");
             data.sources.add(describe(lt));
             data.sources.add(describe(ls));
             train = cap(lt.events(), maxEvents);

@@ -51,8 +51,16 @@ public final class EventLogReader {
     }
 
     public static EventLog read(Path path, String format) throws IOException {
+        return read(path, format, "r");
+    }
+
+    /**
+     * @param idPrefix formats without event ids get {@code idPrefix + line number}; two files read for one replay
+     *                 need different prefixes, or the job would drop the second file's events as duplicates
+     */
+    public static EventLog read(Path path, String format, String idPrefix) throws IOException {
         String fmt = format == null || format.equals("auto") ? detectFormat(path) : format;
-        String prefix = idPrefix(path);
+        String prefix = idPrefix;
         List<LogEvent> out = new ArrayList<>();
         Map<String, Integer> bad = new TreeMap<>();
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
@@ -70,10 +78,6 @@ public final class EventLogReader {
         }
         out.sort(Comparator.comparingLong(LogEvent::ts).thenComparingLong(LogEvent::seq));
         return new EventLog(path.toString(), fmt, out, bad);
-    }
-
-    private static String idPrefix(Path path) {
-        return "r";
     }
 
     private static void count(Map<String, Integer> bad, String reason) {

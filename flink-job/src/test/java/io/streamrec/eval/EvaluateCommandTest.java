@@ -82,6 +82,33 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void separateTrainAndTestCsvFilesWithoutEventIds(@TempDir Path dir) throws Exception {
+        // generic CSV has no event ids: both files number their rows from 2, so the ids must not collide
+        StringBuilder train = new StringBuilder("user_id,item_id,event_type,ts_ms\n");
+        StringBuilder test = new StringBuilder("user_id,item_id,event_type,ts_ms\n");
+        for (int i = 0; i < 300; i++) {
+            String row = "u" + (i % 7) + ",i" + ((i * 13) % 40) + "," + (i % 11 == 0 ? "add_to_cart" : "view") + ","
+                    + (1_700_000_000_000L + i * 60_000L) + "\n";
+            (i < 200 ? train : test).append(row);
+        }
+        Files.writeString(dir.resolve("train.csv"), train);
+        Files.writeString(dir.resolve("test.csv"), test);
+        Path out = dir.resolve("report");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        int rc = new EvaluateCommand(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(new String[] {
+                "--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
+                "--bundle", "classpath:default", "--out", out.toString()});
+        assertEquals(0, rc, progress.toString(StandardCharsets.UTF_8));
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(200, m.get("dataset").get("train_events").asLong());
+        assertEquals(100, m.get("dataset").get("test_events").asLong());
+        assertEquals(93, m.get("dataset").get("scored_events").asLong()); // 100 test events minus 7 users' last
+        assertEquals(0, m.get("replay").get("test_events_without_list").asLong());
+        // 40 items about equally popular: the top-20 popular list holds about half of the next items
+        assertTrue(m.get("methods").get("popular").get("all").get("HR@20").asDouble() > 0.3, m.toString());
+    }
+
+    @Test
     void readsEveryFormatModelExportReads(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("log.csv");
         Files.writeString(csv, "user_id,item_id,event_type,ts_ms,category\nu1,i1,view,2000,c\nu1,i2,purchase,1000,c\n"
