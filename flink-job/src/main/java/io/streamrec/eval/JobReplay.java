@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -38,11 +39,18 @@ public final class JobReplay {
 
     private JobReplay() {}
 
-    /** The configuration the replay runs with: the user's, forced to parallelism 1 (time order). */
+    /**
+     * The configuration the replay runs with: the user's, forced to parallelism 1 (time order). Unless the user set a
+     * restart strategy, a failing replay fails instead of restarting forever (Flink's default with checkpointing on);
+     * restarts change nothing in what the job computes, and a replay that restarts would be re-read from the start.
+     */
     public static Configuration replayConf(Configuration user) {
         Configuration conf = new Configuration();
         conf.addAll(user);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        if (!user.containsKey(RestartStrategyOptions.RESTART_STRATEGY.key())) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
         return conf;
     }
 

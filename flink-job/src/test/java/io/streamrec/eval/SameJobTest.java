@@ -46,6 +46,17 @@ class SameJobTest {
         assertEquals(prod, replay);
     }
 
+    @Test
+    void aFailingReplayFailsInsteadOfRestartingForever() {
+        Configuration conf = JobReplay.replayConf(new Configuration());
+        assertEquals("none", conf.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(1, conf.get(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM));
+        Configuration user = new Configuration();
+        user.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        assertEquals("fixed-delay",
+                JobReplay.replayConf(user).get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY));
+    }
+
     /** uid -> operator name and user-function class (or factory class) of every node with a uid. */
     private static Map<String, String> operators(StreamExecutionEnvironment env) {
         Map<String, String> m = new TreeMap<>();
