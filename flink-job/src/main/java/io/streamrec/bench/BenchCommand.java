@@ -367,10 +367,11 @@ public final class BenchCommand implements Command {
             o.put("us_per_call_p50", Stats.round(x.perCall.pUs(0.5), 1));
             o.put("us_per_call_p99", Stats.round(x.perCall.pUs(0.99), 1));
             o.put("us_per_candidate", Stats.round(x.usPerCandidate(), 2));
+            o.put("cpu_us_per_event", Stats.round(x.cpuUsPerEvent(), 1));
             o.put("calls", x.calls);
             log.printf("    K=%3d batch=%2d threads=%d: %8.0f events/s, %7.1f µs/call p50, %7.1f p99, "
-                            + "%.2f µs/candidate%n", x.k, x.batch, x.threads, x.eventsPerSecond(),
-                    x.perCall.pUs(0.5), x.perCall.pUs(0.99), x.usPerCandidate());
+                            + "%.1f CPU-µs/event%n", x.k, x.batch, x.threads, x.eventsPerSecond(),
+                    x.perCall.pUs(0.5), x.perCall.pUs(0.99), x.cpuUsPerEvent());
         }
 
         RawModelBench.Result rawAt(int k, int batch, int threads) {
@@ -416,6 +417,7 @@ public final class BenchCommand implements Command {
             o.put("steady_events_per_s", Stats.round(d.steadyEventsPerSecond, 1));
             o.put("outputs", d.outputs);
             o.put("seconds", Stats.round(d.seconds, 3));
+            o.put("cpu_us_per_event", Stats.round(d.cpuUsPerEvent, 1));
         }
 
         double bestDrain() {
@@ -482,6 +484,10 @@ public final class BenchCommand implements Command {
             }
             if (base != null && p1 != null) {
                 json.put("ratio", Stats.round(p1.eventsPerSecond / base.eventsPerSecond(), 3));
+                if (p1.cpuUsPerEvent > 0) {
+                    // load-independent: CPU the model needs per event ÷ CPU the whole pipeline used per event
+                    json.put("cpu_ratio", Stats.round(base.cpuUsPerEvent() / p1.cpuUsPerEvent, 3));
+                }
             }
             RawModelBench.Result base2 = rawAt(100, 1, 2);
             PipelineBench.Drain p2 = drain(2);
@@ -518,6 +524,11 @@ public final class BenchCommand implements Command {
                         String.format(Locale.ROOT, "%.0f ev/s", d.eventsPerSecond),
                         b == null ? "-" : String.format(Locale.ROOT, "ratio %.2f (≥0.80)",
                                 d.eventsPerSecond / b.eventsPerSecond()));
+                if (d.cpuUsPerEvent > 0) {
+                    row(sb, String.format(Locale.ROOT, "  CPU per event, p=%d (process, incl. broker)",
+                            d.parallelism), String.format(Locale.ROOT, "%.0f CPU-µs", d.cpuUsPerEvent),
+                            b == null ? "-" : String.format(Locale.ROOT, "model %.0f CPU-µs", b.cpuUsPerEvent()));
+                }
             }
             if (json.has("latency_ms")) {
                 var l = json.get("latency_ms");

@@ -184,6 +184,8 @@ final class PipelineBench {
         final double seconds;
         final double eventsPerSecond;
         final double steadyEventsPerSecond;
+        /** Process CPU time (job + in-process broker + this consumer) per output, first to last output. */
+        double cpuUsPerEvent;
 
         Drain(int parallelism, int outputs, double seconds, double eventsPerSecond, double steady) {
             this.parallelism = parallelism;
@@ -202,6 +204,8 @@ final class PipelineBench {
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(jobConf(names, recs, parallelism, k)));
         long[] ts = new long[expected];
         int n = 0;
+        long cpu0 = 0;
+        long cpu1 = 0;
         try (KafkaConsumer<byte[], byte[]> c = consumer(recs)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (n < expected) {
@@ -212,6 +216,11 @@ final class PipelineBench {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (n < expected) {
                         ts[n++] = r.timestamp();
+                        if (n == 1) {
+                            cpu0 = processCpuNanos();
+                        } else if (n == expected) {
+                            cpu1 = processCpuNanos();
+                        }
                     }
                 }
             }
@@ -222,7 +231,18 @@ final class PipelineBench {
         double secs = Math.max(1, ts[n - 1] - ts[0]) / 1000.0;
         int skip = n / 5;
         double steadySecs = Math.max(1, ts[n - 1] - ts[skip]) / 1000.0;
-        return new Drain(parallelism, n, secs, (n - 1) / secs, (n - 1 - skip) / steadySecs);
+        Drain d = new Drain(parallelism, n, secs, (n - 1) / secs, (n - 1 - skip) / steadySecs);
+        d.cpuUsPerEvent = (cpu1 - cpu0) / 1e3 / Math.max(1, n - 1);
+        return d;
+    }
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
     }
 
     static void cancel(JobClient job) {

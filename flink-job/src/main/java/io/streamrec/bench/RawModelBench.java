@@ -27,6 +27,8 @@ final class RawModelBench {
         final long calls;
         final double seconds;
         final Stats perCall;
+        /** CPU time the ranker threads used while measured, nanoseconds (load-independent cost). */
+        long cpuNanos;
 
         Result(int k, int batch, int threads, long calls, double seconds, Stats perCall) {
             this.k = k;
@@ -39,6 +41,11 @@ final class RawModelBench {
 
         double eventsPerSecond() {
             return calls * batch / seconds;
+        }
+
+        /** CPU microseconds per event: independent of how much of the machine we got. */
+        double cpuUsPerEvent() {
+            return cpuNanos / 1e3 / (calls * (double) batch);
         }
 
         double usPerCandidate() {
@@ -98,6 +105,7 @@ final class RawModelBench {
         AtomicReference<Throwable> error = new AtomicReference<>();
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
         double[] elapsed = new double[threads];
+        long[] cpu = new long[threads];
         for (int t = 0; t < threads; t++) {
             final int id = t;
             Thread th = new Thread(() -> {
@@ -120,6 +128,8 @@ final class RawModelBench {
                     start.await();
                     long[] lat = new long[1 << 16];
                     int c = 0;
+                    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                    long cpu0 = mx.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     long end = t0 + (long) (seconds * 1e9);
                     long now = t0;
@@ -133,6 +143,7 @@ final class RawModelBench {
                         lat[c++] = now - a;
                     }
                     elapsed[id] = (now - t0) / 1e9;
+                    cpu[id] = mx.getCurrentThreadCpuTime() - cpu0;
                     samples[id] = lat;
                     counts[id] = c;
                 } catch (Throwable e) {
@@ -162,6 +173,10 @@ final class RawModelBench {
             p += counts[t];
         }
         // events/s over all threads: calls / wall seconds (threads ran concurrently)
-        return new Result(k, batch, threads, total, secs, new Stats(all, total));
+        Result r = new Result(k, batch, threads, total, secs, new Stats(all, total));
+        for (long c : cpu) {
+            r.cpuNanos += c;
+        }
+        return r;
     }
 }
