@@ -1,5 +1,7 @@
 package io.streamrec.cli;
 
+import io.streamrec.demo.DemoCommand;
+import io.streamrec.kafka.KafkaCommand;
 import io.streamrec.sim.SimulateCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -20,13 +22,31 @@ public final class Main {
 
     static List<Command> defaultCommands() {
         List<Command> list = new ArrayList<>();
+        list.add(new DemoCommand());
         list.add(new SimulateCommand());
+        list.add(new KafkaCommand());
+        list.add(new JobCommand());
+        // Colleagues replace these two with their commands.
+        list.add(new PlaceholderCommand("evaluate", "offline evaluation: replay an event log through the job"));
+        list.add(new PlaceholderCommand("bench", "throughput and latency benchmarks"));
         return list;
     }
 
     public static void main(String[] args) {
         int code = new Main().run(args, System.out, System.err);
-        System.exit(code);
+        // A successful job run returns normally: under `flink run` the client must not be killed by System.exit.
+        // Everything else exits, so that stray non-daemon threads (Kafka clients, Flink) cannot keep the JVM alive.
+        if (code != 0 || !isJob(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isJob(String[] args) {
+        return args.length > 0 && (args[0].equals("job") || isOption(args[0]));
+    }
+
+    private static boolean isOption(String arg) {
+        return arg.startsWith("-") && !arg.equals("--help") && !arg.equals("-h");
     }
 
     /** Runs a command line; returns the exit code. */
@@ -34,6 +54,10 @@ public final class Main {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.println(overview());
             return 0;
+        }
+        if (isOption(args[0])) {
+            // `flink run streamrec-cluster.jar --config f.yaml`: the jar's main class gets the job's options.
+            args = prepend("job", args);
         }
         Command c = commands.get(args[0]);
         if (c == null) {
@@ -53,6 +77,13 @@ public final class Main {
             e.printStackTrace(err);
             return 1;
         }
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] a = new String[rest.length + 1];
+        a[0] = first;
+        System.arraycopy(rest, 0, a, 1, rest.length);
+        return a;
     }
 
     public String overview() {

@@ -91,7 +91,11 @@ public final class OnnxRanker implements AutoCloseable {
             return;
         }
         String where = "bundle " + bundle.location();
-        env = OrtEnvironment.getEnvironment();
+        try {
+            env = environment();
+        } catch (OrtException e) {
+            throw new BundleException(where + ": ONNX Runtime could not start: " + e.getMessage(), e);
+        }
         try {
             sessionOptions = new OrtSession.SessionOptions();
             int intra = Math.max(1, options.intraOpThreads);
@@ -118,6 +122,51 @@ public final class OnnxRanker implements AutoCloseable {
         } catch (BundleException | RuntimeException e) {
             closeQuietly();
             throw e;
+        }
+    }
+
+    private static volatile OrtEnvironment sharedEnv;
+
+    /**
+     * The shared environment, created the first time on a thread with a large stack: ONNX Runtime 1.29's telemetry
+     * matches regular expressions against the process command line while the environment is created, and with a
+     * command line over ~4 KB (a long {@code -cp}, as JMH forks and many cluster launchers use) that recursion
+     * overflows a normal thread stack and SIGSEGVs the whole JVM without an hs_err file
+     * (microsoft/onnxruntime#32173; {@code ORT_DISABLE_TELEMETRY=1} also avoids it).
+     */
+    static OrtEnvironment environment() throws OrtException {
+        OrtEnvironment e = sharedEnv;
+        if (e != null) {
+            return e;
+        }
+        synchronized (OnnxRanker.class) {
+            if (sharedEnv == null) {
+                OrtEnvironment[] holder = new OrtEnvironment[1];
+                Throwable[] failure = new Throwable[1];
+                Thread t = new Thread(null, () -> {
+                    try {
+                        holder[0] = OrtEnvironment.getEnvironment();
+                    } catch (Throwable x) {
+                        failure[0] = x;
+                    }
+                }, "streamrec-ort-init", 256L << 20);
+                t.setDaemon(true);
+                t.start();
+                try {
+                    t.join();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting ONNX Runtime", ie);
+                }
+                if (failure[0] instanceof OrtException) {
+                    throw (OrtException) failure[0];
+                }
+                if (failure[0] != null) {
+                    throw new IllegalStateException("ONNX Runtime could not start: " + failure[0], failure[0]);
+                }
+                sharedEnv = holder[0];
+            }
+            return sharedEnv;
         }
     }
 

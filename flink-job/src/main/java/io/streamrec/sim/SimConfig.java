@@ -30,6 +30,8 @@ public final class SimConfig {
     public double driftMeanHours = 48.0;
     /** Mean time between sessions of an average user. */
     public double sessionGapMeanHours = 10.0;
+    /** Users start their first session uniformly within this many hours of the start. */
+    public double firstSessionSpreadHours = 24.0;
     /** Mean number of browsed items per session (plus one). */
     public double meanBrowseSteps = 6.0;
     /** Probability that a browse step revisits a recently viewed item. */
@@ -61,6 +63,7 @@ public final class SimConfig {
         c.driftMeanHours = driftMeanHours;
         c.sessionGapMeanHours = sessionGapMeanHours;
         c.meanBrowseSteps = meanBrowseSteps;
+        c.firstSessionSpreadHours = firstSessionSpreadHours;
         c.revisitProbability = revisitProbability;
         c.searchProbability = searchProbability;
         c.stockOutsPerHourFraction = stockOutsPerHourFraction;

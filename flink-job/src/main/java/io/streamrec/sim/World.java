@@ -38,7 +38,7 @@ public final class World {
     private final String eventIdPrefix;
     private long nextCatalogueChange;
     private long eventSeq;
-    private long now;
+    private volatile long now;
 
     public World(SimConfig cfg) {
         this(cfg, "e");
@@ -56,7 +56,7 @@ public final class World {
                 ? Long.compare(a.nextTime, b.nextTime) : Integer.compare(a.index, b.index));
         for (int u = 0; u < cfg.users; u++) {
             Shopper s = new Shopper(this.cfg, catalogue, u);
-            s.nextTime = cfg.startMs + (long) (s.eventRng.nextDouble() * 24 * HOUR);
+            s.nextTime = cfg.startMs + (long) (s.eventRng.nextDouble() * cfg.firstSessionSpreadHours * HOUR);
             shoppers[u] = s;
             queue.add(s);
         }
@@ -68,6 +68,20 @@ public final class World {
     public Catalogue catalogue() { return catalogue; }
     public int numUsers() { return shoppers.length; }
     public String userId(int u) { return shoppers[u].id; }
+    /** The {@code n} users with the most frequent sessions (ties by index): good ones to watch in a demo. */
+    public List<String> mostActiveUsers(int n) {
+        Integer[] idx = new Integer[shoppers.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(shoppers[b].activity, shoppers[a].activity));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, idx.length); i++) {
+            out.add(shoppers[idx[i]].id);
+        }
+        return out;
+    }
+
     /** Simulated time of the last output. */
     public long now() { return now; }
     public long eventsEmitted() { return eventSeq; }

@@ -1,0 +1,377 @@
+package io.streamrec.demo;
+
+import io.streamrec.job.StreamrecJob;
+import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.Topics;
+import io.streamrec.sim.Catalogue;
+import io.streamrec.sim.LiveProducer;
+import io.streamrec.sim.SimConfig;
+import io.streamrec.sim.SimEvent;
+import io.streamrec.sim.Simulator;
+import io.streamrec.sim.World;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The one-command demo: a real Kafka broker in-process, the streamrec job on a local MiniCluster with RocksDB,
+ * simulated shoppers producing at a modest rate, and a terminal view of a few shoppers' latest events next to their
+ * current top-5, with throughput, latency and the dead-letter count. Ctrl-C (or {@code --duration}) stops it all.
+ */
+public final class Demo {
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    /** What a finished run saw (for the smoke test and the closing summary). */
+    public record Result(long eventsSent, long recommendations, long deadLetters, long framesWithRecommendations,
+            long[] latencyP50P99) {}
+
+    private final DemoOptions o;
+    private final PrintStream out;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Object stopLock = new Object();
+    private volatile boolean stopped;
+
+    private EmbeddedKafka kafka;
+    private Path tempDir;
+    private JobClient job;
+    private LiveProducer producer;
+    private Thread consumerThread;
+    private volatile boolean consuming = true;
+    private DemoView view;
+    private World world;
+    private Simulator sim;
+    private long framesWithRecs;
+
+    public Demo(DemoOptions options, PrintStream out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    public Result run() throws Exception {
+        Thread hook = new Thread(this::stop, "streamrec-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            start();
+            loop();
+        } finally {
+            stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook runs stop(), which is idempotent
+            }
+        }
+        Result r = new Result(sim == null ? 0 : sim.eventsSent(), view == null ? 0 : view.recommendations(),
+                view == null ? 0 : view.deadLetters(), framesWithRecs, view == null ? null : view.latencyPercentiles());
+        out.printf(Locale.ROOT, "%nstreamrec demo finished: %d events sent, %d recommendations received, "
+                + "%d dead letters%n", r.eventsSent(), r.recommendations(), r.deadLetters());
+        out.flush();
+        return r;
+    }
+
+    private void start() throws Exception {
+        long t0 = System.nanoTime();
+        tempDir = Files.createTempDirectory("streamrec-demo-");
+        status("starting Kafka (KRaft, in-process) ...");
+        kafka = EmbeddedKafka.start();
+        kafka.createTopics(Topics.Names.defaults(), Math.max(1, o.parallelism));
+        status("Kafka ready at " + kafka.bootstrapServers() + " in " + kafka.startMillis() + " ms; topics created");
+
+        SimConfig cfg = SimConfig.defaults().seed(o.seed).users(o.users).items(o.items).categories(o.categories)
+                .startMs(System.currentTimeMillis());
+        cfg.firstSessionSpreadHours = 1.0; // everyone shows up within the first seconds of the demo
+        world = new World(cfg, "e" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-");
+        view = new DemoView(world.catalogue(), world.mostActiveUsers(o.watch));
+        sim = new Simulator(world, o.malformedRate, o.duplicateRate, System::currentTimeMillis);
+
+        if (o.noJob) {
+            status("--no-job: not starting the Flink job");
+        } else {
+            status("starting the streamrec job on a local MiniCluster (" + o.stateBackend + " state, parallelism "
+                    + o.parallelism + ") ...");
+            job = startJob(jobConfig());
+            waitForRunning(job, Duration.ofSeconds(90));
+            status("job " + job.getJobID() + " RUNNING");
+        }
+        startConsumer();
+        producer = new LiveProducer(kafka.bootstrapServers(), sim, Topics.EVENTS, Topics.ITEMS, o.rate, 0,
+                o.duration, view::onSent).start();
+        status(String.format(Locale.ROOT, "simulating %d shoppers at %.0f events/s (seed %d); ready in %.1f s%s",
+                o.users, o.rate, o.seed, (System.nanoTime() - t0) / 1e9,
+                o.duration == null ? "; Ctrl-C to stop" : "; stopping after " + o.duration.toSeconds() + " s"));
+    }
+
+    Configuration jobConfig() {
+        Configuration c = new Configuration();
+        c.setString("kafka.bootstrap-servers", kafka.bootstrapServers());
+        c.setString("kafka.group-id", "streamrec-demo");
+        c.setString("kafka.starting-offsets", "earliest");
+        c.setString("topic.events", Topics.EVENTS);
+        c.setString("topic.items", Topics.ITEMS);
+        c.setString("topic.recommendations", Topics.RECOMMENDATIONS);
+        c.setString("topic.dlq", Topics.DLQ);
+        c.setString("model.path", o.modelPath);
+        c.setString("recs.top-k", Integer.toString(o.topK));
+        c.setString("parallelism.default", Integer.toString(o.parallelism));
+        c.setString("state.backend.type", o.stateBackend);
+        c.setString("execution.checkpointing.dir", tempDir.resolve("checkpoints").toUri().toString());
+        c.setString("execution.checkpointing.interval", "10 s");
+        c.setString("rest.port", "0");
+        return c;
+    }
+
+    /** Calls {@code StreamrecJob.executeAsync(Configuration)}: a local MiniCluster, since this is plain java. */
+    static JobClient startJob(Configuration conf) throws Exception {
+        return StreamrecJob.executeAsync(conf);
+    }
+
+    private static void waitForRunning(JobClient job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var st = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (st == org.apache.flink.api.common.JobStatus.RUNNING) {
+                return;
+            }
+            if (st.isGloballyTerminalState()) {
+                job.getJobExecutionResult().get(10, TimeUnit.SECONDS); // throws the job's failure
+                throw new IllegalStateException("the job ended before running: " + st);
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the job did not reach RUNNING within " + timeout.toSeconds() + " s");
+    }
+
+    private void startConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "streamrec-demo-view");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(Topics.RECOMMENDATIONS, Topics.DLQ));
+        consumerThread = new Thread(() -> {
+            try {
+                while (consuming) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.topic().equals(Topics.DLQ)) {
+                            view.onDeadLetter(r.value());
+                        } else {
+                            view.onRecommendation(r.value(), System.currentTimeMillis());
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                if (consuming) {
+                    status("view consumer failed: " + e);
+                }
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        }, "streamrec-demo-view");
+        consumerThread.setDaemon(true);
+        consumerThread.start();
+    }
+
+    private void loop() throws Exception {
+        long start = System.nanoTime();
+        long lastEvents = 0;
+        long lastRecs = 0;
+        long lastT = start;
+        boolean finishing = false;
+        while (!stopping.get()) {
+            Thread.sleep(o.refresh.toMillis());
+            if (stopping.get()) {
+                break;
+            }
+            long now = System.nanoTime();
+            long ev = sim.eventsSent();
+            long rc = view.recommendations();
+            double dt = (now - lastT) / 1e9;
+            render((now - start) / 1e9, (ev - lastEvents) / dt, (rc - lastRecs) / dt);
+            lastEvents = ev;
+            lastRecs = rc;
+            lastT = now;
+            if (finishing) {
+                break;
+            }
+            if (producer.isDone()) {
+                if (producer.error() != null) {
+                    throw producer.error();
+                }
+                finishing = true; // --duration reached: one more frame, so the job can answer the last events
+                continue;
+            }
+            if (job != null && job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                status("the job stopped: " + job.getJobStatus().get());
+                job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+                break;
+            }
+        }
+    }
+
+    private void render(double elapsed, double evRate, double recRate) {
+        StringBuilder sb = new StringBuilder(4096);
+        if (!o.plain) {
+            sb.append("\033[H\033[2J");
+        } else {
+            sb.append("\n");
+        }
+        long[] lat = view.latencyPercentiles();
+        sb.append(String.format(Locale.ROOT, "streamrec demo  %s elapsed  broker %s  model %s%n",
+                formatElapsed(elapsed), kafka.bootstrapServers(), view.modelVersion()));
+        sb.append(String.format(Locale.ROOT,
+                "events sent %,d (%.0f/s)  malformed %,d  duplicates %,d  catalogue updates %,d%n",
+                sim.eventsSent(), evRate, sim.malformedSent(), sim.duplicatesSent(), sim.updatesSent()));
+        sb.append(String.format(Locale.ROOT, "recommendations %,d (%.0f/s)  stale seq dropped %,d  DLQ %,d %s%n",
+                view.recommendations(), recRate, view.staleSeq(), view.deadLetters(),
+                view.dlqReasons().isEmpty() ? "" : view.dlqReasons().toString()));
+        if (lat == null) {
+            sb.append("latency  (no recommendations yet)\n");
+        } else {
+            sb.append(String.format(Locale.ROOT,
+                    "latency  event→emitted p50 %d ms  p99 %d ms   event→consumed p50 %d ms  p99 %d ms%n",
+                    lat[0], lat[1], lat[2], lat[3]));
+        }
+        boolean anyRec = false;
+        for (String u : view.watched()) {
+            sb.append('\n');
+            double[] interest = world.trueCategoryInterest(u, world.now());
+            List<Map.Entry<Integer, Double>> top = DemoView.topCategories(interest, 3);
+            Catalogue cat = world.catalogue();
+            sb.append(String.format(Locale.ROOT, "%s  true interest now:", u));
+            for (Map.Entry<Integer, Double> e : top) {
+                sb.append(String.format(Locale.ROOT, "  %s %s %.0f%%", cat.categoryId(e.getKey()),
+                        cat.categoryLabel(e.getKey()), 100 * e.getValue()));
+            }
+            sb.append('\n');
+            sb.append("  latest events:");
+            List<SimEvent> recent = view.recentEvents(u);
+            if (recent.isEmpty()) {
+                sb.append(" -");
+            }
+            for (SimEvent e : recent) {
+                sb.append("  ").append(e.type().wireName()).append(' ').append(e.itemId()).append(' ')
+                        .append(e.category());
+            }
+            sb.append('\n');
+            DemoView.Rec rec = view.latest(u);
+            if (rec == null) {
+                sb.append("  top-5: (none yet)\n");
+                continue;
+            }
+            anyRec = true;
+            sb.append("  top-5:");
+            int shown = 0;
+            int inTopInterests = 0;
+            for (DemoView.Item it : rec.items()) {
+                if (shown++ == 5) {
+                    break;
+                }
+                String c = view.categoryOf(it.itemId());
+                for (int k = 0; k < Math.min(2, top.size()); k++) {
+                    if (cat.categoryId(top.get(k).getKey()).equals(c)) {
+                        inTopInterests++;
+                    }
+                }
+                sb.append(String.format(Locale.ROOT, "  %s %s %s", it.itemId(), c, shortSource(it.source())));
+            }
+            sb.append(String.format(Locale.ROOT, "%n         seq %d at %s, %d ms after the event; %d of %d in the "
+                    + "top-2 interests%n", rec.seq(), HMS.format(Instant.ofEpochMilli(rec.emittedTs())),
+                    rec.emittedTs() - rec.eventTs(), inTopInterests, Math.min(5, rec.items().size())));
+        }
+        if (anyRec) {
+            framesWithRecs++;
+        }
+        out.print(sb);
+        out.flush();
+    }
+
+    private static String shortSource(String s) {
+        return s == null || s.isEmpty() ? "" : "(" + s + ")";
+    }
+
+    private static String formatElapsed(double s) {
+        long t = (long) s;
+        return String.format(Locale.ROOT, "%02d:%02d", t / 60, t % 60);
+    }
+
+    private void status(String msg) {
+        out.println("[demo] " + msg);
+        out.flush();
+    }
+
+    /** Stops everything, in order; safe to call twice and from the shutdown hook. */
+    public void stop() {
+        synchronized (stopLock) {
+            stopping.set(true);
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            if (producer != null) {
+                producer.close();
+            }
+            if (job != null) {
+                try {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // already finished or failed: nothing left to cancel
+                }
+            }
+            consuming = false;
+            if (consumerThread != null) {
+                try {
+                    consumerThread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (kafka != null) {
+                try {
+                    kafka.close();
+                } catch (Exception e) {
+                    // best effort on the way out
+                }
+            }
+            deleteRecursively(tempDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // temp files
+        }
+    }
+
+    static List<String> watchedFor(World w, int n) {
+        return new ArrayList<>(w.mostActiveUsers(n));
+    }
+}

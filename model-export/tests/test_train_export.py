@@ -1,0 +1,92 @@
+"""A tiny end-to-end run on generated traffic: the ranker must beat popularity, the export must pass onnx.checker,
+the manifest hashes must match the files, and verify must catch tampering."""
+import json
+import os
+import shutil
+
+import numpy as np
+import onnx
+import pytest
+
+from streamrec_model.config import load_config
+from streamrec_model.data import read_lines
+from streamrec_model.export import export_bundle, sha256
+from streamrec_model.pipeline import train
+from streamrec_model.synth import generate
+from streamrec_model.verify import verify_bundle
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("run")
+    events = generate(n_users=150, n_items=400, n_categories=12, days=8, seed=3)
+    lines = [json.dumps(e) for e in events] + ['{"event_id": "x", "user_id": "u1"}']
+    log = read_lines(lines, "jsonl", source="generated")
+    cfg = load_config(None, ["retrieval.epochs=4", "ranker.epochs=3", "ranker.max_examples=6000",
+                             "ranker.val_max_examples=600", "eval.max_triggers=1500", "threads=2"])
+    report = train(cfg, log, str(tmp / "ckpt"))
+    manifest = export_bundle(str(tmp / "ckpt"), str(tmp / "bundle"), model_version="test")
+    return tmp, report, manifest, log
+
+
+def test_bad_row_reported(run):
+    _, report, _, log = run
+    assert report["bad_rows"]["by_reason"] == {"missing_item_id": 1}
+
+
+def test_ranker_beats_popularity(run):
+    _, report, _, _ = run
+    m = report["metrics"]["all"]
+    assert m["ranker"]["MRR@20"] > 1.5 * m["popularity"]["MRR@20"]
+    assert m["ranker"]["HR@20"] > m["popularity"]["HR@20"]
+    assert m["retrieval"]["HR@20"] > m["popularity"]["HR@20"]
+    assert report["metrics"]["triggers"]["all"] > 0
+
+
+def test_export_passes_checker_and_hashes_match(run):
+    tmp, _, manifest, _ = run
+    b = tmp / "bundle"
+    model = onnx.load(str(b / "ranker.onnx"))
+    onnx.checker.check_model(model, full_check=True)
+    assert manifest["opset"] <= 17
+    assert set(manifest["files"]) == {"ranker.onnx", "items.txt", "item_embeddings.f32", "covisit.json",
+                                      "popular.json", "golden.json"}
+    for f, h in manifest["files"].items():
+        assert sha256(str(b / f)) == h
+    assert json.load(open(b / "manifest.json")) == manifest
+    n, d = manifest["num_items"], manifest["embedding_dim"]
+    assert os.path.getsize(b / "item_embeddings.f32") == n * d * 4
+    assert verify_bundle(str(b))
+    g = json.load(open(b / "golden.json"))
+    assert any(len(c["scores"]) > 1 for c in g["ranker_cases"])
+    assert any(len(c["scores"][0]) == 1 for c in g["ranker_cases"])
+    assert all(k in manifest["training"]["metrics"]["all"] for k in ("ranker", "popularity", "repeat", "covisit_knn"))
+
+
+def test_verify_rejects_tampering(run, tmp_path):
+    src = run[0] / "bundle"
+    b = tmp_path / "b"
+    shutil.copytree(src, b)
+    with open(b / "popular.json", "a") as f:
+        f.write(" ")
+    assert not verify_bundle(str(b), quiet=True)
+    shutil.rmtree(b)
+    shutil.copytree(src, b)
+    m = json.load(open(b / "manifest.json"))
+    m["context_features"].append("moon_phase")
+    json.dump(m, open(b / "manifest.json", "w"))
+    assert not verify_bundle(str(b), quiet=True)
+    shutil.rmtree(b)
+    shutil.copytree(src, b)
+    g = json.load(open(b / "golden.json"))
+    g["ranker_cases"][0]["scores"][0][0] += 0.01
+    json.dump(g, open(b / "golden.json", "w"))
+    m = json.load(open(b / "manifest.json"))
+    m["files"]["golden.json"] = sha256(str(b / "golden.json"))
+    json.dump(m, open(b / "manifest.json", "w"))
+    assert not verify_bundle(str(b), quiet=True)
+
+
+def test_zip_bundle_verifies(run, tmp_path):
+    z = shutil.make_archive(str(tmp_path / "bundle"), "zip", str(run[0] / "bundle"))
+    assert verify_bundle(z, quiet=True)
