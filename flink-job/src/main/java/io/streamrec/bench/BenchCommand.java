@@ -73,6 +73,8 @@ public final class BenchCommand implements Command {
                 "  --latency-rates LIST    fractions of the max drain rate, e.g. 0.25,0.5,0.75",
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
+                "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
+                "                          is skipped (default: the p=1 drain rate measured in the same run)",
                 "  --model PATH            model bundle (default classpath:default)");
     }
 
@@ -89,8 +91,11 @@ public final class BenchCommand implements Command {
         int latencyParallelism = 1;
         int[] retrievalSizes;
         int retrievalQueries;
+        /** IVF prototype runs: {items, lists, nprobe}. */
+        int[][] ivf;
         int stateEvents;
         int checkpointUsers;
+        double maxRate;
         Set<String> sections;
 
         static Plan of(String mode) {
@@ -107,6 +112,7 @@ public final class BenchCommand implements Command {
                     p.latencyFractions = new double[]{0.5};
                     p.retrievalSizes = new int[]{10_000, 100_000};
                     p.retrievalQueries = 50;
+                    p.ivf = new int[][]{{100_000, 128, 8}};
                     p.stateEvents = 5_000;
                     p.checkpointUsers = 0;
                     p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
@@ -120,6 +126,7 @@ public final class BenchCommand implements Command {
                     p.latencyFractions = new double[]{0.5};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
                     p.retrievalQueries = 200;
+                    p.ivf = new int[][]{{1_000_000, 512, 16}};
                     p.stateEvents = 60_000;
                     p.checkpointUsers = 0;
                     p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
@@ -133,6 +140,7 @@ public final class BenchCommand implements Command {
                     p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
                     p.retrievalQueries = 1000;
+                    p.ivf = new int[][]{{1_000_000, 512, 8}, {1_000_000, 512, 16}, {1_000_000, 1024, 32}};
                     p.stateEvents = 200_000;
                     p.checkpointUsers = 1_000_000;
                     p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency", "checkpoint");
@@ -145,7 +153,7 @@ public final class BenchCommand implements Command {
     public int run(String[] argv) throws Exception {
         Args a = Args.parse(argv,
                 Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "latency-seconds",
-                        "latency-rates", "latency-parallelism", "checkpoint-users", "model"),
+                        "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate"),
                 Set.of("quick", "smoke", "help"));
         if (a.flag("help")) {
             out.println(usage());
@@ -187,6 +195,7 @@ public final class BenchCommand implements Command {
                 jobConf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
         }
+        plan.maxRate = a.getDouble("max-rate", 0, 0, 1e9);
         Report r = execute(plan, a.get("model", "classpath:default"), a.get("bootstrap-servers", null), jobConf,
                 a.has("plot") ? new File(a.get("plot", "")) : null);
         out.println();
@@ -228,10 +237,14 @@ public final class BenchCommand implements Command {
             for (int n : plan.retrievalSizes) {
                 r.retrieval(RetrievalBench.run(n, 32, 100, plan.retrievalQueries, 11L));
             }
+            for (int[] ivf : plan.ivf) {
+                r.ivf(RetrievalBench.runIvf(ivf[0], 32, 100, plan.retrievalQueries, ivf[1], ivf[2], 13L));
+            }
         }
         if (plan.sections.contains("state")) {
             out.println("[5] state bytes per user (Flink serializer of UserState)");
             r.state(StateBench.run(bundle, plan.users, plan.stateEvents, 5L));
+            r.stateVariant("dedup_window_16", StateBench.run(bundle, plan.users, plan.stateEvents, 5L, 16));
         }
         boolean needKafka = plan.sections.contains("pipeline") || plan.sections.contains("latency")
                 || plan.sections.contains("checkpoint");
@@ -262,8 +275,11 @@ public final class BenchCommand implements Command {
                 maxRate = maxRate > 0 ? maxRate : r.bestDrain();
             }
             if (plan.sections.contains("latency")) {
+                if (plan.maxRate > 0 && !plan.sections.contains("pipeline")) {
+                    maxRate = plan.maxRate;
+                }
                 if (maxRate <= 0) {
-                    maxRate = 400; // without the pipeline section: the documented p=1 figure's order of magnitude
+                    throw new Args.UsageException("the latency section needs the pipeline section or --max-rate");
                 }
                 double[] rates = new double[plan.latencyFractions.length];
                 for (int i = 0; i < rates.length; i++) {
@@ -318,6 +334,7 @@ public final class BenchCommand implements Command {
         private final PrintStream log;
         private final List<RawModelBench.Result> raw = new ArrayList<>();
         private final List<PipelineBench.Drain> drains = new ArrayList<>();
+        private final List<RetrievalBench.IvfResult> ivfs = new ArrayList<>();
 
         Report(Plan plan, PrintStream log) {
             this.plan = plan;
@@ -390,6 +407,24 @@ public final class BenchCommand implements Command {
                     x.perQuery.pMs(0.5), x.perQuery.pMs(0.99), x.queries);
         }
 
+        void ivf(RetrievalBench.IvfResult x) {
+            ObjectNode o = json.withArray("retrieval_ivf_prototype").addObject();
+            o.put("items", x.items);
+            o.put("lists", x.lists);
+            o.put("nprobe", x.nprobe);
+            o.put("build_s", Stats.round(x.buildSeconds, 2));
+            o.put("exact_p50_ms", Stats.round(x.exact.pMs(0.5), 3));
+            o.put("exact_p99_ms", Stats.round(x.exact.pMs(0.99), 3));
+            o.put("ivf_p50_ms", Stats.round(x.ivf.pMs(0.5), 3));
+            o.put("ivf_p99_ms", Stats.round(x.ivf.pMs(0.99), 3));
+            o.put("recall_at_100", Stats.round(x.recall, 4));
+            ivfs.add(x);
+            log.printf("    IVF prototype, %,d clustered items, %d lists, nprobe %d: p50 %.3f ms, p99 %.3f ms, "
+                    + "recall@100 %.3f (exact scan on the same data: p50 %.3f, p99 %.3f ms; build %.1f s)%n",
+                    x.items, x.lists, x.nprobe, x.ivf.pMs(0.5), x.ivf.pMs(0.99), x.recall, x.exact.pMs(0.5),
+                    x.exact.pMs(0.99), x.buildSeconds);
+        }
+
         void state(StateBench.Result x) {
             json.put("state_bytes_per_user", Stats.round(x.meanBytes, 1));
             ObjectNode s = json.putObject("state");
@@ -402,6 +437,15 @@ public final class BenchCommand implements Command {
             UserStateShape.describe(x.largest, s.putObject("largest_user"));
             log.printf("    %s over %d simulated users: mean %.0f B, p50 %d B, p99 %d B, max %d B%n",
                     x.serializer, x.users, x.meanBytes, x.p50Bytes, x.p99Bytes, x.maxBytes);
+        }
+
+        void stateVariant(String name, StateBench.Result x) {
+            ObjectNode s = json.with("state").putObject(name);
+            s.put("mean_bytes", Stats.round(x.meanBytes, 1));
+            s.put("p99_bytes", x.p99Bytes);
+            s.put("max_bytes", x.maxBytes);
+            log.printf("    with state.dedup-window 16: mean %.0f B, p99 %d B, max %d B%n", x.meanBytes, x.p99Bytes,
+                    x.maxBytes);
         }
 
         void meanCandidates(double v) {
@@ -541,6 +585,10 @@ public final class BenchCommand implements Command {
                 json.get("retrieval_p99_ms").fields().forEachRemaining(e -> row(sb,
                         String.format(Locale.ROOT, "retrieval p99, %,d items", Integer.parseInt(e.getKey())),
                         ms(e.getValue().asDouble()), e.getKey().equals("1000000") ? "≤ 5 ms" : "-"));
+            }
+            for (RetrievalBench.IvfResult x : ivfs) {
+                row(sb, String.format(Locale.ROOT, "IVF prototype p99, %,d items, %d/%d lists", x.items, x.nprobe,
+                        x.lists), ms(x.ivf.pMs(0.99)), String.format(Locale.ROOT, "recall@100 %.3f", x.recall));
             }
             if (json.has("state_bytes_per_user")) {
                 var s = json.get("state");

@@ -58,9 +58,14 @@ final class StateBench {
 
     /** Replays {@code events} simulated events over {@code users} users and measures every user's state. */
     static Result run(ModelBundle bundle, int users, int events, long seed) throws Exception {
+        return run(bundle, users, events, seed, 64);
+    }
+
+    /** As {@link #run(ModelBundle, int, int, long)} with another {@code state.dedup-window}. */
+    static Result run(ModelBundle bundle, int users, int events, long seed, int dedupWindow) throws Exception {
         Simulator sim = PipelineBench.simulator(seed, users, false);
         int hist = Math.max(bundle.manifest().seqLen(), Math.max(bundle.manifest().covisitWindow(), 20));
-        UserStateUpdater up = new UserStateUpdater(hist, 100, 64);
+        UserStateUpdater up = new UserStateUpdater(hist, 100, dedupWindow);
         Map<String, UserState> states = new HashMap<>();
         int n = 0;
         while (n < events) {
