@@ -184,8 +184,10 @@ final class PipelineBench {
         final double seconds;
         final double eventsPerSecond;
         final double steadyEventsPerSecond;
-        /** Process CPU time (job + in-process broker + this consumer) per output, first to last output. */
+        /** Process CPU time (job + in-process broker + this consumer) per output, over the last 80% of outputs. */
         double cpuUsPerEvent;
+        /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
+        final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
 
         Drain(int parallelism, int outputs, double seconds, double eventsPerSecond, double steady) {
             this.parallelism = parallelism;
@@ -206,6 +208,10 @@ final class PipelineBench {
         int n = 0;
         long cpu0 = 0;
         long cpu1 = 0;
+        // CPU is measured over the last 80% of outputs: the first 20% include JIT compilation and job start-up.
+        final int steadyFrom = Math.max(1, expected / 5);
+        Map<Long, Object[]> threads0 = null;
+        Map<Long, Object[]> threads1 = null;
         try (KafkaConsumer<byte[], byte[]> c = consumer(recs)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (n < expected) {
@@ -216,10 +222,12 @@ final class PipelineBench {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (n < expected) {
                         ts[n++] = r.timestamp();
-                        if (n == 1) {
+                        if (n == steadyFrom) {
                             cpu0 = processCpuNanos();
+                            threads0 = threadCpu();
                         } else if (n == expected) {
                             cpu1 = processCpuNanos();
+                            threads1 = threadCpu();
                         }
                     }
                 }
@@ -232,8 +240,87 @@ final class PipelineBench {
         int skip = n / 5;
         double steadySecs = Math.max(1, ts[n - 1] - ts[skip]) / 1000.0;
         Drain d = new Drain(parallelism, n, secs, (n - 1) / secs, (n - 1 - skip) / steadySecs);
-        d.cpuUsPerEvent = (cpu1 - cpu0) / 1e3 / Math.max(1, n - 1);
+        int measured = Math.max(1, n - steadyFrom);
+        d.cpuUsPerEvent = (cpu1 - cpu0) / 1e3 / measured;
+        double attributed = 0;
+        if (threads0 != null && threads1 != null) {
+            for (Map.Entry<Long, Object[]> e : threads1.entrySet()) {
+                Object[] before = threads0.get(e.getKey());
+                long delta = (Long) e.getValue()[1] - (before == null ? 0L : (Long) before[1]);
+                if (delta > 0) {
+                    d.cpuByStage.merge(stage((String) e.getValue()[0]), delta / 1e3 / measured, Double::sum);
+                    attributed += delta / 1e3 / measured;
+                }
+            }
+            d.cpuByStage.put("rest: native threads (RocksDB background, ...) and JVM threads not listed",
+                    Math.max(0, d.cpuUsPerEvent - attributed));
+        }
         return d;
+    }
+
+    /** CPU time of every live thread of this JVM: id → {name, nanos}. */
+    static Map<Long, Object[]> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Object[]> m = new HashMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long cpu = mx.getThreadCpuTime(ti.getThreadId());
+            if (cpu >= 0) {
+                m.put(ti.getThreadId(), new Object[]{ti.getThreadName(), cpu});
+            }
+        }
+        // Not Java threads: JIT compiler and GC time (elapsed time of that work, reported by the JVM).
+        long gcMs = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += Math.max(0, gc.getCollectionTime());
+        }
+        m.put(-1L, new Object[]{"@gc", gcMs * 1_000_000L});
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        m.put(-2L, new Object[]{"@jit", jit == null ? 0L : jit.getTotalCompilationTime() * 1_000_000L});
+        return m;
+    }
+
+    /** Which part of the pipeline a thread belongs to, from Flink's and Kafka's thread names. */
+    static String stage(String t) {
+        if (t.equals("@gc")) {
+            return "GC (collection time)";
+        }
+        if (t.equals("@jit")) {
+            return "JIT compilation (compile time)";
+        }
+        if (t.contains("user-state-candidates-rank")) {
+            return "rank operator (state, candidates, ONNX)";
+        }
+        if (t.contains("catalog-filter-top-k")) {
+            return "catalog filter + Kafka sink writer";
+        }
+        if (t.contains("user-events-source") || t.startsWith("Source Data Fetcher for Source: user-events")) {
+            return "Kafka source + parse";
+        }
+        if (t.startsWith("kafka-producer-network-thread")) {
+            return "Kafka producer I/O threads";
+        }
+        if (t.startsWith("data-plane-kafka") || t.startsWith("kafka-") || t.contains("raft")
+                || t.startsWith("quorum-controller") || t.startsWith("ExpirationReaper")
+                || t.startsWith("broker-") || t.startsWith("controller-") || t.contains("LogCleaner")) {
+            return "Kafka broker (in-process)";
+        }
+        if (t.equals("main")) {
+            return "bench consumer (main)";
+        }
+        if (t.startsWith("C2 CompilerThread") || t.startsWith("C1 CompilerThread")) {
+            return "JIT compiler";
+        }
+        if (t.startsWith("GC ") || t.startsWith("G1 ") || t.contains("GC Thread")) {
+            return "GC";
+        }
+        if (t.contains("rocksdb") || t.contains("AsyncOperations") || t.contains("Checkpoint")) {
+            return "checkpointing / RocksDB background";
+        }
+        return "other (Flink runtime, metrics, item-updates, DLQ)";
     }
 
     static long processCpuNanos() {
