@@ -75,7 +75,8 @@ public final class BenchCommand implements Command {
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
                 "                          is skipped (default: the p=1 drain rate measured in the same run)",
-                "  --model PATH            model bundle (default classpath:default)");
+                "  --model PATH            model bundle (default classpath:default)",
+                "  --replot JSON           only redraw --plot from the latency_sweep of an earlier --json file");
     }
 
     /** Sizes per mode. */
@@ -153,7 +154,7 @@ public final class BenchCommand implements Command {
     public int run(String[] argv) throws Exception {
         Args a = Args.parse(argv,
                 Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "latency-seconds",
-                        "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate"),
+                        "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
                 Set.of("quick", "smoke", "help"));
         if (a.flag("help")) {
             out.println(usage());
@@ -161,6 +162,22 @@ public final class BenchCommand implements Command {
         }
         if (a.flag("quick") && a.flag("smoke")) {
             throw new Args.UsageException("--quick and --smoke exclude each other");
+        }
+        if (a.has("replot")) {
+            if (!a.has("plot")) {
+                throw new Args.UsageException("--replot needs --plot FILE.png");
+            }
+            com.fasterxml.jackson.databind.JsonNode j = PipelineBench.MAPPER.readTree(
+                    Path.of(a.get("replot", "")).toFile());
+            List<PipelineBench.LatencyPoint> pts = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode p : j.path("latency_sweep")) {
+                pts.add(PipelineBench.LatencyPoint.fromJson(p));
+            }
+            LatencyPlot.write(new File(a.get("plot", "")), pts, j.path("latency_ms").path("max_rate_events_per_s")
+                    .asDouble(), String.format(Locale.ROOT, "streamrec: event→recommendation latency vs load (%s, %s)",
+                    j.path("mode").asText(), j.path("date").asText().substring(0, 10)));
+            out.println("plot written to " + a.get("plot", ""));
+            return 0;
         }
         Plan plan = Plan.of(a.flag("smoke") ? "smoke" : a.flag("quick") ? "quick" : "full");
         if (a.has("sections")) {

@@ -34,29 +34,43 @@ final class LatencyPlot {
             xMax = Math.max(xMax, p.offeredPerSecond);
             yMax = Math.max(yMax, p.latency.pMs(0.999));
         }
-        yMax = niceCeil(yMax * 1.1);
+        // log scale: p50 (a few ms) and p99.9 (up to seconds under load) on one plot
+        double yMin = 1;
+        for (PipelineBench.LatencyPoint p : points) {
+            yMin = Math.min(yMin, p.latency.pMs(0.5));
+        }
+        yMin = Math.pow(10, Math.floor(Math.log10(Math.max(0.1, yMin))));
+        yMax = Math.pow(10, Math.ceil(Math.log10(yMax * 1.05)));
+        final double lo = Math.log10(yMin);
+        final double span = Math.log10(yMax) - lo;
         xMax = niceCeil(xMax * 1.05);
         int pw = w - left - right;
         int ph = h - top - bottom;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         g.setColor(new Color(230, 230, 230));
-        for (int i = 0; i <= 5; i++) {
-            int y = top + ph - (int) (ph * i / 5.0);
+        int decades = (int) Math.round(span);
+        for (int i = 0; i <= decades; i++) {
+            int y = top + ph - (int) (ph * i / (double) decades);
             g.drawLine(left, y, left + pw, y);
+        }
+        for (int i = 0; i <= 5; i++) {
             int x = left + (int) (pw * i / 5.0);
             g.drawLine(x, top, x, top + ph);
         }
         g.setColor(Color.BLACK);
         g.drawRect(left, top, pw, ph);
+        for (int i = 0; i <= decades; i++) {
+            int y = top + ph - (int) (ph * i / (double) decades);
+            double v = Math.pow(10, lo + i);
+            g.drawString(v < 1 ? String.format("%.1f", v) : String.format("%.0f", v), left - 45, y + 5);
+        }
         for (int i = 0; i <= 5; i++) {
-            int y = top + ph - (int) (ph * i / 5.0);
-            g.drawString(String.format("%.0f", yMax * i / 5), left - 45, y + 5);
             int x = left + (int) (pw * i / 5.0);
             g.drawString(String.format("%.0f", xMax * i / 5), x - 12, top + ph + 20);
         }
         g.drawString("offered load (events/s)", left + pw / 2 - 70, h - 25);
         g.rotate(-Math.PI / 2);
-        g.drawString("event → recommendation latency (ms)", -(top + ph / 2 + 120), 25);
+        g.drawString("event → recommendation latency (ms, log scale)", -(top + ph / 2 + 150), 25);
         g.rotate(Math.PI / 2);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString(title, left, 30);
@@ -77,7 +91,8 @@ final class LatencyPlot {
             int py = -1;
             for (PipelineBench.LatencyPoint p : points) {
                 int x = left + (int) (pw * p.offeredPerSecond / xMax);
-                int y = top + ph - (int) (ph * Math.min(1.0, p.latency.pMs(qs[s]) / yMax));
+                double v = Math.max(yMin, p.latency.pMs(qs[s]));
+                int y = top + ph - (int) (ph * Math.min(1.0, (Math.log10(v) - lo) / span));
                 g.fillOval(x - 4, y - 4, 8, 8);
                 if (px >= 0) {
                     g.drawLine(px, py, x, y);

@@ -248,11 +248,14 @@ final class PipelineBench {
                 Object[] before = threads0.get(e.getKey());
                 long delta = (Long) e.getValue()[1] - (before == null ? 0L : (Long) before[1]);
                 if (delta > 0) {
-                    d.cpuByStage.merge(stage((String) e.getValue()[0]), delta / 1e3 / measured, Double::sum);
-                    attributed += delta / 1e3 / measured;
+                    String name = (String) e.getValue()[0];
+                    d.cpuByStage.merge(stage(name), delta / 1e3 / measured, Double::sum);
+                    if (!name.startsWith("@")) { // GC and JIT figures are elapsed times, not thread CPU
+                        attributed += delta / 1e3 / measured;
+                    }
                 }
             }
-            d.cpuByStage.put("rest: native threads (RocksDB background, ...) and JVM threads not listed",
+            d.cpuByStage.put("rest: JVM-internal threads (JIT compiler, GC) and native threads (RocksDB)",
                     Math.max(0, d.cpuUsPerEvent - attributed));
         }
         return d;
@@ -388,6 +391,21 @@ final class PipelineBench {
         final int sent;
         final int received;
         final Stats latency;
+
+        /** A point read back from the JSON (three percentiles only). */
+        static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {
+            long[] v = {(long) (p.path("p50").asDouble() * 1e6), (long) (p.path("p99").asDouble() * 1e6),
+                    (long) (p.path("p999").asDouble() * 1e6)};
+            // 1000 samples shaped so that the nearest-rank percentiles give back p50, p99 and p99.9
+            long[] s = new long[1000];
+            for (int i = 0; i < 1000; i++) {
+                s[i] = i < 500 ? v[0] : i < 990 ? v[1] : i < 999 ? v[2] : v[2];
+            }
+            s[499] = v[0];
+            return new LatencyPoint(p.path("offered_events_per_s").asDouble(),
+                    p.path("achieved_events_per_s").asDouble(), p.path("sent").asInt(), p.path("received").asInt(),
+                    new Stats(s, s.length));
+        }
 
         LatencyPoint(double offered, double achieved, int sent, int received, Stats latency) {
             this.offeredPerSecond = offered;
