@@ -113,7 +113,7 @@ public final class BenchCommand implements Command {
                     p.latencyFractions = new double[]{0.5};
                     p.retrievalSizes = new int[]{10_000, 100_000};
                     p.retrievalQueries = 50;
-                    p.ivf = new int[][]{{100_000, 128, 8}};
+                    p.ivf = new int[][]{{50_000, 64, 8}};
                     p.stateEvents = 5_000;
                     p.checkpointUsers = 0;
                     p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
@@ -123,7 +123,7 @@ public final class BenchCommand implements Command {
                     p.rawSeconds = 3;
                     p.rawBatches = new int[]{1, 4};
                     p.events = 20_000;
-                    p.latencySeconds = 15;
+                    p.latencySeconds = 12;
                     p.latencyFractions = new double[]{0.5};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
                     p.retrievalQueries = 200;

@@ -463,7 +463,7 @@ final class PipelineBench {
             // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm and the job
             // has taken its first checkpoint (every 10 s) before anything is measured.
             for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
-                offer(producer, sim, names, sentAt, warmRate, Math.max(6, secondsPerRate / 3));
+                offer(producer, sim, names, sentAt, warmRate, Math.max(1.5, secondsPerRate / 3));
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!sentAt.isEmpty() && System.nanoTime() < settle) {
                     Thread.sleep(50);
