@@ -248,6 +248,11 @@ public final class BenchCommand implements Command {
                 }
             }
             r.raw(RawModelBench.run(bundle, k, 1, 2, plan.rawWarmup, plan.rawSeconds));
+            if (!plan.mode.equals("smoke")) {
+                // the ORT thread lever: two intra-op threads for one ranker (process CPU would double-count it, so
+                // its CPU figure is the calling thread's only; compare the per-call times)
+                r.raw(RawModelBench.run(bundle, k, 1, 1, 2, plan.rawWarmup, plan.rawSeconds));
+            }
         }
         if (plan.sections.contains("retrieval")) {
             out.println("[4] retrieval: exact top-100 by inner product, d=32");
@@ -404,20 +409,21 @@ public final class BenchCommand implements Command {
             o.put("k", x.k);
             o.put("batch", x.batch);
             o.put("threads", x.threads);
+            o.put("intra_op_threads", x.intraOp);
             o.put("events_per_s", Stats.round(x.eventsPerSecond(), 1));
             o.put("us_per_call_p50", Stats.round(x.perCall.pUs(0.5), 1));
             o.put("us_per_call_p99", Stats.round(x.perCall.pUs(0.99), 1));
             o.put("us_per_candidate", Stats.round(x.usPerCandidate(), 2));
             o.put("cpu_us_per_event", Stats.round(x.cpuUsPerEvent(), 1));
             o.put("calls", x.calls);
-            log.printf("    K=%3d batch=%2d threads=%d: %8.0f events/s, %7.1f µs/call p50, %7.1f p99, "
-                            + "%.1f CPU-µs/event%n", x.k, x.batch, x.threads, x.eventsPerSecond(),
+            log.printf("    K=%3d batch=%2d threads=%d intra-op=%d: %8.0f events/s, %7.1f µs/call p50, %7.1f p99, "
+                            + "%.1f CPU-µs/event%n", x.k, x.batch, x.threads, x.intraOp, x.eventsPerSecond(),
                     x.perCall.pUs(0.5), x.perCall.pUs(0.99), x.cpuUsPerEvent());
         }
 
         RawModelBench.Result rawAt(int k, int batch, int threads) {
             for (RawModelBench.Result x : raw) {
-                if (x.k == k && x.batch == batch && x.threads == threads) {
+                if (x.k == k && x.batch == batch && x.threads == threads && x.intraOp == 1) {
                     return x;
                 }
             }
@@ -586,7 +592,8 @@ public final class BenchCommand implements Command {
             row(sb, "measure (" + plan.mode + ")", "value", "baseline / target");
             sb.append(line);
             for (RawModelBench.Result x : raw) {
-                row(sb, String.format(Locale.ROOT, "raw model K=%d batch=%d threads=%d", x.k, x.batch, x.threads),
+                row(sb, String.format(Locale.ROOT, "raw model K=%d batch=%d threads=%d%s", x.k, x.batch, x.threads,
+                                x.intraOp == 1 ? "" : " intra-op=" + x.intraOp),
                         String.format(Locale.ROOT, "%.0f ev/s", x.eventsPerSecond()),
                         String.format(Locale.ROOT, "%.0f µs/call p50", x.perCall.pUs(0.5)));
             }

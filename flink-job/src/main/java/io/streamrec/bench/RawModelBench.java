@@ -27,6 +27,8 @@ final class RawModelBench {
         final long calls;
         final double seconds;
         final Stats perCall;
+        /** ONNX Runtime intra-op threads of each ranker (1 in the job by default: ranker.intra-op-threads). */
+        int intraOp = 1;
         /** CPU time the ranker threads used while measured, nanoseconds (load-independent cost). */
         long cpuNanos;
 
@@ -99,6 +101,12 @@ final class RawModelBench {
      */
     static Result run(ModelBundle bundle, int k, int batch, int threads, double warmupSeconds, double seconds)
             throws Exception {
+        return run(bundle, k, batch, threads, 1, warmupSeconds, seconds);
+    }
+
+    /** As above with {@code intraOp} ONNX Runtime intra-op threads per ranker (spinning stays off). */
+    static Result run(ModelBundle bundle, int k, int batch, int threads, int intraOp, double warmupSeconds,
+                      double seconds) throws Exception {
         List<Thread> ts = new ArrayList<>();
         long[][] samples = new long[threads][];
         int[] counts = new int[threads];
@@ -109,7 +117,7 @@ final class RawModelBench {
         for (int t = 0; t < threads; t++) {
             final int id = t;
             Thread th = new Thread(() -> {
-                try (OnnxRanker ranker = new OnnxRanker(bundle, new RankerOptions().intraOpThreads(1))) {
+                try (OnnxRanker ranker = new OnnxRanker(bundle, new RankerOptions().intraOpThreads(intraOp))) {
                     ranker.open();
                     List<RankRequest> pool = requests(bundle, k, 64, 17L * (id + 1) + k);
                     List<List<RankRequest>> batches = new ArrayList<>();
@@ -174,6 +182,7 @@ final class RawModelBench {
         }
         // events/s over all threads: calls / wall seconds (threads ran concurrently)
         Result r = new Result(k, batch, threads, total, secs, new Stats(all, total));
+        r.intraOp = intraOp;
         for (long c : cpu) {
             r.cpuNanos += c;
         }
