@@ -1,0 +1,217 @@
+package io.streamrec.bench;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A prototype inverted-file (IVF) index for inner-product retrieval, to measure what the 1M-item target needs: spherical
+ * k-means over a sample gives C centroids, every item goes to the list of its best centroid, and a query scans only
+ * the lists of its {@code nprobe} best centroids. Approximate: the benchmark reports recall@N against the exact scan.
+ * Not used by the job (CandidateGenerator does the exact scan); see docs/BENCHMARKS.md.
+ */
+final class IvfRetrieval {
+    final int n;
+    final int d;
+    final int c;
+    private final float[] centroidsT; // d x c, column per centroid, so scoring all centroids vectorises
+    private final int[] listStart;    // c + 1
+    private final int[] listIds;      // item index (0-based) per slot
+    private final float[] listVecs;   // row-major vectors in list order
+    private final float[] centroidScores;
+    private final int[] probe;
+    private final float[] heapScore;
+    private final int[] heapId;
+
+    private IvfRetrieval(int n, int d, int c, float[] centroidsT, int[] listStart, int[] listIds, float[] listVecs,
+                         int maxK, int maxProbe) {
+        this.n = n;
+        this.d = d;
+        this.c = c;
+        this.centroidsT = centroidsT;
+        this.listStart = listStart;
+        this.listIds = listIds;
+        this.listVecs = listVecs;
+        this.centroidScores = new float[c];
+        this.probe = new int[maxProbe];
+        this.heapScore = new float[maxK];
+        this.heapId = new int[maxK];
+    }
+
+    /** Builds the index over row-major unit vectors {@code emb} (n x d). */
+    static IvfRetrieval build(float[] emb, int n, int d, int c, int iterations, long seed, int maxK, int maxProbe) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int sampleSize = Math.min(n, 30 * c);
+        int[] sample = new int[sampleSize];
+        for (int i = 0; i < sampleSize; i++) {
+            sample[i] = rnd.nextInt(n);
+        }
+        float[] cT = new float[d * c];
+        for (int k = 0; k < c; k++) {
+            int row = sample[k % sampleSize];
+            for (int j = 0; j < d; j++) {
+                cT[j * c + k] = emb[row * d + j];
+            }
+        }
+        float[] scores = new float[c];
+        int[] assign = new int[sampleSize];
+        for (int it = 0; it < iterations; it++) {
+            for (int i = 0; i < sampleSize; i++) {
+                assign[i] = best(emb, sample[i] * d, d, c, cT, scores);
+            }
+            float[] sum = new float[d * c];
+            int[] count = new int[c];
+            for (int i = 0; i < sampleSize; i++) {
+                int k = assign[i];
+                count[k]++;
+                for (int j = 0; j < d; j++) {
+                    sum[j * c + k] += emb[sample[i] * d + j];
+                }
+            }
+            for (int k = 0; k < c; k++) {
+                if (count[k] == 0) { // empty cluster: restart it on a random sample row
+                    int row = sample[rnd.nextInt(sampleSize)];
+                    for (int j = 0; j < d; j++) {
+                        sum[j * c + k] = emb[row * d + j];
+                    }
+                }
+                double norm = 0;
+                for (int j = 0; j < d; j++) {
+                    norm += sum[j * c + k] * sum[j * c + k];
+                }
+                float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+                for (int j = 0; j < d; j++) {
+                    cT[j * c + k] = sum[j * c + k] * inv;
+                }
+            }
+        }
+        int[] all = new int[n];
+        int[] count = new int[c];
+        for (int i = 0; i < n; i++) {
+            all[i] = best(emb, i * d, d, c, cT, scores);
+            count[all[i]]++;
+        }
+        int[] start = new int[c + 1];
+        for (int k = 0; k < c; k++) {
+            start[k + 1] = start[k] + count[k];
+        }
+        int[] fill = Arrays.copyOf(start, c);
+        int[] ids = new int[n];
+        float[] vecs = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int slot = fill[all[i]]++;
+            ids[slot] = i;
+            System.arraycopy(emb, i * d, vecs, slot * d, d);
+        }
+        return new IvfRetrieval(n, d, c, cT, start, ids, vecs, maxK, maxProbe);
+    }
+
+    private static int best(float[] emb, int off, int d, int c, float[] cT, float[] scores) {
+        score(emb, off, d, c, cT, scores);
+        int best = 0;
+        for (int k = 1; k < c; k++) {
+            if (scores[k] > scores[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static void score(float[] q, int off, int d, int c, float[] cT, float[] scores) {
+        Arrays.fill(scores, 0f);
+        for (int j = 0; j < d; j++) {
+            float qj = q[off + j];
+            int base = j * c;
+            for (int k = 0; k < c; k++) {
+                scores[k] += qj * cT[base + k];
+            }
+        }
+    }
+
+    /** Approximate top-k (0-based item indices, best first); returns how many were written. */
+    int search(float[] q, int k, int nprobe, int[] outIds, float[] outScores) {
+        score(q, 0, d, c, centroidsT, centroidScores);
+        // the nprobe best centroids, by partial selection
+        int p = Math.min(nprobe, c);
+        for (int i = 0; i < p; i++) {
+            probe[i] = -1;
+        }
+        for (int kk = 0; kk < c; kk++) {
+            float s = centroidScores[kk];
+            if (probe[p - 1] >= 0 && s <= centroidScores[probe[p - 1]]) {
+                continue;
+            }
+            int pos = p - 1;
+            while (pos > 0 && (probe[pos - 1] < 0 || centroidScores[probe[pos - 1]] < s)) {
+                probe[pos] = probe[pos - 1];
+                pos--;
+            }
+            probe[pos] = kk;
+        }
+        int size = 0;
+        for (int pi = 0; pi < p; pi++) {
+            int list = probe[pi];
+            for (int slot = listStart[list], end = listStart[list + 1]; slot < end; slot++) {
+                int o = slot * d;
+                float s = 0f;
+                for (int j = 0; j < d; j++) {
+                    s += q[j] * listVecs[o + j];
+                }
+                if (size < k) {
+                    heapScore[size] = s;
+                    heapId[size] = listIds[slot];
+                    siftUp(size++);
+                } else if (s > heapScore[0]) {
+                    heapScore[0] = s;
+                    heapId[0] = listIds[slot];
+                    siftDown(size);
+                }
+            }
+        }
+        int m = size;
+        while (size > 0) { // pop the min-heap into best-first order
+            outScores[size - 1] = heapScore[0];
+            outIds[size - 1] = heapId[0];
+            size--;
+            heapScore[0] = heapScore[size];
+            heapId[0] = heapId[size];
+            siftDown(size);
+        }
+        return m;
+    }
+
+    private void siftUp(int i) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (heapScore[parent] <= heapScore[i]) {
+                return;
+            }
+            swap(i, parent);
+            i = parent;
+        }
+    }
+
+    private void siftDown(int size) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            if (l >= size) {
+                return;
+            }
+            int m = l + 1 < size && heapScore[l + 1] < heapScore[l] ? l + 1 : l;
+            if (heapScore[i] <= heapScore[m]) {
+                return;
+            }
+            swap(i, m);
+            i = m;
+        }
+    }
+
+    private void swap(int a, int b) {
+        float s = heapScore[a];
+        heapScore[a] = heapScore[b];
+        heapScore[b] = s;
+        int t = heapId[a];
+        heapId[a] = heapId[b];
+        heapId[b] = t;
+    }
+}

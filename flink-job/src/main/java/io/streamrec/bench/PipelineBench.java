@@ -1,0 +1,546 @@
+package io.streamrec.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateOptions;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.config.StreamrecConfig;
+import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
+import io.streamrec.job.StreamrecJob;
+import io.streamrec.kafka.Topics;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.sim.SimConfig;
+import io.streamrec.sim.SimEvent;
+import io.streamrec.sim.SimRecord;
+import io.streamrec.sim.Simulator;
+import io.streamrec.sim.World;
+import io.streamrec.state.UserState;
+import io.streamrec.state.UserStateUpdater;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sections 2 and 3: the whole job (StreamrecJob wired to Kafka, local MiniCluster, RocksDB, incremental checkpoints
+ * every 10 s, at-least-once) against a real broker on loopback.
+ *
+ * <ul>
+ *   <li>Throughput: the events topic is pre-loaded with simulated traffic first, then a fresh job drains it; the rate
+ *       is (outputs - 1) / (last output's timestamp - first output's timestamp), both Kafka CreateTimes stamped by
+ *       the job's sink producer, so neither the producer nor the consumer is on the clock.</li>
+ *   <li>Latency: a running job, a rate-limited producer that records each event's send time (System.nanoTime) and a
+ *       consumer that records each recommendation's receive time; matched by {@code trigger_event_id}.</li>
+ * </ul>
+ *
+ * <p>Candidates: {@code candidates.retrieval-n 100}, co-visitation and recent items off, {@code popular-n 100}, so
+ * every event scores exactly 100 candidates (the K of the raw-model baseline).
+ */
+final class PipelineBench {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String bootstrap;
+    private final Map<String, String> extraConf;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+    private final java.io.PrintStream log;
+
+    PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
+        this.bootstrap = bootstrap;
+        this.extraConf = extraConf;
+        this.log = log;
+    }
+
+    /** The job options every pipeline run uses: K = 100 candidates per event. */
+    static Map<String, String> candidateSettings(int k) {
+        Map<String, String> m = new HashMap<>();
+        m.put("candidates.retrieval-n", Integer.toString(k));
+        m.put("candidates.covisit-n", "0");
+        m.put("candidates.recent-enabled", "false");
+        m.put("candidates.popular-n", Integer.toString(k));
+        return m;
+    }
+
+    Topics.Names names(String tag) {
+        String p = "bench-" + runId + "-" + tag + "-";
+        return new Topics.Names(p + "events", p + "items", p + "recs", p + "dlq");
+    }
+
+    KafkaProducer<byte[], byte[]> producer(boolean bulk) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? "10" : "0");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384");
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(p);
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        List<TopicPartition> parts = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (parts.isEmpty()) {
+            List<PartitionInfo> info = c.partitionsFor(topic);
+            if (info != null) {
+                for (PartitionInfo pi : info) {
+                    parts.add(new TopicPartition(topic, pi.partition()));
+                }
+            }
+            if (parts.isEmpty() && System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
+    }
+
+    /** Simulated, well-formed traffic (no malformed records, no duplicates: every event yields one list). */
+    static Simulator simulator(long seed, int users, boolean wallClock) {
+        World world = new World(SimConfig.defaults().seed(seed).users(users));
+        return new Simulator(world, 0.0, 0.0, wallClock ? System::currentTimeMillis : null);
+    }
+
+    /** Pre-loads {@code events} events (and the catalogue snapshot and updates) into the topics. */
+    List<SimEvent> preload(Topics.Names names, int events, long seed, int users) throws Exception {
+        Topics.createIfMissing(bootstrap, names, 4, (short) 1);
+        Simulator sim = simulator(seed, users, false);
+        List<SimEvent> sent = new ArrayList<>(events);
+        try (KafkaProducer<byte[], byte[]> p = producer(true)) {
+            for (SimRecord r : sim.catalogueSnapshot()) {
+                p.send(new ProducerRecord<>(names.items(), bytes(r.key()), r.value()));
+            }
+            while (sent.size() < events) {
+                SimRecord r = sim.next();
+                if (r.itemUpdate()) {
+                    p.send(new ProducerRecord<>(names.items(), bytes(r.key()), r.value()));
+                } else if (r.event() != null && !r.duplicate()) {
+                    p.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()));
+                    sent.add(r.event());
+                }
+            }
+            p.flush();
+        }
+        return sent;
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    Map<String, String> jobConf(Topics.Names names, String recsTopic, int parallelism, int k) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap-servers", bootstrap);
+        m.put("kafka.group-id", "bench-" + UUID.randomUUID());
+        m.put("kafka.starting-offsets", "earliest");
+        m.put("topic.events", names.events());
+        m.put("topic.items", names.items());
+        m.put("topic.recommendations", recsTopic);
+        m.put("topic.dlq", names.dlq());
+        m.put("model.reload-interval", "0 s");
+        m.put("parallelism.default", Integer.toString(parallelism));
+        m.put("job.name", "streamrec-bench-p" + parallelism);
+        m.put("execution.checkpointing.dir",
+                Files.createTempDirectory("streamrec-bench-ckpt-").toUri().toString());
+        m.putAll(candidateSettings(k));
+        m.putAll(extraConf);
+        return m;
+    }
+
+    /** Throughput of one drain. */
+    static final class Drain {
+        final int parallelism;
+        final int outputs;
+        final double seconds;
+        final double eventsPerSecond;
+        final double steadyEventsPerSecond;
+        /** Process CPU time (job + in-process broker + this consumer) per output, over the last 80% of outputs. */
+        double cpuUsPerEvent;
+        /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
+        final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
+
+        Drain(int parallelism, int outputs, double seconds, double eventsPerSecond, double steady) {
+            this.parallelism = parallelism;
+            this.outputs = outputs;
+            this.seconds = seconds;
+            this.eventsPerSecond = eventsPerSecond;
+            this.steadyEventsPerSecond = steady;
+        }
+    }
+
+    /** Starts a fresh job on the pre-loaded topic and measures how fast it drains it. */
+    Drain drain(Topics.Names names, int expected, int parallelism, int k, Duration timeout) throws Exception {
+        String recs = names.recommendations() + "-p" + parallelism + "-" + UUID.randomUUID().toString().substring(0, 4);
+        Topics.createIfMissing(bootstrap, new Topics.Names(names.events(), names.items(), recs, names.dlq()), 4,
+                (short) 1);
+        JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(jobConf(names, recs, parallelism, k)));
+        long[] ts = new long[expected];
+        int n = 0;
+        long cpu0 = 0;
+        long cpu1 = 0;
+        // CPU is measured over the last 80% of outputs: the first 20% include JIT compilation and job start-up.
+        final int steadyFrom = Math.max(1, expected / 5);
+        Map<Long, Object[]> threads0 = null;
+        Map<Long, Object[]> threads1 = null;
+        try (KafkaConsumer<byte[], byte[]> c = consumer(recs)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (n < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("p=" + parallelism + ": only " + n + " of " + expected
+                            + " recommendations within " + timeout.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (n < expected) {
+                        ts[n++] = r.timestamp();
+                        if (n == steadyFrom) {
+                            cpu0 = processCpuNanos();
+                            threads0 = threadCpu();
+                        } else if (n == expected) {
+                            cpu1 = processCpuNanos();
+                            threads1 = threadCpu();
+                        }
+                    }
+                }
+            }
+        } finally {
+            cancel(job);
+        }
+        java.util.Arrays.sort(ts);
+        double secs = Math.max(1, ts[n - 1] - ts[0]) / 1000.0;
+        int skip = n / 5;
+        double steadySecs = Math.max(1, ts[n - 1] - ts[skip]) / 1000.0;
+        Drain d = new Drain(parallelism, n, secs, (n - 1) / secs, (n - 1 - skip) / steadySecs);
+        int measured = Math.max(1, n - steadyFrom);
+        d.cpuUsPerEvent = (cpu1 - cpu0) / 1e3 / measured;
+        double attributed = 0;
+        if (threads0 != null && threads1 != null) {
+            for (Map.Entry<Long, Object[]> e : threads1.entrySet()) {
+                Object[] before = threads0.get(e.getKey());
+                long delta = (Long) e.getValue()[1] - (before == null ? 0L : (Long) before[1]);
+                if (delta > 0) {
+                    String name = (String) e.getValue()[0];
+                    d.cpuByStage.merge(stage(name), delta / 1e3 / measured, Double::sum);
+                    if (!name.startsWith("@")) { // GC and JIT figures are elapsed times, not thread CPU
+                        attributed += delta / 1e3 / measured;
+                    }
+                }
+            }
+            d.cpuByStage.put("rest: JVM-internal threads (JIT compiler, GC) and native threads (RocksDB)",
+                    Math.max(0, d.cpuUsPerEvent - attributed));
+        }
+        return d;
+    }
+
+    /** CPU time of every live thread of this JVM: id → {name, nanos}. */
+    static Map<Long, Object[]> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Object[]> m = new HashMap<>();
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long cpu = mx.getThreadCpuTime(ti.getThreadId());
+            if (cpu >= 0) {
+                m.put(ti.getThreadId(), new Object[]{ti.getThreadName(), cpu});
+            }
+        }
+        // Not Java threads: JIT compiler and GC time (elapsed time of that work, reported by the JVM).
+        long gcMs = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += Math.max(0, gc.getCollectionTime());
+        }
+        m.put(-1L, new Object[]{"@gc", gcMs * 1_000_000L});
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        m.put(-2L, new Object[]{"@jit", jit == null ? 0L : jit.getTotalCompilationTime() * 1_000_000L});
+        return m;
+    }
+
+    /** Which part of the pipeline a thread belongs to, from Flink's and Kafka's thread names. */
+    static String stage(String t) {
+        if (t.equals("@gc")) {
+            return "GC (collection time)";
+        }
+        if (t.equals("@jit")) {
+            return "JIT compilation (compile time)";
+        }
+        if (t.contains("user-state-candidates-rank")) {
+            return "rank operator (state, candidates, ONNX)";
+        }
+        if (t.contains("catalog-filter-top-k")) {
+            return "catalog filter + Kafka sink writer";
+        }
+        if (t.contains("user-events-source") || t.startsWith("Source Data Fetcher for Source: user-events")) {
+            return "Kafka source + parse";
+        }
+        if (t.startsWith("kafka-producer-network-thread")) {
+            return "Kafka producer I/O threads";
+        }
+        if (t.startsWith("data-plane-kafka") || t.startsWith("kafka-") || t.contains("raft")
+                || t.startsWith("quorum-controller") || t.startsWith("ExpirationReaper")
+                || t.startsWith("broker-") || t.startsWith("controller-") || t.contains("LogCleaner")) {
+            return "Kafka broker (in-process)";
+        }
+        if (t.equals("main")) {
+            return "bench consumer (main)";
+        }
+        if (t.startsWith("C2 CompilerThread") || t.startsWith("C1 CompilerThread")) {
+            return "JIT compiler";
+        }
+        if (t.startsWith("GC ") || t.startsWith("G1 ") || t.contains("GC Thread")) {
+            return "GC";
+        }
+        if (t.contains("rocksdb") || t.contains("AsyncOperations") || t.contains("Checkpoint")) {
+            return "checkpointing / RocksDB background";
+        }
+        return "other (Flink runtime, metrics, item-updates, DLQ)";
+    }
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    static void cancel(JobClient job) {
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // the MiniCluster goes down with the JVM anyway
+        }
+    }
+
+    /** Mean number of candidates the job scores per event on this traffic (replayed offline with the job's code). */
+    static double meanCandidates(ModelBundle bundle, List<SimEvent> events, int k, int sample) {
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = k;
+        o.covisitN = 0;
+        o.recentEnabled = false;
+        o.popularN = k;
+        CandidateGenerator g = new CandidateGenerator(bundle, o);
+        int hist = Math.max(bundle.manifest().seqLen(), Math.max(bundle.manifest().covisitWindow(), 20));
+        UserStateUpdater up = new UserStateUpdater(hist, 100, 64);
+        Map<String, UserState> states = new HashMap<>();
+        CandidateSet set = new CandidateSet();
+        long total = 0;
+        int m = Math.min(sample, events.size());
+        for (int i = 0; i < m; i++) {
+            UserEvent e = userEvent(events.get(i));
+            UserState s = states.computeIfAbsent(e.userId, u -> new UserState());
+            up.apply(s, e, bundle);
+            final UserState user = s;
+            g.generate(s.interest, s.histItems, s.histItems.length,
+                    item -> contains(user.purchased, item), set);
+            total += set.size();
+        }
+        return m == 0 ? 0 : total / (double) m;
+    }
+
+    static UserEvent userEvent(SimEvent s) {
+        UserEvent e = new UserEvent(s.eventId(), s.userId(), s.itemId(), EventType.fromWire(s.type().wireName()),
+                s.ts());
+        return e;
+    }
+
+    private static boolean contains(String[] a, String v) {
+        for (String x : a) {
+            if (x.equals(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Latency at one offered rate. */
+    static final class LatencyPoint {
+        final double offeredPerSecond;
+        final double achievedPerSecond;
+        final int sent;
+        final int received;
+        final Stats latency;
+
+        /** A point read back from the JSON (three percentiles only). */
+        static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {
+            long[] v = {(long) (p.path("p50").asDouble() * 1e6), (long) (p.path("p99").asDouble() * 1e6),
+                    (long) (p.path("p999").asDouble() * 1e6)};
+            // 1000 samples shaped so that the nearest-rank percentiles give back p50, p99 and p99.9
+            long[] s = new long[1000];
+            for (int i = 0; i < 1000; i++) {
+                s[i] = i < 500 ? v[0] : i < 990 ? v[1] : i < 999 ? v[2] : v[2];
+            }
+            s[499] = v[0];
+            return new LatencyPoint(p.path("offered_events_per_s").asDouble(),
+                    p.path("achieved_events_per_s").asDouble(), p.path("sent").asInt(), p.path("received").asInt(),
+                    new Stats(s, s.length));
+        }
+
+        LatencyPoint(double offered, double achieved, int sent, int received, Stats latency) {
+            this.offeredPerSecond = offered;
+            this.achievedPerSecond = achieved;
+            this.sent = sent;
+            this.received = received;
+            this.latency = latency;
+        }
+    }
+
+    /**
+     * Starts one job and, after a warm-up, offers each rate in turn for {@code secondsPerRate}: event→recommendation
+     * latency per rate, measured from just before {@code producer.send} to the consumer's poll returning the list.
+     */
+    List<LatencyPoint> latency(double[] rates, double secondsPerRate, int parallelism, int k, long seed, int users)
+            throws Exception {
+        Topics.Names names = names("lat-p" + parallelism);
+        Topics.createIfMissing(bootstrap, names, 4, (short) 1);
+        Simulator sim = simulator(seed, users, true);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<long[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(
+                jobConf(names, names.recommendations(), parallelism, k)));
+        List<LatencyPoint> points = new ArrayList<>();
+        Thread consumerThread = null;
+        try (KafkaProducer<byte[], byte[]> producer = producer(false)) {
+            for (SimRecord r : sim.catalogueSnapshot()) {
+                producer.send(new ProducerRecord<>(names.items(), bytes(r.key()), r.value()));
+            }
+            producer.flush();
+            final KafkaConsumer<byte[], byte[]> c = consumer(names.recommendations());
+            consumerThread = new Thread(() -> {
+                try (c) {
+                    while (!stop.get()) {
+                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                            long now = System.nanoTime();
+                            String id = triggerEventId(r.value());
+                            Long t0 = id == null ? null : sentAt.remove(id);
+                            if (t0 != null) {
+                                received.add(new long[]{t0, now});
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    if (!stop.get()) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "bench-latency-consumer");
+            consumerThread.setDaemon(true);
+            consumerThread.start();
+
+            // Warm-up: until the job answers promptly (job start, RocksDB, ORT session, JIT).
+            // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm and the job
+            // has taken its first checkpoint (every 10 s) before anything is measured.
+            for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
+                offer(producer, sim, names, sentAt, warmRate, Math.max(1.5, secondsPerRate / 3));
+                long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!sentAt.isEmpty() && System.nanoTime() < settle) {
+                    Thread.sleep(50);
+                }
+            }
+            for (double rate : rates) {
+                received.clear();
+                sentAt.clear();
+                long t0 = System.nanoTime();
+                int sent = offer(producer, sim, names, sentAt, rate, secondsPerRate);
+                double sendSecs = (System.nanoTime() - t0) / 1e9;
+                long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!sentAt.isEmpty() && System.nanoTime() < grace) {
+                    Thread.sleep(20);
+                }
+                long[] lat;
+                synchronized (received) {
+                    lat = new long[received.size()];
+                    for (int i = 0; i < lat.length; i++) {
+                        lat[i] = received.get(i)[1] - received.get(i)[0];
+                    }
+                }
+                LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
+                log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d)%n",
+                        parallelism, rate, p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999),
+                        p.received, p.sent);
+                points.add(p);
+            }
+        } finally {
+            stop.set(true);
+            if (consumerThread != null) {
+                consumerThread.join(5000);
+            }
+            cancel(job);
+        }
+        return points;
+    }
+
+    /** Sends well-formed events at a fixed rate (absolute schedule, so a late send does not shift the rest). */
+    private static int offer(KafkaProducer<byte[], byte[]> producer, Simulator sim, Topics.Names names,
+                             Map<String, Long> sentAt, double rate, double seconds) {
+        long periodNs = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int sent = 0;
+        long next = start;
+        while (next < end) {
+            long now = System.nanoTime();
+            if (now < next) {
+                LockSupport.parkNanos(next - now);
+                continue;
+            }
+            SimRecord r = sim.next();
+            if (r.itemUpdate()) {
+                producer.send(new ProducerRecord<>(names.items(), bytes(r.key()), r.value()));
+                continue;
+            }
+            if (r.event() == null || r.duplicate()) {
+                continue;
+            }
+            sentAt.put(r.event().eventId(), System.nanoTime());
+            producer.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()));
+            sent++;
+            next += periodNs;
+        }
+        return sent;
+    }
+
+    static String triggerEventId(byte[] json) {
+        // "trigger_event_id":"..." — a scan instead of a full parse keeps the consumer off the clock.
+        String s = new String(json, StandardCharsets.UTF_8);
+        int i = s.indexOf("\"trigger_event_id\"");
+        if (i < 0) {
+            return null;
+        }
+        int q1 = s.indexOf('"', s.indexOf(':', i) + 1);
+        int q2 = s.indexOf('"', q1 + 1);
+        return q1 < 0 || q2 < 0 ? null : s.substring(q1 + 1, q2);
+    }
+}

@@ -1,0 +1,189 @@
+package io.streamrec.bench;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateOptions;
+import io.streamrec.model.Covisitation;
+import io.streamrec.model.ItemIndex;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Section 4: the retrieval part of {@link CandidateGenerator} (exact top-N by inner product, the job's tiled scan)
+ * over synthetic catalogues of unit-norm gaussian embeddings, d = 32, one query per event.
+ */
+final class RetrievalBench {
+    static final class Result {
+        final int items;
+        final int queries;
+        final Stats perQuery;
+
+        Result(int items, int queries, Stats perQuery) {
+            this.items = items;
+            this.queries = queries;
+            this.perQuery = perQuery;
+        }
+    }
+
+    private RetrievalBench() {}
+
+    static Result run(int numItems, int dim, int topN, int queries, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        String[] ids = new String[numItems];
+        float[] emb = new float[numItems * dim];
+        for (int i = 0; i < numItems; i++) {
+            ids[i] = "i" + i;
+            double norm = 0;
+            for (int j = 0; j < dim; j++) {
+                float v = (float) gaussian(rnd);
+                emb[i * dim + j] = v;
+                norm += v * v;
+            }
+            float inv = (float) (1 / Math.sqrt(norm));
+            for (int j = 0; j < dim; j++) {
+                emb[i * dim + j] *= inv;
+            }
+        }
+        ItemIndex index = ItemIndex.of(ids, emb, dim);
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = topN;
+        o.covisitN = 0;
+        o.recentEnabled = false;
+        o.popularN = 0;
+        CandidateGenerator g = new CandidateGenerator(index, Covisitation.of(Map.of(), index), List.of(), 0, o);
+        int[] outIdx = new int[topN];
+        float[] outScores = new float[topN];
+        float[][] qs = new float[64][dim];
+        for (float[] q : qs) {
+            for (int j = 0; j < dim; j++) {
+                q[j] = (float) gaussian(rnd);
+            }
+        }
+        int warm = Math.max(5, Math.min(200, 2_000_000 / numItems * 10));
+        for (int i = 0; i < warm; i++) {
+            g.retrieve(qs[i % qs.length], topN, outIdx, outScores);
+        }
+        long[] lat = new long[queries];
+        for (int i = 0; i < queries; i++) {
+            long t0 = System.nanoTime();
+            g.retrieve(qs[i % qs.length], topN, outIdx, outScores);
+            lat[i] = System.nanoTime() - t0;
+        }
+        return new Result(numItems, queries, new Stats(lat, queries));
+    }
+
+    /** IVF prototype against the exact scan on the same clustered catalogue. */
+    static final class IvfResult {
+        int items;
+        int lists;
+        int nprobe;
+        double buildSeconds;
+        Stats exact;
+        Stats ivf;
+        double recall;
+    }
+
+    /**
+     * A clustered catalogue (items around {@code n/1000} topic centres, like categories; uniform random vectors
+     * have no structure for any index to use), queries near random items: exact scan (the job's code) vs IVF.
+     */
+    static IvfResult runIvf(int numItems, int dim, int topN, int queries, int lists, int nprobe, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int topics = Math.max(16, numItems / 1000);
+        float[] centres = new float[topics * dim];
+        for (int i = 0; i < centres.length; i++) {
+            centres[i] = (float) gaussian(rnd);
+        }
+        normalizeRows(centres, topics, dim);
+        float[] emb = new float[numItems * dim];
+        double noise = 0.6 / Math.sqrt(dim);
+        for (int i = 0; i < numItems; i++) {
+            int t = rnd.nextInt(topics);
+            for (int j = 0; j < dim; j++) {
+                emb[i * dim + j] = centres[t * dim + j] + (float) (noise * gaussian(rnd));
+            }
+        }
+        normalizeRows(emb, numItems, dim);
+        String[] ids = new String[numItems];
+        for (int i = 0; i < numItems; i++) {
+            ids[i] = "i" + i;
+        }
+        ItemIndex index = ItemIndex.of(ids, emb, dim);
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = topN;
+        o.covisitN = 0;
+        o.recentEnabled = false;
+        o.popularN = 0;
+        CandidateGenerator g = new CandidateGenerator(index, Covisitation.of(Map.of(), index), List.of(), 0, o);
+        long b0 = System.nanoTime();
+        IvfRetrieval ivf = IvfRetrieval.build(emb, numItems, dim, lists, 4, seed + 1, topN, nprobe);
+        IvfResult r = new IvfResult();
+        r.buildSeconds = (System.nanoTime() - b0) / 1e9;
+        float[][] qs = new float[queries][dim];
+        for (float[] q : qs) {
+            int item = rnd.nextInt(numItems);
+            for (int j = 0; j < dim; j++) {
+                q[j] = emb[item * dim + j] + (float) (0.4 / Math.sqrt(dim) * gaussian(rnd));
+            }
+            normalizeRows(q, 1, dim);
+        }
+        int[] exactIdx = new int[topN];
+        float[] exactScores = new float[topN];
+        int[] ivfIdx = new int[topN];
+        float[] ivfScores = new float[topN];
+        for (int i = 0; i < Math.min(20, queries); i++) { // warm-up
+            g.retrieve(qs[i], topN, exactIdx, exactScores);
+            ivf.search(qs[i], topN, nprobe, ivfIdx, ivfScores);
+        }
+        long[] te = new long[queries];
+        long[] ti = new long[queries];
+        double hits = 0;
+        java.util.HashSet<Integer> truth = new java.util.HashSet<>();
+        for (int i = 0; i < queries; i++) {
+            long t0 = System.nanoTime();
+            int m = g.retrieve(qs[i], topN, exactIdx, exactScores);
+            long t1 = System.nanoTime();
+            int mi = ivf.search(qs[i], topN, nprobe, ivfIdx, ivfScores);
+            long t2 = System.nanoTime();
+            te[i] = t1 - t0;
+            ti[i] = t2 - t1;
+            truth.clear();
+            for (int j = 0; j < m; j++) {
+                truth.add(exactIdx[j] - 1); // model indices are 1-based
+            }
+            int h = 0;
+            for (int j = 0; j < mi; j++) {
+                if (truth.contains(ivfIdx[j])) {
+                    h++;
+                }
+            }
+            hits += h / (double) Math.max(1, m);
+        }
+        r.items = numItems;
+        r.lists = lists;
+        r.nprobe = nprobe;
+        r.exact = new Stats(te, queries);
+        r.ivf = new Stats(ti, queries);
+        r.recall = hits / queries;
+        return r;
+    }
+
+    private static void normalizeRows(float[] a, int rows, int dim) {
+        for (int i = 0; i < rows; i++) {
+            double norm = 0;
+            for (int j = 0; j < dim; j++) {
+                norm += a[i * dim + j] * a[i * dim + j];
+            }
+            float inv = (float) (1 / Math.sqrt(Math.max(norm, 1e-12)));
+            for (int j = 0; j < dim; j++) {
+                a[i * dim + j] *= inv;
+            }
+        }
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        double u = Math.max(1e-12, r.nextDouble());
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+}

@@ -1,0 +1,30 @@
+package io.streamrec.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.state.UserState;
+
+/** What a user's state holds (array lengths), to explain its size. */
+final class UserStateShape {
+    private UserStateShape() {}
+
+    static void describe(UserState s, ObjectNode o) {
+        if (s == null) {
+            return;
+        }
+        o.put("interest_floats", s.interest == null ? 0 : s.interest.length);
+        o.put("history", s.histItems.length);
+        o.put("purchased", s.purchased.length);
+        o.put("cart", s.cart.length);
+        o.put("recent_event_ids", s.recentEventIds.length);
+        int idChars = 0;
+        for (String id : s.recentEventIds) {
+            idChars += id.length();
+        }
+        o.put("recent_event_id_chars", idChars);
+        int itemChars = 0;
+        for (String id : s.histItems) {
+            itemChars += id.length();
+        }
+        o.put("history_item_chars", itemChars);
+    }
+}

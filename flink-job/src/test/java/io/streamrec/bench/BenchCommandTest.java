@@ -1,0 +1,67 @@
+package io.streamrec.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code bench --smoke} runs every section of {@code --quick} except checkpoints (same code paths, tiny sizes) and
+ * prints its table and valid JSON with the required keys. No timing assertions: benchmarks are not tests.
+ */
+class BenchCommandTest {
+
+    @Test
+    void smokeRunPrintsTableAndWritesJsonWithTheRequiredKeys(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path png = dir.resolve("latency.png");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
+                .run(new String[]{"--smoke", "--json", json.toString(), "--plot", png.toString()});
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("| measure (smoke)"), out);
+        assertTrue(out.contains("raw model K=100 batch=1 threads=1"), out);
+        assertTrue(out.contains("pipeline K=100 p=1"), out);
+        assertTrue(out.contains("pipeline K=100 p=2"), out);
+        assertTrue(out.contains("latency p99"), out);
+
+        JsonNode j = new ObjectMapper().readTree(Files.readString(json));
+        for (String key : new String[]{"raw_model_events_per_s", "pipeline_events_per_s", "ratio",
+                "retrieval_p99_ms", "state_bytes_per_user"}) {
+            assertTrue(j.has(key), "JSON has " + key + ": " + j);
+        }
+        assertTrue(j.get("raw_model_events_per_s").asDouble() > 0);
+        assertTrue(j.get("pipeline_events_per_s").asDouble() > 0);
+        assertTrue(j.get("ratio").asDouble() > 0);
+        for (String p : new String[]{"p50", "p99", "p999"}) {
+            assertTrue(j.path("latency_ms").path(p).asDouble() > 0, "latency_ms." + p + ": " + j);
+        }
+        assertTrue(j.get("retrieval_p99_ms").has("10000"));
+        assertEquals(3, j.get("raw_model").size() - 2, "K = 50, 100, 200 plus batch 4 and 2 threads");
+        byte[] head = Files.readAllBytes(png);
+        assertTrue(head.length > 8 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        BenchCommand c = new BenchCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            c.run(new String[]{"--quick", "--smoke"});
+            throw new AssertionError("expected a usage error");
+        } catch (io.streamrec.cli.Args.UsageException expected) {
+            assertTrue(expected.getMessage().contains("--quick"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
