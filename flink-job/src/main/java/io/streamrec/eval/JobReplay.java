@@ -56,9 +56,9 @@ public final class JobReplay {
 
     /**
      * Wires the production job to the replay source in {@code env}. The catalog input is a bounded source holding
-     * one no-op update (an unknown item in stock): the log has no catalogue, and {@code StreamrecJob.build} with no
-     * item-update source fails on Flink 2.2 ({@code fromData} of an empty array). So the catalog parser and the
-     * broadcast run exactly as in production, with nothing out of stock.
+     * one no-op update (an unknown item in stock): the log has no catalogue, but this way the catalog parser, the
+     * broadcast and the catalog filter run exactly as in production (the same operators and uids), with nothing out of
+     * stock.
      */
     public static StreamrecJob.Pipeline build(StreamExecutionEnvironment env, Configuration conf, Path replayFile,
                                               long count) throws java.io.IOException {
