@@ -524,6 +524,11 @@ public final class BenchCommand implements Command {
                 o.put("p99", Stats.round(p.latency.pMs(0.99), 3));
                 o.put("p999", Stats.round(p.latency.pMs(0.999), 3));
                 o.put("max", Stats.round(p.latency.pMs(1.0), 3));
+                o.put("slow_events_in_busiest_1s_of_10s", Stats.round(p.slowestInBusiestSecond, 3));
+                ArrayNode bursts = o.putArray("slowest_1pct_bursts_start_s");
+                for (double b : p.stallStartsS) {
+                    bursts.add(b);
+                }
                 double dist = Math.abs(fractions[i] - 0.5);
                 if (dist < bestDist) {
                     bestDist = dist;
