@@ -136,7 +136,7 @@ public final class BenchCommand implements Command {
                     p.rawWarmup = 3;
                     p.rawSeconds = 10;
                     p.rawBatches = new int[]{1, 2, 4, 8, 16};
-                    p.events = 100_000;
+                    p.events = 300_000;
                     p.latencySeconds = 30;
                     p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
