@@ -271,13 +271,14 @@ public final class BenchCommand implements Command {
         boolean needKafka = plan.sections.contains("pipeline") || plan.sections.contains("latency")
                 || plan.sections.contains("checkpoint");
         EmbeddedKafka kafka = null;
+        PipelineBench pb = null;
         try {
             if (needKafka && bootstrap == null) {
                 kafka = EmbeddedKafka.start(Map.of());
                 bootstrap = kafka.bootstrapServers();
                 out.printf("    embedded KRaft broker at %s (%d ms)%n", bootstrap, kafka.startMillis());
             }
-            PipelineBench pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
+            pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
             double maxRate = 0;
             if (plan.sections.contains("pipeline")) {
                 out.printf("[2] pipeline: %d pre-loaded events, K=%d, drained by a fresh job%n", plan.events, k);
@@ -331,6 +332,9 @@ public final class BenchCommand implements Command {
                 r.checkpoint(CheckpointBench.run(bootstrap, plan.checkpointUsers, out));
             }
         } finally {
+            if (pb != null) {
+                pb.cleanup();
+            }
             if (kafka != null) {
                 kafka.close();
             }

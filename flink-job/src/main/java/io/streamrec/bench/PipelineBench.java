@@ -65,6 +65,7 @@ final class PipelineBench {
     private final Map<String, String> extraConf;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final java.io.PrintStream log;
+    private final List<java.nio.file.Path> tempDirs = new ArrayList<>();
 
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
         this.bootstrap = bootstrap;
@@ -170,8 +171,9 @@ final class PipelineBench {
         m.put("model.reload-interval", "0 s");
         m.put("parallelism.default", Integer.toString(parallelism));
         m.put("job.name", "streamrec-bench-p" + parallelism);
-        m.put("execution.checkpointing.dir",
-                Files.createTempDirectory("streamrec-bench-ckpt-").toUri().toString());
+        java.nio.file.Path ckpt = Files.createTempDirectory("streamrec-bench-ckpt-");
+        tempDirs.add(ckpt);
+        m.put("execution.checkpointing.dir", ckpt.toUri().toString());
         m.putAll(candidateSettings(k));
         m.putAll(extraConf);
         return m;
@@ -333,6 +335,14 @@ final class PipelineBench {
             return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
         }
         return 0;
+    }
+
+    /** Deletes the jobs' checkpoint directories. */
+    void cleanup() {
+        for (java.nio.file.Path d : tempDirs) {
+            CheckpointBench.deleteRecursively(d);
+        }
+        tempDirs.clear();
     }
 
     static void cancel(JobClient job) {
