@@ -37,12 +37,18 @@ class Ranker(nn.Module):
     (item + type + log-age embeddings); repeat features computed in-graph (how often c occurs in the history per event
     type, whether it occurs, ln(1+age) of its latest occurrence); <interest, E_retrieval[c]>; cand_feats; context."""
 
-    def __init__(self, n_items, d, seq_len, n_context, n_cand_feats, retrieval_emb, hidden=(64, 32)):
+    def __init__(self, n_items, d, seq_len, n_context, n_cand_feats, retrieval_emb, hidden=(64, 32),
+                 item_residual=True, item_bias=True):
         super().__init__()
         self.d = d
         self.seq_len = seq_len
+        self.item_residual = item_residual
+        self.item_bias = item_bias
+        # item representation = a learned projection of the (frozen) retrieval embedding, plus an optional learned
+        # per-item residual that starts at zero, so items the ranker never saw in training fall back to retrieval's
+        self.proj = nn.Linear(d, d)
         self.item = nn.Embedding(n_items + 1, d)
-        nn.init.normal_(self.item.weight, std=0.05)
+        nn.init.zeros_(self.item.weight)
         self.type_emb = nn.Embedding(N_TYPES + 1, d)
         nn.init.normal_(self.type_emb.weight, std=0.05)
         self.bias = nn.Embedding(n_items + 1, 1)
@@ -51,7 +57,8 @@ class Ranker(nn.Module):
         self.att = nn.Linear(d, d, bias=False)
         self.register_buffer("remb", retrieval_emb.clone().float())
         self.register_buffer("type_ids", torch.arange(1, N_TYPES + 1, dtype=torch.int64))
-        n_rep = N_TYPES + 2
+        self.register_buffer("positions", torch.arange(seq_len, dtype=torch.float32))
+        n_rep = N_TYPES + 3
         n_in = 3 * d + n_rep + 2 + n_cand_feats + n_context
         layers = []
         prev = n_in
@@ -61,13 +68,19 @@ class Ranker(nn.Module):
         layers.append(nn.Linear(prev, 1))
         self.mlp = nn.Sequential(*layers)
 
+    def item_repr(self, idx):
+        r = self.proj(self.remb[idx])
+        if self.item_residual:
+            r = r + self.item(idx)
+        return r
+
     def forward(self, interest, hist_items, hist_types, hist_ages, cand_items, cand_feats, context):
         K = cand_items.shape[1]
         valid = (hist_types > 0).float()                                  # [B, L]
         log_age = torch.log1p(torch.clamp(hist_ages, min=0.0))            # [B, L]
-        h = self.item(hist_items) + self.type_emb(hist_types) + self.age(log_age.unsqueeze(-1))  # [B, L, d]
+        h = self.item_repr(hist_items) + self.type_emb(hist_types) + self.age(log_age.unsqueeze(-1))  # [B, L, d]
         h = h * valid.unsqueeze(-1)
-        q = self.item(cand_items)                                         # [B, K, d]
+        q = self.item_repr(cand_items)                                    # [B, K, d]
         att = torch.matmul(self.att(q), h.transpose(1, 2)) / math.sqrt(self.d)  # [B, K, L]
         att = att + (valid.unsqueeze(1) - 1.0) * 1e4
         a = torch.softmax(att, dim=-1)
@@ -82,11 +95,19 @@ class Ranker(nn.Module):
         la = match * log_age.unsqueeze(1) + (1.0 - match) * big
         latest = torch.amin(la, dim=-1, keepdim=True)                 # [B, K, 1]
         latest = latest * any_match
-        rep = torch.cat([torch.log1p(counts), any_match, latest], dim=-1)
+        posn = match * self.positions + (1.0 - match) * big
+        first = torch.amin(posn, dim=-1, keepdim=True) * any_match          # [B, K, 1] position of latest match
+        rep = torch.cat([torch.log1p(counts), any_match, latest, torch.log1p(first)], dim=-1)
 
         re = self.remb[cand_items]                                        # [B, K, d]
         dot = torch.matmul(re, interest.unsqueeze(-1))                    # [B, K, 1]
-        inorm = torch.sqrt((interest * interest).sum(-1, keepdim=True) + 1e-6).unsqueeze(1).expand(-1, K, -1)
+        inorm = torch.sqrt((interest * interest).sum(-1, keepdim=True) + 1e-6).unsqueeze(1)  # [B, 1, 1]
+        cnorm = torch.sqrt((re * re).sum(-1, keepdim=True) + 1e-6)        # [B, K, 1]
+        dot = dot / (inorm * cnorm)                                       # cosine: robust to embedding scale
+        inorm = torch.log(inorm).expand(-1, K, -1)
         ctx = context.unsqueeze(1).expand(-1, K, -1)
         x = torch.cat([q, pooled, q * pooled, rep, dot, inorm, cand_feats, ctx], dim=-1)
-        return self.mlp(x).squeeze(-1) + self.bias(cand_items).squeeze(-1)
+        out = self.mlp(x).squeeze(-1)
+        if self.item_bias:
+            out = out + self.bias(cand_items).squeeze(-1)
+        return out

@@ -80,11 +80,14 @@ class Prepared:
         self.V = V
 
 
-def train_positions(P):
-    """Events whose own and next event (same user) are both in train: (trigger, target) pairs for training."""
+def train_positions(P, cut, start=None):
+    """(trigger, next event of the same user) pairs with both before ``cut`` (and the trigger at or after ``start``)."""
     nxt = np.arange(P.n) + 1
     has_next = nxt < P.seq_end
-    ok = has_next & P.is_train & np.concatenate([P.is_train[1:], [False]])
+    before = P.ts < cut
+    ok = has_next & before & np.concatenate([before[1:], [False]])
+    if start is not None:
+        ok &= P.ts >= start
     return np.flatnonzero(ok)
 
 
@@ -95,12 +98,19 @@ def test_positions(P):
 
 
 # ---------------------------------------------------------------------------------------------------------- retrieval
-def train_retrieval(P, cfg, rng):
+def train_retrieval(P, cfg, rng, cut, init=None):
     rc, fc = cfg["retrieval"], cfg["features"]
     n_items, d = len(P.vocab), int(fc["embedding_dim"])
     torch.manual_seed(int(cfg["seed"]))
     model = Retrieval(n_items, d)
-    pos = train_positions(P)
+    epochs = int(rc["epochs"])
+    if init is not None:  # warm start keeps the embedding space the ranker was trained against
+        with torch.no_grad():
+            model.emb.copy_(torch.from_numpy(init))
+        epochs = int(rc["finetune_epochs"])
+        if epochs == 0:
+            return init.copy()
+    pos = train_positions(P, cut)
     W = int(rc["window"])
     hp = P.history(pos, W)
     ok = hp >= 0
@@ -111,7 +121,7 @@ def train_retrieval(P, cfg, rng):
     hist = torch.from_numpy(np.where(ok, P.item[safe], 0))
     coef = torch.from_numpy(coef.astype(np.float32))
     target = torch.from_numpy(P.item[pos + 1])
-    counts = np.bincount(P.item[P.is_train], minlength=n_items + 1).astype(np.float64)
+    counts = np.bincount(P.item[P.ts < cut], minlength=n_items + 1).astype(np.float64)
     counts[0] = 0
     q = counts ** 0.5
     q /= q.sum()
@@ -119,7 +129,7 @@ def train_retrieval(P, cfg, rng):
     opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
     bs, nneg = int(rc["batch_size"]), min(int(rc["negatives"]), n_items)
     log_msg("retrieval: %d training positions, %d items, d=%d" % (len(pos), n_items, d))
-    for ep in range(int(rc["epochs"])):
+    for ep in range(epochs):
         perm = torch.from_numpy(rng.permutation(len(pos)))
         tot, nb = 0.0, 0
         for b in range(0, len(pos), bs):
@@ -139,7 +149,7 @@ def train_retrieval(P, cfg, rng):
             opt.step()
             tot += float(loss)
             nb += 1
-        log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, int(rc["epochs"]), tot / max(nb, 1)))
+        log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, epochs, tot / max(nb, 1)))
     E = model.weight().detach().numpy().astype(np.float32)
     E[0] = 0
     return E
@@ -150,8 +160,9 @@ class CandidateGen:
     """The serving candidate sources: retrieval top-N, covisit neighbours of recent items, recent distinct items,
     popular items; merged in that order, deduplicated."""
 
-    def __init__(self, P, E, covisit_idx, popular_idx, cfg):
+    def __init__(self, P, E, covisit_idx, popular_idx, cfg, counts):
         self.P, self.E, self.cov, self.pop = P, E, covisit_idx, np.asarray(popular_idx, dtype=np.int64)
+        self.counts = counts  # item frequencies of the events these sources were built from (negative sampling)
         c = cfg["candidates"]
         self.n_ret, self.n_cov, self.n_rec, self.n_pop = int(c["retrieval"]), int(c["covisit"]), int(c["recent"]), int(c["popular"])
         self.M = P.M
@@ -221,16 +232,19 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
     n_hard, n_popneg = int(rc["hard_negatives"]), int(rc["pop_negatives"])
     K = 1 + n_hard + n_popneg
     n_items = len(P.vocab)
-    counts = np.bincount(P.item[P.is_train], minlength=n_items + 1).astype(np.float64)
+    counts = gen.counts.astype(np.float64).copy()
     counts[0] = 0
     pprob = counts ** 0.75
     pprob /= pprob.sum()
-    cands, feats, labels = [], [], []
+    only_reachable = bool(rc["only_reachable_targets"])
+    cands, feats, labels, kept = [], [], [], []
     for r in range(len(pos)):
         acc = gen.covisit_acc(hi[r])
         u = gen.union(ret[r], acc, hi[r])
         t = int(tgt_all[r])
         if train_mode:
+            if only_reachable and t not in set(u):
+                continue  # serving could never rank it: an example like this only teaches "spot the odd one out"
             negs = [c for c in u if c != t]
             if len(negs) > n_hard:
                 negs = list(rng.choice(negs, size=n_hard, replace=False))
@@ -246,8 +260,10 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
             labels.append(u.index(t) if (t > 0 and t in set(u)) else -1)
         cands.append(c)
         feats.append(_cand_feats(acc, c))
-    return dict(pos=pos, interest=V, hist_items=hi, hist_types=ht, hist_ages=ha, context=ctx,
-                cands=cands, feats=feats, labels=np.array(labels), ret=ret)
+        kept.append(r)
+    k = np.array(kept, dtype=np.int64)
+    return dict(pos=pos[k], interest=V[k], hist_items=hi[k], hist_types=ht[k], hist_ages=ha[k], context=ctx[k],
+                cands=cands, feats=feats, labels=np.array(labels), ret=ret[k])
 
 
 def _pad_batch(ex, idx):
@@ -289,9 +305,9 @@ def ranked_lists_from_scores(ex, scores, k):
     return lists
 
 
-def train_ranker(P, gen, E, cfg, rng):
+def train_ranker(P, gen, E, cfg, rng, start, cut):
     rc, fc = cfg["ranker"], cfg["features"]
-    pos = train_positions(P)
+    pos = train_positions(P, cut, start)
     if int(rc["max_examples"]) and len(pos) > int(rc["max_examples"]):
         pos = np.sort(rng.choice(pos, size=int(rc["max_examples"]), replace=False))
     # validation = the latest val_fraction of training triggers by time (never random)
@@ -302,9 +318,12 @@ def train_ranker(P, gen, E, cfg, rng):
     log_msg("ranker: building %d training and %d validation examples" % (len(tr_pos), len(va_pos)))
     tr = make_examples(P, gen, tr_pos, cfg, rng, True)
     va = make_examples(P, gen, va_pos, cfg, rng, False)
+    log_msg("ranker: %d training examples whose next item is among the serving candidates" % len(tr["cands"]))
+    tr_pos = tr["pos"]
     torch.manual_seed(int(cfg["seed"]))
     model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()), 1,
-                   torch.from_numpy(E), hidden=tuple(rc["hidden"]))
+                   torch.from_numpy(E), hidden=tuple(rc["hidden"]), item_residual=bool(rc["item_residual"]),
+                   item_bias=bool(rc["item_bias"]))
     opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]), weight_decay=float(rc["weight_decay"]))
     bs = int(rc["batch_size"])
     best, best_state, bad_epochs, history = -1.0, None, 0, []
@@ -413,6 +432,14 @@ def evaluate(P, gen, model, cfg, rng, k=20):
     for name, L in lists.items():
         report["all"][name] = metrics_from_lists(L, targets, k)
         report["new_items"][name] = metrics_from_lists([L[i] for i in np.flatnonzero(new_mask)], targets[new_mask], k)
+    # by the type of the next event (OTTO-style: clicks, carts, purchases), all-next-events protocol
+    next_types = P.types[pos + 1]
+    report["by_next_type"] = {}
+    for tname in ("click", "add_to_cart", "purchase"):
+        sel = np.flatnonzero(next_types == TYPE_INDEX[tname])
+        if len(sel):
+            report["by_next_type"][tname] = {"triggers": int(len(sel)), **{
+                name: metrics_from_lists([L[i] for i in sel], targets[sel], k) for name, L in lists.items()}}
     report["triggers"] = {"all": int(len(pos)), "new_items": int(new_mask.sum()),
                           "next_item_unknown_to_model": int((targets == 0).sum())}
     report["candidate_recall"] = cand_recall
@@ -431,12 +458,36 @@ def format_table(report):
             r = report[proto][m]
             lines.append("| %s | %.4f | %.4f | %.4f | %.4f |" % (m, r["HR@10"], r["HR@20"], r["MRR@20"], r["NDCG@20"]))
         lines.append("")
+    for tname, r in report.get("by_next_type", {}).items():
+        lines.append("next event %s (%d triggers), MRR@20: %s" % (tname, r["triggers"], ", ".join(
+            "%s %.4f" % (m, r[m]["MRR@20"]) for m in methods)))
     lines.append("candidate recall (next item among the serving candidates): %.4f, mean candidates %.1f"
                  % (report["candidate_recall"], report["mean_candidates"]))
     return "\n".join(lines)
 
 
 # -------------------------------------------------------------------------------------------------------------- train
+def build_sources(P, cfg, rng, cut, init=None):
+    """Co-visitation, popularity and retrieval embeddings from the events before ``cut``."""
+    fc, cc = cfg["features"], cfg["covisit"]
+    vocab = P.vocab
+    before = P.ts < cut
+    tw = {TYPE_INDEX[t]: float(w) for t, w in fc["event_type_weights"].items() if w > 0} if cc["type_weighted"] else None
+    seqs = []
+    for s, e in zip(P.starts, P.ends):
+        idx = np.arange(s, e)[before[s:e]]
+        if len(idx) > 1:
+            seqs.append(([P.item_str[i] for i in idx], P.types[idx], P.ts[idx]))
+    covisit = build_covisit(seqs, int(cc["pair_window"]), int(cc["max_gap_s"]) * 1000, int(cc["top_n"]), tw)
+    popular = popular_items([P.item_str[i] for i in np.flatnonzero(before)], int(cfg["popular_top_n"]))
+    log_msg("sources: %d events, covisit lists for %d items, popular top %d" % (before.sum(), len(covisit), len(popular)))
+    E = train_retrieval(P, cfg, rng, cut, init)
+    counts = np.bincount(P.item[before], minlength=len(vocab) + 1)
+    cov_idx = {vocab.idx(a): [(vocab.idx(b), w) for b, w in lst] for a, lst in covisit.items()}
+    gen = CandidateGen(P, E, cov_idx, [vocab.idx(i) for i, _ in popular], cfg, counts)
+    return {"E": E, "covisit": covisit, "popular": popular, "gen": gen}
+
+
 def train(cfg, log, out_dir):
     t0 = time.time()
     torch.set_num_threads(int(cfg.get("threads", 1)))
@@ -452,26 +503,31 @@ def train(cfg, log, out_dir):
     pop_all = popular_items(train_log.items, None)
     vocab = Vocab([it for it, _ in pop_all])
     P.set_vocab(vocab)
-    cc = cfg["covisit"]
-    tw = {TYPE_INDEX[t]: float(w) for t, w in fc["event_type_weights"].items() if w > 0} if cc["type_weighted"] else None
-    seqs = []
-    for s, e in zip(P.starts, P.ends):
-        idx = np.arange(s, e)[P.is_train[s:e]]
-        if len(idx) > 1:
-            seqs.append(([P.item_str[i] for i in idx], P.types[idx], P.ts[idx]))
-    covisit = build_covisit(seqs, int(cc["pair_window"]), int(cc["max_gap_s"]) * 1000, int(cc["top_n"]), tw)
-    popular = pop_all[:int(cfg["popular_top_n"])]
-    log_msg("vocab %d items, covisit lists for %d items, popular top %d" % (len(vocab), len(covisit), len(popular)))
-    E = train_retrieval(P, cfg, rng)
+    # Stage A: sources built only from train events before ranker_cut; the ranker learns on triggers after it.
+    # Features computed from data that already contains the (trigger, next item) pair would leak the answer
+    # (co-visitation counts it, retrieval embeddings memorise it), and the ranker would learn to trust them.
+    rf = float(cfg["ranker"]["train_fraction_of_train"])
+    ranker_cut = int(np.quantile(P.ts[P.is_train], 1.0 - rf))
+    log_msg("stage A: sources from train events before ts %d, ranker trained on triggers after it" % ranker_cut)
+    srcA = build_sources(P, cfg, rng, ranker_cut)
+    P.compute_interest(srcA["E"], fc["event_type_weights"], float(fc["decay_half_life_s"]))
+    model, rinfo = train_ranker(P, srcA["gen"], srcA["E"], cfg, rng, ranker_cut, cutoff)
+    if cfg["eval"].get("diagnose_stage_a"):
+        repA, _ = evaluate(P, srcA["gen"], model, cfg, np.random.default_rng(seed))
+        log_msg("DIAGNOSTIC: test metrics with stage-A sources (not shipped)")
+        print(format_table(repA), flush=True)
+    # Stage B: the sources that ship in the bundle, from every train event; the ranker reads them at serving time
+    log_msg("stage B: sources from all train events")
+    src = build_sources(P, cfg, rng, cutoff, init=srcA["E"])
+    E, covisit, popular, gen = src["E"], src["covisit"], src["popular"], src["gen"]
     P.compute_interest(E, fc["event_type_weights"], float(fc["decay_half_life_s"]))
-    cov_idx = {vocab.idx(a): [(vocab.idx(b), w) for b, w in lst] for a, lst in covisit.items()}
-    gen = CandidateGen(P, E, cov_idx, [vocab.idx(i) for i, _ in popular], cfg)
-    model, rinfo = train_ranker(P, gen, E, cfg, rng)
+    model.remb.copy_(torch.from_numpy(E))
     report, ex = evaluate(P, gen, model, cfg, rng)
     print(format_table(report), flush=True)
     training = {
         "dataset": log.source, "events": int(len(log)), "bad_rows": log.bad.as_dict(),
         "split": {"method": "time", "train_fraction": float(cfg["data"]["train_fraction"]), "cutoff_ts": int(cutoff),
+                  "ranker_cutoff_ts": ranker_cut,
                   "train": train_log.summary(), "test": test_log.summary()},
         "metrics": report, "ranker_training": rinfo, "seed": seed,
         "serving_candidates": dict(cfg["candidates"]),

@@ -22,8 +22,8 @@ def run(tmp_path_factory):
     events = generate(n_users=150, n_items=400, n_categories=12, days=8, seed=3)
     lines = [json.dumps(e) for e in events] + ['{"event_id": "x", "user_id": "u1"}']
     log = read_lines(lines, "jsonl", source="generated")
-    cfg = load_config(None, ["retrieval.epochs=4", "ranker.epochs=3", "ranker.max_examples=6000",
-                             "ranker.val_max_examples=600", "eval.max_triggers=1500", "threads=2"])
+    cfg = load_config(None, ["retrieval.epochs=4", "ranker.epochs=3", "ranker.max_examples=4000",
+                             "ranker.val_max_examples=600", "eval.max_triggers=1000", "threads=1"])
     report = train(cfg, log, str(tmp / "ckpt"))
     manifest = export_bundle(str(tmp / "ckpt"), str(tmp / "bundle"), model_version="test")
     return tmp, report, manifest, log
@@ -90,3 +90,21 @@ def test_verify_rejects_tampering(run, tmp_path):
 def test_zip_bundle_verifies(run, tmp_path):
     z = shutil.make_archive(str(tmp_path / "bundle"), "zip", str(run[0] / "bundle"))
     assert verify_bundle(z, quiet=True)
+
+
+def test_cli_verify_default_bundle():
+    import subprocess
+    import sys
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run([sys.executable, "-m", "streamrec_model", "verify", os.path.join(here, "bundles", "default")],
+                       cwd=here, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "VALID" in r.stdout and "FAIL" not in r.stdout
+
+
+def test_config_override_and_unknown_key():
+    cfg = load_config(None, ["ranker.epochs=2", 'features.event_type_weights={"view": 1}', "data.format=csv"])
+    assert cfg["ranker"]["epochs"] == 2 and cfg["features"]["event_type_weights"] == {"view": 1}
+    assert cfg["data"]["format"] == "csv"
+    with pytest.raises(KeyError):
+        load_config(None, ["ranker.no_such_key=1"])

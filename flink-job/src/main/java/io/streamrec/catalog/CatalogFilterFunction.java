@@ -8,9 +8,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -26,8 +23,7 @@ public class CatalogFilterFunction extends BroadcastProcessFunction<ScoredList, 
             "unavailable-items", Types.STRING, TypeInformation.of(ItemUpdate.class));
 
     private final int topK;
-    private transient Counter recommendationsOut;
-    private transient Histogram eventToEmitMs;
+    private transient TopKSelector selector;
 
     public CatalogFilterFunction(int topK) {
         this.topK = topK;
@@ -35,37 +31,19 @@ public class CatalogFilterFunction extends BroadcastProcessFunction<ScoredList, 
 
     @Override
     public void open(OpenContext openContext) {
-        recommendationsOut = getRuntimeContext().getMetricGroup().counter("recommendationsOut");
-        eventToEmitMs = getRuntimeContext().getMetricGroup()
-                .histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+        selector = new TopKSelector(topK, getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement(ScoredList in, ReadOnlyContext ctx, Collector<Recommendation> out) throws Exception {
         ReadOnlyBroadcastState<String, ItemUpdate> unavailable = ctx.getBroadcastState(UNAVAILABLE);
-        Recommendation r = new Recommendation();
-        r.userId = in.userId;
-        r.seq = in.seq;
-        r.modelVersion = in.modelVersion;
-        r.triggerEventId = in.triggerEventId;
-        r.eventTs = in.eventTs;
-        r.ingestTs = in.ingestTs;
-        int n = 0;
-        Recommendation.RecommendedItem[] items = new Recommendation.RecommendedItem[Math.min(topK, in.items.length)];
-        for (int i = 0; i < in.items.length && n < items.length; i++) {
-            if (unavailable.contains(in.items[i])) {
-                continue;
+        out.collect(selector.select(in, item -> {
+            try {
+                return unavailable.contains(item);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the catalog broadcast state", e);
             }
-            items[n++] = new Recommendation.RecommendedItem(in.items[i], in.scores[i], in.sources[i],
-                    in.because == null ? null : in.because[i]);
-        }
-        r.items = n == items.length ? items : java.util.Arrays.copyOf(items, n);
-        r.emittedTs = System.currentTimeMillis();
-        if (in.ingestTs > 0) {
-            eventToEmitMs.update(Math.max(0, r.emittedTs - in.ingestTs));
-        }
-        recommendationsOut.inc();
-        out.collect(r);
+        }));
     }
 
     @Override

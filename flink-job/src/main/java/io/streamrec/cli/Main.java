@@ -27,7 +27,7 @@ public final class Main {
         list.add(new KafkaCommand());
         list.add(new JobCommand());
         // Colleagues replace these two with their commands.
-        list.add(new PlaceholderCommand("evaluate", "offline evaluation: replay an event log through the job"));
+        list.add(new io.streamrec.eval.EvaluateCommand());
         list.add(new io.streamrec.bench.BenchCommand());
         return list;
     }

@@ -135,6 +135,10 @@ final class DemoView {
             }
         }
         key = key.substring(0, cut).trim();
+        int got = key.indexOf(", got ");
+        if (got > 0) {
+            key = key.substring(0, got);
+        }
         if (key.length() > 40) {
             key = key.substring(0, 40);
         }

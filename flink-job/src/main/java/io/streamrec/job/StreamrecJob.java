@@ -3,6 +3,7 @@ package io.streamrec.job;
 import io.streamrec.catalog.CatalogFilterFunction;
 import io.streamrec.catalog.ItemUpdate;
 import io.streamrec.catalog.ParseItemUpdatesFunction;
+import io.streamrec.catalog.TopKFunction;
 import io.streamrec.config.ConfigDocs;
 import io.streamrec.config.ConfigException;
 import io.streamrec.config.StreamrecConfig;
@@ -17,7 +18,6 @@ import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.RecommendationSerializationSchema;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -106,25 +106,24 @@ public class StreamrecJob {
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEventsFunction.DEAD_LETTERS);
 
-        DataStream<ItemUpdate> catalog;
+        SingleOutputStreamOperator<Recommendation> recommendations;
         if (itemUpdates != null) {
             SingleOutputStreamOperator<ItemUpdate> parsedItems = env
                     .fromSource(itemUpdates, WatermarkStrategy.noWatermarks(), "item-updates-source")
                     .uid("item-updates-source").name("item-updates-source")
                     .process(new ParseItemUpdatesFunction(dlqPrefix))
                     .uid("parse-item-updates").name("parse-item-updates");
-            catalog = parsedItems;
             deadLetters = deadLetters.union(parsedItems.getSideOutput(ParseEventsFunction.DEAD_LETTERS));
+            BroadcastStream<ItemUpdate> broadcast = parsedItems.broadcast(CatalogFilterFunction.UNAVAILABLE);
+            recommendations = ranked
+                    .connect(broadcast)
+                    .process(new CatalogFilterFunction(settings.topK))
+                    .uid("catalog-filter-top-k").name("catalog-filter-top-k");
         } else {
-            catalog = env.fromData(new ItemUpdate[0]).returns(TypeInformation.of(ItemUpdate.class))
-                    .uid("no-item-updates").name("no-item-updates");
+            recommendations = ranked
+                    .process(new TopKFunction(settings.topK))
+                    .uid("top-k").name("top-k");
         }
-        BroadcastStream<ItemUpdate> broadcast = catalog.broadcast(CatalogFilterFunction.UNAVAILABLE);
-
-        SingleOutputStreamOperator<Recommendation> recommendations = ranked
-                .connect(broadcast)
-                .process(new CatalogFilterFunction(settings.topK))
-                .uid("catalog-filter-top-k").name("catalog-filter-top-k");
 
         if (recommendationSink != null) {
             recommendations.sinkTo(recommendationSink).uid("recommendations-sink").name("recommendations-sink");

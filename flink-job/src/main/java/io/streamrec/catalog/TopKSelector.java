@@ -1,0 +1,53 @@
+package io.streamrec.catalog;
+
+import io.streamrec.sink.Recommendation;
+import io.streamrec.sink.ScoredList;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+import java.util.Arrays;
+import java.util.function.Predicate;
+
+/**
+ * Turns a ranked list into the emitted recommendation: skips unavailable items, cuts to top-K, stamps
+ * {@code emitted_ts}, and records the emit metrics. Shared by the catalog-filtered and the catalog-less pipelines.
+ */
+final class TopKSelector {
+    private final int topK;
+    private final Counter recommendationsOut;
+    private final Histogram eventToEmitMs;
+
+    TopKSelector(int topK, MetricGroup metrics) {
+        this.topK = topK;
+        this.recommendationsOut = metrics.counter("recommendationsOut");
+        this.eventToEmitMs = metrics.histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+    }
+
+    Recommendation select(ScoredList in, Predicate<String> unavailable) {
+        Recommendation r = new Recommendation();
+        r.userId = in.userId;
+        r.seq = in.seq;
+        r.modelVersion = in.modelVersion;
+        r.triggerEventId = in.triggerEventId;
+        r.eventTs = in.eventTs;
+        r.ingestTs = in.ingestTs;
+        int n = 0;
+        Recommendation.RecommendedItem[] items = new Recommendation.RecommendedItem[Math.min(topK, in.items.length)];
+        for (int i = 0; i < in.items.length && n < items.length; i++) {
+            if (unavailable.test(in.items[i])) {
+                continue;
+            }
+            items[n++] = new Recommendation.RecommendedItem(in.items[i], in.scores[i], in.sources[i],
+                    in.because == null ? null : in.because[i]);
+        }
+        r.items = n == items.length ? items : Arrays.copyOf(items, n);
+        r.emittedTs = System.currentTimeMillis();
+        if (in.ingestTs > 0) {
+            eventToEmitMs.update(Math.max(0, r.emittedTs - in.ingestTs));
+        }
+        recommendationsOut.inc();
+        return r;
+    }
+}

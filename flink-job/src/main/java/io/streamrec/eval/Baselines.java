@@ -1,0 +1,332 @@
+package io.streamrec.eval;
+
+import io.streamrec.model.InterestVector;
+import io.streamrec.model.ItemIndex;
+import io.streamrec.model.ModelBundle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The baselines, computed in Java from the same time-ordered events the job replays. All are online: they learn from
+ * every event they have observed (training part and the test prefix), never from the future. Lists shorter than k
+ * (repeat, kNN) are filled with the all-time popular items, so every method shows k items.
+ */
+public final class Baselines {
+    private Baselines() {}
+
+    /** All-time popularity: event counts over everything observed so far. */
+    public static final class Popular implements Recommender {
+        private final Map<String, Integer> counts = new HashMap<>();
+        private final int refreshEvery;
+        private long observed;
+        private long cachedAt = -1;
+        private int cachedK;
+        private List<String> cached = List.of();
+
+        /** @param refreshEvery the ranking is recomputed at most every this many events (counts are exact) */
+        public Popular(int refreshEvery) {
+            this.refreshEvery = Math.max(1, refreshEvery);
+        }
+
+        @Override
+        public String name() {
+            return "popular";
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            counts.merge(e.itemId(), 1, Integer::sum);
+            observed++;
+        }
+
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            return top(k);
+        }
+
+        List<String> top(int k) {
+            if (cachedAt < 0 || observed - cachedAt >= refreshEvery || k > cachedK) {
+                cached = TopItems.of(counts, Math.max(k, 100), null);
+                cachedK = Math.max(k, 100);
+                cachedAt = observed;
+            }
+            return cached.size() <= k ? cached : cached.subList(0, k);
+        }
+    }
+
+    /** Recent popularity (trending): event counts over the last {@code window} events of the whole stream. */
+    public static final class Trending implements Recommender {
+        private final Map<String, Integer> counts = new HashMap<>();
+        private final ArrayDeque<String> window = new ArrayDeque<>();
+        private final int size;
+        private final Popular fallback;
+        private final int refreshEvery;
+        private long observed;
+        private long cachedAt = -1;
+        private List<String> cached = List.of();
+
+        public Trending(int windowEvents, int refreshEvery, Popular fallback) {
+            this.size = windowEvents;
+            this.refreshEvery = Math.max(1, refreshEvery);
+            this.fallback = fallback;
+        }
+
+        @Override
+        public String name() {
+            return "trending";
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            window.addLast(e.itemId());
+            counts.merge(e.itemId(), 1, Integer::sum);
+            if (window.size() > size) {
+                String old = window.removeFirst();
+                counts.computeIfPresent(old, (key, c) -> c == 1 ? null : c - 1);
+            }
+            observed++;
+        }
+
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            if (cachedAt < 0 || observed - cachedAt >= refreshEvery || cached.size() < k) {
+                cached = TopItems.fill(TopItems.of(counts, k, null), fallback.top(k), k);
+                cachedAt = observed;
+            }
+            return cached.size() <= k ? cached : cached.subList(0, k);
+        }
+    }
+
+    /** The user's own recent items, most recent distinct first (repeat / re-engagement), then popular. */
+    public static final class Repeat implements Recommender {
+        private final Map<String, LinkedHashSet<String>> recent = new HashMap<>();
+        private final int keep;
+        private final Popular fallback;
+
+        public Repeat(int keep, Popular fallback) {
+            this.keep = keep;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public String name() {
+            return "repeat";
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            LinkedHashSet<String> s = recent.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>());
+            s.remove(e.itemId());
+            s.add(e.itemId()); // insertion order: oldest first
+            if (s.size() > keep) {
+                s.remove(s.iterator().next());
+            }
+        }
+
+        List<String> recentFirst(String user, int n) {
+            LinkedHashSet<String> s = recent.get(user);
+            if (s == null) {
+                return List.of();
+            }
+            List<String> l = new ArrayList<>(s);
+            java.util.Collections.reverse(l);
+            return l.size() <= n ? l : l.subList(0, n);
+        }
+
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            return TopItems.fill(recentFirst(e.userId(), k), fallback.top(k), k);
+        }
+    }
+
+    /**
+     * Co-visitation item-kNN: items that followed or preceded each other within {@code pairWindow} events of the same
+     * user and {@code maxGapMs}, counted online with weight 1/distance; the list sums the neighbours of the user's last
+     * {@code lastItems} distinct items, weighted 1, 1/2, 1/3, ... by recency; then popular.
+     */
+    public static final class CovisitKnn implements Recommender {
+        private final Map<String, Map<String, Double>> co = new HashMap<>();
+        private final Map<String, ArrayDeque<LogEvent>> seq = new HashMap<>();
+        private final int pairWindow;
+        private final long maxGapMs;
+        private final int lastItems;
+        private final Repeat recent;
+        private final Popular fallback;
+
+        public CovisitKnn(int pairWindow, long maxGapMs, int lastItems, Repeat recent, Popular fallback) {
+            this.pairWindow = pairWindow;
+            this.maxGapMs = maxGapMs;
+            this.lastItems = lastItems;
+            this.recent = recent;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public String name() {
+            return "covisit_knn";
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            ArrayDeque<LogEvent> s = seq.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
+            int d = 0;
+            var it = s.descendingIterator();
+            while (it.hasNext()) {
+                LogEvent p = it.next();
+                d++;
+                if (e.ts() - p.ts() > maxGapMs) {
+                    break;
+                }
+                if (!p.itemId().equals(e.itemId())) {
+                    double w = 1.0 / d;
+                    co.computeIfAbsent(p.itemId(), x -> new HashMap<>()).merge(e.itemId(), w, Double::sum);
+                    co.computeIfAbsent(e.itemId(), x -> new HashMap<>()).merge(p.itemId(), w, Double::sum);
+                }
+            }
+            s.addLast(e);
+            if (s.size() > pairWindow) {
+                s.removeFirst();
+            }
+        }
+
+        /** Needs {@link Repeat#observe} to have seen {@code e} already (the caller observes Repeat first). */
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            List<String> last = recent.recentFirst(e.userId(), lastItems);
+            Map<String, Double> score = new HashMap<>();
+            for (int i = 0; i < last.size(); i++) {
+                Map<String, Double> nb = co.get(last.get(i));
+                if (nb == null) {
+                    continue;
+                }
+                double w = 1.0 / (i + 1);
+                for (Map.Entry<String, Double> x : nb.entrySet()) {
+                    score.merge(x.getKey(), w * x.getValue(), Double::sum);
+                }
+            }
+            return TopItems.fill(TopItems.of(score, k, null), fallback.top(k), k);
+        }
+    }
+
+    /**
+     * Retrieval only: the user's interest vector ({@link InterestVector}, the job's own update with the bundle's
+     * type weights and half-life) against every item embedding of the bundle, by inner product; no ranker. Computed
+     * here in Java rather than by a second job run. Users whose vector is zero (nothing known) get popular items.
+     */
+    public static final class Retrieval implements Recommender {
+        private final ModelBundle bundle;
+        private final Map<String, float[]> vectors = new HashMap<>();
+        private final Map<String, long[]> lastTs = new HashMap<>();
+        private final Popular fallback;
+
+        public Retrieval(ModelBundle bundle, Popular fallback) {
+            this.bundle = bundle;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public String name() {
+            return "retrieval";
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            int d = bundle.items().dim();
+            float[] v = vectors.computeIfAbsent(e.userId(), u -> new float[d]);
+            long[] last = lastTs.computeIfAbsent(e.userId(), u -> new long[] {InterestVector.NONE});
+            last[0] = InterestVector.update(bundle, v, last[0], e.itemId(), e.type(), e.ts());
+        }
+
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            float[] v = vectors.get(e.userId());
+            ItemIndex items = bundle.items();
+            boolean zero = true;
+            if (v != null) {
+                for (float x : v) {
+                    if (x != 0f) {
+                        zero = false;
+                        break;
+                    }
+                }
+            }
+            if (zero) {
+                return fallback.top(k);
+            }
+            float[] emb = items.embeddings();
+            int d = items.dim();
+            int n = items.size();
+            int[] best = new int[k];
+            float[] bestS = new float[k];
+            int filled = 0;
+            for (int r = 0; r < n; r++) {
+                int off = r * d;
+                float s = 0f;
+                for (int j = 0; j < d; j++) {
+                    s += v[j] * emb[off + j];
+                }
+                if (filled < k) {
+                    int p = filled++;
+                    while (p > 0 && bestS[p - 1] < s) {
+                        bestS[p] = bestS[p - 1];
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    bestS[p] = s;
+                    best[p] = r;
+                } else if (s > bestS[k - 1]) {
+                    int p = k - 1;
+                    while (p > 0 && bestS[p - 1] < s) {
+                        bestS[p] = bestS[p - 1];
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    bestS[p] = s;
+                    best[p] = r;
+                }
+            }
+            List<String> out = new ArrayList<>(filled);
+            for (int i = 0; i < filled; i++) {
+                out.add(items.idOf(best[i] + 1));
+            }
+            return out;
+        }
+    }
+
+    /** Lists fixed in advance per trigger event id: the replayed job's output, or the simulator's oracle. */
+    public static final class Fixed implements Recommender {
+        private final String name;
+        private final Map<String, List<String>> lists;
+
+        public Fixed(String name, Map<String, List<String>> lists) {
+            this.name = name;
+            this.lists = lists;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void observe(LogEvent e) {}
+
+        /**
+         * The whole list as emitted (the scorer ranks within the first 20 and also records whether the next item is
+         * anywhere in it); empty, so every target a miss, when nothing was emitted for the event.
+         */
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            List<String> l = lists.get(e.eventId());
+            return l == null ? List.of() : l;
+        }
+
+        public boolean has(String eventId) {
+            return lists.containsKey(eventId);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.streamrec.eval;
+
+import io.streamrec.cli.Args;
+import io.streamrec.cli.Command;
+import io.streamrec.config.StreamrecConfig;
+import io.streamrec.config.StreamrecOptions;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.sim.SimConfig;
+import io.streamrec.sim.World;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code streamrec evaluate}: offline evaluation of the deployed pipeline. Reads a training and a test log (or one log
+ * and a time-split fraction), trains a bundle with model-export (or takes {@code --bundle}), replays the training part
+ * then the test part through the production job ({@link JobReplay}), scores the emitted lists and the baselines with
+ * one {@link Scorer} ({@link Protocol}), and writes report.md, metrics.json and chart.png to {@code --out}.
+ * See docs/EVALUATION.md.
+ */
+public final class EvaluateCommand implements Command {
+    static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "bundle", "out", "config",
+            "repo", "python", "job-options", "oracle-seed", "oracle-users", "oracle-items", "oracle-categories",
+            "max-events");
+    static final Set<String> FLAGS = Set.of("help", "oracle");
+
+    private final PrintStream log;
+
+    public EvaluateCommand() {
+        this(System.err);
+    }
+
+    public EvaluateCommand(PrintStream log) {
+        this.log = log;
+    }
+
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public String summary() {
+        return "offline evaluation: replay an event log through the job, score it against baselines";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "usage: streamrec evaluate (--train FILE --test FILE | --log FILE --split F) --out DIR [options]",
+                "Replays the training part (to build user state) and then the test part through the production job,",
+                "scores the list emitted after every test event against the same user's next item (full catalogue,",
+                "no sampled negatives), with baselines, and writes report.md, metrics.json and chart.png to DIR.",
+                "  --train FILE --test FILE  training and test logs",
+                "  --log FILE --split F      one log, split by time: the first fraction F of events (0<F<1) trains",
+                "  --format FMT              jsonl | csv | taobao | diginetica | auto (default auto, by file name)",
+                "  --bundle DIR              use this model bundle (a directory, .zip or classpath:default); without",
+                "                            it a bundle is trained on the training part with model-export",
+                "  --config FILE             JSON hyper-parameters: the trainer's keys plus an \"evaluation\" section",
+                "                            (default <repo>/model-export/configs/eval-default.json)",
+                "  --repo DIR                the streamrec checkout (default $STREAMREC_HOME, else found from the jar)",
+                "  --python PATH             Python with torch and onnx (default /usr/bin/python3)",
+                "  --job-options K=V,K=V     job options for the replay, e.g. recs.filter-purchased=false",
+                "  --max-events N            use only the first N events of the (time-ordered) log(s)",
+                "  --oracle                  the log comes from the simulator: also score the world's oracle",
+                "  --oracle-seed S --oracle-users U --oracle-items I --oracle-categories C",
+                "                            the simulate options the log was generated with (defaults as simulate)");
+    }
+
+    public static void main(String[] args) throws Exception {
+        EvaluateCommand c = new EvaluateCommand();
+        try {
+            System.exit(c.run(args));
+        } catch (Args.UsageException e) {
+            System.err.println("streamrec evaluate: " + e.getMessage());
+            System.err.println(c.usage());
+            System.exit(2);
+        }
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Args a = Args.parse(argv, OPTIONS, FLAGS);
+        if (a.flag("help")) {
+            System.out.println(usage());
+            return 0;
+        }
+        if (!a.positional().isEmpty()) {
+            throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
+        }
+        boolean twoFiles = a.has("train") || a.has("test");
+        if (twoFiles == a.has("log")) {
+            throw new Args.UsageException("give either --train FILE --test FILE or --log FILE --split F");
+        }
+        if (twoFiles && !(a.has("train") && a.has("test"))) {
+            throw new Args.UsageException("--train and --test go together");
+        }
+        if (a.has("log") && !a.has("split")) {
+            throw new Args.UsageException("--log needs --split F (the training fraction, e.g. 0.8)");
+        }
+        if (!a.has("out")) {
+            throw new Args.UsageException("--out DIR is required");
+        }
+        Path out = Path.of(a.get("out", null)).toAbsolutePath();
+        Files.createDirectories(out);
+        String format = a.get("format", "auto");
+        long t0 = System.nanoTime();
+
+        Path repo = findRepo(a.get("repo", null));
+        Path configFile = a.has("config") ? Path.of(a.get("config", null)).toAbsolutePath()
+                : repo == null ? null : repo.resolve("model-export/configs/eval-default.json");
+        if (configFile != null && !Files.isRegularFile(configFile)) {
+            if (a.has("config")) {
+                throw new Args.UsageException("--config " + configFile + " does not exist");
+            }
+            configFile = null;
+        }
+        EvalSettings settings = EvalSettings.load(configFile);
+        if (configFile != null) {
+            // the exact hyper-parameters of this run, next to its report
+            Files.copy(configFile, out.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        // 1. data
+        Report.Data data = new Report.Data();
+        List<LogEvent> train;
+        List<LogEvent> test;
+        long maxEvents = a.getLong("max-events", Long.MAX_VALUE, 2);
+        if (a.has("log")) {
+            double split = a.getDouble("split", 0.8, Double.MIN_VALUE, 1.0);
+            EventLogReader.EventLog l = EventLogReader.read(Path.of(a.get("log", null)), format);
+            List<LogEvent> all = cap(l.events(), maxEvents);
+            log.printf(Locale.ROOT, "evaluate: read %d events from %s (%s), %d bad rows %s%n", l.events().size(),
+                    l.source(), l.format(), l.bad(), l.badRows());
+            data.sources.add(describe(l));
+            int k = (int) Math.min(Math.max((long) (all.size() * split), 1), all.size() - 1);
+            long cutoff = all.stream().mapToLong(LogEvent::ts).sorted().skip(k).findFirst().orElseThrow();
+            train = all.stream().filter(e -> e.ts() < cutoff).toList();
+            test = all.stream().filter(e -> e.ts() >= cutoff).toList();
+            data.split = String.format(Locale.ROOT, "time split of one log: first %.3f of events train "
+                    + "(cutoff ts %d = %s)", split, cutoff, java.time.Instant.ofEpochMilli(cutoff));
+        } else {
+            EventLogReader.EventLog lt = EventLogReader.read(Path.of(a.get("train", null)), format, "train-");
+            EventLogReader.EventLog ls = EventLogReader.read(Path.of(a.get("test", null)), format, "test-");
+            data.sources.add(describe(lt));
+            data.sources.add(describe(ls));
+            train = cap(lt.events(), maxEvents);
+            test = cap(ls.events(), maxEvents);
+            data.split = "separate training and test logs (replayed training first, then test)";
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new Args.UsageException("the training and the test part must both contain events");
+        }
+        log.printf(Locale.ROOT, "evaluate: %d training events, %d test events%n", train.size(), test.size());
+
+        // 2. bundle
+        String bundlePath;
+        if (a.has("bundle")) {
+            bundlePath = a.get("bundle", null);
+            data.bundleOrigin = "given with --bundle";
+        } else {
+            if (repo == null) {
+                throw new Args.UsageException("cannot find the streamrec checkout to train with model-export: "
+                        + "give --repo DIR, set STREAMREC_HOME, or pass --bundle DIR");
+            }
+            Path trainFile = out.resolve("train.jsonl");
+            writeJsonl(trainFile, train);
+            Path bundleDir = out.resolve("bundle");
+            Trainer.build(repo, a.get("python", "/usr/bin/python3"), configFile, trainFile, bundleDir,
+                    out.resolve("checkpoint"), out.resolve("train.log"), log);
+            bundlePath = bundleDir.toString();
+            data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
+        }
+        ModelBundle bundle = ModelBundle.load(bundlePath);
+        data.bundle = bundlePath;
+        data.modelVersion = bundle.modelVersion();
+
+        // 3. the job
+        Map<String, String> jobOptions = new LinkedHashMap<>(settings.job);
+        for (String kv : a.get("job-options", "").split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Args.UsageException("--job-options takes key=value pairs separated by commas, got '"
+                        + kv + "'");
+            }
+            jobOptions.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        jobOptions.put(StreamrecOptions.MODEL_PATH.key(), bundlePath);
+        jobOptions.putIfAbsent(StreamrecOptions.MODEL_RELOAD_INTERVAL.key(), "0 s");
+        var conf = StreamrecConfig.fromMap(jobOptions);
+        if (conf.get(StreamrecOptions.TOP_K) < Protocol.K) {
+            throw new Args.UsageException("recs.top-k must be >= " + Protocol.K + " for HR@20/MRR@20/NDCG@20");
+        }
+        List<LogEvent> replay = new ArrayList<>(train.size() + test.size());
+        replay.addAll(train);
+        replay.addAll(test);
+        Set<String> keep = new HashSet<>();
+        for (LogEvent e : test) {
+            keep.add(e.eventId());
+        }
+        JobReplay.Result job = JobReplay.run(conf, replay, keep, out, log);
+        Files.deleteIfExists(out.resolve("replay.input"));
+        Files.deleteIfExists(out.resolve("replay.input.items"));
+
+        // 4. baselines and scoring
+        List<Recommender> recs = new ArrayList<>();
+        recs.add(new Baselines.Fixed("streamrec", job.lists));
+        Baselines.Popular popular = new Baselines.Popular(settings.popularRefreshEvents);
+        Baselines.Repeat repeat = new Baselines.Repeat(settings.repeatKeep, popular);
+        recs.add(popular);
+        recs.add(new Baselines.Trending(settings.trendingWindowEvents, settings.popularRefreshEvents, popular));
+        recs.add(repeat);
+        recs.add(new Baselines.CovisitKnn(settings.knnPairWindow, settings.knnMaxGapS * 1000,
+                settings.knnLastItems, repeat, popular));
+        recs.add(new Baselines.Retrieval(bundle, popular));
+        if (a.flag("oracle")) {
+            SimConfig sc = SimConfig.defaults()
+                    .seed(a.getLong("oracle-seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
+                    .users(a.getInt("oracle-users", SimConfig.DEFAULT_USERS, 1))
+                    .items(a.getInt("oracle-items", SimConfig.DEFAULT_ITEMS, 1))
+                    .categories(a.getInt("oracle-categories", SimConfig.DEFAULT_CATEGORIES, 1));
+            recs.add(new Oracle(new World(sc)));
+            data.oracle = sc.toString();
+        }
+        Scorer scorer = new Scorer();
+        long ts0 = System.nanoTime();
+        Protocol.Stats stats = Protocol.run(train, test, recs, scorer);
+        log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
+                stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
+        long noList = 0;
+        for (LogEvent e : test) {
+            if (!job.lists.containsKey(e.eventId())) {
+                noList++;
+            }
+        }
+        data.testEventsWithoutList = noList;
+
+        // 5. report
+        data.seconds = (System.nanoTime() - t0) / 1e9;
+        data.configFile = configFile == null ? "(built-in defaults)" : configFile.toString();
+        data.command = String.join(" ", argv);
+        Report.write(out, data, stats, job, scorer, settings, jobOptions);
+        log.printf(Locale.ROOT, "evaluate: report in %s (report.md, metrics.json, chart.png)%n", out);
+        return 0;
+    }
+
+    private static List<LogEvent> cap(List<LogEvent> l, long max) {
+        return l.size() <= max ? l : l.subList(0, (int) max);
+    }
+
+    private static String describe(EventLogReader.EventLog l) {
+        return String.format(Locale.ROOT, "%s (format %s): %d events read, %d bad rows %s", l.source(), l.format(),
+                l.events().size(), l.bad(), l.badRows());
+    }
+
+    static void writeJsonl(Path file, List<LogEvent> events) throws IOException {
+        try (var os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            for (LogEvent e : events) {
+                os.write(e.toJsonBytes());
+                os.write('\n');
+            }
+        }
+    }
+
+    /**
+     * The streamrec checkout: {@code --repo}, else {@code $STREAMREC_HOME}, else the first ancestor of the jar (or
+     * classes directory) that has {@code model-export/streamrec_model}; null if none.
+     */
+    static Path findRepo(String option) {
+        if (option != null) {
+            return Path.of(option).toAbsolutePath();
+        }
+        String env = System.getenv("STREAMREC_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        try {
+            Path p = Path.of(EvaluateCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path d = p; d != null; d = d.getParent()) {
+                if (Files.isDirectory(d.resolve("model-export/streamrec_model"))) {
+                    return d;
+                }
+            }
+        } catch (Exception ignored) {
+            // no code source: fall through
+        }
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+package io.streamrec.eval;
+
+import io.streamrec.sim.World;
+import java.util.List;
+
+/**
+ * The simulator's oracle: after each test event, the user's truly most preferred items at that time
+ * ({@link World#trueTopItems}). The shopper's interest is a pure function of (seed, user, time), so a fresh World
+ * with the generating configuration answers for any time without regenerating events.
+ */
+final class Oracle implements Recommender {
+    private final World world;
+
+    Oracle(World world) {
+        this.world = world;
+    }
+
+    @Override
+    public String name() {
+        return "oracle";
+    }
+
+    @Override
+    public void observe(LogEvent e) {}
+
+    @Override
+    public List<String> recommend(LogEvent e, int k) {
+        return world.trueTopItems(e.userId(), e.ts(), k);
+    }
+}

@@ -1,0 +1,100 @@
+package io.streamrec.eval;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The "predict the next item of every prefix" protocol (SR-GNN, NARM): every recommender observes the training part
+ * (not scored), then the test part event by event; after each test event that has a next event from the same user in
+ * the test part, each recommender's list is scored against that next item. A user with no training events starts the
+ * test part with an empty history (the session-based case) and is scored all the same.
+ */
+public final class Protocol {
+    public static final int K = 20;
+
+    /** Counts describing what was scored. */
+    public static final class Stats {
+        public long trainEvents;
+        public long testEvents;
+        public long scoredEvents;
+        public long scoredNewItem;
+        public long testUsers;
+        public long coldTestUsers;
+        public long scoredFromColdUsers;
+        public long catalogue;
+        public long testItemsUnseenInTrain;
+    }
+
+    private Protocol() {}
+
+    /** For each test index, the index of the same user's next test event, or -1. */
+    static int[] nextIndex(List<LogEvent> test) {
+        int[] next = new int[test.size()];
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < test.size(); i++) {
+            next[i] = -1;
+            Integer p = last.put(test.get(i).userId(), i);
+            if (p != null) {
+                next[p] = i;
+            }
+        }
+        return next;
+    }
+
+    public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer) {
+        Stats st = new Stats();
+        st.trainEvents = train.size();
+        st.testEvents = test.size();
+        Map<String, Set<String>> history = new HashMap<>();
+        Set<String> trainUsers = new HashSet<>();
+        Set<String> items = new HashSet<>();
+        for (LogEvent e : train) {
+            for (Recommender r : recs) {
+                r.observe(e);
+            }
+            history.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.itemId());
+            trainUsers.add(e.userId());
+            items.add(e.itemId());
+        }
+        Set<String> trainItems = new HashSet<>(items);
+        int[] next = nextIndex(test);
+        Set<String> testUsers = new HashSet<>();
+        Set<String> unseen = new HashSet<>();
+        for (int i = 0; i < test.size(); i++) {
+            LogEvent e = test.get(i);
+            testUsers.add(e.userId());
+            items.add(e.itemId());
+            if (!trainItems.contains(e.itemId())) {
+                unseen.add(e.itemId());
+            }
+            for (Recommender r : recs) {
+                r.observe(e);
+            }
+            Set<String> h = history.computeIfAbsent(e.userId(), u -> new HashSet<>());
+            h.add(e.itemId());
+            if (next[i] < 0) {
+                continue;
+            }
+            LogEvent target = test.get(next[i]);
+            boolean isNew = !h.contains(target.itemId());
+            st.scoredEvents++;
+            if (isNew) {
+                st.scoredNewItem++;
+            }
+            if (!trainUsers.contains(e.userId())) {
+                st.scoredFromColdUsers++;
+            }
+            for (Recommender r : recs) {
+                scorer.score(r.name(), r.recommend(e, K), target.itemId(), target.type(), isNew);
+            }
+        }
+        st.testUsers = testUsers.size();
+        st.coldTestUsers = testUsers.stream().filter(u -> !trainUsers.contains(u)).count();
+        st.catalogue = items.size();
+        st.testItemsUnseenInTrain = unseen.size();
+        return st;
+    }
+}

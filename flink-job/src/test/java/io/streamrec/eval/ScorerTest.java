@@ -1,0 +1,96 @@
+package io.streamrec.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.streamrec.event.EventType;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The metrics against cases computed by hand. */
+class ScorerTest {
+    private static final double EPS = 1e-9;
+
+    private static List<String> list(String... head) {
+        List<String> l = new ArrayList<>(List.of(head));
+        for (int i = l.size(); i < 20; i++) {
+            l.add("f" + i);
+        }
+        return l;
+    }
+
+    @Test
+    void hitRateMrrNdcgByHand() {
+        Scorer s = new Scorer();
+        List<String> l = list("a", "b", "c");
+        s.score("m", l, "b", EventType.VIEW, false);      // rank 2: HR10 1, HR20 1, RR 1/2, DCG 1/log2(3)
+        s.score("m", l, "f14", EventType.PURCHASE, true); // rank 15: HR10 0, HR20 1, RR 1/15, DCG 1/log2(16) = 1/4
+        s.score("m", l, "zzz", EventType.ADD_TO_CART, true); // absent: all 0 (full catalogue: a miss)
+        s.score("m", l, "a", EventType.CLICK, false);     // rank 1: all 1
+        Scorer.Acc all = s.method("m").cell("all", "all");
+        assertEquals(4, all.count());
+        assertEquals(2.0 / 4, all.get("HR@10"), EPS);
+        assertEquals(3.0 / 4, all.get("HR@20"), EPS);
+        assertEquals((0.5 + 1.0 / 15 + 0 + 1) / 4, all.get("MRR@20"), EPS);
+        assertEquals((1 / (Math.log(3) / Math.log(2)) + 0.25 + 0 + 1) / 4, all.get("NDCG@20"), EPS);
+        Scorer.Acc fresh = s.method("m").cell("new", "all");
+        assertEquals(2, fresh.count());
+        assertEquals(1.0 / 2, fresh.get("HR@20"), EPS);
+        assertEquals(0.0, fresh.get("HR@10"), EPS);
+        assertEquals((1.0 / 15) / 2, fresh.get("MRR@20"), EPS);
+        // by the next event's type: view and click are "click"
+        Scorer.Acc click = s.method("m").cell("all", "click");
+        assertEquals(2, click.count());
+        assertEquals((0.5 + 1) / 2, click.get("MRR@20"), EPS);
+        assertEquals(1, s.method("m").cell("all", "purchase").count());
+        assertEquals(0.0, s.method("m").cell("all", "cart").get("HR@20"), EPS);
+        // an item below position 20 does not count, even if the list is longer
+        List<String> longList = new ArrayList<>(list());
+        longList.add("late");
+        assertEquals(0, Scorer.rank(longList, "late", 20));
+    }
+
+    @Test
+    void pairedBootstrapOfTheRelativeDifference() {
+        double[] b = {1, 0, 0.5, 0, 0.25, 1, 0, 0.2};
+        double[] a = new double[b.length];
+        for (int i = 0; i < b.length; i++) {
+            a[i] = 1.5 * b[i]; // exactly +50 % on every resample
+        }
+        double[] ci = Scorer.relativeDifferenceCi(a, b, 200);
+        assertEquals(0.5, ci[0], 1e-9);
+        assertEquals(0.5, ci[1], 1e-9);
+        double[] same = Scorer.relativeDifferenceCi(b, b, 200);
+        assertEquals(0.0, same[0], 1e-12);
+        assertEquals(0.0, same[1], 1e-12);
+    }
+
+    @Test
+    void protocolScoresEveryPrefixWithNextItemAndNewItems() {
+        // train: u views A. test: u B, v X (cold user), u A, v Y, u C.
+        List<LogEvent> train = List.of(ev("e1", "u", "A", 1));
+        List<LogEvent> test = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11), ev("e4", "u", "A", 12),
+                ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
+        Baselines.Popular pop = new Baselines.Popular(1);
+        Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
+        Scorer s = new Scorer();
+        Protocol.Stats st = Protocol.run(train, test, List.of(pop, repeat), s);
+        // scored: (u,B)->A [A in history: not new], (v,X)->Y [new], (u,A)->C [new]; e5, e6 have no next event
+        assertEquals(3, st.scoredEvents);
+        assertEquals(2, st.scoredNewItem);
+        assertEquals(2, st.testUsers);
+        assertEquals(1, st.coldTestUsers);
+        // repeat after (u,B): [B, A, ...] -> A at rank 2; after (v,X): [X, A, B] -> Y missed;
+        // after (u,A): [A, B, X] -> C missed
+        Scorer.Acc r = s.method("repeat").cell("all", "all");
+        assertEquals(1.0 / 3, r.get("HR@20"), EPS);
+        assertEquals(0.5 / 3, r.get("MRR@20"), EPS);
+        assertEquals(0.0, s.method("repeat").cell("new", "all").get("HR@20"), EPS);
+        // popular after (u,B): counts A1 B1 -> [A, B] (ties by id) -> A at rank 1
+        assertEquals(1.0 / 3, s.method("popular").cell("all", "all").get("MRR@20"), EPS);
+    }
+
+    private static LogEvent ev(String id, String user, String item, long ts) {
+        return new LogEvent(id, user, item, EventType.VIEW, ts, null, ts);
+    }
+}
