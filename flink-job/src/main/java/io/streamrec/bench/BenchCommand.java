@@ -136,7 +136,7 @@ public final class BenchCommand implements Command {
                     p.rawWarmup = 3;
                     p.rawSeconds = 10;
                     p.rawBatches = new int[]{1, 2, 4, 8, 16};
-                    p.events = 100_000;
+                    p.events = 300_000;
                     p.latencySeconds = 30;
                     p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
@@ -271,13 +271,14 @@ public final class BenchCommand implements Command {
         boolean needKafka = plan.sections.contains("pipeline") || plan.sections.contains("latency")
                 || plan.sections.contains("checkpoint");
         EmbeddedKafka kafka = null;
+        PipelineBench pb = null;
         try {
             if (needKafka && bootstrap == null) {
                 kafka = EmbeddedKafka.start(Map.of());
                 bootstrap = kafka.bootstrapServers();
                 out.printf("    embedded KRaft broker at %s (%d ms)%n", bootstrap, kafka.startMillis());
             }
-            PipelineBench pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
+            pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
             double maxRate = 0;
             if (plan.sections.contains("pipeline")) {
                 out.printf("[2] pipeline: %d pre-loaded events, K=%d, drained by a fresh job%n", plan.events, k);
@@ -331,6 +332,9 @@ public final class BenchCommand implements Command {
                 r.checkpoint(CheckpointBench.run(bootstrap, plan.checkpointUsers, out));
             }
         } finally {
+            if (pb != null) {
+                pb.cleanup();
+            }
             if (kafka != null) {
                 kafka.close();
             }
@@ -524,6 +528,11 @@ public final class BenchCommand implements Command {
                 o.put("p99", Stats.round(p.latency.pMs(0.99), 3));
                 o.put("p999", Stats.round(p.latency.pMs(0.999), 3));
                 o.put("max", Stats.round(p.latency.pMs(1.0), 3));
+                o.put("slow_events_in_busiest_1s_of_10s", Stats.round(p.slowestInBusiestSecond, 3));
+                ArrayNode bursts = o.putArray("slowest_1pct_bursts_start_s");
+                for (double b : p.stallStartsS) {
+                    bursts.add(b);
+                }
                 double dist = Math.abs(fractions[i] - 0.5);
                 if (dist < bestDist) {
                     bestDist = dist;

@@ -65,6 +65,7 @@ final class PipelineBench {
     private final Map<String, String> extraConf;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final java.io.PrintStream log;
+    private final List<java.nio.file.Path> tempDirs = new ArrayList<>();
 
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
         this.bootstrap = bootstrap;
@@ -170,8 +171,9 @@ final class PipelineBench {
         m.put("model.reload-interval", "0 s");
         m.put("parallelism.default", Integer.toString(parallelism));
         m.put("job.name", "streamrec-bench-p" + parallelism);
-        m.put("execution.checkpointing.dir",
-                Files.createTempDirectory("streamrec-bench-ckpt-").toUri().toString());
+        java.nio.file.Path ckpt = Files.createTempDirectory("streamrec-bench-ckpt-");
+        tempDirs.add(ckpt);
+        m.put("execution.checkpointing.dir", ckpt.toUri().toString());
         m.putAll(candidateSettings(k));
         m.putAll(extraConf);
         return m;
@@ -335,6 +337,14 @@ final class PipelineBench {
         return 0;
     }
 
+    /** Deletes the jobs' checkpoint directories. */
+    void cleanup() {
+        for (java.nio.file.Path d : tempDirs) {
+            CheckpointBench.deleteRecursively(d);
+        }
+        tempDirs.clear();
+    }
+
     static void cancel(JobClient job) {
         try {
             job.cancel().get(60, TimeUnit.SECONDS);
@@ -391,6 +401,14 @@ final class PipelineBench {
         final int sent;
         final int received;
         final Stats latency;
+
+        /**
+         * Of the events slower than p99, the share sent in the busiest 1-s slot of a 10-s cycle (the checkpoint
+         * interval): ~0.1-0.2 if the slow events are spread over time, near 1 if they come once per checkpoint.
+         */
+        double slowestInBusiestSecond;
+        /** When the slowest 1% happened: start of each burst (slow events < 0.5 s apart), seconds into the step. */
+        double[] stallStartsS = new double[0];
 
         /** A point read back from the JSON (three percentiles only). */
         static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {
@@ -473,6 +491,7 @@ final class PipelineBench {
                 received.clear();
                 sentAt.clear();
                 long t0 = System.nanoTime();
+                final long startNs = t0;
                 int sent = offer(producer, sim, names, sentAt, rate, secondsPerRate);
                 double sendSecs = (System.nanoTime() - t0) / 1e9;
                 long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -480,16 +499,22 @@ final class PipelineBench {
                     Thread.sleep(20);
                 }
                 long[] lat;
+                long[] sentNs;
                 synchronized (received) {
                     lat = new long[received.size()];
+                    sentNs = new long[received.size()];
                     for (int i = 0; i < lat.length; i++) {
                         lat[i] = received.get(i)[1] - received.get(i)[0];
+                        sentNs[i] = received.get(i)[0];
                     }
                 }
                 LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
-                log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d)%n",
+                p.slowestInBusiestSecond = periodicity(lat, sentNs, p.latency.pNanos(0.99), 10_000_000_000L);
+                p.stallStartsS = stalls(lat, sentNs, p.latency.pNanos(0.99), startNs);
+                log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d);"
+                                + " slowest 1%% in bursts starting at %s s%n",
                         parallelism, rate, p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999),
-                        p.received, p.sent);
+                        p.received, p.sent, java.util.Arrays.toString(p.stallStartsS));
                 points.add(p);
             }
         } finally {
@@ -500,6 +525,53 @@ final class PipelineBench {
             cancel(job);
         }
         return points;
+    }
+
+    static double[] stalls(long[] lat, long[] sentNs, long threshold, long startNs) {
+        List<Long> slow = new ArrayList<>();
+        for (int i = 0; i < lat.length; i++) {
+            if (lat[i] > threshold) {
+                slow.add(sentNs[i]);
+            }
+        }
+        java.util.Collections.sort(slow);
+        List<Double> starts = new ArrayList<>();
+        long prev = Long.MIN_VALUE;
+        for (long t : slow) {
+            if (prev == Long.MIN_VALUE || t - prev > 500_000_000L) {
+                starts.add(Math.round((t - startNs) / 1e8) / 10.0);
+            }
+            prev = t;
+        }
+        double[] out = new double[starts.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = starts.get(i);
+        }
+        return out;
+    }
+
+    static double periodicity(long[] lat, long[] sentNs, long threshold, long cycleNs) {
+        if (lat.length == 0) {
+            return 0;
+        }
+        long t0 = Long.MAX_VALUE;
+        for (long t : sentNs) {
+            t0 = Math.min(t0, t);
+        }
+        int slots = 10;
+        int[] hist = new int[slots];
+        int slow = 0;
+        for (int i = 0; i < lat.length; i++) {
+            if (lat[i] > threshold) {
+                slow++;
+                hist[(int) (((sentNs[i] - t0) % cycleNs) * slots / cycleNs)]++;
+            }
+        }
+        int best = 0;
+        for (int h : hist) {
+            best = Math.max(best, h);
+        }
+        return slow == 0 ? 0 : best / (double) slow;
     }
 
     /** Sends well-formed events at a fixed rate (absolute schedule, so a late send does not shift the rest). */
