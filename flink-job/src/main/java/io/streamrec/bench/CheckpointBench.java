@@ -191,16 +191,16 @@ final class CheckpointBench {
             w.modelVersion = t.modelVersion;
             w.histItems = t.histItems;
             w.histTypes = t.histTypes;
-            w.histTs = t.histTs;
+            w.histOffsetMs = t.histOffsetMs;
             w.purchased = t.purchased;
             w.cart = t.cart;
             w.seq = s == null ? t.seq : s.seq + 1;
-            String[] ids = t.recentEventIds.clone();
-            String key = ctx.getCurrentKey();
+            long[] ids = t.recentEventHashes.clone();
+            long salt = ctx.getCurrentKey().hashCode();
             for (int i = 0; i < ids.length; i++) {
-                ids[i] = key + "-" + ids[i];
+                ids[i] ^= salt;
             }
-            w.recentEventIds = ids;
+            w.recentEventHashes = ids;
             state.update(w);
             WRITES.incrementAndGet();
         }

@@ -15,12 +15,7 @@ final class UserStateShape {
         o.put("history", s.histItems.length);
         o.put("purchased", s.purchased.length);
         o.put("cart", s.cart.length);
-        o.put("recent_event_ids", s.recentEventIds.length);
-        int idChars = 0;
-        for (String id : s.recentEventIds) {
-            idChars += id.length();
-        }
-        o.put("recent_event_id_chars", idChars);
+        o.put("recent_event_hashes", s.recentEventHashes.length);
         int itemChars = 0;
         for (String id : s.histItems) {
             itemChars += id.length();

@@ -101,7 +101,7 @@ public final class StreamrecOptions {
                     .withDescription("How many purchased and in-cart items a user's state remembers (bounded state).");
 
     public static final ConfigOption<Integer> DEDUP_WINDOW =
-            ConfigOptions.key("state.dedup-window").intType().defaultValue(64)
+            ConfigOptions.key("state.dedup-window").intType().defaultValue(16)
                     .withDescription("How many recent event ids per user are kept to drop duplicate events.");
 
     public static final ConfigOption<String> DELIVERY_GUARANTEE =

@@ -13,7 +13,12 @@ import io.streamrec.state.UserState;
 final class Because {
     private Because() {}
 
-    static String explain(ModelBundle bundle, UserState s, String item, CandidateSource source, int window) {
+    /**
+     * @param histIndex model indices of the first {@code min(window, history)} history items, looked up once per
+     *                  event by the caller (0 = unknown to the model)
+     */
+    static String explain(ModelBundle bundle, UserState s, int[] histIndex, String item, CandidateSource source,
+                          int window) {
         int n = Math.min(window, s.histItems.length);
         if (n == 0) {
             return null;
@@ -45,7 +50,7 @@ final class Because {
         String best = null;
         float bestDot = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            int h = items.indexOf(s.histItems[i]);
+            int h = histIndex[i];
             if (h == 0 || s.histItems[i].equals(item)) {
                 continue;
             }

@@ -153,7 +153,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         r.histLen = Math.min(s.histItems.length, bundle.manifest().seqLen());
         r.histItems = s.histItems;
         r.histTypes = types(s.histTypes);
-        r.histTs = s.histTs;
+        r.histTs = historyTimes(s);
         r.triggerTs = e.ts;
         r.triggerType = e.type;
         if (r.candidates == null || r.candidates.length < n) {
@@ -184,13 +184,17 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.scores = new float[m];
         list.sources = new String[m];
         list.because = new String[m];
+        int window = Math.min(BECAUSE_WINDOW, s.histItems.length);
+        for (int i = 0; i < window; i++) {
+            becauseIndex[i] = bundle.items().indexOf(s.histItems[i]);
+        }
         for (int j = 0; j < m; j++) {
             int i = order[j];
             list.items[j] = candidates.item(i);
             list.scores[j] = scores[i];
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
-            list.because[j] = Because.explain(bundle, s, list.items[j], source, BECAUSE_WINDOW);
+            list.because[j] = Because.explain(bundle, s, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
         }
         return list;
     }
@@ -206,6 +210,19 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     private EventType[] typeBuffer;
+    private final int[] becauseIndex = new int[BECAUSE_WINDOW];
+    private long[] tsBuffer;
+
+    private long[] historyTimes(UserState s) {
+        int n = s.histOffsetMs.length;
+        if (tsBuffer == null || tsBuffer.length < n) {
+            tsBuffer = new long[Math.max(n, 64)];
+        }
+        for (int i = 0; i < n; i++) {
+            tsBuffer[i] = s.historyTs(i);
+        }
+        return tsBuffer;
+    }
 
     private EventType[] types(byte[] idx) {
         if (typeBuffer == null || typeBuffer.length < idx.length) {

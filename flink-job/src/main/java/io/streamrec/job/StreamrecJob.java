@@ -188,8 +188,8 @@ public class StreamrecJob {
     }
 
     /**
-     * The execution environment for the job: RocksDB with incremental checkpoints, no Kryo fallback, a short buffer
-     * timeout for latency. Values the user set (in the configuration or a cluster's config.yaml) win. Under
+     * The execution environment for the job: RocksDB with incremental checkpoints, no Kryo fallback, object reuse and a
+     * short buffer timeout for latency. Values the user set (in the configuration or a cluster's config.yaml) win. Under
      * {@code java -jar} this is a local MiniCluster; under {@code flink run} it is the cluster's environment.
      */
     public static StreamExecutionEnvironment environment(Configuration userConf) {
@@ -200,7 +200,10 @@ public class StreamrecJob {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 "file://" + System.getProperty("java.io.tmpdir") + "/streamrec-checkpoints");
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(5));
+        // Latency: a 1 ms network buffer timeout and no defensive copies between chained operators (no function here
+        // keeps or mutates a record after emitting it); docs/BENCHMARKS.md measured both.
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(1));
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.addAll(userConf);
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }

@@ -13,10 +13,13 @@ public class UserState {
     /** Model version whose embeddings built {@link #interest}; a new model rebuilds the vector from the history. */
     public String modelVersion;
 
-    /** The last events: item ids, type indices (EventType.modelIndex) and event times, most recent first. */
+    /**
+     * The last events, most recent first: item ids, type indices (EventType.modelIndex), and how long before
+     * {@link #lastTs} each happened in ms (an int, clamped at about 24.8 days, to keep state small).
+     */
     public String[] histItems = new String[0];
     public byte[] histTypes = new byte[0];
-    public long[] histTs = new long[0];
+    public int[] histOffsetMs = new int[0];
 
     /** Purchased items and the current cart, most recent first. */
     public String[] purchased = new String[0];
@@ -25,12 +28,17 @@ public class UserState {
     /** Per-user sequence number of the last emitted list; increases by one per accepted event. */
     public long seq;
 
-    /** Ids of the most recent accepted events, most recent first, to drop duplicates. */
-    public String[] recentEventIds = new String[0];
+    /** 64-bit hashes of the most recent accepted event ids, most recent first, to drop duplicates. */
+    public long[] recentEventHashes = new long[0];
 
     public UserState() {}
 
     public int historyLength() {
         return histItems.length;
+    }
+
+    /** Event time of the i-th most recent history event. */
+    public long historyTs(int i) {
+        return lastTs - histOffsetMs[i];
     }
 }

@@ -29,12 +29,26 @@ public final class UserStateUpdater {
 
     /** True when the state has already accepted an event with this id. */
     public static boolean isDuplicate(UserState s, String eventId) {
-        for (String id : s.recentEventIds) {
-            if (id.equals(eventId)) {
+        long h = eventIdHash(eventId);
+        for (long x : s.recentEventHashes) {
+            if (x == h) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * 64-bit FNV-1a of the id's UTF-16 code units. Two different ids of one user collide with probability about
+     * 2^-64 per pair, so storing the hash instead of the id saves most of the dedup window's bytes safely.
+     */
+    public static long eventIdHash(String eventId) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < eventId.length(); i++) {
+            h ^= eventId.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /**
@@ -44,15 +58,22 @@ public final class UserStateUpdater {
         if (isDuplicate(s, e.eventId)) {
             return false;
         }
-        s.recentEventIds = pushFront(s.recentEventIds, e.eventId, dedupWindow);
+        s.recentEventHashes = pushFront(s.recentEventHashes, eventIdHash(e.eventId), dedupWindow);
         if (!bundle.modelVersion().equals(s.modelVersion)) {
             rebuildInterest(s, bundle);
         }
+        long previous = s.lastTs;
         s.lastTs = InterestVector.update(bundle, s.interest, s.lastTs, e.itemId, e.type, e.ts);
+        long advance = previous == Long.MIN_VALUE ? 0 : s.lastTs - previous;
 
         s.histItems = pushFront(s.histItems, e.itemId, historyLength);
         s.histTypes = pushFront(s.histTypes, (byte) e.type.modelIndex(), historyLength);
-        s.histTs = pushFront(s.histTs, e.ts, historyLength);
+        s.histOffsetMs = pushFront(s.histOffsetMs, offset(s.lastTs - e.ts), historyLength);
+        if (advance > 0) {
+            for (int i = 1; i < s.histOffsetMs.length; i++) {
+                s.histOffsetMs[i] = offset(s.histOffsetMs[i] + advance);
+            }
+        }
 
         switch (e.type) {
             case PURCHASE:
@@ -78,13 +99,25 @@ public final class UserStateUpdater {
      */
     public static void rebuildInterest(UserState s, ModelBundle bundle) {
         int d = bundle.manifest().embeddingDim();
+        long[] ts = new long[s.histItems.length];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = s.historyTs(i);
+        }
+        long newest = s.lastTs;
         s.interest = new float[d];
         s.lastTs = Long.MIN_VALUE;
         for (int i = s.histItems.length - 1; i >= 0; i--) {
             s.lastTs = InterestVector.update(bundle, s.interest, s.lastTs, s.histItems[i],
-                    EventType.fromModelIndex(s.histTypes[i]), s.histTs[i]);
+                    EventType.fromModelIndex(s.histTypes[i]), ts[i]);
+        }
+        if (ts.length > 0) {
+            s.lastTs = Math.max(s.lastTs, newest);
         }
         s.modelVersion = bundle.modelVersion();
+    }
+
+    private static int offset(long ms) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, ms));
     }
 
     static String[] pushFront(String[] a, String v, int cap) {
@@ -98,6 +131,14 @@ public final class UserStateUpdater {
     static byte[] pushFront(byte[] a, byte v, int cap) {
         int n = Math.min(a.length + 1, cap);
         byte[] out = new byte[n];
+        out[0] = v;
+        System.arraycopy(a, 0, out, 1, n - 1);
+        return out;
+    }
+
+    static int[] pushFront(int[] a, int v, int cap) {
+        int n = Math.min(a.length + 1, cap);
+        int[] out = new int[n];
         out[0] = v;
         System.arraycopy(a, 0, out, 1, n - 1);
         return out;
