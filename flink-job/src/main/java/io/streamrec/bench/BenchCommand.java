@@ -266,7 +266,7 @@ public final class BenchCommand implements Command {
         if (plan.sections.contains("state")) {
             out.println("[5] state bytes per user (Flink serializer of UserState)");
             r.state(StateBench.run(bundle, plan.users, plan.stateEvents, 5L));
-            r.stateVariant("dedup_window_16", StateBench.run(bundle, plan.users, plan.stateEvents, 5L, 16));
+            r.stateVariant("dedup_window_64", StateBench.run(bundle, plan.users, plan.stateEvents, 5L, 64));
         }
         boolean needKafka = plan.sections.contains("pipeline") || plan.sections.contains("latency")
                 || plan.sections.contains("checkpoint");
@@ -478,7 +478,7 @@ public final class BenchCommand implements Command {
             s.put("mean_bytes", Stats.round(x.meanBytes, 1));
             s.put("p99_bytes", x.p99Bytes);
             s.put("max_bytes", x.maxBytes);
-            log.printf("    with state.dedup-window 16: mean %.0f B, p99 %d B, max %d B%n", x.meanBytes, x.p99Bytes,
+            log.printf("    with state.dedup-window 64: mean %.0f B, p99 %d B, max %d B%n", x.meanBytes, x.p99Bytes,
                     x.maxBytes);
         }
 

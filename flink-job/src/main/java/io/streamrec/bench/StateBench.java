@@ -58,7 +58,7 @@ final class StateBench {
 
     /** Replays {@code events} simulated events over {@code users} users and measures every user's state. */
     static Result run(ModelBundle bundle, int users, int events, long seed) throws Exception {
-        return run(bundle, users, events, seed, 64);
+        return run(bundle, users, events, seed, io.streamrec.config.StreamrecOptions.DEDUP_WINDOW.defaultValue());
     }
 
     /** As {@link #run(ModelBundle, int, int, long)} with another {@code state.dedup-window}. */
