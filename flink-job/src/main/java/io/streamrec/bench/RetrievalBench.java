@@ -117,7 +117,7 @@ final class RetrievalBench {
         o.popularN = 0;
         CandidateGenerator g = new CandidateGenerator(index, Covisitation.of(Map.of(), index), List.of(), 0, o);
         long b0 = System.nanoTime();
-        IvfRetrieval ivf = IvfRetrieval.build(emb, numItems, dim, lists, 4, seed + 1, topN, nprobe);
+        io.streamrec.candidates.IvfIndex ivf = io.streamrec.candidates.IvfIndex.build(emb, numItems, dim, lists, 4, seed + 1, topN, nprobe);
         IvfResult r = new IvfResult();
         r.buildSeconds = (System.nanoTime() - b0) / 1e9;
         float[][] qs = new float[queries][dim];

@@ -31,6 +31,9 @@ public final class CandidateGenerator {
     // retrieval
     private final float[] tileScores = new float[ItemIndex.TILE];
     private final TopK heap = new TopK(128);
+    private final IvfIndex ivf;
+    private int[] ivfIds = new int[0];
+    private float[] ivfScores = new float[0];
 
     public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
         this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(), options);
@@ -53,7 +56,18 @@ public final class CandidateGenerator {
         this.d = items.dim();
         this.seen = new int[n + 1];
         this.covScore = new float[n + 1];
-        items.tiledEmbeddings(); // build the shared scan layout now, not on the first event
+        if (opt.ivfMinItems > 0 && n >= opt.ivfMinItems) {
+            this.ivf = IvfIndex.build(items.embeddings(), n, d, IvfIndex.listsFor(n), 4, 17L,
+                    opt.retrievalN + 64, opt.ivfProbe * 4);
+        } else {
+            this.ivf = null;
+            items.tiledEmbeddings(); // build the shared scan layout now, not on the first event
+        }
+    }
+
+    /** True when retrieval goes through the approximate IVF index rather than the exact scan. */
+    public boolean approximate() {
+        return ivf != null;
     }
 
     /**
@@ -187,12 +201,11 @@ public final class CandidateGenerator {
         int want = opt.retrievalN;
         int cap = Math.min(n, want + out.size() + 32);
         while (true) {
-            scan(q, cap);
-            int m = heap.drainSorted();
+            int m = topByInnerProduct(q, cap);
             int added = 0;
             int start = out.size();
             for (int i = 0; i < m && added < want; i++) {
-                int idx = heap.idAt(i);
+                int idx = ivf != null ? ivfIds[i] + 1 : heap.idAt(i);
                 if (tryAdd(items.idOf(idx), idx, excluded, CandidateSource.RETRIEVAL, out)) {
                     added++;
                 }
@@ -204,6 +217,20 @@ public final class CandidateGenerator {
             out.truncate(start, seen);
             cap = (int) Math.min(n, (long) cap * 4);
         }
+    }
+
+    /** The top {@code cap} items by inner product: in {@link #ivfIds} (0-based) with IVF, else in the heap. */
+    private int topByInnerProduct(float[] q, int cap) {
+        if (ivf == null) {
+            scan(q, cap);
+            return heap.drainSorted();
+        }
+        if (ivfIds.length < cap) {
+            ivfIds = new int[cap];
+            ivfScores = new float[cap];
+        }
+        int probes = cap > opt.retrievalN + 64 ? opt.ivfProbe * 4 : opt.ivfProbe;
+        return ivf.search(q, cap, probes, ivfIds, ivfScores);
     }
 
     /** Fills the heap with the top {@code cap} model indices by inner product with q. */

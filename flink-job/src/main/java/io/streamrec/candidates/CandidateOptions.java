@@ -19,6 +19,10 @@ public final class CandidateOptions {
      * {@code covisit_window} (the same M as the covisit feature), or {@code recentN} if that is 0.
      */
     public int covisitSeeds = -1;
+    /** Catalogues with at least this many items retrieve through an approximate {@link IvfIndex}; 0 = never. */
+    public int ivfMinItems = 200_000;
+    /** How many IVF lists a query scans. */
+    public int ivfProbe = 16;
 
     public CandidateOptions() {
     }

@@ -88,6 +88,8 @@ public final class StreamrecConfig {
         nonNegative(conf, StreamrecOptions.COVISIT_N);
         nonNegative(conf, StreamrecOptions.RECENT_N);
         nonNegative(conf, StreamrecOptions.POPULAR_N);
+        nonNegative(conf, StreamrecOptions.IVF_MIN_ITEMS);
+        positive(conf, StreamrecOptions.IVF_PROBE, 100_000);
         positive(conf, StreamrecOptions.PURCHASED_MAX, 100_000);
         positive(conf, StreamrecOptions.DEDUP_WINDOW, 100_000);
         positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, 1 << 20);

@@ -92,6 +92,15 @@ public final class StreamrecOptions {
             ConfigOptions.key("candidates.popular-n").intType().defaultValue(50)
                     .withDescription("Popular items proposed to cold users, and used to fill short lists.");
 
+    public static final ConfigOption<Integer> IVF_MIN_ITEMS =
+            ConfigOptions.key("candidates.ivf-min-items").intType().defaultValue(200_000)
+                    .withDescription("Catalogues with at least this many items retrieve through an approximate IVF "
+                            + "index (about sqrt(n)/2 lists) instead of the exact scan; 0 = always exact.");
+
+    public static final ConfigOption<Integer> IVF_PROBE =
+            ConfigOptions.key("candidates.ivf-probe").intType().defaultValue(16)
+                    .withDescription("How many IVF lists one retrieval scans (more: better recall, slower).");
+
     public static final ConfigOption<Duration> STATE_TTL =
             ConfigOptions.key("state.ttl").durationType().defaultValue(Duration.ofDays(7))
                     .withDescription("A user's state is dropped after this long without an event.");

@@ -22,6 +22,8 @@ public final class JobSettings implements Serializable {
     public boolean recentEnabled = StreamrecOptions.RECENT_ENABLED.defaultValue();
     public int recentN = StreamrecOptions.RECENT_N.defaultValue();
     public int popularN = StreamrecOptions.POPULAR_N.defaultValue();
+    public int ivfMinItems = StreamrecOptions.IVF_MIN_ITEMS.defaultValue();
+    public int ivfProbe = StreamrecOptions.IVF_PROBE.defaultValue();
     public long stateTtlMs = StreamrecOptions.STATE_TTL.defaultValue().toMillis();
     public int purchasedMax = StreamrecOptions.PURCHASED_MAX.defaultValue();
     public int dedupWindow = StreamrecOptions.DEDUP_WINDOW.defaultValue();
@@ -39,6 +41,8 @@ public final class JobSettings implements Serializable {
         s.recentEnabled = conf.get(StreamrecOptions.RECENT_ENABLED);
         s.recentN = conf.get(StreamrecOptions.RECENT_N);
         s.popularN = conf.get(StreamrecOptions.POPULAR_N);
+        s.ivfMinItems = conf.get(StreamrecOptions.IVF_MIN_ITEMS);
+        s.ivfProbe = conf.get(StreamrecOptions.IVF_PROBE);
         s.stateTtlMs = conf.get(StreamrecOptions.STATE_TTL).toMillis();
         s.purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
         s.dedupWindow = conf.get(StreamrecOptions.DEDUP_WINDOW);

@@ -117,6 +117,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         o.recentEnabled = settings.recentEnabled;
         o.recentN = settings.recentN;
         o.popularN = settings.popularN;
+        o.ivfMinItems = settings.ivfMinItems;
+        o.ivfProbe = settings.ivfProbe;
         return o;
     }
 
