@@ -369,7 +369,7 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
     torch.manual_seed(int(cfg["seed"]))
     model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()), 1,
                    torch.from_numpy(E), hidden=tuple(rc["hidden"]), item_residual=bool(rc["item_residual"]),
-                   item_bias=bool(rc["item_bias"]))
+                   item_bias=bool(rc["item_bias"]), unknown_features=bool(rc.get("unknown_features", False)))
     opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]), weight_decay=float(rc["weight_decay"]))
     bs = int(rc["batch_size"])
     best, best_state, bad_epochs, history = -1.0, None, 0, []
