@@ -392,9 +392,12 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
                       tt(stacked["hist_ages"]), tt(stacked["cands"]),
                       torch.from_numpy(np.ascontiguousarray(stacked["feats"][idx][:, :, None])),
                       tt(stacked["context"]))
-            wb = ex_w[torch.from_numpy(np.ascontiguousarray(idx))]
-            loss = (torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64),
-                                                      reduction="none") * wb).sum() / wb.sum()
+            if dw == 1.0:  # exactly the unweighted loss, so default runs reproduce earlier bundles bit for bit
+                loss = torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64))
+            else:
+                wb = ex_w[torch.from_numpy(np.ascontiguousarray(idx))]
+                loss = (torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64),
+                                                          reduction="none") * wb).sum() / wb.sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
