@@ -61,9 +61,10 @@ class Ranker(nn.Module):
         self.register_buffer("positions", torch.arange(seq_len, dtype=torch.float32))
         n_rep = N_TYPES + 3
         n_in = 3 * d + n_rep + 2 + n_cand_feats + n_context + (5 if unknown_features else 0)
-        first = torch.zeros(seq_len)
-        first[0] = 1.0
-        self.register_buffer("first_pos", first)
+        if unknown_features:  # registered only when used: default exports stay byte-identical to earlier ones
+            first = torch.zeros(seq_len)
+            first[0] = 1.0
+            self.register_buffer("first_pos", first)
         layers = []
         prev = n_in
         for h in hidden:
