@@ -259,11 +259,15 @@ def read_events(path, fmt="auto"):
 
 def time_split(log, train_fraction):
     """Split by time, never randomly: events with ts < cutoff train, the rest test. The cutoff is the timestamp at the
-    ``train_fraction`` quantile of events, so roughly that fraction of events lands in train."""
-    if not 0.0 < train_fraction < 1.0:
-        raise ValueError("train_fraction must be in (0, 1)")
+    ``train_fraction`` quantile of events, so roughly that fraction of events lands in train. ``train_fraction`` 1.0
+    puts every event in train (empty test part: for a bundle trained on everything, evaluated elsewhere)."""
+    if not 0.0 < train_fraction <= 1.0:
+        raise ValueError("train_fraction must be in (0, 1]")
     if len(log) < 2:
         raise ValueError("need at least two events to split")
+    if train_fraction == 1.0:
+        cutoff = int(log.ts.max()) + 1
+        return log.subset(log.ts < cutoff), log.subset(log.ts >= cutoff), cutoff
     k = min(max(int(len(log) * train_fraction), 1), len(log) - 1)
     cutoff = int(np.sort(log.ts)[k])
     train = log.subset(log.ts < cutoff)

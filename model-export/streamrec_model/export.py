@@ -47,7 +47,8 @@ def load_checkpoint(ckpt):
     model = Ranker(len(items), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()),
                    len(CANDIDATE_FEATURES), torch.from_numpy(E), hidden=tuple(cfg["ranker"]["hidden"]),
                    item_residual=bool(cfg["ranker"]["item_residual"]),
-                   item_bias=bool(cfg["ranker"]["item_bias"]))
+                   item_bias=bool(cfg["ranker"]["item_bias"]),
+                   unknown_features=bool(cfg["ranker"].get("unknown_features", False)))
     model.load_state_dict(torch.load(os.path.join(ckpt, "ranker.pt")))
     model.eval()
     return cfg, items, E, j("covisit.json"), j("popular.json"), model, j("training.json"), j("samples.json")

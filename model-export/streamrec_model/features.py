@@ -71,11 +71,12 @@ def type_weight_array(weights):
     return arr
 
 
-def build_covisit(user_seqs, window, max_gap_ms, top_n, type_weights=None):
+def build_covisit(user_seqs, window, max_gap_ms, top_n, type_weights=None, distance_weighted=False):
     """Co-visitation neighbours from training sequences.
 
     For every pair of events of one user at most ``window`` positions and ``max_gap_ms`` apart, with different items,
-    both directions get weight 1 (times the later event's type weight if ``type_weights`` is given). Each item keeps
+    both directions get weight 1 (times the later event's type weight if ``type_weights`` is given; divided by the
+    distance in events if ``distance_weighted``). Each item keeps
     its ``top_n`` heaviest neighbours, sorted by weight descending (ties by item id), weights rounded to 4 decimals.
     ``user_seqs``: iterable of (items list, types array, ts array) in time order."""
     pair = collections.defaultdict(collections.Counter)
@@ -91,6 +92,8 @@ def build_covisit(user_seqs, window, max_gap_ms, top_n, type_weights=None):
                     continue
                 wa = 1.0 if type_weights is None else type_weights.get(int(types[i]), 1.0)
                 wb = 1.0 if type_weights is None else type_weights.get(int(types[j]), 1.0)
+                if distance_weighted:
+                    wa, wb = wa / (j - i), wb / (j - i)
                 pair[a][b] += wb
                 pair[b][a] += wa
     out = {}

@@ -38,8 +38,9 @@ class Ranker(nn.Module):
     type, whether it occurs, ln(1+age) of its latest occurrence); <interest, E_retrieval[c]>; cand_feats; context."""
 
     def __init__(self, n_items, d, seq_len, n_context, n_cand_feats, retrieval_emb, hidden=(64, 32),
-                 item_residual=True, item_bias=True):
+                 item_residual=True, item_bias=True, unknown_features=False):
         super().__init__()
+        self.unknown_features = unknown_features
         self.d = d
         self.seq_len = seq_len
         self.item_residual = item_residual
@@ -59,7 +60,11 @@ class Ranker(nn.Module):
         self.register_buffer("type_ids", torch.arange(1, N_TYPES + 1, dtype=torch.int64))
         self.register_buffer("positions", torch.arange(seq_len, dtype=torch.float32))
         n_rep = N_TYPES + 3
-        n_in = 3 * d + n_rep + 2 + n_cand_feats + n_context
+        n_in = 3 * d + n_rep + 2 + n_cand_feats + n_context + (5 if unknown_features else 0)
+        if unknown_features:  # registered only when used: default exports stay byte-identical to earlier ones
+            first = torch.zeros(seq_len)
+            first[0] = 1.0
+            self.register_buffer("first_pos", first)
         layers = []
         prev = n_in
         for h in hidden:
@@ -106,7 +111,21 @@ class Ranker(nn.Module):
         dot = dot / (inorm * cnorm)                                       # cosine: robust to embedding scale
         inorm = torch.log(inorm).expand(-1, K, -1)
         ctx = context.unsqueeze(1).expand(-1, K, -1)
-        x = torch.cat([q, pooled, q * pooled, rep, dot, inorm, cand_feats, ctx], dim=-1)
+        parts = [q, pooled, q * pooled, rep, dot, inorm, cand_feats, ctx]
+        if self.unknown_features:
+            # Items the bundle does not know reach the ranker as index 0 (the job proposes them as recent items), so
+            # they all get one score per row; give the MLP what that score should depend on: how much of the history
+            # is unknown, how recent the latest unknown event is, and whether the trigger itself is unknown.
+            hu = (hist_items == 0).float() * valid                        # [B, L]
+            n_unk = hu.sum(-1, keepdim=True)                              # [B, 1]
+            has = (n_unk > 0).float()
+            upos = torch.amin(hu * self.positions + (1.0 - hu) * big, dim=-1, keepdim=True) * has
+            uage = torch.amin(hu * log_age + (1.0 - hu) * big, dim=-1, keepdim=True) * has
+            trig = (hu * self.first_pos).sum(-1, keepdim=True)
+            row = torch.cat([torch.ones_like(n_unk), torch.log1p(n_unk), torch.log1p(upos), uage, trig], dim=-1)
+            unk = (cand_items == 0).float().unsqueeze(-1)                 # [B, K, 1]
+            parts.append(unk * row.unsqueeze(1))
+        x = torch.cat(parts, dim=-1)
         out = self.mlp(x).squeeze(-1)
         if self.item_bias:
             out = out + self.bias(cand_items).squeeze(-1)

@@ -166,6 +166,7 @@ class CandidateGen:
         c = cfg["candidates"]
         self.n_ret, self.n_cov, self.n_rec, self.n_pop = int(c["retrieval"]), int(c["covisit"]), int(c["recent"]), int(c["popular"])
         self.M = P.M
+        self.ret_ok = None  # optional bool mask over items 1..n: items serving could retrieve (stage A: known ones)
 
     def retrieval_top(self, V, n, chunk=2048):
         out = np.zeros((len(V), n), dtype=np.int64)
@@ -173,6 +174,8 @@ class CandidateGen:
         n = min(n, Et.shape[1])
         for b in range(0, len(V), chunk):
             s = V[b:b + chunk] @ Et
+            if self.ret_ok is not None:
+                s[:, ~self.ret_ok] = -np.inf
             top = np.argpartition(-s, n - 1, axis=1)[:, :n]
             ss = np.take_along_axis(s, top, 1)
             o = np.argsort(-ss, axis=1, kind="stable")
@@ -213,6 +216,34 @@ class CandidateGen:
                     out.append(c)
         return out
 
+    def serving_union(self, ret_row, acc, hist_pos):
+        """The job's candidate set (CandidateGenerator): recent distinct items first (by id, so items unknown to
+        the model come in as index 0, most recent first), then co-visitation, retrieval, popular. Returns
+        (model indices, item ids)."""
+        P = self.P
+        idx, ids, seen = [], [], set()
+        n_rec = 0
+        for p in hist_pos:
+            if p < 0 or n_rec >= self.n_rec:
+                break
+            s = P.item_str[p]
+            if s in seen:
+                continue
+            seen.add(s)
+            idx.append(int(P.item[p]))
+            ids.append(s)
+            n_rec += 1
+        cov_top = [c for c, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:self.n_cov]]
+        items = P.vocab.items
+        for src in (cov_top, ret_row, self.pop[:self.n_pop]):
+            for c in src:
+                c = int(c)
+                if c > 0 and items[c - 1] not in seen:
+                    seen.add(items[c - 1])
+                    idx.append(c)
+                    ids.append(items[c - 1])
+        return idx, ids
+
 
 # ------------------------------------------------------------------------------------------------------------- ranker
 def _cand_feats(acc, cands):
@@ -237,15 +268,24 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
     pprob = counts ** 0.75
     pprob /= pprob.sum()
     only_reachable = bool(rc["only_reachable_targets"])
-    cands, feats, labels, kept = [], [], [], []
+    serving = bool(rc.get("serving_candidates", False))
+    hpos = P.history(pos, P.L) if serving else None
+    cands, feats, labels, kept, cand_ids, is_new = [], [], [], [], [], []
     for r in range(len(pos)):
         acc = gen.covisit_acc(hi[r])
-        u = gen.union(ret[r], acc, hi[r])
         t = int(tgt_all[r])
+        tstr = P.item_str[pos[r] + 1]
+        if serving:
+            u, uid = gen.serving_union(ret[r], acc, hpos[r])
+            ti = uid.index(tstr) if tstr in uid else -1
+        else:
+            u = gen.union(ret[r], acc, hi[r])
+            uid = None
+            ti = u.index(t) if (t > 0 and t in set(u)) else -1
         if train_mode:
-            if only_reachable and t not in set(u):
+            if only_reachable and ti < 0:
                 continue  # serving could never rank it: an example like this only teaches "spot the odd one out"
-            negs = [c for c in u if c != t]
+            negs = [c for j, c in enumerate(u) if j != ti] if serving else [c for c in u if c != t]
             if len(negs) > n_hard:
                 negs = list(rng.choice(negs, size=n_hard, replace=False))
             need = K - 1 - len(negs)
@@ -257,13 +297,19 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
             labels.append(0)
         else:
             c = np.array(u, dtype=np.int64)
-            labels.append(u.index(t) if (t > 0 and t in set(u)) else -1)
+            labels.append(ti)
+            if serving:
+                cand_ids.append(uid)
         cands.append(c)
         feats.append(_cand_feats(acc, c))
         kept.append(r)
+        if train_mode:
+            p0 = int(pos[r])
+            is_new.append(tstr not in set(P.item_str[P.seq_start[p0]:p0 + 1]))
     k = np.array(kept, dtype=np.int64)
     return dict(pos=pos[k], interest=V[k], hist_items=hi[k], hist_types=ht[k], hist_ages=ha[k], context=ctx[k],
-                cands=cands, feats=feats, labels=np.array(labels), ret=ret[k])
+                cands=cands, feats=feats, labels=np.array(labels), ret=ret[k], cand_ids=cand_ids,
+                is_new=np.array(is_new, dtype=bool))
 
 
 def _pad_batch(ex, idx):
@@ -323,11 +369,15 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
     torch.manual_seed(int(cfg["seed"]))
     model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()), 1,
                    torch.from_numpy(E), hidden=tuple(rc["hidden"]), item_residual=bool(rc["item_residual"]),
-                   item_bias=bool(rc["item_bias"]))
+                   item_bias=bool(rc["item_bias"]), unknown_features=bool(rc.get("unknown_features", False)))
     opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]), weight_decay=float(rc["weight_decay"]))
     bs = int(rc["batch_size"])
     best, best_state, bad_epochs, history = -1.0, None, 0, []
     K = len(tr["cands"][0])
+    # loss weight of discovery examples (next item not in the user's history) relative to repeats
+    dw = float(rc.get("discovery_weight", 1.0))
+    ex_w = torch.from_numpy(np.where(tr["is_new"], dw, 1.0).astype(np.float32))
+    log_msg("ranker: %.1f%% of training examples are discovery (weight %.2f)" % (100 * tr["is_new"].mean(), dw))
     stacked = dict(tr)
     stacked["cands"] = np.stack(tr["cands"])
     stacked["feats"] = np.stack(tr["feats"])
@@ -342,15 +392,24 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
                       tt(stacked["hist_ages"]), tt(stacked["cands"]),
                       torch.from_numpy(np.ascontiguousarray(stacked["feats"][idx][:, :, None])),
                       tt(stacked["context"]))
-            loss = torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64))
+            if dw == 1.0:  # exactly the unweighted loss, so default runs reproduce earlier bundles bit for bit
+                loss = torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64))
+            else:
+                wb = ex_w[torch.from_numpy(np.ascontiguousarray(idx))]
+                loss = (torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64),
+                                                          reduction="none") * wb).sum() / wb.sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
             tot += float(loss)
             nb += 1
         vs = score_examples(model, va)
-        lists = ranked_lists_from_scores(va, vs, 20)
-        m = metrics_from_lists(lists, P.item[va_pos + 1], 20)
+        if va["cand_ids"]:  # by item id, like the job: an unknown item (index 0) that comes back is a hit
+            lists = [np.asarray(ids, dtype=object)[np.argsort(-s, kind="stable")[:20]]
+                     for ids, s in zip(va["cand_ids"], vs)]
+            m = metrics_from_lists(lists, np.asarray([P.item_str[p + 1] for p in va["pos"]], dtype=object), 20)
+        else:
+            m = metrics_from_lists(ranked_lists_from_scores(va, vs, 20), P.item[va["pos"] + 1], 20)
         history.append({"epoch": ep + 1, "loss": tot / max(nb, 1), "val_mrr20": m["MRR@20"], "val_hr20": m["HR@20"]})
         log_msg("ranker epoch %d/%d loss %.4f  validation (latest %.0f%% of train, serving candidates) "
                 "MRR@20 %.4f HR@20 %.4f" % (ep + 1, int(rc["epochs"]), tot / max(nb, 1),
@@ -374,9 +433,10 @@ def metrics_from_lists(lists, targets, kmax=20):
     hr10 = hr20 = mrr20 = ndcg20 = 0.0
     n = len(targets)
     for lst, t in zip(lists, targets):
-        t = int(t)
-        if t <= 0:
-            continue  # an item the model has never seen cannot be in any list: a miss for every method
+        if not isinstance(t, str):
+            t = int(t)
+            if t <= 0:
+                continue  # an item the model has never seen cannot be in any list: a miss for every method
         hit = np.flatnonzero(np.asarray(lst[:kmax]) == t)
         if len(hit):
             r = int(hit[0]) + 1
@@ -478,7 +538,8 @@ def build_sources(P, cfg, rng, cut, init=None):
         idx = np.arange(s, e)[before[s:e]]
         if len(idx) > 1:
             seqs.append(([P.item_str[i] for i in idx], P.types[idx], P.ts[idx]))
-    covisit = build_covisit(seqs, int(cc["pair_window"]), int(cc["max_gap_s"]) * 1000, int(cc["top_n"]), tw)
+    covisit = build_covisit(seqs, int(cc["pair_window"]), int(cc["max_gap_s"]) * 1000, int(cc["top_n"]), tw,
+                            bool(cc.get("distance_weighted", False)))
     popular = popular_items([P.item_str[i] for i in np.flatnonzero(before)], int(cfg["popular_top_n"]))
     log_msg("sources: %d events, covisit lists for %d items, popular top %d" % (before.sum(), len(covisit), len(popular)))
     E = train_retrieval(P, cfg, rng, cut, init)
@@ -510,8 +571,25 @@ def train(cfg, log, out_dir):
     ranker_cut = int(np.quantile(P.ts[P.is_train], 1.0 - rf))
     log_msg("stage A: sources from train events before ts %d, ranker trained on triggers after it" % ranker_cut)
     srcA = build_sources(P, cfg, rng, ranker_cut)
-    P.compute_interest(srcA["E"], fc["event_type_weights"], float(fc["decay_half_life_s"]))
-    model, rinfo = train_ranker(P, srcA["gen"], srcA["E"], cfg, rng, ranker_cut, cutoff)
+    EA = srcA["E"]
+    full_item = P.item
+    if bool(cfg["ranker"].get("serving_candidates", False)):
+        # As at serving time: items first seen after the cut are unknown to the sources (model index 0, zero
+        # embedding, never retrieved); the job still proposes them as recent items, so the ranker must learn to
+        # score index 0 from behaviour (history, context) alone.
+        first = np.full(len(vocab) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, P.item, P.ts)
+        known = first < ranker_cut
+        known[0] = False
+        P.item = np.where(known[P.item], P.item, 0)
+        EA = EA.copy()
+        EA[~known] = 0
+        srcA["gen"].E = EA
+        srcA["gen"].ret_ok = known[1:]
+        log_msg("stage A: %d of %d items known before the cut" % (int(known.sum()), len(vocab)))
+    P.compute_interest(EA, fc["event_type_weights"], float(fc["decay_half_life_s"]))
+    model, rinfo = train_ranker(P, srcA["gen"], EA, cfg, rng, ranker_cut, cutoff)
+    P.item = full_item
     if cfg["eval"].get("diagnose_stage_a"):
         repA, _ = evaluate(P, srcA["gen"], model, cfg, np.random.default_rng(seed))
         log_msg("DIAGNOSTIC: test metrics with stage-A sources (not shipped)")
@@ -522,8 +600,13 @@ def train(cfg, log, out_dir):
     E, covisit, popular, gen = src["E"], src["covisit"], src["popular"], src["gen"]
     P.compute_interest(E, fc["event_type_weights"], float(fc["decay_half_life_s"]))
     model.remb.copy_(torch.from_numpy(E))
-    report, ex = evaluate(P, gen, model, cfg, rng)
-    print(format_table(report), flush=True)
+    if len(test_log):
+        report, ex = evaluate(P, gen, model, cfg, rng)
+        print(format_table(report), flush=True)
+    else:  # train_fraction 1.0: nothing to evaluate here; golden-case samples come from the last training triggers
+        report = {"note": "no test part (data.train_fraction 1.0): evaluate the bundle elsewhere"}
+        ex = make_examples(P, gen, train_positions(P, cutoff)[-6:], cfg, rng, False)
+        log_msg("no test part: offline table skipped")
     training = {
         "dataset": log.source, "events": int(len(log)), "bad_rows": log.bad.as_dict(),
         "split": {"method": "time", "train_fraction": float(cfg["data"]["train_fraction"]), "cutoff_ts": int(cutoff),
@@ -564,6 +647,6 @@ def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P
         s = P.seq_start[p]
         events = [{"item_id": P.item_str[i], "type": TYPE_NAME[int(P.types[i])], "ts": int(P.ts[i])}
                   for i in range(max(s, p - 60), p + 1)]
-        samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40]]})
+        samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40] if c > 0]})
     with open(os.path.join(out_dir, "samples.json"), "w") as f:
         json.dump(samples, f)

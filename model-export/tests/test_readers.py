@@ -110,4 +110,8 @@ def test_time_split_is_by_time():
     tr2, te2, cutoff2 = time_split(log, 0.8)
     assert cutoff2 == cutoff and list(tr2.ts) == list(tr.ts)   # deterministic, never random
     with pytest.raises(ValueError):
-        time_split(log, 1.0)
+        time_split(log, 1.5)
+    with pytest.raises(ValueError):
+        time_split(log, 0.0)
+    tr3, te3, cutoff3 = time_split(log, 1.0)                    # everything trains, empty test part
+    assert len(tr3) == n and len(te3) == 0 and tr3.ts.max() < cutoff3

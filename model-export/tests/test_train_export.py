@@ -108,3 +108,17 @@ def test_config_override_and_unknown_key():
     assert cfg["data"]["format"] == "csv"
     with pytest.raises(KeyError):
         load_config(None, ["ranker.no_such_key=1"])
+
+
+def test_serving_candidates_and_unknown_features_export(tmp_path):
+    """The options eval-default.json turns on: stage A treats late items as unknown (index 0), the ranker gets the
+    in-graph unknown-item features; the bundle must still pass verify (golden cases through the ONNX evaluator)."""
+    events = generate(n_users=80, n_items=200, n_categories=8, days=5, seed=5)
+    log = read_lines([json.dumps(e) for e in events], "jsonl", source="generated")
+    cfg = load_config(None, ["retrieval.epochs=2", "ranker.epochs=2", "ranker.max_examples=1500",
+                             "ranker.val_max_examples=300", "eval.max_triggers=300", "threads=1",
+                             "ranker.serving_candidates=true", "ranker.unknown_features=true"])
+    report = train(cfg, log, str(tmp_path / "ckpt"))
+    assert report["ranker_training"]["train_examples"] > 0
+    export_bundle(str(tmp_path / "ckpt"), str(tmp_path / "bundle"), model_version="test-unk")
+    assert verify_bundle(str(tmp_path / "bundle"))
