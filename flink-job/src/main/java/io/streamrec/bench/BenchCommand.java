@@ -152,7 +152,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parse(argv,
+        Args a = Args.parseOptions(argv,
                 Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "latency-seconds",
                         "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
                 Set.of("quick", "smoke", "help"));

@@ -65,6 +65,15 @@ public final class Args {
         return a;
     }
 
+    /** As {@link #parse}, for commands that take options only: a positional argument is a usage error. */
+    public static Args parseOptions(String[] argv, Set<String> withValue, Set<String> flags) {
+        Args a = parse(argv, withValue, flags);
+        if (!a.positional.isEmpty()) {
+            throw new UsageException("unexpected argument '" + a.positional.get(0) + "'");
+        }
+        return a;
+    }
+
     public boolean has(String name) {
         return values.containsKey(name);
     }

@@ -66,6 +66,10 @@ public final class Main {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            out.println(c.usage());
+            return 0;
+        }
         try {
             return c.run(rest);
         } catch (Args.UsageException e) {

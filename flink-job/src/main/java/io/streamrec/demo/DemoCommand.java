@@ -46,14 +46,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parse(argv, OPTIONS, FLAGS);
-        if (a.flag("help")) {
-            System.out.println(usage());
-            return 0;
-        }
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        }
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
         DemoOptions o = new DemoOptions();
         o.rate = a.getDouble("rate", o.rate, 0.1, 1e7);
         o.users = a.getInt("users", o.users, 1);

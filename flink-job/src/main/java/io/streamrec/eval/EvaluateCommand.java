@@ -88,14 +88,7 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parse(argv, OPTIONS, FLAGS);
-        if (a.flag("help")) {
-            System.out.println(usage());
-            return 0;
-        }
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        }
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
         boolean twoFiles = a.has("train") || a.has("test");
         if (twoFiles == a.has("log")) {
             throw new Args.UsageException("give either --train FILE --test FILE or --log FILE --split F");

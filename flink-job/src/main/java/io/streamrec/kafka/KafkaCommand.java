@@ -48,14 +48,7 @@ public final class KafkaCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parse(argv, OPTIONS, FLAGS);
-        if (a.flag("help")) {
-            System.out.println(usage());
-            return 0;
-        }
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        }
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
         Path dir = Path.of(a.get("dir", "/tmp/streamrec-kafka")).toAbsolutePath();
         int port = a.getInt("port", 9092, 1);
         int controllerPort = a.getInt("controller-port", 9093, 1);

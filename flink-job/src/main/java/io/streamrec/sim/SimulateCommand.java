@@ -64,14 +64,7 @@ public final class SimulateCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parse(argv, OPTIONS, FLAGS);
-        if (a.flag("help")) {
-            System.out.println(usage());
-            return 0;
-        }
-        if (!a.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument '" + a.positional().get(0) + "'");
-        }
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
         if (a.has("out") == a.has("bootstrap-servers")) {
             throw new Args.UsageException("give exactly one of --out FILE or --bootstrap-servers HOST:PORT");
         }
