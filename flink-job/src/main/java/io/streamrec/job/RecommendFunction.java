@@ -54,6 +54,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient RankRequest request;
     private transient List<RankRequest> batch;
     private transient CandidateSet candidates;
+    /** The user being ranked, read by {@link #excluded} (created once in open, not per event). */
+    private transient UserState currentUser;
+    private transient Predicate<String> excluded;
     private transient Counter duplicates;
     private transient Counter modelSwaps;
     private transient Histogram inferenceUs;
@@ -80,6 +83,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         request = new RankRequest();
         batch = Collections.singletonList(request);
         candidates = new CandidateSet();
+        excluded = item -> (settings.filterPurchased && contains(currentUser.purchased, item))
+                || (settings.filterSeen && contains(currentUser.histItems, item));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
         modelSwaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
         inferenceUs = getRuntimeContext().getMetricGroup()
@@ -143,9 +148,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /** Candidates, one ONNX call, best-first ordering; package-private for the harness tests. */
     ScoredList recommend(UserState s, UserEvent e) {
-        final UserState user = s;
-        Predicate<String> excluded = item -> (settings.filterPurchased && contains(user.purchased, item))
-                || (settings.filterSeen && contains(user.histItems, item));
+        currentUser = s;
         candidates.clear();
         generator.generate(s.interest, s.histItems, s.histItems.length, excluded, candidates);
 
