@@ -61,7 +61,7 @@ public final class CandidateGenerator {
                     opt.retrievalN + 64, opt.ivfProbe * 4);
         } else {
             this.ivf = null;
-            items.tiledEmbeddings(); // build the shared scan layout now, not on the first event
+            items.columnTiles(); // build the shared scan layout now, not on the first event
         }
     }
 
@@ -236,40 +236,40 @@ public final class CandidateGenerator {
     /** Fills the heap with the top {@code cap} model indices by inner product with q. */
     private void scan(float[] q, int cap) {
         heap.reset(cap);
-        float[] tiled = items.tiledEmbeddings();
+        float[][][] tiles = items.columnTiles();
         final int tile = ItemIndex.TILE;
         float[] s = tileScores;
-        int tiles = (n + tile - 1) / tile;
         float threshold = Float.NEGATIVE_INFINITY;
-        for (int tIdx = 0; tIdx < tiles; tIdx++) {
-            int base = tIdx * tile * d;
+        for (int tIdx = 0; tIdx < tiles.length; tIdx++) {
+            float[][] cols = tiles[tIdx];
             java.util.Arrays.fill(s, 0f);
             int j = 0;
             // Four dimensions per pass: a quarter of the score loads/stores, still summed in j order, so the
-            // result is bit-identical to a plain sequential dot product. The loop over r vectorises.
+            // result is bit-identical to a plain sequential dot product. Every access uses index r, so the loop
+            // over r vectorises.
             for (; j + 4 <= d; j += 4) {
                 float q0 = q[j];
                 float q1 = q[j + 1];
                 float q2 = q[j + 2];
                 float q3 = q[j + 3];
-                int o0 = base + j * tile;
-                int o1 = o0 + tile;
-                int o2 = o1 + tile;
-                int o3 = o2 + tile;
+                float[] c0 = cols[j];
+                float[] c1 = cols[j + 1];
+                float[] c2 = cols[j + 2];
+                float[] c3 = cols[j + 3];
                 for (int r = 0; r < tile; r++) {
                     float acc = s[r];
-                    acc += q0 * tiled[o0 + r];
-                    acc += q1 * tiled[o1 + r];
-                    acc += q2 * tiled[o2 + r];
-                    acc += q3 * tiled[o3 + r];
+                    acc += q0 * c0[r];
+                    acc += q1 * c1[r];
+                    acc += q2 * c2[r];
+                    acc += q3 * c3[r];
                     s[r] = acc;
                 }
             }
             for (; j < d; j++) {
                 float qj = q[j];
-                int off = base + j * tile;
+                float[] c = cols[j];
                 for (int r = 0; r < tile; r++) {
-                    s[r] += qj * tiled[off + r];
+                    s[r] += qj * c[r];
                 }
             }
             int rows = Math.min(tile, n - tIdx * tile);

@@ -14,14 +14,14 @@ import java.util.Map;
  * between threads.
  */
 public final class ItemIndex {
-    /** Rows per tile of the retrieval layout, see {@link #tiledEmbeddings()}. */
+    /** Rows per tile of the retrieval layout, see {@link #columnTiles()}. */
     public static final int TILE = 1024;
 
     private final String[] ids;
     private final Map<String, Integer> index;
     private final float[] embeddings;
     private final int dim;
-    private volatile float[] tiled;
+    private volatile float[][][] tiled;
 
     private ItemIndex(String[] ids, Map<String, Integer> index, float[] embeddings, int dim) {
         this.ids = ids;
@@ -127,17 +127,19 @@ public final class ItemIndex {
     }
 
     /**
-     * The same embeddings in a tiled, column-major layout for fast scans: tile {@code t} covers rows
-     * {@code [t*TILE, t*TILE+TILE)} and stores, for each dimension {@code j}, the TILE values of that column
-     * contiguously at {@code t*TILE*dim + j*TILE}. The last tile is zero-padded. Built once on first use and shared.
+     * The same embeddings in a tiled, column-major layout for fast scans: {@code columnTiles()[t][j]} holds, for the
+     * rows {@code [t*TILE, t*TILE+TILE)}, the TILE values of dimension {@code j}; the last tile is zero-padded. One
+     * array per column (not offsets into one shared array) so a scan's loads and stores use the same index and the
+     * JIT can vectorise it: with offsets into one array it cannot rule out overlap, and the scan ran scalar (measured
+     * 28 µs for 2,000 items before, see docs/BENCHMARKS.md). Built once on first use and shared.
      */
-    public float[] tiledEmbeddings() {
-        float[] t = tiled;
+    public float[][][] columnTiles() {
+        float[][][] t = tiled;
         if (t == null) {
             synchronized (this) {
                 t = tiled;
                 if (t == null) {
-                    t = buildTiled();
+                    t = buildTiles();
                     tiled = t;
                 }
             }
@@ -145,17 +147,16 @@ public final class ItemIndex {
         return t;
     }
 
-    private float[] buildTiled() {
+    private float[][][] buildTiles() {
         int n = ids.length;
         int tiles = (n + TILE - 1) / TILE;
-        float[] t = new float[tiles * TILE * dim];
+        float[][][] t = new float[tiles][dim][TILE];
         for (int r = 0; r < n; r++) {
             int tile = r / TILE;
             int within = r - tile * TILE;
-            int base = tile * TILE * dim + within;
             int src = r * dim;
             for (int j = 0; j < dim; j++) {
-                t[base + j * TILE] = embeddings[src + j];
+                t[tile][j][within] = embeddings[src + j];
             }
         }
         return t;
