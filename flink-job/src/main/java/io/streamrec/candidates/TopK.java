@@ -1,26 +1,27 @@
 package io.streamrec.candidates;
 
 /**
- * A bounded min-heap of (score, model index) that keeps the best {@code capacity} entries, primitive arrays only.
- * Ties prefer the lower index, so results are deterministic. Not thread-safe.
+ * A bounded min-heap that keeps the best {@code capacity} (score, model index) entries. Each entry is one {@code long}
+ * key that orders exactly like "higher score first, then lower index" — the score's bits made sortable as a signed
+ * int in the high half, {@code Integer.MAX_VALUE - index} in the low half — so every heap step is one primitive
+ * comparison instead of two data-dependent branches on parallel arrays (the branchy version was the largest single
+ * cost of retrieval over a small catalogue, see docs/BENCHMARKS.md). Ties prefer the lower index, so results are
+ * deterministic. Not thread-safe.
  */
 final class TopK {
-    private float[] scores;
-    private int[] ids;
+    private long[] keys;
     private int capacity;
     private int size;
 
     TopK(int capacity) {
-        scores = new float[Math.max(1, capacity)];
-        ids = new int[Math.max(1, capacity)];
+        keys = new long[Math.max(1, capacity)];
         reset(capacity);
     }
 
-    /** Empties the heap and sets its bound, growing the arrays only if needed. */
+    /** Empties the heap and sets its bound, growing the array only if needed. */
     void reset(int capacity) {
-        if (capacity > scores.length) {
-            scores = new float[capacity];
-            ids = new int[capacity];
+        if (capacity > keys.length) {
+            keys = new long[capacity];
         }
         this.capacity = capacity;
         this.size = 0;
@@ -34,56 +35,63 @@ final class TopK {
         return size == capacity;
     }
 
-    /** The score an entry must beat to enter a full heap. */
+    /** The score an entry must reach to be offered to a full heap (ties may still lose on the index). */
     float threshold() {
-        return size < capacity ? Float.NEGATIVE_INFINITY : scores[0];
+        return size < capacity ? Float.NEGATIVE_INFINITY : scoreOf(keys[0]);
     }
 
-    /** a is worse than b */
-    private static boolean worse(float sa, int ia, float sb, int ib) {
-        return sa < sb || (sa == sb && ia > ib);
+    static long key(float score, int id) {
+        int bits = Float.floatToRawIntBits(score);
+        int sortable = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+        return ((long) sortable << 32) | (Integer.MAX_VALUE - id);
+    }
+
+    static float scoreOf(long key) {
+        int sortable = (int) (key >> 32);
+        return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7FFFFFFF));
+    }
+
+    static int idOf(long key) {
+        return Integer.MAX_VALUE - (int) key;
     }
 
     void offer(float score, int id) {
         if (capacity == 0) {
             return;
         }
+        long k = key(score, id);
         if (size < capacity) {
             int i = size++;
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
-                if (!worse(score, id, scores[parent], ids[parent])) {
+                long p = keys[parent];
+                if (k >= p) {
                     break;
                 }
-                scores[i] = scores[parent];
-                ids[i] = ids[parent];
+                keys[i] = p;
                 i = parent;
             }
-            scores[i] = score;
-            ids[i] = id;
-        } else if (worse(scores[0], ids[0], score, id)) {
-            siftDown(score, id, size);
+            keys[i] = k;
+        } else if (k > keys[0]) {
+            siftDown(k, size);
         }
     }
 
-    private void siftDown(float score, int id, int n) {
+    private void siftDown(long k, int n) {
+        long[] h = keys;
         int i = 0;
-        while (true) {
-            int l = 2 * i + 1;
-            if (l >= n) {
-                break;
-            }
+        int l;
+        while ((l = 2 * i + 1) < n) {
             int r = l + 1;
-            int c = (r < n && worse(scores[r], ids[r], scores[l], ids[l])) ? r : l;
-            if (!worse(scores[c], ids[c], score, id)) {
+            int c = (r < n && h[r] < h[l]) ? r : l;
+            long ck = h[c];
+            if (ck >= k) {
                 break;
             }
-            scores[i] = scores[c];
-            ids[i] = ids[c];
+            h[i] = ck;
             i = c;
         }
-        scores[i] = score;
-        ids[i] = id;
+        h[i] = k;
     }
 
     /**
@@ -93,23 +101,20 @@ final class TopK {
     int drainSorted() {
         int n = size;
         for (int end = n - 1; end > 0; end--) {
-            float s = scores[0];
-            int id = ids[0];
-            float ls = scores[end];
-            int lid = ids[end];
-            scores[end] = s;
-            ids[end] = id;
-            siftDown(ls, lid, end);
+            long top = keys[0];
+            long last = keys[end];
+            keys[end] = top;
+            siftDown(last, end);
         }
         size = 0;
         return n;
     }
 
     int idAt(int i) {
-        return ids[i];
+        return idOf(keys[i]);
     }
 
     float scoreAt(int i) {
-        return scores[i];
+        return scoreOf(keys[i]);
     }
 }
