@@ -40,3 +40,27 @@ def merged(cfg, **changes):
     for k, v in changes.items():
         set_key(c, "%s=%s" % (k, json.dumps(v)))
     return c
+
+
+def candidate_feature_names(cfg):
+    """features.candidate_features; configs written before it existed mean ["covisit"]."""
+    names = list(cfg.get("features", {}).get("candidate_features") or ["covisit"])
+    from .features import CANDIDATE_FEATURES
+    unknown = [n for n in names if n not in CANDIDATE_FEATURES]
+    if unknown:
+        raise ValueError("unknown candidate features %s (known: %s)" % (unknown, CANDIDATE_FEATURES))
+    return names
+
+
+def online_covisit_params(cfg):
+    """features.online_covisit {items K, pair_window W, max_gap_s G}; absent keys take the contract's defaults
+    (the values a job uses for a bundle without them)."""
+    from .features import ONLINE_COVISIT_DEFAULTS
+    p = dict(ONLINE_COVISIT_DEFAULTS)
+    p.update(cfg.get("features", {}).get("online_covisit") or {})
+    return {k: int(p[k]) for k in ONLINE_COVISIT_DEFAULTS}
+
+
+def online_candidates(cfg):
+    """candidates.online_covisit: N of the online co-visitation candidate source (50 when absent)."""
+    return int(cfg.get("candidates", {}).get("online_covisit", 50))

@@ -9,11 +9,13 @@ import numpy as np
 import torch
 
 from . import EVENT_TYPES, FORMAT_VERSION, TYPE_INDEX
-from .features import InterestState, Vocab, context_feature_names, context_features, covisit_feature, type_weight_array
+from .config import candidate_feature_names, online_covisit_params
+from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
+                       candidate_feature_matrix, context_feature_names, context_features, covisit_feature,
+                       distinct_recent, type_weight_array)
 from .model import INPUT_NAMES, OUTPUT_NAMES, Ranker
 
 OPSET = 17
-CANDIDATE_FEATURES = ["covisit"]
 TOLERANCE = 1e-4
 
 
@@ -45,7 +47,7 @@ def load_checkpoint(ckpt):
     E = np.load(os.path.join(ckpt, "embeddings.npy")).astype(np.float32)
     fc = cfg["features"]
     model = Ranker(len(items), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()),
-                   len(CANDIDATE_FEATURES), torch.from_numpy(E), hidden=tuple(cfg["ranker"]["hidden"]),
+                   len(candidate_feature_names(cfg)), torch.from_numpy(E), hidden=tuple(cfg["ranker"]["hidden"]),
                    item_residual=bool(cfg["ranker"]["item_residual"]),
                    item_bias=bool(cfg["ranker"]["item_bias"]),
                    unknown_features=bool(cfg["ranker"].get("unknown_features", False)))
@@ -63,13 +65,24 @@ class FeatureBuilder:
         self.L, self.M = int(fc["seq_len"]), int(fc["covisit_window"])
         self.w = type_weight_array(fc["event_type_weights"])
         self.hl = float(fc["decay_half_life_s"])
+        self.names = candidate_feature_names(cfg)
+        self.K = online_covisit_params(cfg)["items"]
 
     def interest_trace(self, events):
         st = InterestState(self.E, self.w, self.hl)
         return [st.update(self.vocab.idx(e["item_id"]), TYPE_INDEX[e["type"]], int(e["ts"])).copy() for e in events]
 
-    def row(self, events, candidates):
-        """events: the user's events in order (the last one is the trigger)."""
+    def cand_feats(self, recent, candidates, online=None):
+        """[len(candidates), F] for the history ``recent`` (events, most recent first, at most L)."""
+        hist_ids = [e["item_id"] for e in recent]
+        if self.names == ["covisit"]:
+            return np.array(covisit_feature(hist_ids, candidates, self.cov, self.M), np.float32).reshape(-1, 1)
+        return candidate_feature_matrix(self.names, candidates, hist_ids, [e["type"] for e in recent],
+                                        [int(e["ts"]) for e in recent], int(recent[0]["ts"]), covisit=self.cov,
+                                        M=self.M, L=self.L, online=online, online_items=self.K)
+
+    def row(self, events, candidates, online=None):
+        """events: the user's events in order (the last one is the trigger); online: the OnlineCovisit table."""
         v = self.interest_trace(events)[-1]
         trig = events[-1]
         recent = events[::-1][:self.L]
@@ -80,8 +93,7 @@ class FeatureBuilder:
             hi[p] = self.vocab.idx(e["item_id"])
             ht[p] = TYPE_INDEX[e["type"]]
             ha[p] = max(0, int(trig["ts"]) - int(e["ts"])) / 1000.0
-        hist_ids = [e["item_id"] for e in recent]
-        cf = np.array(covisit_feature(hist_ids, candidates, self.cov, self.M), np.float32).reshape(-1, 1)
+        cf = self.cand_feats(recent, candidates, online)
         ctx = np.array(context_features(int(trig["ts"]), trig["type"], len(events), self.L), np.float32)
         ci = np.array([self.vocab.idx(c) for c in candidates], np.int64)
         return dict(interest=v, hist_items=hi, hist_types=ht, hist_ages=ha, cand_items=ci, cand_feats=cf, context=ctx)
@@ -100,38 +112,68 @@ def _ranker_case(model, rows):
     return {"inputs": inputs, "scores": _f(scores)}
 
 
+def _synthetic_case(items, t0):
+    """A history with carts, purchases, repeats, an unknown item and an event later than the trigger, an online
+    table over it, and candidates hitting every feature (golden coverage that does not depend on the data)."""
+    it = lambda i: items[i % len(items)]
+    seq = [(it(0), "view", 0), ("__unknown_a__", "click", 5), (it(1), "add_to_cart", 9), (it(0), "click", 20),
+           ("__unknown_a__", "add_to_cart", 31), (it(2), "purchase", 47), (it(1), "view", 60),
+           ("__unknown_b__", "view", 75), (it(3), "remove_from_cart", 80), (it(0), "view", 200)]
+    ev = [{"item_id": i, "type": t, "ts": t0 + m * 60_000} for i, t, m in seq]
+    ev[-2]["ts"] = t0 + 230 * 60_000  # later than the trigger: its age is clamped at 0
+    T = OnlineCovisit(5, 86400)
+    for i, e in enumerate(ev):
+        prev = ev[:i][::-1]
+        T.add_event([p["item_id"] for p in prev], [p["ts"] for p in prev], e["item_id"], e["ts"])
+    T.add_event([it(4)], [t0], it(0), t0 + 1000)  # another user's pair: a neighbour only T knows
+    T.add_event(["__unknown_c__"], [t0], "__unknown_a__", t0 + 1000)
+    cands = [it(0), "__unknown_a__", it(1), it(2), "__unknown_b__", it(3), it(4), "__unknown_c__", it(5),
+             "__never_seen__"]
+    return ev, cands, T
+
+
 def build_golden(model, fb, samples, items, cfg):
     rng = np.random.default_rng(int(cfg["seed"]))
+    extended = fb.names != ["covisit"]
     rows_src = []
     for s in samples:
         ev = s["events"]
         cands = list(s["candidates"])
-        rows_src.append((ev, cands))
+        T = OnlineCovisit.from_json(s.get("online_covisit", {})) if extended else None
+        if T is not None:  # put some candidates the online table scores first, so ranker cases exercise it
+            recent = [e["item_id"] for e in ev[::-1]][:fb.L]
+            top = [c for c, _ in T.top(distinct_recent(recent, fb.K), 4)]
+            cands = list(dict.fromkeys(top + cands))
+        rows_src.append((ev, cands, T))
     if not rows_src:  # no samples: make one from the vocabulary
         ev = [{"item_id": items[i % len(items)], "type": EVENT_TYPES[i % 6], "ts": 1_700_000_000_000 + 60_000 * i}
               for i in range(8)]
-        rows_src.append((ev, items[:20]))
+        rows_src.append((ev, items[:20], OnlineCovisit() if extended else None))
+    synth_case = _synthetic_case(items, 1_700_000_000_000) if extended else None
     ranker_cases = []
     # 1) batch > 1, same K per row
     K = 16
     rows = []
-    for ev, cands in rows_src[:4]:
+    for ev, cands, T in rows_src[:4]:
         c = (cands + items)[:K]
-        rows.append(fb.row(ev, c))
+        rows.append(fb.row(ev, c, T))
     ranker_cases.append(_ranker_case(model, rows))
     # 2) one candidate
-    ev, cands = rows_src[0]
-    ranker_cases.append(_ranker_case(model, [fb.row(ev, cands[:1])]))
+    ev, cands, T = rows_src[0]
+    ranker_cases.append(_ranker_case(model, [fb.row(ev, cands[:1], T)]))
     # 3) full candidate list of one event, with an unknown item and a history item among the candidates
-    ev, cands = rows_src[-1]
+    ev, cands, T = rows_src[-1]
     c = list(cands) + ["__unknown_item__", ev[-1]["item_id"], ev[0]["item_id"]]
-    ranker_cases.append(_ranker_case(model, [fb.row(ev, c)]))
+    ranker_cases.append(_ranker_case(model, [fb.row(ev, c, T)]))
     # 4) short history (padding) : only the trigger event
-    ev, cands = rows_src[min(1, len(rows_src) - 1)]
-    ranker_cases.append(_ranker_case(model, [fb.row(ev[-1:], cands[:8]), fb.row(ev[-3:], cands[:8])]))
+    ev, cands, T = rows_src[min(1, len(rows_src) - 1)]
+    ranker_cases.append(_ranker_case(model, [fb.row(ev[-1:], cands[:8], T), fb.row(ev[-3:], cands[:8], T)]))
+    if extended:  # 5) every new feature column nonzero somewhere, unknown items among the candidates
+        ev, cands, T = synth_case
+        ranker_cases.append(_ranker_case(model, [fb.row(ev, cands, T)]))
     # interest cases: real sequences + one synthetic sequence with every type, an unknown item and an old timestamp
     interest_cases = []
-    for ev, _ in rows_src[:3]:
+    for ev, _, _ in rows_src[:3]:
         ev = [{"item_id": e["item_id"], "type": e["type"], "ts": int(e["ts"])} for e in ev[-30:]]
         interest_cases.append({"events": ev, "expected": [_f(v) for v in fb.interest_trace(ev)]})
     t0 = 1_700_000_000_000
@@ -151,12 +193,28 @@ def build_golden(model, fb, samples, items, cfg):
                               "expected": _f(context_features(ts, typ, hl, fb.L))})
     # candidate feature cases
     cf_cases = []
-    for ev, cands in rows_src[:3]:
-        hist = [e["item_id"] for e in ev[::-1]][:fb.L]
-        neigh = [c for c, _ in fb.cov.get(hist[0], [])][:5]
-        cs = list(dict.fromkeys(neigh + cands[:10] + ["__unknown_item__"]))
-        cf_cases.append({"history": hist, "candidates": cs,
-                         "expected": [[x] for x in _f(covisit_feature(hist, cs, fb.cov, fb.M))]})
+    if not extended:
+        for ev, cands, _ in rows_src[:3]:
+            hist = [e["item_id"] for e in ev[::-1]][:fb.L]
+            neigh = [c for c, _ in fb.cov.get(hist[0], [])][:5]
+            cs = list(dict.fromkeys(neigh + cands[:10] + ["__unknown_item__"]))
+            cf_cases.append({"history": hist, "candidates": cs,
+                             "expected": [[x] for x in _f(covisit_feature(hist, cs, fb.cov, fb.M))]})
+    else:
+        srcs = rows_src[:4] + [synth_case]
+        for ev, cands, T in srcs:
+            recent = ev[::-1][:fb.L]
+            hist = [e["item_id"] for e in recent]
+            neigh = [c for c, _ in fb.cov.get(hist[0], [])][:5]
+            cs = list(dict.fromkeys(neigh + cands[:16] + hist[:6] + ["__unknown_item__"]))
+            case = {"history": hist, "candidates": cs}
+            if any(n in HIST_FEATURES for n in fb.names):
+                case.update({"history_types": [e["type"] for e in recent],
+                             "history_ts": [int(e["ts"]) for e in recent], "trigger_ts": int(recent[0]["ts"])})
+            if "online_covisit" in fb.names:
+                case["online_covisit"] = T.to_json(distinct_recent(hist, fb.K))
+            case["expected"] = _f(fb.cand_feats(recent, cs, T))
+            cf_cases.append(case)
     return {"tolerance": TOLERANCE, "ranker_cases": ranker_cases, "interest_cases": interest_cases,
             "context_cases": context_cases, "candidate_feature_cases": cf_cases}
 
@@ -180,7 +238,8 @@ def export_bundle(ckpt, out, model_version=None):
     cfg, items, E, covisit, popular, model, training, samples = load_checkpoint(ckpt)
     fc = cfg["features"]
     d, L = int(fc["embedding_dim"]), int(fc["seq_len"])
-    C, F = len(context_feature_names()), len(CANDIDATE_FEATURES)
+    names = candidate_feature_names(cfg)
+    C, F = len(context_feature_names()), len(names)
     if os.path.isdir(out):
         shutil.rmtree(out)
     os.makedirs(out)
@@ -220,7 +279,7 @@ def export_bundle(ckpt, out, model_version=None):
         "event_type_weights": {t: float(fc["event_type_weights"][t]) for t in EVENT_TYPES},
         "decay_half_life_s": float(fc["decay_half_life_s"]),
         "context_features": context_feature_names(),
-        "candidate_features": list(CANDIDATE_FEATURES),
+        "candidate_features": list(names),
         "covisit_window": int(fc["covisit_window"]),
         "inputs": ins,
         "outputs": outs,
@@ -228,6 +287,10 @@ def export_bundle(ckpt, out, model_version=None):
         "golden_tolerance": TOLERANCE,
         "training": training,
     }
+    if "online_covisit" in names:  # after covisit_window, so manifests without it keep their key order
+        manifest = dict(list(manifest.items())[:list(manifest).index("covisit_window") + 1] +
+                        [("online_covisit", online_covisit_params(cfg))] +
+                        list(manifest.items())[list(manifest).index("covisit_window") + 1:])
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print("bundle written to %s (model_version %s, %d items)" % (out, mv, len(items)), flush=True)

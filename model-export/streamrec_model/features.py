@@ -131,3 +131,170 @@ def covisit_feature(history, candidates, covisit, M):
 def popular_items(items, top_n):
     cnt = collections.Counter(items)
     return sorted(cnt.items(), key=lambda x: (-x[1], x[0]))[:top_n]
+
+
+# ------------------------------------------------------------------------------- history and online candidate features
+CANDIDATE_FEATURES = ["covisit", "hist_count", "hist_recency", "hist_age", "hist_cart", "hist_purchase",
+                      "online_covisit"]
+HIST_FEATURES = ["hist_count", "hist_recency", "hist_age", "hist_cart", "hist_purchase"]
+ONLINE_COVISIT_DEFAULTS = {"items": 3, "pair_window": 5, "max_gap_s": 86400}
+_CART, _PURCHASE = TYPE_INDEX["add_to_cart"], TYPE_INDEX["purchase"]
+
+
+def _type_index(t):
+    return TYPE_INDEX[t] if isinstance(t, str) else int(t)
+
+
+def history_stats(hist_ids, hist_types, hist_ts, L):
+    """Per item id among the first L' = min(L, len) history events (most recent first, p = 0 the trigger):
+    [n_c, p*, ts_{p*}, carted, purchased]."""
+    stats = {}
+    for p in range(min(L, len(hist_ids))):
+        c = hist_ids[p]
+        s = stats.get(c)
+        if s is None:
+            s = stats[c] = [0, p, int(hist_ts[p]), False, False]
+        s[0] += 1
+        t = _type_index(hist_types[p])
+        if t == _CART:
+            s[3] = True
+        elif t == _PURCHASE:
+            s[4] = True
+    return stats
+
+
+def hist_feature_values(stats, trigger_ts, c):
+    """[hist_count, hist_recency, hist_age, hist_cart, hist_purchase] of candidate id c (float64)."""
+    s = stats.get(c)
+    if s is None:
+        return [0.0, 0.0, 0.0, 0.0, 0.0]
+    n, p, ts_p, cart, purchase = s
+    return [math.log1p(float(n)), 1.0 / (1.0 + p), math.log1p(max(0, int(trigger_ts) - ts_p) / 3_600_000.0),
+            1.0 if cart else 0.0, 1.0 if purchase else 0.0]
+
+
+def hist_features(hist_ids, hist_types, hist_ts, trigger_ts, candidates, L):
+    """The hist_* candidate features (docs/MODEL_BUNDLE.md "Candidate features") of every candidate, as rows of
+    [hist_count, hist_recency, hist_age, hist_cart, hist_purchase], float64 maths. History most recent first, matched
+    by item id; types are names or type indices."""
+    stats = history_stats(hist_ids, hist_types, hist_ts, L)
+    return [hist_feature_values(stats, trigger_ts, c) for c in candidates]
+
+
+def distinct_recent(hist_ids, k, L=None):
+    """The first k distinct item ids among the first L' history events, most recent first."""
+    out, seen = [], set()
+    for c in (hist_ids if L is None else hist_ids[:L]):
+        if c not in seen:
+            seen.add(c)
+            out.append(c)
+            if len(out) >= k:
+                break
+    return out
+
+
+class OnlineCovisit:
+    """The online co-visitation table T(a, b) over item ids (docs/MODEL_BUNDLE.md "Online co-visitation"), unbounded.
+
+    ``add_event(prev_items, prev_ts, item, ts)``: prev_items / prev_ts are the user's previous events, most recent
+    first (at least W of them when there are that many). For k = 1..W: if h_k != x and ts - ts_k <= G*1000 then
+    T(x, h_k) += 1/k and T(h_k, x) += 1/k."""
+
+    def __init__(self, pair_window=5, max_gap_s=86400):
+        self.W = int(pair_window)
+        self.G_ms = int(max_gap_s) * 1000
+        self.t = collections.defaultdict(dict)
+
+    @classmethod
+    def from_json(cls, table, pair_window=5, max_gap_s=86400):
+        """A table as golden.json gives it: {"ITEM": [["NEIGHBOUR", weight], ...]}, loaded as given."""
+        o = cls(pair_window, max_gap_s)
+        for a, lst in table.items():
+            o.t[a] = {b: float(w) for b, w in lst}
+        return o
+
+    def add_event(self, prev_items, prev_ts, item, ts):
+        ts = int(ts)
+        for k in range(1, min(self.W, len(prev_items)) + 1):
+            h = prev_items[k - 1]
+            if h != item and ts - int(prev_ts[k - 1]) <= self.G_ms:
+                inc = 1.0 / k
+                row = self.t[item]
+                row[h] = row.get(h, 0.0) + inc
+                row = self.t[h]
+                row[item] = row.get(item, 0.0) + inc
+
+    def weight(self, a, b):
+        row = self.t.get(a)
+        return row.get(b, 0.0) if row else 0.0
+
+    def score(self, distinct, c):
+        """Σ_q T(d_q, c) / (q + 1) (float64)."""
+        s = 0.0
+        for q, d in enumerate(distinct):
+            row = self.t.get(d)
+            if row:
+                w = row.get(c)
+                if w:
+                    s += w / (q + 1)
+        return s
+
+    def scores_for(self, distinct, candidates):
+        """The online_covisit feature ln(1 + score) of every candidate (float64)."""
+        return [math.log1p(self.score(distinct, c)) for c in candidates]
+
+    def acc(self, distinct):
+        out = {}
+        for q, d in enumerate(distinct):
+            row = self.t.get(d)
+            if row:
+                for c, w in row.items():
+                    out[c] = out.get(c, 0.0) + w / (q + 1)
+        return out
+
+    def top(self, distinct, n):
+        """The n items with the largest score > 0, score descending, ties by item id ascending."""
+        acc = self.acc(distinct)
+        return sorted(((c, s) for c, s in acc.items() if s > 0), key=lambda x: (-x[1], x[0]))[:n]
+
+    def to_json(self, items=None):
+        """{"ITEM": [["NEIGHBOUR", weight], ...]} (weight descending, ties by id). With ``items``: the full rows of
+        those items plus the reverse entries T(b, a) of their neighbours b, so both directions are listed."""
+        if items is None:
+            rows = {a: dict(r) for a, r in self.t.items() if r}
+        else:
+            rows = collections.defaultdict(dict)
+            for a in items:
+                for b, w in self.t.get(a, {}).items():
+                    rows[a][b] = w
+                    rows[b][a] = self.t.get(b, {}).get(a, w)
+        return {a: [[b, w] for b, w in sorted(r.items(), key=lambda x: (-x[1], x[0]))]
+                for a, r in sorted(rows.items()) if r}
+
+
+def candidate_feature_matrix(names, candidates, history=(), history_types=None, history_ts=None, trigger_ts=None,
+                             covisit=None, M=0, L=None, online=None, online_items=3):
+    """All named candidate features of ``candidates`` (item ids) as a float32 [len(candidates), F] array, from the
+    history's item ids (most recent first, p = 0 the trigger), its types and times, the bundle's co-visitation
+    ``covisit`` (id -> [(id, w)]) and the online table ``online`` (an OnlineCovisit), exactly as the contract says."""
+    history = list(history)
+    L = len(history) if L is None else L
+    cols = []
+    stats = None
+    for name in names:
+        if name == "covisit":
+            cols.append(covisit_feature(history, candidates, covisit or {}, M))
+        elif name in HIST_FEATURES:
+            if stats is None:
+                stats = history_stats(history, history_types, history_ts, L)
+                hv = [hist_feature_values(stats, trigger_ts, c) for c in candidates]
+            j = HIST_FEATURES.index(name)
+            cols.append([r[j] for r in hv])
+        elif name == "online_covisit":
+            if online is None:
+                cols.append([0.0] * len(candidates))
+            else:
+                cols.append(online.scores_for(distinct_recent(history, online_items, L), candidates))
+        else:
+            raise ValueError("unknown candidate feature %r" % name)
+    return np.array(cols, dtype=np.float64).T.reshape(len(candidates), len(names)).astype(np.float32)

@@ -10,8 +10,10 @@ import torch
 
 from . import EVENT_TYPES, TYPE_INDEX
 from .data import time_split
-from .features import (InterestState, Vocab, build_covisit, context_feature_names, context_features,
-                       popular_items, type_weight_array)
+from .config import candidate_feature_names, online_candidates, online_covisit_params
+from .features import (HIST_FEATURES, InterestState, OnlineCovisit, Vocab, build_covisit, context_feature_names,
+                       context_features, distinct_recent, hist_feature_values, history_stats, popular_items,
+                       type_weight_array)
 from .model import Ranker, Retrieval
 
 TYPE_NAME = {i + 1: t for i, t in enumerate(EVENT_TYPES)}
@@ -35,6 +37,8 @@ class Prepared:
         uc = np.array([ucode.setdefault(u, len(ucode)) for u in log.users], dtype=np.int64)
         order = np.argsort(uc, kind="stable")               # log is time-sorted, so each user's events stay in order
         self.order = order
+        self.inv = np.empty(n, dtype=np.int64)              # position here of the log's i-th event (time order)
+        self.inv[order] = np.arange(n)
         self.user = uc[order]
         self.item_str = [log.items[i] for i in order]
         self.types = log.types[order]
@@ -78,6 +82,27 @@ class Prepared:
             for p in range(s, e):
                 V[p] = st.update(int(self.item[p]), int(self.types[p]), int(self.ts[p]))
         self.V = V
+
+
+def online_pass(P, params, pos, fn):
+    """Replays every event in global time order (ties in log order) into the online co-visitation table T, and
+    calls fn(r, T) right after the event at position pos[r] was added, as the job ranks that event."""
+    if len(pos) == 0:
+        return
+    T = OnlineCovisit(params["pair_window"], params["max_gap_s"])
+    W = T.W
+    g = P.order[pos]
+    rows = np.argsort(g, kind="stable")
+    gs = g[rows]
+    items, ts, start, inv = P.item_str, P.ts, P.seq_start, P.inv
+    j = 0
+    for i in range(int(gs[-1]) + 1):
+        p = int(inv[i])
+        prev = range(p - 1, max(int(start[p]), p - W) - 1, -1)
+        T.add_event([items[q] for q in prev], [int(ts[q]) for q in prev], items[p], int(ts[p]))
+        while j < len(gs) and gs[j] == i:
+            fn(int(rows[j]), T)
+            j += 1
 
 
 def train_positions(P, cut, start=None):
@@ -166,6 +191,7 @@ class CandidateGen:
         c = cfg["candidates"]
         self.n_ret, self.n_cov, self.n_rec, self.n_pop = int(c["retrieval"]), int(c["covisit"]), int(c["recent"]), int(c["popular"])
         self.M = P.M
+        self.n_onl = online_candidates(cfg)
         self.ret_ok = None  # optional bool mask over items 1..n: items serving could retrieve (stage A: known ones)
 
     def retrieval_top(self, V, n, chunk=2048):
@@ -216,10 +242,17 @@ class CandidateGen:
                     out.append(c)
         return out
 
-    def serving_union(self, ret_row, acc, hist_pos):
+    def idx_of(self, item_id):
+        """Model index of an item id as the ranker sees it now (stage A: 0 for items first seen after the cut)."""
+        i = self.P.vocab.idx(item_id)
+        if i and self.ret_ok is not None and not self.ret_ok[i - 1]:
+            return 0
+        return i
+
+    def serving_union(self, ret_row, acc, hist_pos, online_top=()):
         """The job's candidate set (CandidateGenerator): recent distinct items first (by id, so items unknown to
-        the model come in as index 0, most recent first), then co-visitation, retrieval, popular. Returns
-        (model indices, item ids)."""
+        the model come in as index 0, most recent first), then co-visitation, the online co-visitation top-N (by id;
+        unknown items are index 0), retrieval, popular. Returns (model indices, item ids)."""
         P = self.P
         idx, ids, seen = [], [], set()
         n_rec = 0
@@ -235,7 +268,18 @@ class CandidateGen:
             n_rec += 1
         cov_top = [c for c, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:self.n_cov]]
         items = P.vocab.items
-        for src in (cov_top, ret_row, self.pop[:self.n_pop]):
+        for c in cov_top:
+            c = int(c)
+            if c > 0 and items[c - 1] not in seen:
+                seen.add(items[c - 1])
+                idx.append(c)
+                ids.append(items[c - 1])
+        for s in online_top:
+            if s not in seen:
+                seen.add(s)
+                idx.append(self.idx_of(s))
+                ids.append(s)
+        for src in (ret_row, self.pop[:self.n_pop]):
             for c in src:
                 c = int(c)
                 if c > 0 and items[c - 1] not in seen:
@@ -250,11 +294,35 @@ def _cand_feats(acc, cands):
     return np.log1p(np.array([acc.get(int(c), 0.0) for c in cands], dtype=np.float64)).astype(np.float32)
 
 
-def make_examples(P, gen, pos, cfg, rng, train_mode):
+def _cand_feat_matrix(names, acc, cands, cids, stats, trigger_ts):
+    """[K, F] float32: covisit from the (model-index) co-visitation sums, hist_* by item id from the history's
+    stats; online_covisit is left 0 here and filled in by the online pass."""
+    if names == ["covisit"]:
+        return _cand_feats(acc, cands)[:, None]
+    cols = []
+    hv = [hist_feature_values(stats, trigger_ts, c) for c in cids] if stats is not None else None
+    for name in names:
+        if name == "covisit":
+            cols.append(np.log1p(np.array([acc.get(int(c), 0.0) for c in cands], dtype=np.float64)))
+        elif name in HIST_FEATURES:
+            j = HIST_FEATURES.index(name)
+            cols.append(np.array([r[j] for r in hv], dtype=np.float64))
+        else:
+            cols.append(np.zeros(len(cands)))
+    return np.stack(cols, axis=1).astype(np.float32)
+
+
+def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
     """Ranker inputs for trigger positions ``pos``. train_mode: K = 1 positive + hard negatives sampled from the
     serving candidate set + popularity-sampled negatives. Otherwise the full serving candidate set (target label
-    -1 when it is not among the candidates)."""
+    -1 when it is not among the candidates). ``cand_feats`` rows are [K, F], F = len(features.candidate_features).
+    ``samples`` (evaluation only, hist/online features named): pick that many rows for golden cases, preferring
+    histories with carts and purchases, and keep the online table's rows for them."""
     rc = cfg["ranker"]
+    names = candidate_feature_names(cfg)
+    need_hist = any(n in HIST_FEATURES for n in names)
+    need_online = "online_covisit" in names
+    oc = online_covisit_params(cfg)
     hi, ht, ha = P.hist_arrays(pos)
     ctx = P.contexts(pos)
     V = P.V[pos]
@@ -269,14 +337,27 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
     pprob /= pprob.sum()
     only_reachable = bool(rc["only_reachable_targets"])
     serving = bool(rc.get("serving_candidates", False))
-    hpos = P.history(pos, P.L) if serving else None
-    cands, feats, labels, kept, cand_ids, is_new = [], [], [], [], [], []
+    hpos = P.history(pos, P.L) if (serving or need_hist or need_online) else None
+    vitems = P.vocab.items
+
+    def hist_ids(r):
+        return [P.item_str[q] for q in hpos[r] if q >= 0]
+
+    # the job's online co-visitation source: T as it stands right after the trigger was added (time order)
+    online_top = None
+    if serving and gen.n_onl > 0:
+        online_top = [()] * len(pos)
+
+        def take_top(r, T):
+            online_top[r] = [c for c, _ in T.top(distinct_recent(hist_ids(r), oc["items"]), gen.n_onl)]
+        online_pass(P, oc, pos, take_top)
+    cands, feats, labels, kept, cand_ids, is_new, cids_all = [], [], [], [], [], [], []
     for r in range(len(pos)):
         acc = gen.covisit_acc(hi[r])
         t = int(tgt_all[r])
         tstr = P.item_str[pos[r] + 1]
         if serving:
-            u, uid = gen.serving_union(ret[r], acc, hpos[r])
+            u, uid = gen.serving_union(ret[r], acc, hpos[r], online_top[r] if online_top is not None else ())
             ti = uid.index(tstr) if tstr in uid else -1
         else:
             u = gen.union(ret[r], acc, hi[r])
@@ -285,43 +366,76 @@ def make_examples(P, gen, pos, cfg, rng, train_mode):
         if train_mode:
             if only_reachable and ti < 0:
                 continue  # serving could never rank it: an example like this only teaches "spot the odd one out"
-            negs = [c for j, c in enumerate(u) if j != ti] if serving else [c for c in u if c != t]
-            if len(negs) > n_hard:
-                negs = list(rng.choice(negs, size=n_hard, replace=False))
+            if serving:  # by position, so the item ids of index-0 negatives stay known
+                negj = [j for j in range(len(u)) if j != ti]
+                if len(negj) > n_hard:
+                    negj = list(rng.choice(negj, size=n_hard, replace=False))
+                negs = [u[j] for j in negj]
+                neg_ids = [uid[j] for j in negj]
+            else:
+                negs = [c for c in u if c != t]
+                if len(negs) > n_hard:
+                    negs = list(rng.choice(negs, size=n_hard, replace=False))
+                neg_ids = [vitems[int(c) - 1] for c in negs]
             need = K - 1 - len(negs)
             extra = rng.choice(n_items + 1, size=need + 8, p=pprob)
             extra = [int(c) for c in extra if c != t][:need]
             while len(extra) < need:
                 extra.append(int(rng.integers(1, n_items + 1)))
             c = np.array([t] + [int(x) for x in negs] + extra, dtype=np.int64)
+            cid = [tstr] + neg_ids + [vitems[x - 1] for x in extra]
             labels.append(0)
         else:
             c = np.array(u, dtype=np.int64)
+            cid = uid if serving else [vitems[int(x) - 1] for x in u]
             labels.append(ti)
             if serving:
                 cand_ids.append(uid)
+        stats = None
+        if need_hist:
+            hp = [q for q in hpos[r] if q >= 0]
+            stats = history_stats([P.item_str[q] for q in hp], P.types[hp], P.ts[hp], P.L)
         cands.append(c)
-        feats.append(_cand_feats(acc, c))
+        feats.append(_cand_feat_matrix(names, acc, c, cid, stats, int(P.ts[pos[r]])))
+        if need_online:
+            cids_all.append(cid)
         kept.append(r)
         if train_mode:
             p0 = int(pos[r])
             is_new.append(tstr not in set(P.item_str[P.seq_start[p0]:p0 + 1]))
     k = np.array(kept, dtype=np.int64)
+    sample_rows, online_rows = [], {}
+    if samples and not train_mode and names != ["covisit"]:
+        def rich(i):
+            ts_ = P.types[[q for q in hpos[kept[i]] if q >= 0]]
+            return bool(np.any((ts_ == TYPE_INDEX["add_to_cart"]) | (ts_ == TYPE_INDEX["purchase"])))
+        pref = [i for i in range(len(kept)) if rich(i)][:samples // 2]
+        sample_rows = pref + [i for i in range(len(kept)) if i not in pref][:samples - len(pref)]
+    if need_online:  # the online_covisit column, from T right after each trigger
+        j_on = names.index("online_covisit")
+        want = set(sample_rows)
+
+        def fill(i, T):
+            d = distinct_recent(hist_ids(kept[i]), oc["items"])
+            feats[i][:, j_on] = np.array(T.scores_for(d, cids_all[i]), dtype=np.float64).astype(np.float32)
+            if i in want:
+                online_rows[i] = T.to_json(d)
+        online_pass(P, oc, pos[k], fill)
     return dict(pos=pos[k], interest=V[k], hist_items=hi[k], hist_types=ht[k], hist_ages=ha[k], context=ctx[k],
                 cands=cands, feats=feats, labels=np.array(labels), ret=ret[k], cand_ids=cand_ids,
-                is_new=np.array(is_new, dtype=bool))
+                is_new=np.array(is_new, dtype=bool), sample_rows=sample_rows, online_rows=online_rows)
 
 
 def _pad_batch(ex, idx):
     K = max(len(ex["cands"][i]) for i in idx)
     B = len(idx)
     ci = np.zeros((B, K), dtype=np.int64)
-    cf = np.zeros((B, K, 1), dtype=np.float32)
+    cf = np.zeros((B, K, ex["feats"][idx[0]].shape[1]), dtype=np.float32)
     mask = np.zeros((B, K), dtype=bool)
     for j, i in enumerate(idx):
         k = len(ex["cands"][i])
         ci[j, :k] = ex["cands"][i]
-        cf[j, :k, 0] = ex["feats"][i]
+        cf[j, :k, :] = ex["feats"][i]
         mask[j, :k] = True
     t = lambda a: torch.from_numpy(np.ascontiguousarray(a[idx]))
     inputs = (t(ex["interest"]), t(ex["hist_items"]), t(ex["hist_types"]), t(ex["hist_ages"]),
@@ -367,7 +481,8 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
     log_msg("ranker: %d training examples whose next item is among the serving candidates" % len(tr["cands"]))
     tr_pos = tr["pos"]
     torch.manual_seed(int(cfg["seed"]))
-    model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()), 1,
+    model = Ranker(len(P.vocab), int(fc["embedding_dim"]), int(fc["seq_len"]), len(context_feature_names()),
+                   len(candidate_feature_names(cfg)),
                    torch.from_numpy(E), hidden=tuple(rc["hidden"]), item_residual=bool(rc["item_residual"]),
                    item_bias=bool(rc["item_bias"]), unknown_features=bool(rc.get("unknown_features", False)))
     opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]), weight_decay=float(rc["weight_decay"]))
@@ -390,7 +505,7 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
             tt = lambda a: torch.from_numpy(np.ascontiguousarray(a[idx]))
             s = model(tt(stacked["interest"]), tt(stacked["hist_items"]), tt(stacked["hist_types"]),
                       tt(stacked["hist_ages"]), tt(stacked["cands"]),
-                      torch.from_numpy(np.ascontiguousarray(stacked["feats"][idx][:, :, None])),
+                      torch.from_numpy(np.ascontiguousarray(stacked["feats"][idx])),
                       tt(stacked["context"]))
             if dw == 1.0:  # exactly the unweighted loss, so default runs reproduce earlier bundles bit for bit
                 loss = torch.nn.functional.cross_entropy(s, torch.zeros(len(idx), dtype=torch.int64))
@@ -460,13 +575,13 @@ def _fill(lst, pop, k):
     return out
 
 
-def evaluate(P, gen, model, cfg, rng, k=20):
+def evaluate(P, gen, model, cfg, rng, k=20, samples=0):
     pos = test_positions(P)
     mt = int(cfg["eval"]["max_triggers"])
     if mt and len(pos) > mt:
         pos = np.sort(rng.choice(pos, size=mt, replace=False))
     log_msg("evaluation: %d test triggers" % len(pos))
-    ex = make_examples(P, gen, pos, cfg, rng, False)
+    ex = make_examples(P, gen, pos, cfg, rng, False, samples=samples)
     scores = score_examples(model, ex)
     targets = P.item[pos + 1]
     pop = [int(c) for c in gen.pop]
@@ -601,11 +716,11 @@ def train(cfg, log, out_dir):
     P.compute_interest(E, fc["event_type_weights"], float(fc["decay_half_life_s"]))
     model.remb.copy_(torch.from_numpy(E))
     if len(test_log):
-        report, ex = evaluate(P, gen, model, cfg, rng)
+        report, ex = evaluate(P, gen, model, cfg, rng, samples=6)
         print(format_table(report), flush=True)
     else:  # train_fraction 1.0: nothing to evaluate here; golden-case samples come from the last training triggers
         report = {"note": "no test part (data.train_fraction 1.0): evaluate the bundle elsewhere"}
-        ex = make_examples(P, gen, train_positions(P, cutoff)[-6:], cfg, rng, False)
+        ex = make_examples(P, gen, train_positions(P, cutoff)[-6:], cfg, rng, False, samples=6)
         log_msg("no test part: offline table skipped")
     training = {
         "dataset": log.source, "events": int(len(log)), "bad_rows": log.bad.as_dict(),
@@ -642,11 +757,18 @@ def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P
     # realistic inputs for golden cases: a few test triggers (or train ones if the test part is empty)
     samples = []
     n = len(ex["cands"])
-    for r in list(range(min(n, 6))):
+    rows = ex["sample_rows"] if ex.get("sample_rows") else list(range(min(n, 6)))
+    for r in rows:
         p = int(ex["pos"][r])
         s = P.seq_start[p]
         events = [{"item_id": P.item_str[i], "type": TYPE_NAME[int(P.types[i])], "ts": int(P.ts[i])}
                   for i in range(max(s, p - 60), p + 1)]
-        samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40] if c > 0]})
+        if not ex.get("sample_rows"):  # covisit only: exactly the samples earlier bundles were made from
+            samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40] if c > 0]})
+            continue
+        # hist/online features: candidates by id (unknown items too), and the online table as it stood then
+        cids = ex["cand_ids"][r] if ex["cand_ids"] else [vocab.items[c - 1] for c in ex["cands"][r] if c > 0]
+        samples.append({"events": events, "candidates": list(cids[:40]),
+                        "online_covisit": ex["online_rows"].get(r, {})})
     with open(os.path.join(out_dir, "samples.json"), "w") as f:
         json.dump(samples, f)

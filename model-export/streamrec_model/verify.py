@@ -10,8 +10,9 @@ import onnx
 
 from . import EVENT_TYPES, FORMAT_VERSION
 from . import onnx_eval
-from .export import CANDIDATE_FEATURES, sha256
-from .features import InterestState, Vocab, context_feature_names, context_features, covisit_feature, type_weight_array
+from .export import sha256
+from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
+                       candidate_feature_matrix, context_feature_names, context_features, type_weight_array)
 
 KNOWN_CONTEXT = set(context_feature_names())
 KNOWN_CANDIDATE = set(CANDIDATE_FEATURES)
@@ -84,6 +85,15 @@ def verify_dir(d):
             str(set(m.get("context_features", [])) - KNOWN_CONTEXT))
     c.check("candidate features known", set(m.get("candidate_features", [])) <= KNOWN_CANDIDATE,
             str(set(m.get("candidate_features", [])) - KNOWN_CANDIDATE))
+    names = list(m.get("candidate_features", []))
+    if "online_covisit" in names:
+        oc = m.get("online_covisit")
+        c.check("online_covisit parameters present when the feature is named",
+                isinstance(oc, dict) and all(isinstance(oc.get(k), int) and oc.get(k) > 0
+                                             for k in ("items", "pair_window", "max_gap_s")), str(oc))
+    cf_shape = next((t["shape"] for t in m.get("inputs", []) if t.get("name") == "cand_feats"), None)
+    c.check("cand_feats last axis is len(candidate_features)", cf_shape is not None and cf_shape[-1] == len(names),
+            "shape %s, %d features" % (cf_shape, len(names)))
     c.check("opset <= 17", int(m.get("opset", 99)) <= 17)
     if not c.ok:
         return c
@@ -158,9 +168,23 @@ def verify_dir(d):
     c.check("context golden cases", worst <= tol, "max |diff| %.3g" % worst)
     worst = 0.0
     covl = {a: [(b, x) for b, x in lst] for a, lst in cov.items()}
-    for case in g.get("candidate_feature_cases", []):
-        got = [[v] for v in covisit_feature(case["history"], case["candidates"], covl, int(m["covisit_window"]))]
+    K = int((m.get("online_covisit") or {}).get("items", 3))
+    missing = []
+    for i, case in enumerate(g.get("candidate_feature_cases", [])):
+        if any(nm in HIST_FEATURES for nm in names) and not all(
+                k in case for k in ("history_types", "history_ts", "trigger_ts")):
+            missing.append(i)
+            continue
+        if "online_covisit" in names and "online_covisit" not in case:
+            missing.append(i)
+            continue
+        online = OnlineCovisit.from_json(case["online_covisit"]) if "online_covisit" in case else None
+        got = candidate_feature_matrix(names, case["candidates"], case["history"], case.get("history_types"),
+                                       case.get("history_ts"), case.get("trigger_ts"), covisit=covl,
+                                       M=int(m["covisit_window"]), L=L, online=online, online_items=K)
         worst = max(worst, _maxdiff(got, case["expected"]))
+    c.check("candidate feature golden cases carry the inputs their features need", not missing,
+            "cases %s" % missing)
     c.check("candidate feature golden cases", worst <= tol, "max |diff| %.3g" % worst)
     return c
 
