@@ -458,6 +458,11 @@ public final class OnlineCovisitation {
         // top-n scratch
         private int[] order = new int[0];
 
+        /** Empties the scores and seeds (an empty table's result). */
+        public void clearAll() {
+            clear();
+        }
+
         void clear() {
             for (int i = 0; i < size; i++) {
                 keys[i] = null;

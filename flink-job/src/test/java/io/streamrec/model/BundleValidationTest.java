@@ -123,6 +123,40 @@ class BundleValidationTest {
     }
 
     @Test
+    void refusesBundleNamingOnlineCovisitWithoutTheManifestObject() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> ((ArrayNode) m.get("candidate_features")).add("online_covisit"));
+        assertMentions(refusal(dir), "candidate_features names 'online_covisit'", "no key 'online_covisit'");
+    }
+
+    @Test
+    void refusesBundleWithAMalformedOnlineCovisitObject() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> m.putObject("online_covisit").put("items", 3).put("pair_window", 0)
+                .put("max_gap_s", 86400));
+        assertMentions(refusal(dir), "online_covisit.pair_window must be a positive integer");
+        editManifest(dir, m -> ((ObjectNode) m.get("online_covisit")).put("pair_window", 5).put("max_gap_s", -1));
+        assertMentions(refusal(dir), "online_covisit.max_gap_s");
+    }
+
+    @Test
+    void acceptsTheDefaultBundleWithAnOnlineCovisitObjectItDoesNotUseAsFeature() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> m.putObject("online_covisit").put("items", 4).put("pair_window", 6)
+                .put("max_gap_s", 3600));
+        BundleManifest m = ModelBundle.load(dir.toString()).manifest();
+        assertTrue(m.hasOnlineCovisit());
+        assertEquals(4, m.onlineCovisitItems());
+        assertEquals(6, m.onlineCovisitPairWindow());
+        assertEquals(3600, m.onlineCovisitMaxGapS());
+        BundleManifest shipped = ShippedBundle.load().manifest();
+        assertEquals(false, shipped.hasOnlineCovisit());
+        assertEquals(3, shipped.onlineCovisitItems());
+        assertEquals(5, shipped.onlineCovisitPairWindow());
+        assertEquals(86400, shipped.onlineCovisitMaxGapS());
+    }
+
+    @Test
     void refusesBundleWithWrongFormatVersion() throws Exception {
         Path dir = copy();
         editManifest(dir, m -> m.put("format_version", 2));
