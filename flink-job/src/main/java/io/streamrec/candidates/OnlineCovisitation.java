@@ -117,12 +117,18 @@ public final class OnlineCovisitation {
 
     /** Changes W and G (a new model bundle may bring other values); the learnt weights stay. */
     public void setParameters(int pairWindow, long maxGapS) {
-        if (pairWindow < 0 || maxGapS < 0) {
+        setParametersMs(pairWindow, maxGapS < 0 ? -1 : maxGapS > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE
+                : maxGapS * 1000);
+    }
+
+    /** As {@link #setParameters} with the max gap in milliseconds. */
+    public void setParametersMs(int pairWindow, long maxGapMs) {
+        if (pairWindow < 0 || maxGapMs < 0) {
             throw new IllegalArgumentException("pair window and max gap must not be negative, got " + pairWindow
-                    + " and " + maxGapS);
+                    + " and " + maxGapMs + " ms");
         }
         this.pairWindow = pairWindow;
-        this.maxGapMs = maxGapS > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : maxGapS * 1000;
+        this.maxGapMs = maxGapMs;
     }
 
     public int pairWindow() {
