@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * Merges the candidate sources in priority order — recent items, co-visitation neighbours of the recent items,
- * retrieval (inner product with the interest vector), popular — without duplicates and without excluded items.
+ * online co-visitation neighbours (learnt from the live stream, by item id), retrieval (inner product with the
+ * interest vector), popular — without duplicates and without excluded items.
  * Keeps all scratch buffers between calls: no allocation per call once warm. Not thread-safe: one per thread.
  */
 public final class CandidateGenerator {
@@ -19,6 +20,10 @@ public final class CandidateGenerator {
     private final int[] popularIdx;
     private final CandidateOptions opt;
     private final int covisitSeeds;
+    private final int onlineItems;
+    private final int onlineHistory;
+    private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    private String[] onlineTop = new String[64];
     private final int n;
     private final int d;
 
@@ -36,7 +41,19 @@ public final class CandidateGenerator {
     private float[] ivfScores = new float[0];
 
     public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
-        this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(), options);
+        this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(),
+                withManifest(options, bundle));
+    }
+
+    private static CandidateOptions withManifest(CandidateOptions options, ModelBundle bundle) {
+        CandidateOptions o = options == null ? CandidateOptions.defaults() : options.copy();
+        if (o.onlineCovisitItems < 0) {
+            o.onlineCovisitItems = bundle.manifest().onlineCovisitItems();
+        }
+        if (o.onlineCovisitHistory < 0) {
+            o.onlineCovisitHistory = bundle.manifest().seqLen();
+        }
+        return o;
     }
 
     /** For tests and tools that assemble the parts themselves. */
@@ -52,6 +69,8 @@ public final class CandidateGenerator {
         }
         this.covisitSeeds = opt.covisitSeeds >= 0 ? opt.covisitSeeds
                 : (covisitWindow > 0 ? covisitWindow : opt.recentN);
+        this.onlineItems = opt.onlineCovisitItems >= 0 ? opt.onlineCovisitItems : OnlineCovisitation.DEFAULT_ITEMS;
+        this.onlineHistory = opt.onlineCovisitHistory >= 0 ? opt.onlineCovisitHistory : Integer.MAX_VALUE;
         this.n = items.size();
         this.d = items.dim();
         this.seen = new int[n + 1];
@@ -79,6 +98,16 @@ public final class CandidateGenerator {
      */
     public void generate(float[] interest, String[] recentItems, int recentLen, Predicate<String> excluded,
                          CandidateSet out) {
+        generate(interest, recentItems, recentLen, null, excluded, out);
+    }
+
+    /**
+     * Fills {@code out} (cleared first), with the online co-visitation source when {@code online} is not null.
+     *
+     * @param online the online co-visitation table, after the trigger event was added to it; may be null
+     */
+    public void generate(float[] interest, String[] recentItems, int recentLen, OnlineCovisitation online,
+                         Predicate<String> excluded, CandidateSet out) {
         out.clear();
         if (++stamp == 0) { // wrapped: reset the stamps
             java.util.Arrays.fill(seen, 0);
@@ -102,12 +131,17 @@ public final class CandidateGenerator {
             addCovisit(recentItems, Math.min(recentLen, covisitSeeds), excluded, out);
         }
 
-        // 3. retrieval: top-N by inner product (meaningless for an all-zero vector)
+        // 3. online co-visitation neighbours of the last distinct items, by id: items the bundle does not know too
+        if (opt.onlineCovisitN > 0 && online != null && recentLen > 0) {
+            addOnlineCovisit(online, recentItems, Math.min(recentLen, onlineHistory), excluded, out);
+        }
+
+        // 4. retrieval: top-N by inner product (meaningless for an all-zero vector)
         if (opt.retrievalN > 0 && !noInterest) {
             addRetrieval(interest, excluded, out);
         }
 
-        // 4. popular: always for a cold user, otherwise only to fill
+        // 5. popular: always for a cold user, otherwise only to fill
         int limit = cold ? opt.popularN : Math.max(0, opt.fillTo - out.size());
         int added = 0;
         for (int i = 0; i < popular.length && added < limit; i++) {
@@ -195,6 +229,40 @@ public final class CandidateGenerator {
                 added++;
             }
         }
+    }
+
+    private void addOnlineCovisit(OnlineCovisitation online, String[] recent, int len, Predicate<String> excluded,
+                                  CandidateSet out) {
+        online.accumulate(recent, len, onlineItems, onlineScores);
+        int total = onlineScores.size();
+        if (total == 0) {
+            return;
+        }
+        // at most out.size() of the best can be duplicates; go deeper only when exclusions ate more
+        int cap = Math.min(total, opt.onlineCovisitN + out.size());
+        int start = out.size();
+        while (true) {
+            if (onlineTop.length < cap) {
+                onlineTop = new String[Math.max(cap, onlineTop.length * 2)];
+            }
+            int m = onlineScores.top(cap, onlineTop, null);
+            int added = 0;
+            for (int i = 0; i < m && added < opt.onlineCovisitN; i++) {
+                if (tryAdd(onlineTop[i], -1, excluded, CandidateSource.ONLINE_COVISIT, out)) {
+                    added++;
+                }
+            }
+            if (added >= opt.onlineCovisitN || cap >= total) {
+                return;
+            }
+            out.truncate(start, seen);
+            cap = total;
+        }
+    }
+
+    /** The seeds {@code d_q} of the last online co-visitation source (valid until the next call). */
+    public OnlineCovisitation.Scores onlineScores() {
+        return onlineScores;
     }
 
     private void addRetrieval(float[] q, Predicate<String> excluded, CandidateSet out) {

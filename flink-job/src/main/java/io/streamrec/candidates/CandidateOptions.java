@@ -6,6 +6,12 @@ public final class CandidateOptions {
     public int retrievalN = 100;
     /** Co-visitation neighbours of the recent items. */
     public int covisitN = 50;
+    /** Online co-visitation neighbours (by item id, unknown items too) of the last distinct recent items. */
+    public int onlineCovisitN = 50;
+    /** K: how many distinct recent items seed the online source; -1 = the manifest's (3 without a bundle). */
+    public int onlineCovisitItems = -1;
+    /** The seeds come from the first this many history events; -1 = the manifest's seq_len (all without a bundle). */
+    public int onlineCovisitHistory = -1;
     /** Whether the user's own recent items are candidates (re-engagement). */
     public boolean recentEnabled = true;
     /** At most this many distinct recent items. */
@@ -25,6 +31,24 @@ public final class CandidateOptions {
     public int ivfProbe = 16;
 
     public CandidateOptions() {
+    }
+
+    /** A field-by-field copy. */
+    public CandidateOptions copy() {
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = retrievalN;
+        o.covisitN = covisitN;
+        o.onlineCovisitN = onlineCovisitN;
+        o.onlineCovisitItems = onlineCovisitItems;
+        o.onlineCovisitHistory = onlineCovisitHistory;
+        o.recentEnabled = recentEnabled;
+        o.recentN = recentN;
+        o.popularN = popularN;
+        o.fillTo = fillTo;
+        o.covisitSeeds = covisitSeeds;
+        o.ivfMinItems = ivfMinItems;
+        o.ivfProbe = ivfProbe;
+        return o;
     }
 
     public static CandidateOptions defaults() {

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** Which generator proposed a candidate; shown as {@code source} in the output topic. */
 public enum CandidateSource {
-    RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING;
+    RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING, ONLINE_COVISIT;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 
-    /** Lowercase name for JSON, e.g. {@code covisit}. */
+    /** Lowercase name for JSON, e.g. {@code covisit}, {@code online_covisit}. */
     public String wireName() {
         return wire;
     }

@@ -86,6 +86,13 @@ public final class StreamrecConfig {
         positive(conf, StreamrecOptions.TOP_K, 1000);
         positive(conf, StreamrecOptions.RETRIEVAL_N, 100_000);
         nonNegative(conf, StreamrecOptions.COVISIT_N);
+        nonNegative(conf, StreamrecOptions.ONLINE_COVISIT_N);
+        positive(conf, StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS, 10_000);
+        int maxItems = conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS);
+        if (maxItems < 2 || maxItems > 100_000_000) {
+            throw new ConfigException("option '" + StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS.key()
+                    + "' must be between 2 and 100000000 (a pair needs two items), got " + maxItems);
+        }
         nonNegative(conf, StreamrecOptions.RECENT_N);
         nonNegative(conf, StreamrecOptions.POPULAR_N);
         nonNegative(conf, StreamrecOptions.IVF_MIN_ITEMS);

@@ -80,6 +80,24 @@ public final class StreamrecOptions {
             ConfigOptions.key("candidates.covisit-n").intType().defaultValue(50)
                     .withDescription("Candidates from co-visitation neighbours of the recent items.");
 
+    public static final ConfigOption<Integer> ONLINE_COVISIT_N =
+            ConfigOptions.key("candidates.online-covisit-n").intType().defaultValue(50)
+                    .withDescription("Candidates from the online co-visitation table: neighbours, learnt from the live "
+                            + "event stream, of the user's last distinct items (the bundle's online_covisit K, else 3), "
+                            + "including items the bundle does not know. 0 disables the source, and the table too "
+                            + "unless the bundle names the online_covisit feature.");
+
+    public static final ConfigOption<Integer> ONLINE_COVISIT_NEIGHBOURS =
+            ConfigOptions.key("candidates.online-covisit-neighbours").intType().defaultValue(32)
+                    .withDescription("Neighbours the online co-visitation table keeps per item; when a list is full a "
+                            + "new neighbour replaces the lightest (Space-Saving). About 16 bytes each (1-10000).");
+
+    public static final ConfigOption<Integer> ONLINE_COVISIT_MAX_ITEMS =
+            ConfigOptions.key("candidates.online-covisit-max-items").intType().defaultValue(200_000)
+                    .withDescription("Items the online co-visitation table keeps per parallel instance; the least "
+                            + "recently updated is dropped first. The table is operator state, checkpointed with the "
+                            + "job and merged on rescale (2-100000000).");
+
     public static final ConfigOption<Boolean> RECENT_ENABLED =
             ConfigOptions.key("candidates.recent-enabled").booleanType().defaultValue(true)
                     .withDescription("Propose the user's own recent items (re-engagement).");

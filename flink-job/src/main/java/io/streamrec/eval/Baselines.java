@@ -1,10 +1,12 @@
 package io.streamrec.eval;
 
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -146,20 +148,26 @@ public final class Baselines {
     /**
      * Co-visitation item-kNN: items that followed or preceded each other within {@code pairWindow} events of the same
      * user and {@code maxGapMs}, counted online with weight 1/distance; the list sums the neighbours of the user's last
-     * {@code lastItems} distinct items, weighted 1, 1/2, 1/3, ... by recency; then popular.
+     * {@code lastItems} distinct items, weighted 1, 1/2, 1/3, ... by recency; then popular. This is the job's
+     * {@link OnlineCovisitation} table without bounds, so the baseline and the {@code online_covisit} candidate source
+     * are one piece of code (the baseline's seeds are the last distinct items of the whole history, not only of the
+     * last L events).
      */
     public static final class CovisitKnn implements Recommender {
-        private final Map<String, Map<String, Double>> co = new HashMap<>();
+        private final OnlineCovisitation table;
+        private final OnlineCovisitation.Scores scores = new OnlineCovisitation.Scores();
         private final Map<String, ArrayDeque<LogEvent>> seq = new HashMap<>();
         private final int pairWindow;
-        private final long maxGapMs;
         private final int lastItems;
         private final Repeat recent;
         private final Popular fallback;
+        private String[] prevItems = new String[8];
+        private long[] prevTs = new long[8];
 
         public CovisitKnn(int pairWindow, long maxGapMs, int lastItems, Repeat recent, Popular fallback) {
+            this.table = OnlineCovisitation.unbounded(pairWindow, 0);
+            this.table.setParametersMs(pairWindow, maxGapMs);
             this.pairWindow = pairWindow;
-            this.maxGapMs = maxGapMs;
             this.lastItems = lastItems;
             this.recent = recent;
             this.fallback = fallback;
@@ -173,20 +181,18 @@ public final class Baselines {
         @Override
         public void observe(LogEvent e) {
             ArrayDeque<LogEvent> s = seq.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
-            int d = 0;
-            var it = s.descendingIterator();
-            while (it.hasNext()) {
-                LogEvent p = it.next();
-                d++;
-                if (e.ts() - p.ts() > maxGapMs) {
-                    break;
-                }
-                if (!p.itemId().equals(e.itemId())) {
-                    double w = 1.0 / d;
-                    co.computeIfAbsent(p.itemId(), x -> new HashMap<>()).merge(e.itemId(), w, Double::sum);
-                    co.computeIfAbsent(e.itemId(), x -> new HashMap<>()).merge(p.itemId(), w, Double::sum);
-                }
+            int n = s.size();
+            if (prevItems.length < n) {
+                prevItems = new String[n];
+                prevTs = new long[n];
             }
+            int i = 0;
+            for (var it = s.descendingIterator(); it.hasNext(); i++) {
+                LogEvent p = it.next();
+                prevItems[i] = p.itemId();
+                prevTs[i] = p.ts();
+            }
+            table.update(e.itemId(), e.ts(), prevItems, prevTs, n);
             s.addLast(e);
             if (s.size() > pairWindow) {
                 s.removeFirst();
@@ -196,19 +202,11 @@ public final class Baselines {
         /** Needs {@link Repeat#observe} to have seen {@code e} already (the caller observes Repeat first). */
         @Override
         public List<String> recommend(LogEvent e, int k) {
-            List<String> last = recent.recentFirst(e.userId(), lastItems);
-            Map<String, Double> score = new HashMap<>();
-            for (int i = 0; i < last.size(); i++) {
-                Map<String, Double> nb = co.get(last.get(i));
-                if (nb == null) {
-                    continue;
-                }
-                double w = 1.0 / (i + 1);
-                for (Map.Entry<String, Double> x : nb.entrySet()) {
-                    score.merge(x.getKey(), w * x.getValue(), Double::sum);
-                }
-            }
-            return TopItems.fill(TopItems.of(score, k, null), fallback.top(k), k);
+            String[] last = recent.recentFirst(e.userId(), lastItems).toArray(new String[0]);
+            table.accumulate(last, last.length, lastItems, scores);
+            String[] top = new String[k];
+            int m = scores.top(k, top, null);
+            return TopItems.fill(Arrays.asList(top).subList(0, m), fallback.top(k), k);
         }
     }
 

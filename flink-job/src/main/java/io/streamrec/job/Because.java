@@ -1,17 +1,39 @@
 package io.streamrec.job;
 
 import io.streamrec.candidates.CandidateSource;
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.state.UserState;
 
 /**
  * Names the recent item that contributed most to a recommendation, cheaply: the item itself when it was re-proposed
- * from the history, the strongest co-visitation source among the recent items for co-visitation candidates, and
- * otherwise the recent item whose embedding is closest (inner product) to the candidate's.
+ * from the history, the strongest co-visitation source among the recent items for co-visitation candidates, the
+ * seed whose online co-visitation term was largest for online co-visitation candidates, and otherwise the recent
+ * item whose embedding is closest (inner product) to the candidate's.
  */
 final class Because {
     private Because() {}
+
+    /**
+     * For an {@code online_covisit} candidate: the seed {@code d_q} (one of the last K distinct items) with the
+     * largest term {@code T(d_q, item) / (q + 1)} of its score, i.e. the recent item it was most often seen with.
+     */
+    static String online(OnlineCovisitation table, OnlineCovisitation.Scores seeds, String item) {
+        if (table == null) {
+            return null;
+        }
+        String best = null;
+        double bestTerm = 0;
+        for (int q = 0, k = seeds.numSeeds(); q < k; q++) {
+            double term = table.weight(seeds.seed(q), item) / (q + 1);
+            if (term > bestTerm) {
+                bestTerm = term;
+                best = seeds.seed(q);
+            }
+        }
+        return best;
+    }
 
     /**
      * @param histIndex model indices of the first {@code min(window, history)} history items, looked up once per

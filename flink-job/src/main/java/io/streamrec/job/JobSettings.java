@@ -19,6 +19,9 @@ public final class JobSettings implements Serializable {
     public boolean filterSeen = StreamrecOptions.FILTER_SEEN.defaultValue();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
     public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
+    public int onlineCovisitN = StreamrecOptions.ONLINE_COVISIT_N.defaultValue();
+    public int onlineCovisitNeighbours = StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS.defaultValue();
+    public int onlineCovisitMaxItems = StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS.defaultValue();
     public boolean recentEnabled = StreamrecOptions.RECENT_ENABLED.defaultValue();
     public int recentN = StreamrecOptions.RECENT_N.defaultValue();
     public int popularN = StreamrecOptions.POPULAR_N.defaultValue();
@@ -38,6 +41,9 @@ public final class JobSettings implements Serializable {
         s.filterSeen = conf.get(StreamrecOptions.FILTER_SEEN);
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
         s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
+        s.onlineCovisitN = conf.get(StreamrecOptions.ONLINE_COVISIT_N);
+        s.onlineCovisitNeighbours = conf.get(StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS);
+        s.onlineCovisitMaxItems = conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS);
         s.recentEnabled = conf.get(StreamrecOptions.RECENT_ENABLED);
         s.recentN = conf.get(StreamrecOptions.RECENT_N);
         s.popularN = conf.get(StreamrecOptions.POPULAR_N);

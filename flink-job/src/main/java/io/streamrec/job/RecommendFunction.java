@@ -4,6 +4,7 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSource;
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
@@ -14,14 +15,20 @@ import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
 import io.streamrec.state.UserStateUpdater;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -35,9 +42,17 @@ import java.util.function.Predicate;
  * seq), generate candidates, score them all in one ONNX call, and emit the ranked list. State update, retrieval and
  * ranking share one operator so the interest vector and the ranker always come from the same model version, and the
  * user's state never has to travel between operators. A new bundle is swapped in by {@link ModelReloader}.
+ *
+ * <p>Each parallel instance also owns one {@link OnlineCovisitation} table, learnt from every accepted event of the
+ * users it serves before that event is ranked (so the event's own pairs count, as the contract's feature requires).
+ * It feeds the {@code online_covisit} candidate source and feature, survives model swaps (a new bundle only changes
+ * its K/W/G) and is operator state: checkpointed as byte chunks of whole item lists, merged on rescale.
  */
-public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList> {
+public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    /** Items per checkpointed chunk of the online table: chunks are what rescaling redistributes. */
+    static final int ONLINE_CHUNK_ITEMS = 4096;
 
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
@@ -60,9 +75,42 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient Counter duplicates;
     private transient Counter modelSwaps;
     private transient Histogram inferenceUs;
+    /** The online co-visitation table; null when neither the source nor the serving bundle's features need it. */
+    private transient OnlineCovisitation online;
+    private transient ListState<byte[]> onlineState;
+    private transient long[] pairTs;
 
     public RecommendFunction(JobSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        onlineState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("online-covisitation", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (context.isRestored()) {
+            for (byte[] chunk : onlineState.get()) {
+                if (online == null) {
+                    online = newOnlineTable(OnlineCovisitation.DEFAULT_PAIR_WINDOW,
+                            OnlineCovisitation.DEFAULT_MAX_GAP_S);
+                }
+                online.restore(chunk); // several chunks, maybe from several old instances, merge
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (online == null) {
+            onlineState.clear();
+        } else {
+            onlineState.update(online.snapshot(ONLINE_CHUNK_ITEMS));
+        }
+    }
+
+    private OnlineCovisitation newOnlineTable(int pairWindow, long maxGapS) {
+        return new OnlineCovisitation(pairWindow, maxGapS, settings.onlineCovisitNeighbours,
+                settings.onlineCovisitMaxItems);
     }
 
     @Override
@@ -103,6 +151,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         generator = new CandidateGenerator(next, candidateOptions());
         int historyLength = Math.max(next.manifest().seqLen(),
                 Math.max(next.manifest().covisitWindow(), settings.recentN));
+        boolean needsOnline = settings.onlineCovisitN > 0
+                || next.manifest().candidateFeatures().contains("online_covisit");
+        if (needsOnline) {
+            int w = next.manifest().onlineCovisitPairWindow();
+            long g = next.manifest().onlineCovisitMaxGapS();
+            if (online == null) {
+                online = newOnlineTable(w, g);
+            } else {
+                online.setParameters(w, g); // the learnt table survives the swap
+            }
+            historyLength = Math.max(historyLength, w);
+        } else {
+            online = null;
+        }
         updater = new UserStateUpdater(historyLength, settings.purchasedMax, settings.dedupWindow);
         if (old != null) {
             old.close();
@@ -119,6 +181,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         CandidateOptions o = new CandidateOptions();
         o.retrievalN = settings.retrievalN;
         o.covisitN = settings.covisitN;
+        o.onlineCovisitN = settings.onlineCovisitN;
         o.recentEnabled = settings.recentEnabled;
         o.recentN = settings.recentN;
         o.popularN = settings.popularN;
@@ -138,6 +201,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (s == null) {
             s = new UserState();
         }
+        if (UserStateUpdater.isDuplicate(s, e.eventId)) {
+            duplicates.inc();
+            return;
+        }
+        if (online != null) {
+            learn(s, e); // from the history as it stood before this event
+        }
         if (!updater.apply(s, e, bundle)) {
             duplicates.inc();
             return;
@@ -146,11 +216,23 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         out.collect(recommend(s, e));
     }
 
+    /** Pairs the event with the user's previous events in the online table. */
+    private void learn(UserState s, UserEvent e) {
+        int n = Math.min(online.pairWindow(), s.histItems.length);
+        if (pairTs == null || pairTs.length < n) {
+            pairTs = new long[Math.max(n, 16)];
+        }
+        for (int i = 0; i < n; i++) {
+            pairTs[i] = s.historyTs(i);
+        }
+        online.update(e.itemId, e.ts, s.histItems, pairTs, n);
+    }
+
     /** Candidates, one ONNX call, best-first ordering; package-private for the harness tests. */
     ScoredList recommend(UserState s, UserEvent e) {
         currentUser = s;
         candidates.clear();
-        generator.generate(s.interest, s.histItems, s.histItems.length, excluded, candidates);
+        generator.generate(s.interest, s.histItems, s.histItems.length, online, excluded, candidates);
 
         int n = candidates.size();
         RankRequest r = request;
@@ -161,6 +243,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         r.histTs = historyTimes(s);
         r.triggerTs = e.ts;
         r.triggerType = e.type;
+        r.onlineCovisit = online;
         if (r.candidates == null || r.candidates.length < n) {
             r.candidates = new String[Math.max(n, 64)];
         }
@@ -199,7 +282,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             list.scores[j] = scores[i];
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
-            list.because[j] = Because.explain(bundle, s, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
+            list.because[j] = source == CandidateSource.ONLINE_COVISIT
+                    ? Because.online(online, generator.onlineScores(), list.items[j])
+                    : Because.explain(bundle, s, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
         }
         return list;
     }
@@ -207,6 +292,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The current key's state; for harness tests, which set the key on the operator first. */
     UserState currentState() throws java.io.IOException {
         return state.value();
+    }
+
+    /** The online co-visitation table, or null; for harness tests. */
+    OnlineCovisitation onlineCovisitation() {
+        return online;
     }
 
     /** The model currently serving. */

@@ -36,6 +36,10 @@ public final class BundleManifest {
     private final List<String> contextFeatures;
     private final List<String> candidateFeatures;
     private final int covisitWindow;
+    private final boolean hasOnlineCovisit;
+    private final int onlineCovisitItems;
+    private final int onlineCovisitPairWindow;
+    private final long onlineCovisitMaxGapS;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final Map<String, String> files;
@@ -87,6 +91,32 @@ public final class BundleManifest {
         contextFeatures = stringList(root, "context_features", where);
         candidateFeatures = stringList(root, "candidate_features", where);
         covisitWindow = root.hasNonNull("covisit_window") ? nonNegativeInt(root, "covisit_window", where) : 0;
+        JsonNode oc = root.get("online_covisit");
+        hasOnlineCovisit = oc != null && !oc.isNull();
+        if (hasOnlineCovisit) {
+            if (!oc.isObject()) {
+                throw new BundleException(where + ": manifest.json online_covisit must be an object {\"items\": K, "
+                        + "\"pair_window\": W, \"max_gap_s\": G}, got " + oc);
+            }
+            onlineCovisitItems = positiveInt(oc, "items", where, "online_covisit.");
+            onlineCovisitPairWindow = positiveInt(oc, "pair_window", where, "online_covisit.");
+            JsonNode g = oc.get("max_gap_s");
+            if (g == null || !g.isNumber() || !(g.asDouble() >= 0) || g.asDouble() != Math.floor(g.asDouble())
+                    || g.asDouble() > 1e15) {
+                throw new BundleException(where + ": manifest.json online_covisit.max_gap_s must be a whole number of "
+                        + "seconds >= 0, got " + g);
+            }
+            onlineCovisitMaxGapS = (long) g.asDouble();
+        } else {
+            if (candidateFeatures.contains("online_covisit")) {
+                throw new BundleException(where + ": manifest.json candidate_features names 'online_covisit' but "
+                        + "the manifest has no key 'online_covisit' (its items, pair_window and max_gap_s are required "
+                        + "then)");
+            }
+            onlineCovisitItems = io.streamrec.candidates.OnlineCovisitation.DEFAULT_ITEMS;
+            onlineCovisitPairWindow = io.streamrec.candidates.OnlineCovisitation.DEFAULT_PAIR_WINDOW;
+            onlineCovisitMaxGapS = io.streamrec.candidates.OnlineCovisitation.DEFAULT_MAX_GAP_S;
+        }
         inputs = tensorList(root, "inputs", where);
         outputs = tensorList(root, "outputs", where);
         JsonNode f = root.get("files");
@@ -148,6 +178,19 @@ public final class BundleManifest {
             throw new BundleException(where + ": manifest.json " + key + " must be positive, got " + v);
         }
         return v;
+    }
+
+    /** A positive integer under a nested object; {@code prefix} names the parent in messages. */
+    private static int positiveInt(JsonNode obj, String key, String where, String prefix) throws BundleException {
+        JsonNode n = obj.get(key);
+        if (n == null || n.isNull()) {
+            throw new BundleException(where + ": manifest.json has no key '" + prefix + key + "'");
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() <= 0) {
+            throw new BundleException(where + ": manifest.json " + prefix + key + " must be a positive integer, got "
+                    + n);
+        }
+        return n.intValue();
     }
 
     private static int nonNegativeInt(JsonNode root, String key, String where) throws BundleException {
@@ -264,6 +307,26 @@ public final class BundleManifest {
     /** {@code M}: how many recent events feed the {@code covisit} feature. */
     public int covisitWindow() {
         return covisitWindow;
+    }
+
+    /** True when the manifest has an {@code online_covisit} object (required when that feature is named). */
+    public boolean hasOnlineCovisit() {
+        return hasOnlineCovisit;
+    }
+
+    /** {@code K} of {@code online_covisit}: how many distinct recent items are summed; 3 when absent. */
+    public int onlineCovisitItems() {
+        return onlineCovisitItems;
+    }
+
+    /** {@code W} of {@code online_covisit}: how many previous events an event pairs with; 5 when absent. */
+    public int onlineCovisitPairWindow() {
+        return onlineCovisitPairWindow;
+    }
+
+    /** {@code G} of {@code online_covisit}: the longest gap between paired events, seconds; 86400 when absent. */
+    public long onlineCovisitMaxGapS() {
+        return onlineCovisitMaxGapS;
     }
 
     public List<TensorSpec> inputs() {

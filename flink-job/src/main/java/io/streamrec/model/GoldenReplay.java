@@ -253,8 +253,26 @@ final class GoldenReplay {
             for (int i = 0; i < h.length; i++) {
                 h[i] = hist.get(i).asText();
             }
+            EventType[] types = null;
+            long[] ts = null;
+            long triggerTs = 0L;
+            if (enc.needsHistoryDetails()) {
+                types = historyTypes(cs.get("history_types"), h.length, where + " " + at);
+                ts = historyTimes(cs.get("history_ts"), h.length, where + " " + at);
+                JsonNode trig = cs.get("trigger_ts");
+                if (trig == null || !trig.isIntegralNumber()) {
+                    throw new BundleException(where + " " + at + " needs an integer 'trigger_ts' (a hist_* feature is "
+                            + "named), got " + trig);
+                }
+                triggerTs = trig.asLong();
+            }
+            io.streamrec.candidates.OnlineCovisitation online = null;
+            if (enc.needsOnlineCovisit()) {
+                online = onlineTable(cs.get("online_covisit"), where + " " + at);
+            }
+            enc.prepareCandidates(h, types, ts, h.length, triggerTs, online);
             for (int k = 0; k < cands.size(); k++) {
-                enc.encodeCandidate(h, h.length, cands.get(k).asText(), out, 0);
+                enc.encodeCandidate(cands.get(k).asText(), out, 0);
                 JsonNode row = exp.get(k);
                 if (row.size() != f) {
                     throw new BundleException(where + " " + at + ".expected[" + k + "] has " + row.size()
@@ -266,6 +284,65 @@ final class GoldenReplay {
                                     + ")");
                 }
             }
+        }
+    }
+
+    private static EventType[] historyTypes(JsonNode n, int len, String at) throws BundleException {
+        if (n == null || !n.isArray() || n.size() != len) {
+            throw new BundleException(at + " needs 'history_types', one event type per history entry (a hist_* "
+                    + "feature is named), got " + n);
+        }
+        EventType[] out = new EventType[len];
+        for (int i = 0; i < len; i++) {
+            out[i] = EventType.fromWire(n.get(i).asText(null));
+            if (out[i] == null || !out[i].wireName().equals(n.get(i).asText())) {
+                throw new BundleException(at + ".history_types[" + i + "] is not a known event type: " + n.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static long[] historyTimes(JsonNode n, int len, String at) throws BundleException {
+        if (n == null || !n.isArray() || n.size() != len) {
+            throw new BundleException(at + " needs 'history_ts', one epoch-ms time per history entry (a hist_* "
+                    + "feature is named), got " + n);
+        }
+        long[] out = new long[len];
+        for (int i = 0; i < len; i++) {
+            if (!n.get(i).isIntegralNumber()) {
+                throw new BundleException(at + ".history_ts[" + i + "] is not an integer: " + n.get(i));
+            }
+            out[i] = n.get(i).asLong();
+        }
+        return out;
+    }
+
+    /** The case's {@code online_covisit} table, loaded as given: {@code {"ITEM": [["NEIGHBOUR", weight], ...]}}. */
+    private static io.streamrec.candidates.OnlineCovisitation onlineTable(JsonNode n, String at)
+            throws BundleException {
+        if (n == null || !n.isObject()) {
+            throw new BundleException(at + " needs an 'online_covisit' object (the feature is named), got " + n);
+        }
+        Map<String, List<Map.Entry<String, Double>>> lists = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isArray()) {
+                throw new BundleException(at + ".online_covisit." + e.getKey() + " is not a list");
+            }
+            List<Map.Entry<String, Double>> l = new ArrayList<>();
+            for (JsonNode pair : e.getValue()) {
+                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isNumber()) {
+                    throw new BundleException(at + ".online_covisit." + e.getKey()
+                            + " entries must be [\"NEIGHBOUR\", weight], got " + pair);
+                }
+                l.add(Map.entry(pair.get(0).asText(), pair.get(1).asDouble()));
+            }
+            lists.put(e.getKey(), l);
+        }
+        try {
+            return io.streamrec.candidates.OnlineCovisitation.of(lists);
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(at + ".online_covisit: " + e.getMessage(), e);
         }
     }
 }

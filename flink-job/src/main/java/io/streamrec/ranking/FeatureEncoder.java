@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.model.BundleException;
 import io.streamrec.model.BundleManifest;
@@ -14,6 +15,8 @@ import java.util.List;
  * Turns {@link RankRequest}s into the ranker's input tensors exactly as docs/MODEL_BUNDLE.md ("Tensors", "Context
  * features", "Candidate features") defines them. Feature names and order come from the manifest; an unknown name is
  * refused at construction. Buffers are flat, reused between calls and grown only when a batch needs more room.
+ * Per event, the history's per-item aggregates ({@code hist_*}) and the online co-visitation scores are built once
+ * (at most L history entries, at most K lists) and each candidate is a hash lookup in them, never a history scan.
  * Not thread-safe: one encoder per thread.
  */
 public final class FeatureEncoder {
@@ -26,6 +29,12 @@ public final class FeatureEncoder {
     private static final int TYPE_BASE = 100; // TYPE_BASE + EventType.ordinal()
     // Candidate feature kinds
     private static final int COVISIT = 0;
+    private static final int HIST_COUNT = 1;
+    private static final int HIST_RECENCY = 2;
+    private static final int HIST_AGE = 3;
+    private static final int HIST_CART = 4;
+    private static final int HIST_PURCHASE = 5;
+    private static final int ONLINE_COVISIT = 6;
 
     private static final long DAY_MS = 86_400_000L;
     private static final long HOUR_MS = 3_600_000L;
@@ -35,10 +44,14 @@ public final class FeatureEncoder {
     private final int d;
     private final int seqLen;
     private final int covisitWindow;
+    private final int onlineItems;
     private final int[] contextKinds;
     private final int[] candidateKinds;
     private final int numContext;
     private final int numCandFeatures;
+    private final boolean needsHistory;
+    private final boolean needsCovisit;
+    private final boolean needsOnline;
 
     private int batchSize;
     private int maxCandidates;
@@ -50,6 +63,10 @@ public final class FeatureEncoder {
     private float[] candFeats = new float[0];
     private float[] context = new float[0];
     private Covisitation.Neighbours[] windowLists = new Covisitation.Neighbours[0];
+    private int windowLen;
+    private final HistoryAggregates history = new HistoryAggregates();
+    private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    private long triggerTs;
 
     public FeatureEncoder(ModelBundle bundle) throws BundleException {
         this(bundle.manifest(), bundle.items(), bundle.covisit(), "bundle " + bundle.location());
@@ -63,10 +80,26 @@ public final class FeatureEncoder {
         this.d = manifest.embeddingDim();
         this.seqLen = manifest.seqLen();
         this.covisitWindow = manifest.covisitWindow();
+        this.onlineItems = manifest.onlineCovisitItems();
         this.contextKinds = compileContext(manifest.contextFeatures(), where);
         this.candidateKinds = compileCandidate(manifest.candidateFeatures(), where);
         this.numContext = contextKinds.length;
         this.numCandFeatures = candidateKinds.length;
+        boolean hist = false;
+        boolean cov = false;
+        boolean online = false;
+        for (int k : candidateKinds) {
+            hist |= k >= HIST_COUNT && k <= HIST_PURCHASE;
+            cov |= k == COVISIT;
+            online |= k == ONLINE_COVISIT;
+        }
+        this.needsHistory = hist;
+        this.needsCovisit = cov;
+        this.needsOnline = online;
+        if (online && !manifest.hasOnlineCovisit()) {
+            throw new BundleException(where + ": manifest.json candidate_features names 'online_covisit' but the "
+                    + "manifest has no key 'online_covisit'");
+        }
     }
 
     // ---------------------------------------------------------------- feature names
@@ -105,7 +138,34 @@ public final class FeatureEncoder {
     }
 
     private static int candidateKind(String name) {
-        return "covisit".equals(name) ? COVISIT : -1;
+        switch (name) {
+            case "covisit":
+                return COVISIT;
+            case "hist_count":
+                return HIST_COUNT;
+            case "hist_recency":
+                return HIST_RECENCY;
+            case "hist_age":
+                return HIST_AGE;
+            case "hist_cart":
+                return HIST_CART;
+            case "hist_purchase":
+                return HIST_PURCHASE;
+            case "online_covisit":
+                return ONLINE_COVISIT;
+            default:
+                return -1;
+        }
+    }
+
+    /** True when the manifest names a {@code hist_*} feature (they need the history's types and times). */
+    public boolean needsHistoryDetails() {
+        return needsHistory;
+    }
+
+    /** True when the manifest names {@code online_covisit} (it needs {@link RankRequest#onlineCovisit}). */
+    public boolean needsOnlineCovisit() {
+        return needsOnline;
     }
 
     private static int[] compileContext(List<String> names, String where) throws BundleException {
@@ -196,10 +256,40 @@ public final class FeatureEncoder {
         }
     }
 
-    /** Writes the manifest's candidate features for one candidate, in order, to {@code out[off..off+F)}. */
+    /**
+     * Writes the manifest's candidate features for one candidate, in order, to {@code out[off..off+F)}, for a
+     * history without types, times or online table (enough for {@code covisit}; {@code hist_count} and
+     * {@code hist_recency} also work, the other features read as if nothing matched).
+     */
     public void encodeCandidate(String[] hist, int histLen, String candidate, float[] out, int off) {
-        int m = prepareWindow(hist, histLen);
-        encodeCandidate(m, candidate, out, off);
+        prepareCandidates(hist, null, null, histLen, 0L, null);
+        encodeCandidate(candidate, out, off);
+    }
+
+    /**
+     * Builds the per-event state the candidate features read: the covisit window's lists, the history's per-item
+     * aggregates over {@code L' = min(L, histLen)} events and the online co-visitation scores (after the trigger was
+     * added to {@code online}; null reads as an empty table). Then call {@link #encodeCandidate(String, float[], int)}
+     * per candidate.
+     *
+     * @param types history event types, most recent first; may be null when no {@code hist_cart}/{@code hist_purchase}
+     * @param ts    history event times, epoch ms; may be null when no {@code hist_age}
+     */
+    public void prepareCandidates(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs,
+                                  OnlineCovisitation online) {
+        int lp = Math.min(seqLen, histLen);
+        this.triggerTs = triggerTs;
+        windowLen = needsCovisit ? prepareWindow(hist, histLen) : 0;
+        if (needsHistory) {
+            history.build(hist, types, ts, lp);
+        }
+        if (needsOnline) {
+            if (online != null) {
+                online.accumulate(hist, lp, onlineItems, onlineScores);
+            } else {
+                onlineScores.clearAll();
+            }
+        }
     }
 
     private int prepareWindow(String[] hist, int histLen) {
@@ -213,19 +303,144 @@ public final class FeatureEncoder {
         return m;
     }
 
-    private void encodeCandidate(int m, String candidate, float[] out, int off) {
+    /** One candidate's features from the state {@link #prepareCandidates} built, to {@code out[off..off+F)}. */
+    public void encodeCandidate(String candidate, float[] out, int off) {
+        int slot = needsHistory && candidate != null ? history.find(candidate) : -1;
         for (int f = 0; f < numCandFeatures; f++) {
-            // COVISIT is the only candidate kind so far
-            double sum = 0;
-            if (candidate != null) {
-                for (int p = 0; p < m; p++) {
-                    Covisitation.Neighbours n = windowLists[p];
-                    if (n != null) {
-                        sum += (double) n.weightOf(candidate) / (p + 1);
+            double v;
+            switch (candidateKinds[f]) {
+                case COVISIT: {
+                    double sum = 0;
+                    if (candidate != null) {
+                        for (int p = 0; p < windowLen; p++) {
+                            Covisitation.Neighbours n = windowLists[p];
+                            if (n != null) {
+                                sum += (double) n.weightOf(candidate) / (p + 1);
+                            }
+                        }
                     }
+                    v = Math.log1p(sum);
+                    break;
+                }
+                case HIST_COUNT:
+                    v = slot < 0 ? 0.0 : Math.log1p(history.count[slot]);
+                    break;
+                case HIST_RECENCY:
+                    v = slot < 0 ? 0.0 : 1.0 / (1 + history.first[slot]);
+                    break;
+                case HIST_AGE:
+                    v = slot < 0 || !history.hasTs ? 0.0
+                            : Math.log1p(Math.max(0L, triggerTs - history.firstTs[slot]) / (double) HOUR_MS);
+                    break;
+                case HIST_CART:
+                    v = slot >= 0 && (history.flags[slot] & HistoryAggregates.CART) != 0 ? 1.0 : 0.0;
+                    break;
+                case HIST_PURCHASE:
+                    v = slot >= 0 && (history.flags[slot] & HistoryAggregates.PURCHASE) != 0 ? 1.0 : 0.0;
+                    break;
+                default: // ONLINE_COVISIT
+                    v = Math.log1p(onlineScores.get(candidate));
+                    break;
+            }
+            out[off + f] = (float) v;
+        }
+    }
+
+    /**
+     * Per distinct item id of the last L' history events: count, smallest position p*, time of p*, and whether some
+     * occurrence was an add_to_cart or a purchase. An open-addressing table reused between events.
+     */
+    private static final class HistoryAggregates {
+        static final byte CART = 1;
+        static final byte PURCHASE = 2;
+
+        String[] keys = new String[16];
+        int[] hashes = new int[16];
+        int[] count = new int[16];
+        int[] first = new int[16];
+        long[] firstTs = new long[16];
+        byte[] flags = new byte[16];
+        int[] slots = new int[32];
+        int size;
+        boolean hasTs;
+
+        void build(String[] hist, EventType[] types, long[] ts, int n) {
+            for (int i = 0; i < size; i++) {
+                keys[i] = null;
+            }
+            size = 0;
+            if (slots.length < 2 * n) {
+                slots = new int[Integer.highestOneBit(Math.max(1, 2 * n - 1)) << 1];
+            } else {
+                Arrays.fill(slots, 0);
+            }
+            if (keys.length < n) {
+                int cap = Math.max(n, keys.length * 2);
+                keys = new String[cap];
+                hashes = new int[cap];
+                count = new int[cap];
+                first = new int[cap];
+                firstTs = new long[cap];
+                flags = new byte[cap];
+            }
+            hasTs = ts != null;
+            int mask = slots.length - 1;
+            for (int p = 0; p < n; p++) {
+                String id = hist[p];
+                if (id == null) {
+                    continue;
+                }
+                int h = id.hashCode();
+                int s = mix(h) & mask;
+                int e = -1;
+                int q;
+                while ((q = slots[s]) != 0) {
+                    if (hashes[q - 1] == h && keys[q - 1].equals(id)) {
+                        e = q - 1;
+                        break;
+                    }
+                    s = (s + 1) & mask;
+                }
+                if (e < 0) {
+                    e = size++;
+                    slots[s] = e + 1;
+                    keys[e] = id;
+                    hashes[e] = h;
+                    count[e] = 0;
+                    first[e] = p;
+                    firstTs[e] = ts != null ? ts[p] : 0L;
+                    flags[e] = 0;
+                }
+                count[e]++;
+                EventType t = types != null ? types[p] : null;
+                if (t == EventType.ADD_TO_CART) {
+                    flags[e] |= CART;
+                } else if (t == EventType.PURCHASE) {
+                    flags[e] |= PURCHASE;
                 }
             }
-            out[off + f] = (float) Math.log1p(sum);
+        }
+
+        int find(String id) {
+            if (size == 0) {
+                return -1;
+            }
+            int h = id.hashCode();
+            int mask = slots.length - 1;
+            int s = mix(h) & mask;
+            int q;
+            while ((q = slots[s]) != 0) {
+                if (hashes[q - 1] == h && keys[q - 1].equals(id)) {
+                    return q - 1;
+                }
+                s = (s + 1) & mask;
+            }
+            return -1;
+        }
+
+        private static int mix(int h) {
+            h *= 0x9E3779B9;
+            return h ^ (h >>> 16);
         }
     }
 
@@ -269,13 +484,13 @@ public final class FeatureEncoder {
             EventType trig = r.triggerType != null ? r.triggerType : (r.histLen > 0 ? r.histTypes[0] : null);
             encodeContext(r.triggerTs, trig, r.histLen, context, i * numContext);
 
-            int m = prepareWindow(r.histItems, r.histLen);
+            prepareCandidates(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs, r.onlineCovisit);
             int cb = i * k;
             int n = r.numCandidates;
             for (int c = 0; c < n; c++) {
                 String id = r.candidates[c];
                 candItems[cb + c] = items.indexOf(id);
-                encodeCandidate(m, id, candFeats, (cb + c) * numCandFeatures);
+                encodeCandidate(id, candFeats, (cb + c) * numCandFeatures);
             }
             Arrays.fill(candItems, cb + n, cb + k, 0L);
             Arrays.fill(candFeats, (cb + n) * numCandFeatures, (cb + k) * numCandFeatures, 0f);

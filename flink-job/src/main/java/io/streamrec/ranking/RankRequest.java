@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 
 /**
@@ -22,6 +23,11 @@ public final class RankRequest {
     public EventType triggerType;
     public String[] candidates;
     public int numCandidates;
+    /**
+     * The online co-visitation table after the trigger event was added to it, read by the {@code online_covisit}
+     * feature; null reads as an empty table.
+     */
+    public OnlineCovisitation onlineCovisit;
 
     public RankRequest() {
     }

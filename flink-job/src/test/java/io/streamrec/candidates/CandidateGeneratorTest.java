@@ -122,6 +122,48 @@ class CandidateGeneratorTest {
     }
 
     @Test
+    void onlineCovisitProposesByItemIdAfterCovisitAndBeforeRetrieval() {
+        ItemIndex items = randomItems(500, 8, 1);
+        Map<String, Map.Entry<String[], float[]>> cv = new HashMap<>();
+        cv.put("i1", list(new String[]{"i3"}, new float[]{9f}));
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = 5;
+        o.covisitN = 10;
+        o.onlineCovisitN = 3;
+        o.fillTo = 0;
+        CandidateGenerator g = generator(items, Covisitation.of(cv, items), List.of(), o);
+        // seeds: i1 (q = 0), new-a (q = 1), i2 (q = 2); i3 is already a covisit candidate, i9 is excluded
+        OnlineCovisitation t = OnlineCovisitation.of(Map.of(
+                "i1", List.of(Map.entry("i3", 50.0), Map.entry("new-b", 1.0), Map.entry("i9", 40.0)),
+                "new-a", List.of(Map.entry("i7", 4.0), Map.entry("new-b", 1.0)),
+                "i2", List.of(Map.entry("new-c", 3.0), Map.entry("i8", 0.5))));
+        CandidateSet out = new CandidateSet(4);
+        float[] q = java.util.Arrays.copyOfRange(items.embeddings(), 0, 8);
+        g.generate(q, new String[]{"i1", "new-a", "i1", "i2"}, 4, t, "i9"::equals, out);
+        assertEquals("[i1/recent, new-a/recent, i2/recent, i3/covisit, i7/online_covisit, new-b/online_covisit, "
+                + "new-c/online_covisit]", sub(out, 7));
+        assertEquals(0, out.modelIndex(5), "unknown to the bundle: model index 0");
+        assertEquals(8, out.modelIndex(4));
+        for (int i = 7; i < out.size(); i++) {
+            assertEquals(CandidateSource.RETRIEVAL, out.source(i));
+        }
+        assertEquals(12, out.size());
+        // K = 1: only i1's list
+        o.onlineCovisitItems = 1;
+        g = generator(items, Covisitation.of(cv, items), List.of(), o);
+        g.generate(q, new String[]{"i1", "new-a", "i1", "i2"}, 4, t, "i9"::equals, out);
+        assertEquals("[i1/recent, new-a/recent, i2/recent, i3/covisit, new-b/online_covisit]", sub(out, 5));
+    }
+
+    private static String sub(CandidateSet s, int n) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append(s.item(i)).append('/').append(s.source(i).wireName());
+        }
+        return sb.append(']').toString();
+    }
+
+    @Test
     void covisitCandidatesAreRankedByRecencyWeightedSum() {
         ItemIndex items = randomItems(50, 4, 2);
         Map<String, Map.Entry<String[], float[]>> cv = new HashMap<>();

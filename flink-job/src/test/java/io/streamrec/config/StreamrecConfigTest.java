@@ -54,6 +54,28 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
+        var conf = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));
+        assertEquals(32, conf.get(StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS));
+        assertEquals(200_000, conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS));
+        assertEquals(0, StreamrecConfig.fromArgs(new String[] {"--candidates.online-covisit-n", "0"})
+                .get(StreamrecOptions.ONLINE_COVISIT_N));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--candidates.online-covisit-n", "-1"}));
+        assertTrue(e.getMessage().startsWith("option 'candidates.online-covisit-n' must not be negative"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--candidates.online-covisit-neighbours", "0"}));
+        assertTrue(e.getMessage().startsWith("option 'candidates.online-covisit-neighbours' must be between 1"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--candidates.online-covisit-max-items", "1"}));
+        assertTrue(e.getMessage().startsWith("option 'candidates.online-covisit-max-items' must be between 2"),
+                e.getMessage());
+    }
+
+    @Test
     void unknownOptionInOurNamespaceIsATypoWithASuggestion() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> StreamrecConfig.fromArgs(new String[] {"--recs.topk", "5"}));

@@ -193,6 +193,81 @@ class RecommendFunctionTest {
         assertArrayEquals(uninterrupted.scores, afterRestore.scores);
     }
 
+    /** Settings where every candidate is emitted, so a test can see the online co-visitation source's items. */
+    private static JobSettings everyCandidateEmitted() {
+        JobSettings settings = new JobSettings();
+        settings.topK = 1000;
+        return settings;
+    }
+
+    private static int indexOf(ScoredList l, String item) {
+        return Arrays.asList(l.items).indexOf(item);
+    }
+
+    @Test
+    void proposesAnItemFirstSeenAfterTrainingToAnotherUserAfterCoVisitation() throws Exception {
+        harness.close();
+        harness = newHarness(everyCandidateEmitted());
+        harness.open();
+        String fresh = "fresh-item-after-training";
+        assertEquals(0, bundle.items().indexOf(fresh), "not in the bundle's vocabulary");
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", fresh, EventType.VIEW, T0 + 1_000));
+        // learnt before ranking, from u1's history as it stood before e2: distance 1, both directions
+        assertEquals(1.0, function.onlineCovisitation().weight(fresh, item(1)));
+        assertEquals(1.0, function.onlineCovisitation().weight(item(1), fresh));
+        send(event("e2", "u1", fresh, EventType.VIEW, T0 + 1_000));
+        assertEquals(1.0, function.onlineCovisitation().weight(fresh, item(1)), "a duplicate teaches nothing");
+
+        send(event("e3", "u2", item(1), EventType.VIEW, T0 + 2_000));
+        ScoredList l = harness.extractOutputValues().get(2);
+        assertEquals("e3", l.triggerEventId);
+        int at = indexOf(l, fresh);
+        assertTrue(at >= 0, "u2 gets the fresh item: " + Arrays.toString(l.items));
+        assertEquals("online_covisit", l.sources[at]);
+        assertEquals(item(1), l.because[at]);
+    }
+
+    @Test
+    void onlineCoVisitationSurvivesSnapshotAndRestore() throws Exception {
+        harness.close();
+        harness = newHarness(everyCandidateEmitted());
+        harness.open();
+        String fresh = "fresh-item-after-training";
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", fresh, EventType.VIEW, T0 + 1_000));
+        send(event("e3", "u1", item(2), EventType.VIEW, T0 + 2_000));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness(everyCandidateEmitted());
+        harness.initializeState(snapshot);
+        harness.open();
+        assertEquals(1.0, function.onlineCovisitation().weight(fresh, item(1)));
+        assertEquals(1.0, function.onlineCovisitation().weight(item(2), fresh));
+        assertEquals(0.5, function.onlineCovisitation().weight(item(2), item(1)));
+        send(event("e4", "u2", item(1), EventType.VIEW, T0 + 3_000));
+        ScoredList l = harness.extractOutputValues().get(0);
+        int at = indexOf(l, fresh);
+        assertTrue(at >= 0, "the restored table still proposes the fresh item: " + Arrays.toString(l.items));
+        assertEquals("online_covisit", l.sources[at]);
+    }
+
+    @Test
+    void noOnlineTableWhenTheSourceIsOffAndTheBundleDoesNotNameTheFeature() throws Exception {
+        harness.close();
+        JobSettings settings = new JobSettings();
+        settings.onlineCovisitN = 0;
+        harness = newHarness(settings);
+        harness.open();
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", "fresh", EventType.VIEW, T0 + 1_000));
+        assertEquals(null, function.onlineCovisitation());
+        for (String src : harness.extractOutputValues().get(1).sources) {
+            assertFalse(src.equals("online_covisit"));
+        }
+    }
+
     @Test
     void topIndicesOrdersBestFirst() {
         float[] s = {0.1f, 0.9f, -1f, 0.5f, 0.9f, 0.3f};

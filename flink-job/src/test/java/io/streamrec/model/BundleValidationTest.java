@@ -123,6 +123,119 @@ class BundleValidationTest {
     }
 
     @Test
+    void refusesBundleNamingOnlineCovisitWithoutTheManifestObject() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> ((ArrayNode) m.get("candidate_features")).add("online_covisit"));
+        assertMentions(refusal(dir), "candidate_features names 'online_covisit'", "no key 'online_covisit'");
+    }
+
+    @Test
+    void refusesBundleWithAMalformedOnlineCovisitObject() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> m.putObject("online_covisit").put("items", 3).put("pair_window", 0)
+                .put("max_gap_s", 86400));
+        assertMentions(refusal(dir), "online_covisit.pair_window must be a positive integer");
+        editManifest(dir, m -> ((ObjectNode) m.get("online_covisit")).put("pair_window", 5).put("max_gap_s", -1));
+        assertMentions(refusal(dir), "online_covisit.max_gap_s");
+    }
+
+    @Test
+    void acceptsTheDefaultBundleWithAnOnlineCovisitObjectItDoesNotUseAsFeature() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> m.putObject("online_covisit").put("items", 4).put("pair_window", 6)
+                .put("max_gap_s", 3600));
+        BundleManifest m = ModelBundle.load(dir.toString()).manifest();
+        assertTrue(m.hasOnlineCovisit());
+        assertEquals(4, m.onlineCovisitItems());
+        assertEquals(6, m.onlineCovisitPairWindow());
+        assertEquals(3600, m.onlineCovisitMaxGapS());
+        BundleManifest shipped = ShippedBundle.load().manifest();
+        assertEquals(false, shipped.hasOnlineCovisit());
+        assertEquals(3, shipped.onlineCovisitItems());
+        assertEquals(5, shipped.onlineCovisitPairWindow());
+        assertEquals(86400, shipped.onlineCovisitMaxGapS());
+    }
+
+    /** Rewrites golden.json's candidate_feature_cases (and its hash) with {@code edit}. */
+    private static void editCandidateCases(Path dir, Consumer<ArrayNode> edit) throws IOException {
+        ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
+        edit.accept((ArrayNode) g.get("candidate_feature_cases"));
+        JSON.writeValue(dir.resolve("golden.json").toFile(), g);
+        rehash(dir, "golden.json");
+    }
+
+    @Test
+    void replaysGoldenHistFeatureCasesWithTypesAndTimes() throws Exception {
+        Path dir = copy();
+        long trigger = 1_700_000_000_000L;
+        editManifest(dir, m -> m.putArray("candidate_features").add("hist_age"));
+        editCandidateCases(dir, cases -> {
+            for (var c : cases) {
+                ObjectNode cs = (ObjectNode) c;
+                ArrayNode hist = (ArrayNode) cs.get("history");
+                ArrayNode cands = (ArrayNode) cs.get("candidates");
+                cands.set(0, hist.get(3)); // a candidate seen 3 events back
+                ArrayNode types = cs.putArray("history_types");
+                ArrayNode ts = cs.putArray("history_ts");
+                for (int p = 0; p < hist.size(); p++) {
+                    types.add("view");
+                    ts.add(trigger - p * 1_800_000L);
+                }
+                cs.put("trigger_ts", trigger);
+                ArrayNode exp = cs.putArray("expected");
+                for (int k = 0; k < cands.size(); k++) {
+                    int first = -1;
+                    for (int p = 0; p < hist.size() && first < 0; p++) {
+                        first = hist.get(p).asText().equals(cands.get(k).asText()) ? p : -1;
+                    }
+                    exp.addArray().add(first < 0 ? 0.0 : Math.log1p(first * 0.5));
+                }
+            }
+        });
+        ModelBundle.load(dir.toString());
+
+        editCandidateCases(dir, cases -> ((ArrayNode) cases.get(0).get("expected").get(0)).set(0, 0.25));
+        assertMentions(refusal(dir), "candidate_feature_cases[0].expected[0][0] (hist_age)");
+        editCandidateCases(dir, cases -> ((ObjectNode) cases.get(0)).remove("history_ts"));
+        assertMentions(refusal(dir), "candidate_feature_cases[0] needs 'history_ts'");
+    }
+
+    @Test
+    void replaysGoldenOnlineCovisitCasesFromTheGivenTable() throws Exception {
+        Path dir = copy();
+        editManifest(dir, m -> {
+            m.putArray("candidate_features").add("online_covisit");
+            m.putObject("online_covisit").put("items", 2).put("pair_window", 5).put("max_gap_s", 86400);
+        });
+        editCandidateCases(dir, cases -> {
+            for (var c : cases) {
+                ObjectNode cs = (ObjectNode) c;
+                ArrayNode hist = (ArrayNode) cs.get("history");
+                String d0 = hist.get(0).asText();
+                String d1 = null;
+                for (int p = 1; p < hist.size() && d1 == null; p++) {
+                    d1 = hist.get(p).asText().equals(d0) ? null : hist.get(p).asText();
+                }
+                ArrayNode cands = (ArrayNode) cs.get("candidates");
+                cands.set(1, JSON.getNodeFactory().textNode("never-in-training"));
+                ObjectNode table = cs.putObject("online_covisit");
+                table.putArray(d0).add(JSON.createArrayNode().add(cands.get(0).asText()).add(3.0));
+                table.putArray(d1).add(JSON.createArrayNode().add(cands.get(0).asText()).add(2.0))
+                        .add(JSON.createArrayNode().add("never-in-training").add(1.0));
+                table.putArray("not-in-history").add(JSON.createArrayNode().add(cands.get(2).asText()).add(9.0));
+                ArrayNode exp = cs.putArray("expected");
+                for (int k = 0; k < cands.size(); k++) {
+                    exp.addArray().add(k == 0 ? Math.log1p(3 + 2 / 2.0) : k == 1 ? Math.log1p(0.5) : 0.0);
+                }
+            }
+        });
+        ModelBundle.load(dir.toString());
+
+        editCandidateCases(dir, cases -> ((ObjectNode) cases.get(2)).remove("online_covisit"));
+        assertMentions(refusal(dir), "candidate_feature_cases[2] needs an 'online_covisit' object");
+    }
+
+    @Test
     void refusesBundleWithWrongFormatVersion() throws Exception {
         Path dir = copy();
         editManifest(dir, m -> m.put("format_version", 2));

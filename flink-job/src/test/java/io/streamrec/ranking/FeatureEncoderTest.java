@@ -1,13 +1,20 @@
 package io.streamrec.ranking;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.model.BundleException;
+import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.model.ShippedBundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,5 +153,162 @@ class FeatureEncoderTest {
         long[] items = enc.candItems();
         enc.encode(List.of(r));
         assertTrue(feats == enc.candFeats() && items == enc.candItems());
+    }
+
+    // ------------------------------------------------------------ history and online co-visitation features
+
+    private static final List<String> ALL = List.of("covisit", "hist_count", "hist_recency", "hist_age", "hist_cart",
+            "hist_purchase", "online_covisit");
+    private static final long T = 1_700_000_000_000L;
+    private static final long HOUR = 3_600_000L;
+
+    /** The shipped manifest with other candidate features, seq_len and online_covisit object (null = none). */
+    private static BundleManifest manifest(List<String> features, int seqLen, String onlineCovisitJson)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode m = (ObjectNode) json.readTree(Files.readAllBytes(
+                io.streamrec.model.ShippedBundle.directory().resolve("manifest.json")));
+        ArrayNode names = m.putArray("candidate_features");
+        features.forEach(names::add);
+        m.put("seq_len", seqLen);
+        if (onlineCovisitJson != null) {
+            m.set("online_covisit", json.readTree(onlineCovisitJson));
+        }
+        return BundleManifest.parse(json.writeValueAsBytes(m), "test manifest");
+    }
+
+    private static FeatureEncoder encoder(List<String> features, int seqLen) throws Exception {
+        return new FeatureEncoder(manifest(features, seqLen, "{\"items\": 2, \"pair_window\": 5, \"max_gap_s\": 86400}"),
+                bundle.items(), bundle.covisit(), "test");
+    }
+
+    /** Five events, most recent first; new1 is unknown to the vocabulary, A and B are known. */
+    private static final String[] HIST = {"new1", null, "new1", null, null};
+    private static final EventType[] TYPES = {EventType.VIEW, EventType.ADD_TO_CART, EventType.PURCHASE,
+            EventType.VIEW, EventType.VIEW};
+    private static final long[] TS = {T, T - HOUR, T - 2 * HOUR, T - 3 * HOUR, T - HOUR / 2};
+
+    private static String[] history() {
+        String[] h = HIST.clone();
+        h[1] = bundle.items().idOf(1);
+        h[3] = bundle.items().idOf(1);
+        h[4] = bundle.items().idOf(2);
+        return h;
+    }
+
+    private static float[] features(FeatureEncoder enc, String[] hist, String candidate, OnlineCovisitation t) {
+        float[] out = new float[enc.numCandidateFeatures()];
+        enc.prepareCandidates(hist, TYPES, TS, hist.length, T, t);
+        enc.encodeCandidate(candidate, out, 0);
+        return out;
+    }
+
+    @Test
+    void histFeaturesMatchByItemIdSoUnknownItemsMatchToo() throws Exception {
+        FeatureEncoder enc = encoder(ALL, 50);
+        String[] h = history();
+        String a = h[1];
+        String b = h[4];
+        assertEquals(0, bundle.items().indexOf("new1"), "new1 is unknown to the vocabulary");
+        // new1: positions 0 (view) and 2 (purchase)
+        float[] f = features(enc, h, "new1", null);
+        assertEquals((float) Math.log(3), f[1]);
+        assertEquals(1f, f[2]);
+        assertEquals(0f, f[3], "seen at the trigger: age 0");
+        assertEquals(0f, f[4]);
+        assertEquals(1f, f[5]);
+        assertEquals(0f, f[6], "no online table: 0");
+        // a: positions 1 (add_to_cart, 1 h before) and 3 (view)
+        f = features(enc, h, a, null);
+        assertEquals((float) FeatureEncoder.covisitFeature(bundle.covisit(), h, 5, 10, a), f[0]);
+        assertEquals((float) Math.log(3), f[1]);
+        assertEquals(0.5f, f[2]);
+        assertEquals((float) Math.log(2), f[3]);
+        assertEquals(1f, f[4]);
+        assertEquals(0f, f[5]);
+        // b: position 4 only, half an hour before the trigger
+        f = features(enc, h, b, null);
+        assertEquals((float) Math.log(2), f[1]);
+        assertEquals(0.2f, f[2]);
+        assertEquals((float) Math.log(1.5), f[3]);
+        assertEquals(0f, f[4]);
+        assertEquals(0f, f[5]);
+        // not in the history: all hist_* are 0
+        f = features(enc, h, "elsewhere", null);
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(0f, f[i], ALL.get(i));
+        }
+    }
+
+    @Test
+    void histFeaturesReadOnlyTheLastSeqLenEvents() throws Exception {
+        FeatureEncoder enc = encoder(ALL, 4);
+        String[] h = history();
+        float[] f = features(enc, h, h[4], null);
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(0f, f[i], ALL.get(i) + ": position 4 is beyond L = 4");
+        }
+        assertEquals((float) Math.log(3), features(enc, h, "new1", null)[1]);
+    }
+
+    @Test
+    void histAgeIsZeroForAnOccurrenceAfterTheTrigger() throws Exception {
+        FeatureEncoder enc = encoder(List.of("hist_age"), 50);
+        float[] out = new float[1];
+        enc.prepareCandidates(new String[] {"x", "y"}, new EventType[] {EventType.VIEW, EventType.VIEW},
+                new long[] {T, T + 5 * HOUR}, 2, T, null);
+        enc.encodeCandidate("y", out, 0);
+        assertEquals(0f, out[0]);
+    }
+
+    @Test
+    void onlineCovisitSumsTheFirstKDistinctItemsLists() throws Exception {
+        FeatureEncoder enc = encoder(ALL, 50);
+        String[] h = history();
+        String a = h[1];
+        // K = 2: seeds new1 (q = 0) and a (q = 1); b is the third distinct item and is ignored
+        OnlineCovisitation t = OnlineCovisitation.of(Map.of(
+                "new1", List.of(Map.entry("c", 2.0)),
+                a, List.of(Map.entry("c", 3.0), Map.entry("new1", 1.0), Map.entry("new2", 4.0)),
+                h[4], List.of(Map.entry("c", 100.0)),
+                "x", List.of(Map.entry("c", 100.0))));
+        assertEquals((float) Math.log1p(2 + 3 / 2.0), features(enc, h, "c", t)[6]);
+        assertEquals((float) Math.log1p(1 / 2.0), features(enc, h, "new1", t)[6]);
+        assertEquals((float) Math.log1p(4 / 2.0), features(enc, h, "new2", t)[6], "unknown to the vocabulary");
+        assertEquals(0f, features(enc, h, a, t)[6]);
+    }
+
+    @Test
+    void batchEncodingUsesTheRequestsTypesTimesAndTable() throws Exception {
+        FeatureEncoder enc = encoder(ALL, 50);
+        String[] h = history();
+        OnlineCovisitation t = OnlineCovisitation.of(Map.of("new1", List.of(Map.entry("c", 2.0))));
+        RankRequest r = RankRequest.of(new float[bundle.manifest().embeddingDim()], h, TYPES, TS,
+                new String[] {"new1", "c"});
+        r.onlineCovisit = t;
+        enc.encode(List.of(r));
+        float[] f = enc.candFeats();
+        int n = ALL.size();
+        assertEquals((float) Math.log(3), f[1]);
+        assertEquals(1f, f[5]);
+        assertEquals(0f, f[n + 1]);
+        assertEquals((float) Math.log(3), f[n + 6]);
+    }
+
+    @Test
+    void knowsTheHistoryAndOnlineFeaturesAndStillRefusesUnknownNames() throws Exception {
+        for (String name : ALL) {
+            assertTrue(FeatureEncoder.isKnownCandidateFeature(name), name);
+        }
+        assertFalse(FeatureEncoder.isKnownCandidateFeature("hist_views"));
+        BundleException e = assertThrows(BundleException.class, () -> encoder(List.of("hist_count", "hist_views"), 50));
+        assertTrue(e.getMessage().contains("hist_views"), e.getMessage());
+    }
+
+    @Test
+    void refusesOnlineCovisitWithoutTheManifestObject() {
+        BundleException e = assertThrows(BundleException.class,
+                () -> manifest(List.of("covisit", "online_covisit"), 50, null));
+        assertTrue(e.getMessage().contains("online_covisit"), e.getMessage());
     }
 }

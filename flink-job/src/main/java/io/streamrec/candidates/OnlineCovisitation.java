@@ -1,0 +1,698 @@
+package io.streamrec.candidates;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The online co-visitation table {@code T(a, b) ≥ 0} over item ids of docs/MODEL_BUNDLE.md ("Online co-visitation"),
+ * learnt from the event stream as it is served.
+ *
+ * <p>Why: the bundle's vocabulary and {@code covisit.json} are frozen at training time, while on real data most next
+ * items are unknown to them. This table learns pairs from the live stream, so items first seen after training get
+ * neighbours (and become candidates) within a few events, and the {@code online_covisit} feature can tell them apart.
+ *
+ * <p>Update rule ({@link #update}): for an event {@code (x, ts)} and {@code k = 1 … W} over the user's previous
+ * events (most recent first, item {@code h_k}, time {@code ts_k}): if {@code h_k ≠ x} and
+ * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}.
+ *
+ * <p>Bounds: each item keeps at most {@code maxNeighbours} neighbours; when its list is full a new neighbour replaces
+ * the lightest one (first in list order on ties) and starts from that one's weight plus its own increment (the
+ * Space-Saving rule). The table keeps at most {@code maxItems} item lists; creating one more drops the list of the
+ * least recently updated item (that item may stay in other items' lists until Space-Saving pushes it out). Below both
+ * bounds the table is exactly the definition; {@link #UNBOUNDED} for both gives the plain definition (the evaluator's
+ * {@code covisit_knn} baseline uses it that way).
+ *
+ * <p>Memory: no boxed maps. Each item is one entry of dense parallel arrays (id, hash, LRU links) plus its own small
+ * neighbour arrays (id reference, hash, float64 weight: 16 bytes a neighbour), grown by doubling up to the bound, so
+ * long-tail items cost little. Weights are float64 like the contract's accumulation, which also keeps sums of many
+ * {@code 1/k} increments exact enough on long streams.
+ *
+ * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
+ * a reusable {@link Scores}, which answers per-candidate lookups and {@link Scores#top} (score desc, ties by item id
+ * ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
+ * {@link #snapshot(int)} / {@link #restore(byte[])}, chunks of whole item lists that merge on rescale.
+ */
+public final class OnlineCovisitation {
+    /** Manifest defaults when a bundle has no {@code online_covisit} object. */
+    public static final int DEFAULT_ITEMS = 3;
+    public static final int DEFAULT_PAIR_WINDOW = 5;
+    public static final long DEFAULT_MAX_GAP_S = 86_400L;
+    /** For {@code maxNeighbours} and {@code maxItems}: no bound. */
+    public static final int UNBOUNDED = Integer.MAX_VALUE;
+
+    private static final int SNAPSHOT_VERSION = 1;
+    private static final int INITIAL_NEIGHBOURS = 2;
+
+    private final int maxNeighbours;
+    private final int maxItems;
+    private int pairWindow;
+    private long maxGapMs;
+
+    // one entry per item with a neighbour list; entry ids are dense and reused after eviction
+    private String[] ids = new String[16];
+    private int[] hashes = new int[16];
+    private String[][] nbIds = new String[16][];
+    private int[][] nbHashes = new int[16][];
+    private double[][] nbWeights = new double[16][];
+    private int[] nbCount = new int[16];
+    // LRU list over entries: head = most recently updated, tail = least
+    private int[] prev = new int[16];
+    private int[] next = new int[16];
+    private int head = -1;
+    private int tail = -1;
+    private int size;
+    // open addressing, linear probing: slot holds entry + 1, 0 = empty
+    private int[] index = new int[32];
+
+    /**
+     * @param pairWindow    W, how many previous events of the user pair with an event
+     * @param maxGapS       G, pairs further apart than this many seconds are not counted
+     * @param maxNeighbours neighbours kept per item ({@link #UNBOUNDED} for none), ≥ 1
+     * @param maxItems      items with a neighbour list ({@link #UNBOUNDED} for none), ≥ 2 (a pair needs two lists)
+     */
+    public OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems) {
+        if (maxNeighbours < 1) {
+            throw new IllegalArgumentException("maxNeighbours must be at least 1, got " + maxNeighbours);
+        }
+        if (maxItems < 2) {
+            throw new IllegalArgumentException("maxItems must be at least 2, got " + maxItems);
+        }
+        this.maxNeighbours = maxNeighbours;
+        this.maxItems = maxItems;
+        setParameters(pairWindow, maxGapS);
+    }
+
+    /** An unbounded table with the given update parameters (the plain definition). */
+    public static OnlineCovisitation unbounded(int pairWindow, long maxGapS) {
+        return new OnlineCovisitation(pairWindow, maxGapS, UNBOUNDED, UNBOUNDED);
+    }
+
+    /**
+     * A table loaded as given, e.g. a golden case's {@code online_covisit} object ({@code ITEM → [[NEIGHBOUR,
+     * weight], ...]}): no learning, no bounds. Weights must be finite and ≥ 0.
+     */
+    public static OnlineCovisitation of(Map<String, ? extends List<Map.Entry<String, Double>>> lists) {
+        OnlineCovisitation t = unbounded(DEFAULT_PAIR_WINDOW, DEFAULT_MAX_GAP_S);
+        for (Map.Entry<String, ? extends List<Map.Entry<String, Double>>> e : lists.entrySet()) {
+            int row = t.rowFor(e.getKey(), -1);
+            for (Map.Entry<String, Double> nb : e.getValue()) {
+                double w = nb.getValue();
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("weight of " + e.getKey() + " → " + nb.getKey()
+                            + " must be finite and ≥ 0, got " + w);
+                }
+                t.add(row, nb.getKey(), w);
+            }
+        }
+        return t;
+    }
+
+    /** Changes W and G (a new model bundle may bring other values); the learnt weights stay. */
+    public void setParameters(int pairWindow, long maxGapS) {
+        setParametersMs(pairWindow, maxGapS < 0 ? -1 : maxGapS > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE
+                : maxGapS * 1000);
+    }
+
+    /** As {@link #setParameters} with the max gap in milliseconds. */
+    public void setParametersMs(int pairWindow, long maxGapMs) {
+        if (pairWindow < 0 || maxGapMs < 0) {
+            throw new IllegalArgumentException("pair window and max gap must not be negative, got " + pairWindow
+                    + " and " + maxGapMs + " ms");
+        }
+        this.pairWindow = pairWindow;
+        this.maxGapMs = maxGapMs;
+    }
+
+    public int pairWindow() {
+        return pairWindow;
+    }
+
+    public long maxGapMs() {
+        return maxGapMs;
+    }
+
+    public int maxNeighbours() {
+        return maxNeighbours;
+    }
+
+    public int maxItems() {
+        return maxItems;
+    }
+
+    /** Number of items that have a neighbour list. */
+    public int size() {
+        return size;
+    }
+
+    // ---------------------------------------------------------------- learning
+
+    /**
+     * Learns from one (non-duplicate) event before it is ranked.
+     *
+     * @param item      the event's item id {@code x}
+     * @param ts        its time, epoch ms
+     * @param prevItems the user's previous events' items, most recent first (not including this event)
+     * @param prevTs    their times, epoch ms
+     * @param prevLen   how many entries of the arrays are valid
+     */
+    public void update(String item, long ts, String[] prevItems, long[] prevTs, int prevLen) {
+        int w = Math.min(pairWindow, prevLen);
+        if (item == null) {
+            return;
+        }
+        int xRow = -1;
+        for (int k = 1; k <= w; k++) {
+            String h = prevItems[k - 1];
+            if (h == null || h.equals(item) || ts - prevTs[k - 1] > maxGapMs) {
+                continue;
+            }
+            double inc = 1.0 / k;
+            xRow = xRow < 0 ? rowFor(item, -1) : touch(xRow);
+            int hRow = rowFor(h, xRow); // never evicts xRow
+
+            add(xRow, ids[hRow], inc);
+            add(hRow, ids[xRow], inc);
+        }
+    }
+
+    private int touch(int e) {
+        if (e != head) {
+            unlink(e);
+            pushFront(e);
+        }
+        return e;
+    }
+
+    /** The entry of {@code id}, created (evicting the least recently updated other than {@code keep}) if absent. */
+    private int rowFor(String id, int keep) {
+        int h = id.hashCode();
+        int mask = index.length - 1;
+        int s = mix(h) & mask;
+        int p;
+        while ((p = index[s]) != 0) {
+            int e = p - 1;
+            if (hashes[e] == h && ids[e].equals(id)) {
+                return touch(e);
+            }
+            s = (s + 1) & mask;
+        }
+        int e;
+        if (size >= maxItems) {
+            e = tail == keep ? prev[tail] : tail;
+            evict(e);
+            e = reuse(e);
+        } else {
+            e = size++;
+            ensureEntries(size);
+            if (size * 2 > index.length) {
+                rehash(index.length * 2);
+            }
+        }
+        ids[e] = id;
+        hashes[e] = h;
+        if (nbIds[e] == null) {
+            int cap = Math.min(INITIAL_NEIGHBOURS, maxNeighbours);
+            nbIds[e] = new String[cap];
+            nbHashes[e] = new int[cap];
+            nbWeights[e] = new double[cap];
+        }
+        nbCount[e] = 0;
+        insertIndex(e);
+        pushFront(e);
+        return e;
+    }
+
+    private int reuse(int e) {
+        // keep the neighbour arrays for the next item: evictions happen at the bound, where churn is steady
+        Arrays.fill(nbIds[e], 0, nbCount[e], null);
+        return e;
+    }
+
+    /** Adds {@code inc} to {@code T(row, nb)}, with the Space-Saving replacement when the list is full. */
+    private void add(int e, String nb, double inc) {
+        int h = nb.hashCode();
+        int n = nbCount[e];
+        int[] hs = nbHashes[e];
+        String[] ns = nbIds[e];
+        for (int i = 0; i < n; i++) {
+            if (hs[i] == h && (ns[i] == nb || ns[i].equals(nb))) {
+                nbWeights[e][i] += inc;
+                return;
+            }
+        }
+        if (n < maxNeighbours) {
+            if (n == ns.length) {
+                int cap = (int) Math.min((long) maxNeighbours, Math.max(INITIAL_NEIGHBOURS, (long) n * 2));
+                nbIds[e] = ns = Arrays.copyOf(ns, cap);
+                nbHashes[e] = hs = Arrays.copyOf(hs, cap);
+                nbWeights[e] = Arrays.copyOf(nbWeights[e], cap);
+            }
+            ns[n] = nb;
+            hs[n] = h;
+            nbWeights[e][n] = inc;
+            nbCount[e] = n + 1;
+            return;
+        }
+        double[] ws = nbWeights[e];
+        int lightest = 0;
+        for (int i = 1; i < n; i++) {
+            if (ws[i] < ws[lightest]) {
+                lightest = i;
+            }
+        }
+        ns[lightest] = nb;
+        hs[lightest] = h;
+        ws[lightest] += inc;
+    }
+
+    private void evict(int e) {
+        // backward-shift deletion keeps linear probing free of tombstones
+        int mask = index.length - 1;
+        int s = mix(hashes[e]) & mask;
+        while (index[s] != e + 1) {
+            s = (s + 1) & mask;
+        }
+        int hole = s;
+        int j = s;
+        while (true) {
+            j = (j + 1) & mask;
+            int p = index[j];
+            if (p == 0) {
+                break;
+            }
+            int home = mix(hashes[p - 1]) & mask;
+            // move p into the hole unless its home lies cyclically in (hole, j]
+            boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+            if (!stays) {
+                index[hole] = p;
+                hole = j;
+            }
+        }
+        index[hole] = 0;
+        unlink(e);
+        ids[e] = null;
+    }
+
+    private void insertIndex(int e) {
+        int mask = index.length - 1;
+        int s = mix(hashes[e]) & mask;
+        while (index[s] != 0) {
+            s = (s + 1) & mask;
+        }
+        index[s] = e + 1;
+    }
+
+    private void rehash(int cap) {
+        index = new int[cap];
+        for (int e = 0; e < size; e++) {
+            if (ids[e] != null) {
+                insertIndex(e);
+            }
+        }
+    }
+
+    private void ensureEntries(int n) {
+        if (n <= ids.length) {
+            return;
+        }
+        int cap = (int) Math.min(Math.max((long) ids.length * 2, n), Math.min(maxItems, Integer.MAX_VALUE - 8));
+        ids = Arrays.copyOf(ids, cap);
+        hashes = Arrays.copyOf(hashes, cap);
+        nbIds = Arrays.copyOf(nbIds, cap);
+        nbHashes = Arrays.copyOf(nbHashes, cap);
+        nbWeights = Arrays.copyOf(nbWeights, cap);
+        nbCount = Arrays.copyOf(nbCount, cap);
+        prev = Arrays.copyOf(prev, cap);
+        next = Arrays.copyOf(next, cap);
+    }
+
+    private void unlink(int e) {
+        int p = prev[e];
+        int n = next[e];
+        if (p >= 0) {
+            next[p] = n;
+        } else {
+            head = n;
+        }
+        if (n >= 0) {
+            prev[n] = p;
+        } else {
+            tail = p;
+        }
+    }
+
+    private void pushFront(int e) {
+        prev[e] = -1;
+        next[e] = head;
+        if (head >= 0) {
+            prev[head] = e;
+        }
+        head = e;
+        if (tail < 0) {
+            tail = e;
+        }
+    }
+
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The entry of an item, or -1 if it has no neighbour list. Does not count as an update. */
+    private int find(String id) {
+        if (id == null) {
+            return -1;
+        }
+        int h = id.hashCode();
+        int mask = index.length - 1;
+        int s = mix(h) & mask;
+        int p;
+        while ((p = index[s]) != 0) {
+            int e = p - 1;
+            if (hashes[e] == h && ids[e].equals(id)) {
+                return e;
+            }
+            s = (s + 1) & mask;
+        }
+        return -1;
+    }
+
+    /** {@code T(a, b)}, 0 when absent. */
+    public double weight(String a, String b) {
+        int e = find(a);
+        if (e < 0 || b == null) {
+            return 0.0;
+        }
+        int h = b.hashCode();
+        int[] hs = nbHashes[e];
+        String[] ns = nbIds[e];
+        for (int i = 0, n = nbCount[e]; i < n; i++) {
+            if (hs[i] == h && ns[i].equals(b)) {
+                return nbWeights[e][i];
+            }
+        }
+        return 0.0;
+    }
+
+    /** The number of neighbours of an item (0 if it has no list). */
+    public int neighbourCount(String a) {
+        int e = find(a);
+        return e < 0 ? 0 : nbCount[e];
+    }
+
+    /** The items with a list, least recently updated first (for tests and tools; allocates). */
+    public List<String> itemsByRecency() {
+        List<String> out = new ArrayList<>(size);
+        for (int e = tail; e >= 0; e = prev[e]) {
+            out.add(ids[e]);
+        }
+        return out;
+    }
+
+    /**
+     * Sums {@code T(d_q, c) · (1/(q+1))} into {@code out} (cleared first) for every c, where {@code d_0, d_1, …}
+     * are the first {@code k} distinct items of {@code hist[0..histLen)} (most recent first). The factor is the
+     * reciprocal, as the {@code covisit_knn} baseline always computed it; it equals the contract's
+     * {@code T/(q+1)} to within one float64 ulp, far below the float32 the feature is stored in.
+     */
+    public void accumulate(String[] hist, int histLen, int k, Scores out) {
+        out.clear();
+        int seeds = 0;
+        for (int p = 0; p < histLen && seeds < k; p++) {
+            String item = hist[p];
+            if (item == null || out.isSeed(item, seeds)) {
+                continue;
+            }
+            out.addSeed(item, seeds);
+            double w = 1.0 / (seeds + 1);
+            seeds++;
+            int e = find(item);
+            if (e < 0) {
+                continue;
+            }
+            String[] ns = nbIds[e];
+            int[] hs = nbHashes[e];
+            double[] ws = nbWeights[e];
+            for (int i = 0, n = nbCount[e]; i < n; i++) {
+                out.add(ns[i], hs[i], w * ws[i]);
+            }
+        }
+    }
+
+    /**
+     * Reusable per-event scores of {@link #accumulate}: an open-addressing map from item id to score, kept between
+     * calls so the hot path allocates nothing once warm. Also remembers the seeds {@code d_q}.
+     */
+    public static final class Scores {
+        private String[] keys = new String[64];
+        private int[] keyHashes = new int[64];
+        private double[] values = new double[64];
+        private int[] slots = new int[128];
+        private int size;
+        private String[] seeds = new String[4];
+        private int numSeeds;
+        // top-n scratch
+        private int[] order = new int[0];
+
+        /** Empties the scores and seeds (an empty table's result). */
+        public void clearAll() {
+            clear();
+        }
+
+        void clear() {
+            for (int i = 0; i < size; i++) {
+                keys[i] = null;
+            }
+            if (size > 0) {
+                Arrays.fill(slots, 0);
+            }
+            size = 0;
+            Arrays.fill(seeds, 0, numSeeds, null);
+            numSeeds = 0;
+        }
+
+        private boolean isSeed(String item, int n) {
+            for (int i = 0; i < n; i++) {
+                if (seeds[i].equals(item)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void addSeed(String item, int n) {
+            if (n == seeds.length) {
+                seeds = Arrays.copyOf(seeds, n * 2);
+            }
+            seeds[n] = item;
+            numSeeds = n + 1;
+        }
+
+        /** How many seed items {@code d_q} the last accumulation used ({@code K' ≤ K}). */
+        public int numSeeds() {
+            return numSeeds;
+        }
+
+        /** Seed {@code d_q}, most recent first. */
+        public String seed(int q) {
+            return seeds[q];
+        }
+
+        /** Number of items with a score. */
+        public int size() {
+            return size;
+        }
+
+        private void add(String key, int h, double v) {
+            int mask = slots.length - 1;
+            int s = mix(h) & mask;
+            int p;
+            while ((p = slots[s]) != 0) {
+                int i = p - 1;
+                if (keyHashes[i] == h && (keys[i] == key || keys[i].equals(key))) {
+                    values[i] += v;
+                    return;
+                }
+                s = (s + 1) & mask;
+            }
+            if (size == keys.length) {
+                int cap = size * 2;
+                keys = Arrays.copyOf(keys, cap);
+                keyHashes = Arrays.copyOf(keyHashes, cap);
+                values = Arrays.copyOf(values, cap);
+            }
+            keys[size] = key;
+            keyHashes[size] = h;
+            values[size] = v; // 0.0 + v, bit for bit
+            size++;
+            if (size * 2 > slots.length) {
+                slots = new int[slots.length * 2];
+                int m = slots.length - 1;
+                for (int i = 0; i < size; i++) {
+                    int t = mix(keyHashes[i]) & m;
+                    while (slots[t] != 0) {
+                        t = (t + 1) & m;
+                    }
+                    slots[t] = i + 1;
+                }
+            } else {
+                slots[s] = size;
+            }
+        }
+
+        /** The score of an item, 0 if none. */
+        public double get(String key) {
+            if (key == null || size == 0) {
+                return 0.0;
+            }
+            int h = key.hashCode();
+            int mask = slots.length - 1;
+            int s = mix(h) & mask;
+            int p;
+            while ((p = slots[s]) != 0) {
+                int i = p - 1;
+                if (keyHashes[i] == h && keys[i].equals(key)) {
+                    return values[i];
+                }
+                s = (s + 1) & mask;
+            }
+            return 0.0;
+        }
+
+        /**
+         * Writes the (at most) {@code n} best items with score {@code > 0} to {@code outIds} (and {@code outScores}
+         * if not null), score descending, ties by item id ascending ({@link String#compareTo}).
+         *
+         * @return how many were written
+         */
+        public int top(int n, String[] outIds, double[] outScores) {
+            int m = Math.min(n, size);
+            if (m <= 0) {
+                return 0;
+            }
+            if (order.length < m) {
+                order = new int[Math.max(m, 64)];
+            }
+            int filled = 0;
+            for (int i = 0; i < size; i++) {
+                double v = values[i];
+                if (!(v > 0)) {
+                    continue;
+                }
+                if (filled == m && !better(i, order[m - 1])) {
+                    continue;
+                }
+                int pos = filled < m ? filled++ : m - 1;
+                while (pos > 0 && better(i, order[pos - 1])) {
+                    order[pos] = order[pos - 1];
+                    pos--;
+                }
+                order[pos] = i;
+            }
+            for (int j = 0; j < filled; j++) {
+                outIds[j] = keys[order[j]];
+                if (outScores != null) {
+                    outScores[j] = values[order[j]];
+                }
+            }
+            return filled;
+        }
+
+        private boolean better(int a, int b) {
+            double va = values[a];
+            double vb = values[b];
+            return va > vb || (va == vb && keys[a].compareTo(keys[b]) < 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- checkpointing
+
+    /**
+     * Serialises the table as chunks of whole item lists, least recently updated first, each chunk at most
+     * {@code itemsPerChunk} items. Each chunk restores on its own, so operator state can hand chunks to any instance
+     * on rescale.
+     */
+    public List<byte[]> snapshot(int itemsPerChunk) {
+        List<byte[]> chunks = new ArrayList<>();
+        int per = Math.max(1, itemsPerChunk);
+        int e = tail;
+        try {
+            while (e >= 0) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+                DataOutputStream out = new DataOutputStream(bytes);
+                int start = e;
+                int n = 0;
+                for (int x = e; x >= 0 && n < per; x = prev[x]) {
+                    n++;
+                }
+                out.writeInt(SNAPSHOT_VERSION);
+                out.writeInt(n);
+                e = start;
+                for (int i = 0; i < n; i++, e = prev[e]) {
+                    writeString(out, ids[e]);
+                    int c = nbCount[e];
+                    out.writeInt(c);
+                    for (int j = 0; j < c; j++) {
+                        writeString(out, nbIds[e][j]);
+                        out.writeDouble(nbWeights[e][j]);
+                    }
+                }
+                out.flush();
+                chunks.add(bytes.toByteArray());
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return chunks;
+    }
+
+    /**
+     * Merges a chunk written by {@link #snapshot}: its items become the most recently updated, in their order. An
+     * item this table already has (two instances merged on rescale) adds the chunk's weights to its own, neighbour by
+     * neighbour, under the same bounds.
+     */
+    public void restore(byte[] chunk) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(chunk))) {
+            int version = in.readInt();
+            if (version != SNAPSHOT_VERSION) {
+                throw new IllegalStateException("online co-visitation snapshot version " + version
+                        + ", this reader knows " + SNAPSHOT_VERSION);
+            }
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String id = readString(in);
+                int row = rowFor(id, -1);
+                int c = in.readInt();
+                for (int j = 0; j < c; j++) {
+                    String nb = readString(in);
+                    add(row, nb, in.readDouble());
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int len = in.readInt();
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,182 @@
+package io.streamrec.candidates;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Hand-computed updates of the online co-visitation table (docs/MODEL_BUNDLE.md, "Online co-visitation"). */
+class OnlineCovisitationTest {
+    private static final long T = 1_700_000_000_000L;
+    private static final long DAY_S = 86_400;
+
+    private static void update(OnlineCovisitation t, String item, long ts, String[] prev, long[] prevTs) {
+        t.update(item, ts, prev, prevTs, prev.length);
+    }
+
+    @Test
+    void addsOneOverDistanceInBothDirections() {
+        OnlineCovisitation t = OnlineCovisitation.unbounded(5, DAY_S);
+        update(t, "c", T, new String[] {"b", "a"}, new long[] {T - 1000, T - 2000});
+        assertEquals(1.0, t.weight("c", "b"));
+        assertEquals(1.0, t.weight("b", "c"));
+        assertEquals(0.5, t.weight("c", "a"));
+        assertEquals(0.5, t.weight("a", "c"));
+        assertEquals(0.0, t.weight("a", "b"), "only pairs with the new event are counted");
+        // the same pair again accumulates
+        update(t, "c", T + 5000, new String[] {"x", "b"}, new long[] {T + 4000, T + 3000});
+        assertEquals(1.5, t.weight("c", "b"));
+        assertEquals(1.5, t.weight("b", "c"));
+    }
+
+    @Test
+    void pairsOnlyWithinThePairWindow() {
+        OnlineCovisitation t = OnlineCovisitation.unbounded(2, DAY_S);
+        update(t, "x", T, new String[] {"a", "b", "c"}, new long[] {T, T, T});
+        assertEquals(1.0, t.weight("x", "a"));
+        assertEquals(0.5, t.weight("x", "b"));
+        assertEquals(0.0, t.weight("x", "c"));
+        assertEquals(0.0, t.weight("c", "x"));
+    }
+
+    @Test
+    void skipsPairsFurtherApartThanTheMaxGapEachOnItsOwn() {
+        OnlineCovisitation t = OnlineCovisitation.unbounded(5, 10);
+        // out-of-order history: position 1 is too old, position 2 is within 10 s, position 3 exactly at the limit
+        update(t, "x", T, new String[] {"a", "b", "c"}, new long[] {T - 20_000, T - 5_000, T - 10_000});
+        assertEquals(0.0, t.weight("x", "a"));
+        assertEquals(0.5, t.weight("x", "b"));
+        assertEquals(1.0 / 3, t.weight("x", "c"));
+        assertEquals(1.0 / 3, t.weight("c", "x"));
+    }
+
+    @Test
+    void skipsTheSameItemButKeepsItsDistance() {
+        OnlineCovisitation t = OnlineCovisitation.unbounded(5, DAY_S);
+        update(t, "x", T, new String[] {"x", "a"}, new long[] {T, T});
+        assertEquals(0.0, t.weight("x", "x"));
+        assertEquals(0.5, t.weight("x", "a"), "a is still 2 events back");
+        assertEquals(0.5, t.weight("a", "x"));
+    }
+
+    @Test
+    void fullNeighbourListReplacesTheLightestWithItsWeightPlusTheIncrement() {
+        OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 2, 100);
+        update(t, "x", T, new String[] {"a", "b"}, new long[] {T, T}); // x: a 1, b 0.5
+        update(t, "x", T, new String[] {"c"}, new long[] {T});          // c replaces b: 0.5 + 1
+        assertEquals(2, t.neighbourCount("x"));
+        assertEquals(1.0, t.weight("x", "a"));
+        assertEquals(0.0, t.weight("x", "b"));
+        assertEquals(1.5, t.weight("x", "c"));
+        assertEquals(1.0, t.weight("c", "x"));
+        assertEquals(0.5, t.weight("b", "x"), "b's own list is untouched");
+    }
+
+    @Test
+    void dropsTheLeastRecentlyUpdatedItemAtTheItemBound() {
+        OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 32, 3);
+        update(t, "b", T, new String[] {"a"}, new long[] {T});          // updated: b, then a
+        update(t, "d", T, new String[] {"c"}, new long[] {T});          // d fits; c drops b
+        assertEquals(3, t.size());
+        assertEquals(List.of("a", "d", "c"), t.itemsByRecency());
+        assertEquals(0.0, t.weight("b", "a"), "b's list is gone");
+        assertEquals(1.0, t.weight("a", "b"), "a still lists b");
+        assertEquals(1.0, t.weight("d", "c"));
+        // an update makes an item the most recent again: a survives, d goes
+        update(t, "a", T, new String[] {"e"}, new long[] {T});
+        assertEquals(List.of("c", "a", "e"), t.itemsByRecency());
+        assertEquals(0.0, t.weight("d", "c"));
+        assertEquals(1.0, t.weight("a", "e"));
+    }
+
+    @Test
+    void neverEvictsTheEventsOwnItemWhilePairingIt() {
+        OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 32, 2);
+        update(t, "x", T, new String[] {"a", "b", "c"}, new long[] {T, T, T});
+        // x is re-touched before each partner: a and b are the ones dropped
+        assertEquals(List.of("x", "c"), t.itemsByRecency());
+        assertEquals(1.0, t.weight("x", "a"));
+        assertEquals(0.5, t.weight("x", "b"));
+        assertEquals(1.0 / 3, t.weight("x", "c"));
+        assertEquals(1.0 / 3, t.weight("c", "x"));
+    }
+
+    @Test
+    void scoresTheFirstKDistinctHistoryItemsByRecency() {
+        OnlineCovisitation t = OnlineCovisitation.of(Map.of(
+                "a", List.of(Map.entry("n", 1.0), Map.entry("m", 4.0)),
+                "b", List.of(Map.entry("n", 2.0)),
+                "c", List.of(Map.entry("n", 100.0))));
+        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        t.accumulate(new String[] {"a", "a", "b", "c"}, 4, 2, s);
+        assertEquals(2, s.numSeeds());
+        assertEquals("a", s.seed(0));
+        assertEquals("b", s.seed(1));
+        assertEquals(1.0 + 2.0 / 2, s.get("n"), "c is the third distinct item, beyond K = 2");
+        assertEquals(4.0, s.get("m"));
+        assertEquals(0.0, s.get("zzz"));
+        t.accumulate(new String[] {"a", "b", "c"}, 2, 3, s);
+        assertEquals(2, s.numSeeds(), "only histLen entries are read");
+    }
+
+    @Test
+    void topOrdersByScoreThenItemIdAndSkipsZeros() {
+        OnlineCovisitation t = OnlineCovisitation.of(Map.of("x", List.of(Map.entry("b", 1.0),
+                Map.entry("c", 2.0), Map.entry("a", 1.0), Map.entry("B", 1.0), Map.entry("z", 0.0))));
+        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        t.accumulate(new String[] {"x"}, 1, 3, s);
+        String[] ids = new String[10];
+        double[] scores = new double[10];
+        int n = s.top(10, ids, scores);
+        assertEquals(4, n);
+        assertArrayEquals(new String[] {"c", "B", "a", "b"}, java.util.Arrays.copyOf(ids, n));
+        assertArrayEquals(new double[] {2, 1, 1, 1}, java.util.Arrays.copyOf(scores, n));
+        assertEquals(2, s.top(2, ids, null));
+        assertArrayEquals(new String[] {"c", "B"}, java.util.Arrays.copyOf(ids, 2));
+    }
+
+    @Test
+    void snapshotChunksRestoreTheSameTableAndMergeByAddingWeights() {
+        OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 4, 100);
+        String[] items = {"a", "b", "c", "d", "e", "f", "g"};
+        for (int i = 1; i < 40; i++) {
+            String x = items[(i * 3) % items.length];
+            update(t, x, T + i * 1000, new String[] {items[(i * 5) % items.length], items[(i * 2) % items.length]},
+                    new long[] {T + i * 1000 - 500, T + i * 1000 - 900});
+        }
+        List<byte[]> chunks = t.snapshot(3);
+        assertEquals((t.size() + 2) / 3, chunks.size());
+        OnlineCovisitation r = new OnlineCovisitation(5, DAY_S, 4, 100);
+        for (byte[] c : chunks) {
+            r.restore(c);
+        }
+        assertEquals(t.itemsByRecency(), r.itemsByRecency());
+        for (String a : items) {
+            assertEquals(t.neighbourCount(a), r.neighbourCount(a));
+            for (String b : items) {
+                assertEquals(Double.doubleToRawLongBits(t.weight(a, b)), Double.doubleToRawLongBits(r.weight(a, b)));
+            }
+        }
+        // two instances' chunks merged on rescale: weights add
+        OnlineCovisitation one = OnlineCovisitation.unbounded(5, DAY_S);
+        update(one, "x", T, new String[] {"a"}, new long[] {T});
+        OnlineCovisitation two = OnlineCovisitation.unbounded(5, DAY_S);
+        update(two, "x", T, new String[] {"a", "b"}, new long[] {T, T});
+        OnlineCovisitation merged = OnlineCovisitation.unbounded(5, DAY_S);
+        one.snapshot(100).forEach(merged::restore);
+        two.snapshot(100).forEach(merged::restore);
+        assertEquals(2.0, merged.weight("x", "a"));
+        assertEquals(0.5, merged.weight("x", "b"));
+        assertEquals(2.0, merged.weight("a", "x"));
+    }
+
+    @Test
+    void refusesBoundsThatCannotHoldAPair() {
+        assertThrows(IllegalArgumentException.class, () -> new OnlineCovisitation(5, DAY_S, 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new OnlineCovisitation(5, DAY_S, 4, 1));
+    }
+}
