@@ -101,6 +101,10 @@ public final class StreamrecConfig {
         positive(conf, StreamrecOptions.DEDUP_WINDOW, 100_000);
         positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, 1 << 20);
         positive(conf, StreamrecOptions.RANKER_THREADS, 256);
+        positive(conf, StreamrecOptions.RANKER_BATCH_SIZE, 4096);
+        if (conf.get(StreamrecOptions.RANKER_BATCH_WAIT).isNegative()) {
+            throw new ConfigException("option '" + StreamrecOptions.RANKER_BATCH_WAIT.key() + "' must not be negative");
+        }
         positiveDuration(conf, StreamrecOptions.STATE_TTL);
         positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);
         if (conf.get(StreamrecOptions.MODEL_RELOAD_INTERVAL).isNegative()) {

@@ -161,6 +161,18 @@ public final class StreamrecOptions {
             ConfigOptions.key("ranker.intra-op-threads").intType().defaultValue(1)
                     .withDescription("ONNX Runtime intra-op threads per ranker (one ranker per parallel instance).");
 
+    public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
+            ConfigOptions.key("ranker.batch-size").intType().defaultValue(8)
+                    .withDescription("Events scored in one ONNX call (micro-batching). Each event's state and "
+                            + "candidates are computed on arrival; its ranking waits until this many events are "
+                            + "pending or ranker.batch-wait has passed. Nothing pending crosses a checkpoint, a "
+                            + "watermark or the end of the input. 1 scores every event on its own.");
+
+    public static final ConfigOption<Duration> RANKER_BATCH_WAIT =
+            ConfigOptions.key("ranker.batch-wait").durationType().defaultValue(Duration.ofMillis(1))
+                    .withDescription("The longest an event waits for its micro-batch to fill before it is scored "
+                            + "(the latency micro-batching may add). 0 scores what is pending after every event.");
+
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("streamrec")
                     .withDescription("Name of the Flink job.");

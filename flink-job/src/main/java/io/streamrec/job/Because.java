@@ -4,7 +4,6 @@ import io.streamrec.candidates.CandidateSource;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
-import io.streamrec.state.UserState;
 
 /**
  * Names the recent item that contributed most to a recommendation, cheaply: the item itself when it was re-proposed
@@ -39,9 +38,9 @@ final class Because {
      * @param histIndex model indices of the first {@code min(window, history)} history items, looked up once per
      *                  event by the caller (0 = unknown to the model)
      */
-    static String explain(ModelBundle bundle, UserState s, int[] histIndex, String item, CandidateSource source,
-                          int window) {
-        int n = Math.min(window, s.histItems.length);
+    static String explain(ModelBundle bundle, String[] hist, int histLen, int[] histIndex, String item,
+                          CandidateSource source, int window) {
+        int n = Math.min(window, histLen);
         if (n == 0) {
             return null;
         }
@@ -52,10 +51,10 @@ final class Because {
             String best = null;
             float bestWeight = 0f;
             for (int i = 0; i < n; i++) {
-                float w = bundle.covisit().weight(s.histItems[i], item);
+                float w = bundle.covisit().weight(hist[i], item);
                 if (w > bestWeight) {
                     bestWeight = w;
-                    best = s.histItems[i];
+                    best = hist[i];
                 }
             }
             if (best != null) {
@@ -73,7 +72,7 @@ final class Because {
         float bestDot = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             int h = histIndex[i];
-            if (h == 0 || s.histItems[i].equals(item)) {
+            if (h == 0 || hist[i].equals(item)) {
                 continue;
             }
             float dot = 0f;
@@ -84,7 +83,7 @@ final class Because {
             }
             if (dot > bestDot) {
                 bestDot = dot;
-                best = s.histItems[i];
+                best = hist[i];
             }
         }
         return best;

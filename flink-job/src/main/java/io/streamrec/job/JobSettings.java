@@ -31,6 +31,8 @@ public final class JobSettings implements Serializable {
     public int purchasedMax = StreamrecOptions.PURCHASED_MAX.defaultValue();
     public int dedupWindow = StreamrecOptions.DEDUP_WINDOW.defaultValue();
     public int rankerThreads = StreamrecOptions.RANKER_THREADS.defaultValue();
+    public int rankerBatchSize = StreamrecOptions.RANKER_BATCH_SIZE.defaultValue();
+    public long rankerBatchWaitMs = StreamrecOptions.RANKER_BATCH_WAIT.defaultValue().toMillis();
 
     public static JobSettings from(Configuration conf) {
         JobSettings s = new JobSettings();
@@ -53,6 +55,8 @@ public final class JobSettings implements Serializable {
         s.purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
         s.dedupWindow = conf.get(StreamrecOptions.DEDUP_WINDOW);
         s.rankerThreads = conf.get(StreamrecOptions.RANKER_THREADS);
+        s.rankerBatchSize = conf.get(StreamrecOptions.RANKER_BATCH_SIZE);
+        s.rankerBatchWaitMs = conf.get(StreamrecOptions.RANKER_BATCH_WAIT).toMillis();
         return s;
     }
 }

@@ -33,7 +33,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -66,9 +67,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient CandidateGenerator generator;
     private transient UserStateUpdater updater;
     private transient ModelReloader reloader;
-    private transient RankRequest request;
+    /** Prepared events waiting for their ONNX call; {@code slots.length} is the micro-batch size. */
+    private transient Pending[] slots;
+    private transient int pending;
     private transient List<RankRequest> batch;
-    private transient CandidateSet candidates;
+    /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
+    private transient ListEmitter emitter;
+    private transient CollectorEmitter collectorEmitter;
     /** The user being ranked, read by {@link #excluded} (created once in open, not per event). */
     private transient UserState currentUser;
     private transient Predicate<String> excluded;
@@ -128,9 +133,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         reloader = new ModelReloader(settings.modelPath, ModelReloader.fingerprint(settings.modelPath));
         reloader.start(settings.modelReloadIntervalMs);
 
-        request = new RankRequest();
-        batch = Collections.singletonList(request);
-        candidates = new CandidateSet();
+        int b = emitter == null ? 1 : Math.max(1, settings.rankerBatchSize);
+        slots = new Pending[b];
+        for (int i = 0; i < b; i++) {
+            slots[i] = new Pending();
+        }
+        batch = new ArrayList<>(b);
+        collectorEmitter = new CollectorEmitter();
         excluded = item -> (settings.filterPurchased && contains(currentUser.purchased, item))
                 || (settings.filterSeen && contains(currentUser.histItems, item));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -194,6 +203,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
         ModelBundle next = reloader.poll();
         if (next != null) {
+            flush(); // what is pending was prepared with the old model: score it with that model
             install(next);
             modelSwaps.inc();
         }
@@ -213,7 +223,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         state.update(s);
-        out.collect(recommend(s, e));
+        Long ts = ctx.timestamp();
+        prepare(slots[pending++], s, e, ts != null ? ts : 0L, ts != null);
+        if (emitter == null) {
+            // not batching: score and emit this event now, through the function's own collector
+            collectorEmitter.out = out;
+            flush(collectorEmitter);
+        } else if (pending >= slots.length) {
+            flush();
+        }
     }
 
     /** Pairs the event with the user's previous events in the online table. */
@@ -228,53 +246,121 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         online.update(e.itemId, e.ts, s.histItems, pairTs, n);
     }
 
-    /** Candidates, one ONNX call, best-first ordering; package-private for the harness tests. */
-    ScoredList recommend(UserState s, UserEvent e) {
+    /**
+     * Everything of an event's ranking that reads the user's state or the online table, done now, under the event's
+     * key: candidates, and a private copy of the request (history, interest, online scores as the table stands right
+     * after this event), so that scoring it later, in a batch, gives the scores it would have got now.
+     */
+    private void prepare(Pending p, UserState s, UserEvent e, long timestamp, boolean hasTimestamp) {
         currentUser = s;
-        candidates.clear();
-        generator.generate(s.interest, s.histItems, s.histItems.length, online, excluded, candidates);
+        p.candidates.clear();
+        generator.generate(s.interest, s.histItems, s.histItems.length, online, excluded, p.candidates);
+        currentUser = null;
 
-        int n = candidates.size();
-        RankRequest r = request;
-        r.interest = s.interest;
-        r.histLen = Math.min(s.histItems.length, bundle.manifest().seqLen());
-        r.histItems = s.histItems;
-        r.histTypes = types(s.histTypes);
-        r.histTs = historyTimes(s);
+        RankRequest r = p.request;
+        int h = s.histItems.length;
+        p.ensureHistory(h, s.interest.length);
+        System.arraycopy(s.interest, 0, r.interest, 0, s.interest.length);
+        System.arraycopy(s.histItems, 0, r.histItems, 0, h);
+        for (int i = 0; i < h; i++) {
+            r.histTypes[i] = EventType.fromModelIndex(s.histTypes[i]);
+            r.histTs[i] = s.historyTs(i);
+        }
+        p.histLen = h;
+        r.histLen = Math.min(h, bundle.manifest().seqLen());
         r.triggerTs = e.ts;
         r.triggerType = e.type;
         r.onlineCovisit = online;
-        if (r.candidates == null || r.candidates.length < n) {
-            r.candidates = new String[Math.max(n, 64)];
+        if (online != null) {
+            online.accumulate(r.histItems, r.histLen, ranker.encoder().onlineCovisitItems(), p.onlineScores);
+            r.onlineScores = p.onlineScores;
+        } else {
+            r.onlineScores = null;
         }
-        for (int i = 0; i < n; i++) {
-            r.candidates[i] = candidates.item(i);
-        }
-        r.numCandidates = n;
+        r.candidates = p.candidates.itemArray();
+        r.numCandidates = p.candidates.size();
 
-        float[] scores = new float[0];
-        if (n > 0) {
+        p.userId = e.userId;
+        p.eventId = e.eventId;
+        p.eventTs = e.ts;
+        p.ingestTs = e.ingestTs;
+        p.seq = s.seq;
+        p.timestamp = timestamp;
+        p.hasTimestamp = hasTimestamp;
+    }
+
+    /** How many events are prepared but not yet scored. */
+    int pending() {
+        return pending;
+    }
+
+    /** The micro-batch size this function was configured with. */
+    int batchSize() {
+        return slots.length;
+    }
+
+    /** Lets {@link BatchingRecommendOperator} receive the lists of deferred batches (turns micro-batching on). */
+    void emitTo(ListEmitter emitter) {
+        this.emitter = emitter;
+    }
+
+    /** Scores what is pending in one ONNX call and emits its lists, oldest first, to the operator's emitter. */
+    void flush() {
+        if (pending > 0) {
+            flush(emitter);
+        }
+    }
+
+    private void flush(ListEmitter to) {
+        int b = pending;
+        if (b == 0) {
+            return;
+        }
+        batch.clear();
+        boolean any = false;
+        for (int i = 0; i < b; i++) {
+            batch.add(slots[i].request);
+            any |= slots[i].request.numCandidates > 0;
+        }
+        float[][] scores = null;
+        if (any) {
             long t0 = System.nanoTime();
-            scores = ranker.score(batch)[0];
+            scores = ranker.score(batch);
             inferenceUs.update((System.nanoTime() - t0) / 1000);
         }
+        batch.clear();
+        pending = 0;
+        for (int i = 0; i < b; i++) {
+            Pending p = slots[i];
+            to.emit(toList(p, scores == null ? EMPTY : scores[i]), p.timestamp, p.hasTimestamp);
+            p.release();
+        }
+    }
+
+    private static final float[] EMPTY = new float[0];
+
+    /** The emitted list: the best {@code topK + OVERFETCH} candidates by score, with source and "because". */
+    private ScoredList toList(Pending p, float[] scores) {
+        CandidateSet candidates = p.candidates;
+        int n = candidates.size();
         int m = Math.min(n, settings.topK + OVERFETCH);
         int[] order = topIndices(scores, n, m);
 
         ScoredList list = new ScoredList();
-        list.userId = e.userId;
-        list.seq = s.seq;
+        list.userId = p.userId;
+        list.seq = p.seq;
         list.modelVersion = bundle.modelVersion();
-        list.triggerEventId = e.eventId;
-        list.eventTs = e.ts;
-        list.ingestTs = e.ingestTs;
+        list.triggerEventId = p.eventId;
+        list.eventTs = p.eventTs;
+        list.ingestTs = p.ingestTs;
         list.items = new String[m];
         list.scores = new float[m];
         list.sources = new String[m];
         list.because = new String[m];
-        int window = Math.min(BECAUSE_WINDOW, s.histItems.length);
+        String[] hist = p.request.histItems;
+        int window = Math.min(BECAUSE_WINDOW, p.histLen);
         for (int i = 0; i < window; i++) {
-            becauseIndex[i] = bundle.items().indexOf(s.histItems[i]);
+            becauseIndex[i] = bundle.items().indexOf(hist[i]);
         }
         for (int j = 0; j < m; j++) {
             int i = order[j];
@@ -283,10 +369,67 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
             list.because[j] = source == CandidateSource.ONLINE_COVISIT
-                    ? Because.online(online, generator.onlineScores(), list.items[j])
-                    : Because.explain(bundle, s, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
+                    ? Because.online(online, p.onlineScores, list.items[j])
+                    : Because.explain(bundle, hist, p.histLen, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
         }
         return list;
+    }
+
+    /** Receives the lists of a deferred batch, with the stream timestamp of the event that produced each. */
+    interface ListEmitter {
+        void emit(ScoredList list, long timestamp, boolean hasTimestamp);
+    }
+
+    /** Adapts the function's per-element collector for the unbatched path (its timestamp is already the event's). */
+    private static final class CollectorEmitter implements ListEmitter {
+        Collector<ScoredList> out;
+
+        @Override
+        public void emit(ScoredList list, long timestamp, boolean hasTimestamp) {
+            out.collect(list);
+        }
+    }
+
+    /** One prepared event: its own request buffers, candidates and online scores, reused batch after batch. */
+    private static final class Pending {
+        final RankRequest request = new RankRequest();
+        final CandidateSet candidates = new CandidateSet();
+        final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+        int histLen;
+        String userId;
+        String eventId;
+        long eventTs;
+        long ingestTs;
+        long seq;
+        long timestamp;
+        boolean hasTimestamp;
+
+        Pending() {
+            request.interest = new float[0];
+            request.histItems = new String[0];
+            request.histTypes = new EventType[0];
+            request.histTs = new long[0];
+        }
+
+        void ensureHistory(int h, int d) {
+            if (request.interest.length != d) {
+                request.interest = new float[d];
+            }
+            if (request.histItems.length < h) {
+                int cap = Math.max(h, 64);
+                request.histItems = new String[cap];
+                request.histTypes = new EventType[cap];
+                request.histTs = new long[cap];
+            }
+        }
+
+        /** Drops references to this event's objects so a quiet operator does not pin them. */
+        void release() {
+            userId = null;
+            eventId = null;
+            Arrays.fill(request.histItems, null);
+            candidates.clear();
+        }
     }
 
     /** The current key's state; for harness tests, which set the key on the operator first. */
@@ -304,30 +447,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         return bundle;
     }
 
-    private EventType[] typeBuffer;
     private final int[] becauseIndex = new int[BECAUSE_WINDOW];
-    private long[] tsBuffer;
-
-    private long[] historyTimes(UserState s) {
-        int n = s.histOffsetMs.length;
-        if (tsBuffer == null || tsBuffer.length < n) {
-            tsBuffer = new long[Math.max(n, 64)];
-        }
-        for (int i = 0; i < n; i++) {
-            tsBuffer[i] = s.historyTs(i);
-        }
-        return tsBuffer;
-    }
-
-    private EventType[] types(byte[] idx) {
-        if (typeBuffer == null || typeBuffer.length < idx.length) {
-            typeBuffer = new EventType[Math.max(idx.length, 64)];
-        }
-        for (int i = 0; i < idx.length; i++) {
-            typeBuffer[i] = EventType.fromModelIndex(idx[i]);
-        }
-        return typeBuffer;
-    }
 
     /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
     static int[] topIndices(float[] scores, int n, int m) {

@@ -18,6 +18,7 @@ import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.RecommendationSerializationSchema;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -101,7 +102,9 @@ public class StreamrecJob {
 
         DataStream<ScoredList> ranked = timed
                 .keyBy(UserEvent::getUserId)
-                .process(new RecommendFunction(settings))
+                .transform("user-state-candidates-rank", TypeInformation.of(ScoredList.class),
+                        new BatchingRecommendOperator(new RecommendFunction(settings), settings.rankerBatchSize,
+                                settings.rankerBatchWaitMs))
                 .uid("recommend").name("user-state-candidates-rank");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEventsFunction.DEAD_LETTERS);

@@ -66,6 +66,8 @@ public final class FeatureEncoder {
     private int windowLen;
     private final HistoryAggregates history = new HistoryAggregates();
     private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    /** The scores the current candidates read: {@link #onlineScores} or a request's precomputed ones. */
+    private OnlineCovisitation.Scores activeScores = onlineScores;
     private long triggerTs;
 
     public FeatureEncoder(ModelBundle bundle) throws BundleException {
@@ -277,6 +279,15 @@ public final class FeatureEncoder {
      */
     public void prepareCandidates(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs,
                                   OnlineCovisitation online) {
+        prepareCandidates(hist, types, ts, histLen, triggerTs, online, null);
+    }
+
+    /**
+     * As above; when {@code precomputed} is not null it is used as the online co-visitation scores instead of
+     * accumulating them from {@code online} now (see {@link RankRequest#onlineScores}).
+     */
+    public void prepareCandidates(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs,
+                                  OnlineCovisitation online, OnlineCovisitation.Scores precomputed) {
         int lp = Math.min(seqLen, histLen);
         this.triggerTs = triggerTs;
         windowLen = needsCovisit ? prepareWindow(hist, histLen) : 0;
@@ -284,12 +295,22 @@ public final class FeatureEncoder {
             history.build(hist, types, ts, lp);
         }
         if (needsOnline) {
-            if (online != null) {
-                online.accumulate(hist, lp, onlineItems, onlineScores);
+            if (precomputed != null) {
+                activeScores = precomputed;
             } else {
-                onlineScores.clearAll();
+                activeScores = onlineScores;
+                if (online != null) {
+                    online.accumulate(hist, lp, onlineItems, onlineScores);
+                } else {
+                    onlineScores.clearAll();
+                }
             }
         }
+    }
+
+    /** The number of distinct history items {@code K} the {@code online_covisit} feature sums over. */
+    public int onlineCovisitItems() {
+        return onlineItems;
     }
 
     private int prepareWindow(String[] hist, int histLen) {
@@ -339,7 +360,7 @@ public final class FeatureEncoder {
                     v = slot >= 0 && (history.flags[slot] & HistoryAggregates.PURCHASE) != 0 ? 1.0 : 0.0;
                     break;
                 default: // ONLINE_COVISIT
-                    v = Math.log1p(onlineScores.get(candidate));
+                    v = Math.log1p(activeScores.get(candidate));
                     break;
             }
             out[off + f] = (float) v;
@@ -484,7 +505,8 @@ public final class FeatureEncoder {
             EventType trig = r.triggerType != null ? r.triggerType : (r.histLen > 0 ? r.histTypes[0] : null);
             encodeContext(r.triggerTs, trig, r.histLen, context, i * numContext);
 
-            prepareCandidates(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs, r.onlineCovisit);
+            prepareCandidates(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs, r.onlineCovisit,
+                    r.onlineScores);
             int cb = i * k;
             int n = r.numCandidates;
             for (int c = 0; c < n; c++) {

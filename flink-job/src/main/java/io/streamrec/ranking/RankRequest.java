@@ -28,6 +28,13 @@ public final class RankRequest {
      * feature; null reads as an empty table.
      */
     public OnlineCovisitation onlineCovisit;
+    /**
+     * If not null, the {@code online_covisit} scores already accumulated from {@link #onlineCovisit} for this history
+     * (K distinct items of the first {@code min(seq_len, histLen)} events) when the trigger was added; used instead of
+     * reading the table at scoring time, which matters when scoring is deferred (micro-batching) and the table has
+     * learnt from later events meanwhile.
+     */
+    public OnlineCovisitation.Scores onlineScores;
 
     public RankRequest() {
     }

@@ -1,0 +1,91 @@
+package io.streamrec.job;
+
+import io.streamrec.event.UserEvent;
+import io.streamrec.sink.ScoredList;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Runs {@link RecommendFunction} with micro-batched ranking: each event's state update and candidates happen at once
+ * (under its key), but its ONNX call waits until {@code ranker.batch-size} events are pending or the oldest has
+ * waited {@code ranker.batch-wait}, and then all of them are scored in one call (one call for B events costs far
+ * less than B calls, docs/BENCHMARKS.md). Nothing pending ever crosses a checkpoint barrier, a watermark or the end
+ * of the input: the batch is flushed in {@link #prepareSnapshotPreBarrier}, before a watermark is forwarded and in
+ * {@link #finish}, so every list emitted belongs to the same checkpoint as the state update that produced it, and a
+ * restore neither loses nor repeats it (beyond what at-least-once already allows). With a batch size of 1 this is
+ * exactly a {@link KeyedProcessOperator}.
+ */
+public class BatchingRecommendOperator extends KeyedProcessOperator<String, UserEvent, ScoredList>
+        implements RecommendFunction.ListEmitter {
+    private static final long serialVersionUID = 1L;
+
+    private final RecommendFunction function;
+    private final long maxWaitMs;
+    private final int batchSize;
+
+    private transient StreamRecord<ScoredList> reuse;
+    private transient boolean timerPending;
+
+    public BatchingRecommendOperator(RecommendFunction function, int batchSize, long maxWaitMs) {
+        super(function);
+        this.function = function;
+        this.batchSize = batchSize;
+        this.maxWaitMs = maxWaitMs;
+    }
+
+    @Override
+    public void open() throws Exception {
+        if (batchSize > 1) {
+            function.emitTo(this); // before the function's open(), which sizes its batch from it
+        }
+        super.open();
+        reuse = new StreamRecord<>(null);
+    }
+
+    @Override
+    public void processElement(StreamRecord<UserEvent> element) throws Exception {
+        super.processElement(element);
+        if (function.pending() == 0) {
+            return;
+        }
+        if (maxWaitMs <= 0) {
+            function.flush();
+        } else if (!timerPending) {
+            timerPending = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + maxWaitMs, t -> {
+                timerPending = false;
+                function.flush();
+            });
+        }
+    }
+
+    @Override
+    public void emit(ScoredList list, long timestamp, boolean hasTimestamp) {
+        if (hasTimestamp) {
+            output.collect(reuse.replace(list, timestamp));
+        } else {
+            reuse.eraseTimestamp();
+            output.collect(reuse.replace(list));
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        function.flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        function.flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        function.flush();
+        super.finish();
+    }
+}

@@ -1,0 +1,187 @@
+package io.streamrec.job;
+
+import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.sink.ScoredList;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Harness tests of micro-batched ranking on RocksDB: lists come out only when a batch fills, its wait expires, a
+ * checkpoint barrier or watermark is due, or the input ends; and a batched list is the list the unbatched operator
+ * emits for the same events (scores within float tolerance).
+ */
+class BatchingRecommendOperatorTest {
+    private static final long T0 = 1_764_000_000_000L;
+    private static ModelBundle bundle;
+
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList>> open = new ArrayList<>();
+
+    @BeforeAll
+    static void loadBundle() throws Exception {
+        bundle = ModelBundle.load("classpath:default");
+    }
+
+    @AfterEach
+    void closeHarnesses() throws Exception {
+        for (KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h : open) {
+            h.close();
+        }
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness(int batchSize, long waitMs)
+            throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.modelReloadIntervalMs = 0;
+        settings.rankerBatchSize = batchSize;
+        OneInputStreamOperator<UserEvent, ScoredList> op = batchSize == 0
+                ? new KeyedProcessOperator<>(new RecommendFunction(settings))
+                : new BatchingRecommendOperator(new RecommendFunction(settings), batchSize, waitMs);
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(op, UserEvent::getUserId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.open();
+        open.add(h);
+        return h;
+    }
+
+    private static String item(int i) {
+        return bundle.items().idOf(1 + (i % bundle.items().size()));
+    }
+
+    /** Three users, repeated within a batch, with co-visited items so the online table learns between events. */
+    private static List<UserEvent> events(int n) {
+        List<UserEvent> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String user = "u" + (i % 3);
+            EventType type = i % 7 == 6 ? EventType.ADD_TO_CART : EventType.VIEW;
+            out.add(new UserEvent("e" + i, user, item((i * 5) % 11), type, T0 + i * 1_000L));
+        }
+        return out;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h, UserEvent e)
+            throws Exception {
+        h.processElement(new StreamRecord<>(e, e.ts));
+    }
+
+    @Test
+    void emitsNothingUntilTheBatchIsFullThenEveryListInEventOrder() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(4, 60_000);
+        List<UserEvent> in = events(4);
+        for (int i = 0; i < 3; i++) {
+            send(h, in.get(i));
+        }
+        assertEquals(0, h.extractOutputValues().size(), "three of four pending: nothing scored yet");
+        send(h, in.get(3));
+        List<ScoredList> out = h.extractOutputValues();
+        assertEquals(4, out.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals("e" + i, out.get(i).triggerEventId);
+        }
+        List<StreamRecord<? extends ScoredList>> records = h.extractOutputStreamRecords();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(in.get(i).ts, records.get(i).getTimestamp(), "each list keeps its own event's timestamp");
+        }
+    }
+
+    @Test
+    void batchedListsEqualTheUnbatchedOperatorsLists() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> single = harness(0, 0);
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> batched = harness(5, 60_000);
+        List<UserEvent> in = events(20);
+        for (UserEvent e : in) {
+            send(single, e);
+            send(batched, e);
+        }
+        List<ScoredList> a = single.extractOutputValues();
+        List<ScoredList> b = batched.extractOutputValues();
+        assertEquals(20, a.size());
+        assertEquals(20, b.size());
+        for (int i = 0; i < a.size(); i++) {
+            ScoredList x = a.get(i);
+            ScoredList y = b.get(i);
+            assertEquals(x.triggerEventId, y.triggerEventId);
+            assertEquals(x.seq, y.seq);
+            assertEquals(x.items.length, y.items.length, "list " + i);
+            assertArrayEquals(x.sources, y.sources, "list " + i);
+            assertArrayEquals(x.because, y.because, "list " + i);
+            for (int j = 0; j < x.scores.length; j++) {
+                assertEquals(x.scores[j], y.scores[j], 1e-4, "list " + i + " rank " + j);
+            }
+            // the same multiset of items; exact ties may swap places
+            assertEquals(new java.util.TreeSet<>(List.of(x.items)), new java.util.TreeSet<>(List.of(y.items)),
+                    "list " + i);
+        }
+    }
+
+    @Test
+    void flushesPendingListsBeforeTheCheckpointBarrier() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
+        List<UserEvent> in = events(3);
+        for (UserEvent e : in) {
+            send(h, e);
+        }
+        assertEquals(0, h.extractOutputValues().size());
+        h.prepareSnapshotPreBarrier(1L);
+        assertEquals(3, h.extractOutputValues().size(), "nothing pending may cross the barrier");
+        h.snapshot(1L, 1L);
+    }
+
+    @Test
+    void flushesPendingListsBeforeForwardingAWatermark() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
+        List<UserEvent> in = events(2);
+        for (UserEvent e : in) {
+            send(h, e);
+        }
+        h.processWatermark(new Watermark(T0 + 5_000));
+        List<Object> out = new ArrayList<>(h.getOutput());
+        assertEquals(3, out.size());
+        assertInstanceOf(StreamRecord.class, out.get(0));
+        assertInstanceOf(StreamRecord.class, out.get(1));
+        assertInstanceOf(Watermark.class, out.get(2), "the watermark follows the lists it covers");
+    }
+
+    @Test
+    void flushesWhenTheOldestPendingEventHasWaitedTheMaximum() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 5);
+        h.setProcessingTime(1_000L);
+        send(h, events(1).get(0));
+        h.setProcessingTime(1_004L);
+        assertEquals(0, h.extractOutputValues().size(), "still within the wait");
+        h.setProcessingTime(1_005L);
+        assertEquals(1, h.extractOutputValues().size());
+        send(h, events(2).get(1));
+        h.setProcessingTime(1_010L);
+        assertEquals(2, h.extractOutputValues().size(), "a new wait starts with the next pending event");
+    }
+
+    @Test
+    void flushesPendingListsWhenTheInputEnds() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
+        for (UserEvent e : events(3)) {
+            send(h, e);
+        }
+        h.getOneInputOperator().finish();
+        assertEquals(3, h.extractOutputValues().size());
+        assertTrue(h.extractOutputValues().stream().allMatch(l -> l.items.length > 0));
+    }
+}
