@@ -47,7 +47,9 @@ class BenchCommandTest {
             assertTrue(j.path("latency_ms").path(p).asDouble() > 0, "latency_ms." + p + ": " + j);
         }
         assertTrue(j.get("retrieval_p99_ms").has("10000"));
-        assertEquals(3, j.get("raw_model").size() - 2, "K = 50, 100, 200 plus batch 4 and 2 threads");
+        assertEquals(3, j.get("raw_model").size() - 2, "K = 50, 100, 200 plus the job's batch 8 and 2 threads");
+        assertEquals(8, j.get("job_batch_size").asInt());
+        assertTrue(j.get("ratio_vs_raw_at_job_batch").asDouble() > 0, "the stricter baseline is reported too");
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 8 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG");
     }
