@@ -193,17 +193,11 @@ public final class OnlineCovisitation {
 
     /** The entry of {@code id}, created (evicting the least recently updated other than {@code keep}) if absent. */
     private int rowFor(String id, int keep) {
-        int h = id.hashCode();
-        int mask = index.length - 1;
-        int s = mix(h) & mask;
-        int p;
-        while ((p = index[s]) != 0) {
-            int e = p - 1;
-            if (hashes[e] == h && ids[e].equals(id)) {
-                return touch(e);
-            }
-            s = (s + 1) & mask;
+        int found = find(id);
+        if (found >= 0) {
+            return touch(found);
         }
+        int h = id.hashCode();
         int e;
         if (size >= maxItems) {
             e = tail == keep ? prev[tail] : tail;
