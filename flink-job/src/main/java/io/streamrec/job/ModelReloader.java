@@ -20,23 +20,45 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Deploys a new model bundle into a running job without a restart. A daemon thread checks {@code model.path} every
  * {@code model.reload-interval}; when the bundle's manifest changes it loads and fully validates the new bundle off the
- * processing thread. A valid bundle is handed over through {@link #poll()}; an invalid one is logged with the failed
- * check and counted, and the current model keeps serving. The same broken bundle is not retried until it changes.
+ * processing thread, and then runs the caller's {@link Preparer} on it there too (the job opens the ONNX session and
+ * builds the retrieval index, which takes seconds for a large catalogue), so the processing thread only swaps
+ * references. A ready model is handed over through {@link #poll()}; a bundle that fails validation or preparation is
+ * logged with the failed check and counted, and the current model keeps serving. The same broken bundle is not
+ * retried until it changes.
+ *
+ * @param <T> what the caller serves from a bundle (the bundle itself with the identity preparer)
  */
-public final class ModelReloader implements AutoCloseable {
+public final class ModelReloader<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelReloader.class);
 
+    /** Turns a validated bundle into what serves it, off the processing thread. */
+    @FunctionalInterface
+    public interface Preparer<T> {
+        T prepare(ModelBundle bundle) throws Exception;
+    }
+
     private final String location;
-    private final AtomicReference<ModelBundle> pending = new AtomicReference<>();
+    private final Preparer<T> preparer;
+    /** Releases a prepared model that was never polled because a newer one replaced it, or at close. */
+    private final java.util.function.Consumer<T> discard;
+    private final AtomicReference<T> pending = new AtomicReference<>();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile String currentFingerprint;
     private volatile String failedFingerprint;
     private ScheduledExecutorService executor;
 
-    public ModelReloader(String location, String initialFingerprint) {
+    public ModelReloader(String location, String initialFingerprint, Preparer<T> preparer,
+                         java.util.function.Consumer<T> discard) {
         this.location = location;
         this.currentFingerprint = initialFingerprint;
+        this.preparer = preparer;
+        this.discard = discard;
+    }
+
+    /** A reloader that hands over the validated bundle itself. */
+    public static ModelReloader<ModelBundle> ofBundles(String location, String initialFingerprint) {
+        return new ModelReloader<>(location, initialFingerprint, b -> b, b -> { });
     }
 
     /** Starts polling; a zero interval or a classpath bundle means never. */
@@ -64,16 +86,30 @@ public final class ModelReloader implements AutoCloseable {
         if (fp == null || fp.equals(currentFingerprint) || fp.equals(failedFingerprint)) {
             return;
         }
+        ModelBundle bundle;
         try {
-            ModelBundle bundle = ModelBundle.load(location);
-            currentFingerprint = fp;
-            failedFingerprint = null;
-            pending.set(bundle);
-            LOG.info("Validated new model bundle {} from {}; switching to it", bundle.modelVersion(), location);
+            bundle = ModelBundle.load(location);
         } catch (BundleException | RuntimeException e) {
             record("refused new model bundle at " + location + ": " + e.getMessage()
                     + "; the current model keeps serving", fp);
+            return;
         }
+        T ready;
+        try {
+            ready = preparer.prepare(bundle);
+        } catch (Exception e) {
+            record("could not prepare model bundle " + bundle.modelVersion() + " at " + location + " for serving: "
+                    + e.getMessage() + "; the current model keeps serving", fp);
+            return;
+        }
+        currentFingerprint = fp;
+        failedFingerprint = null;
+        T superseded = pending.getAndSet(ready);
+        if (superseded != null) {
+            discard.accept(superseded);
+        }
+        LOG.info("Validated and prepared new model bundle {} from {}; switching to it", bundle.modelVersion(),
+                location);
     }
 
     private void record(String message, String fp) {
@@ -83,8 +119,8 @@ public final class ModelReloader implements AutoCloseable {
         LOG.error(message);
     }
 
-    /** The newly validated bundle, once; null when there is none. */
-    public ModelBundle poll() {
+    /** The newly validated and prepared model, once; null when there is none. */
+    public T poll() {
         return pending.getAndSet(null);
     }
 
@@ -124,6 +160,15 @@ public final class ModelReloader implements AutoCloseable {
     public void close() {
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS); // a preparation in flight finishes or is dropped
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        T left = pending.getAndSet(null);
+        if (left != null) {
+            discard.accept(left);
         }
     }
 }

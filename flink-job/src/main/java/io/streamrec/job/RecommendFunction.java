@@ -66,7 +66,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient OnnxRanker ranker;
     private transient CandidateGenerator generator;
     private transient UserStateUpdater updater;
-    private transient ModelReloader reloader;
+    private transient ModelReloader<Serving> reloader;
     /** Prepared events waiting for their ONNX call; {@code slots.length} is the micro-batch size. */
     private transient Pending[] slots;
     private transient int pending;
@@ -129,8 +129,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 .build());
         state = getRuntimeContext().getState(descriptor);
 
-        install(ModelBundle.load(settings.modelPath));
-        reloader = new ModelReloader(settings.modelPath, ModelReloader.fingerprint(settings.modelPath));
+        install(prepareServing(ModelBundle.load(settings.modelPath)));
+        reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
+                this::prepareServing, Serving::close);
         reloader.start(settings.modelReloadIntervalMs);
 
         int b = emitter == null ? 1 : Math.max(1, settings.rankerBatchSize);
@@ -150,14 +151,46 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         getRuntimeContext().getMetricGroup().gauge("modelVersion", (Gauge<String>) () -> bundle.modelVersion());
     }
 
-    /** Switches every model-dependent object to a validated bundle; the old ranker is closed afterwards. */
-    private void install(ModelBundle next) throws Exception {
-        OnnxRanker nextRanker = new OnnxRanker(next, rankerOptions());
-        nextRanker.open();
+    /**
+     * A bundle made ready to serve: its ONNX session open and its candidate generator (with the IVF index for a large
+     * catalogue) built. The reloader does this on its own thread, so a model swap costs the processing thread only
+     * {@link #install}.
+     */
+    private static final class Serving implements AutoCloseable {
+        final ModelBundle bundle;
+        final OnnxRanker ranker;
+        final CandidateGenerator generator;
+
+        Serving(ModelBundle bundle, OnnxRanker ranker, CandidateGenerator generator) {
+            this.bundle = bundle;
+            this.ranker = ranker;
+            this.generator = generator;
+        }
+
+        @Override
+        public void close() {
+            ranker.close();
+        }
+    }
+
+    private Serving prepareServing(ModelBundle b) throws Exception {
+        OnnxRanker r = new OnnxRanker(b, rankerOptions());
+        r.open();
+        try {
+            return new Serving(b, r, new CandidateGenerator(b, candidateOptions()));
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /** Switches every model-dependent object to a prepared bundle; the old ranker is closed afterwards. */
+    private void install(Serving serving) {
+        ModelBundle next = serving.bundle;
         OnnxRanker old = ranker;
         bundle = next;
-        ranker = nextRanker;
-        generator = new CandidateGenerator(next, candidateOptions());
+        ranker = serving.ranker;
+        generator = serving.generator;
         int historyLength = Math.max(next.manifest().seqLen(),
                 Math.max(next.manifest().covisitWindow(), settings.recentN));
         boolean needsOnline = settings.onlineCovisitN > 0
@@ -201,7 +234,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     @Override
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
-        ModelBundle next = reloader.poll();
+        Serving next = reloader.poll();
         if (next != null) {
             flush(); // what is pending was prepared with the old model: score it with that model
             install(next);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -58,7 +59,8 @@ class ModelReloaderTest {
 
     @Test
     void deploysAValidNewBundleOnce() throws Exception {
-        ModelReloader reloader = new ModelReloader(dir.toString(), ModelReloader.fingerprint(dir.toString()));
+        ModelReloader<ModelBundle> reloader =
+                ModelReloader.ofBundles(dir.toString(), ModelReloader.fingerprint(dir.toString()));
         reloader.check();
         assertNull(reloader.poll(), "nothing changed");
         setVersion("v-next");
@@ -73,7 +75,8 @@ class ModelReloaderTest {
 
     @Test
     void refusesABrokenBundleNamingTheFailedCheck() throws Exception {
-        ModelReloader reloader = new ModelReloader(dir.toString(), ModelReloader.fingerprint(dir.toString()));
+        ModelReloader<ModelBundle> reloader =
+                ModelReloader.ofBundles(dir.toString(), ModelReloader.fingerprint(dir.toString()));
         corruptEmbeddings();
         setVersion("v-broken");
         reloader.check();
@@ -83,6 +86,38 @@ class ModelReloaderTest {
         assertTrue(reloader.lastError().contains("keeps serving"), reloader.lastError());
         reloader.check();
         assertEquals(1, reloader.failures(), "an unchanged broken bundle is not retried");
+    }
+
+    @Test
+    void preparesOffTheCallerAndKeepsTheOldModelWhenPreparationFails() throws Exception {
+        List<String> prepared = new ArrayList<>();
+        List<String> discarded = new ArrayList<>();
+        ModelReloader<String> reloader = new ModelReloader<>(dir.toString(),
+                ModelReloader.fingerprint(dir.toString()), b -> {
+                    if (b.modelVersion().startsWith("bad")) {
+                        throw new IllegalStateException("no session for " + b.modelVersion());
+                    }
+                    prepared.add(b.modelVersion());
+                    return "ready:" + b.modelVersion();
+                }, discarded::add);
+        setVersion("bad-1");
+        reloader.check();
+        assertNull(reloader.poll(), "a bundle that cannot be prepared is not handed over");
+        assertEquals(1, reloader.failures());
+        assertTrue(reloader.lastError().contains("no session for bad-1"), reloader.lastError());
+        assertTrue(reloader.lastError().contains("keeps serving"), reloader.lastError());
+
+        setVersion("v2");
+        reloader.check();
+        setVersion("v3");
+        reloader.check();
+        assertEquals(List.of("ready:v2"), discarded, "a prepared model replaced before anyone took it is released");
+        assertEquals("ready:v3", reloader.poll());
+        assertEquals(List.of("v2", "v3"), prepared);
+        setVersion("v4");
+        reloader.check();
+        reloader.close();
+        assertEquals(List.of("ready:v2", "ready:v4"), discarded, "close releases what was never taken");
     }
 
     @Test
