@@ -35,6 +35,7 @@ public final class CandidateGenerator {
     private int[] touched = new int[256];
     // retrieval
     private final float[] tileScores = new float[ItemIndex.TILE];
+    private float[] allScores = new float[0];
     private final TopK heap = new TopK(128);
     private final IvfIndex ivf;
     private int[] ivfIds = new int[0];
@@ -290,8 +291,7 @@ public final class CandidateGenerator {
     /** The top {@code cap} items by inner product: in {@link #ivfIds} (0-based) with IVF, else in the heap. */
     private int topByInnerProduct(float[] q, int cap) {
         if (ivf == null) {
-            scan(q, cap);
-            return heap.drainSorted();
+            return scan(q, cap);
         }
         if (ivfIds.length < cap) {
             ivfIds = new int[cap];
@@ -301,13 +301,17 @@ public final class CandidateGenerator {
         return ivf.search(q, cap, probes, ivfIds, ivfScores);
     }
 
-    /** Fills the heap with the top {@code cap} model indices by inner product with q. */
-    private void scan(float[] q, int cap) {
-        heap.reset(cap);
+    /**
+     * Scores every item against q (exact inner product), then leaves the top {@code cap} model indices sorted
+     * best-first in the heap's read-out; returns how many.
+     */
+    private int scan(float[] q, int cap) {
         float[][][] tiles = items.columnTiles();
         final int tile = ItemIndex.TILE;
         float[] s = tileScores;
-        float threshold = Float.NEGATIVE_INFINITY;
+        if (allScores.length < n) {
+            allScores = new float[n];
+        }
         for (int tIdx = 0; tIdx < tiles.length; tIdx++) {
             float[][] cols = tiles[tIdx];
             java.util.Arrays.fill(s, 0f);
@@ -341,14 +345,9 @@ public final class CandidateGenerator {
                 }
             }
             int rows = Math.min(tile, n - tIdx * tile);
-            int first = tIdx * tile + 1;
-            for (int r = 0; r < rows; r++) {
-                if (s[r] >= threshold) {
-                    heap.offer(s[r], first + r);
-                    threshold = heap.threshold();
-                }
-            }
+            System.arraycopy(s, 0, allScores, tIdx * tile, rows);
         }
+        return heap.selectTop(allScores, n, cap, 1);
     }
 
     /**
@@ -358,8 +357,7 @@ public final class CandidateGenerator {
      */
     public int retrieve(float[] q, int k, int[] outIndices, float[] outScores) {
         int cap = Math.min(k, n);
-        scan(q, cap);
-        int m = heap.drainSorted();
+        int m = scan(q, cap);
         for (int i = 0; i < m; i++) {
             outIndices[i] = heap.idAt(i);
             if (outScores != null) {

@@ -110,6 +110,98 @@ final class TopK {
         return n;
     }
 
+    /**
+     * Selects the best {@code cap} of {@code scores[0..n)} (entry i has index {@code idBase + i}) and leaves them
+     * sorted best-first, readable with {@link #idAt}/{@link #scoreAt} like after {@link #drainSorted}; the heap is
+     * empty afterwards. Same result and tie rule as offering every score, but O(n) selection (a quickselect for the
+     * cap-th largest score, then one gathering pass) instead of up to n heap operations: when scores rise along the
+     * index order (items stored by category, a user interested in a late one), almost every offer enters the heap,
+     * which made the heap the largest cost of the exact scan (docs/BENCHMARKS.md).
+     *
+     * @return how many were selected, {@code min(cap, n)}
+     */
+    int selectTop(float[] scores, int n, int cap, int idBase) {
+        int m = Math.min(cap, n);
+        size = 0;
+        if (m <= 0) {
+            return 0;
+        }
+        if (keys.length < m) {
+            keys = new long[m];
+        }
+        float kth;
+        if (m == n) {
+            kth = Float.NEGATIVE_INFINITY;
+        } else {
+            if (scratch.length < n) {
+                scratch = new float[n];
+            }
+            System.arraycopy(scores, 0, scratch, 0, n);
+            kth = select(scratch, n, n - m); // the m-th largest
+        }
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            float v = scores[i];
+            if (v > kth) {
+                keys[c++] = key(v, idBase + i);
+            }
+        }
+        for (int i = 0; i < n && c < m; i++) { // ties at the threshold: lower indices first
+            float v = scores[i];
+            if (v == kth) {
+                keys[c++] = key(v, idBase + i);
+            }
+        }
+        java.util.Arrays.sort(keys, 0, c);
+        for (int i = 0, j = c - 1; i < j; i++, j--) {
+            long t = keys[i];
+            keys[i] = keys[j];
+            keys[j] = t;
+        }
+        return c;
+    }
+
+    private float[] scratch = new float[0];
+
+    /** The value that would stand at position k (0-based) if a[0..n) were sorted ascending; reorders a. */
+    private static float select(float[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot
+            float x = a[lo];
+            float y = a[mid];
+            float z = a[hi];
+            float pivot = x < y ? (y < z ? y : Math.max(x, z)) : (x < z ? x : Math.max(y, z));
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
     int idAt(int i) {
         return idOf(keys[i]);
     }

@@ -1,0 +1,63 @@
+package io.streamrec.candidates;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The selection path of {@link TopK} must give exactly what offering every score to the heap gives. */
+class TopKTest {
+
+    private static void assertSameAsOffering(float[] scores, int cap) {
+        TopK offered = new TopK(cap);
+        for (int i = 0; i < scores.length; i++) {
+            offered.offer(scores[i], i + 1);
+        }
+        int expected = offered.drainSorted();
+        TopK selected = new TopK(1);
+        int m = selected.selectTop(scores, scores.length, cap, 1);
+        assertEquals(expected, m, "count");
+        for (int i = 0; i < m; i++) {
+            assertEquals(offered.idAt(i), selected.idAt(i), "rank " + i + " of " + scores.length + " cap " + cap);
+            assertEquals(offered.scoreAt(i), selected.scoreAt(i), "rank " + i);
+        }
+    }
+
+    @Test
+    void selectsTheSameTopAsTheHeapOnRandomScores() {
+        Random rnd = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rnd.nextInt(3000);
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = (float) rnd.nextGaussian();
+            }
+            assertSameAsOffering(s, 1 + rnd.nextInt(300));
+        }
+    }
+
+    @Test
+    void breaksTiesByTheLowerIndexLikeTheHeap() {
+        Random rnd = new Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rnd.nextInt(500);
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = rnd.nextInt(4); // many equal scores, including at the threshold
+            }
+            assertSameAsOffering(s, 1 + rnd.nextInt(n + 10));
+        }
+    }
+
+    @Test
+    void handlesScoresThatRiseWithTheIndexAndCapsAboveN() {
+        float[] rising = new float[2000];
+        for (int i = 0; i < rising.length; i++) {
+            rising[i] = i * 0.5f - 300f;
+        }
+        assertSameAsOffering(rising, 250);
+        assertSameAsOffering(rising, 2000);
+        assertSameAsOffering(rising, 5000);
+    }
+}
