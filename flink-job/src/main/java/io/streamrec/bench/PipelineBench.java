@@ -55,7 +55,8 @@ import java.util.concurrent.locks.LockSupport;
  *       consumer that records each recommendation's receive time; matched by {@code trigger_event_id}.</li>
  * </ul>
  *
- * <p>Candidates: {@code candidates.retrieval-n 100}, co-visitation and recent items off, {@code popular-n 100}, so
+ * <p>Candidates: {@code candidates.retrieval-n 100}, both co-visitation sources and recent items off,
+ * {@code popular-n 100}, so
  * every event scores exactly 100 candidates (the K of the raw-model baseline).
  */
 final class PipelineBench {
@@ -78,6 +79,7 @@ final class PipelineBench {
         Map<String, String> m = new HashMap<>();
         m.put("candidates.retrieval-n", Integer.toString(k));
         m.put("candidates.covisit-n", "0");
+        m.put("candidates.online-covisit-n", "0");
         m.put("candidates.recent-enabled", "false");
         m.put("candidates.popular-n", Integer.toString(k));
         return m;
@@ -358,6 +360,7 @@ final class PipelineBench {
         CandidateOptions o = new CandidateOptions();
         o.retrievalN = k;
         o.covisitN = 0;
+        o.onlineCovisitN = 0;
         o.recentEnabled = false;
         o.popularN = k;
         CandidateGenerator g = new CandidateGenerator(bundle, o);
