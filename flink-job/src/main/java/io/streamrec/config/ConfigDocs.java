@@ -38,6 +38,9 @@ public final class ConfigDocs {
             if (d.toMinutes() > 0 && d.getSeconds() % 60 == 0) {
                 return d.toMinutes() + " min";
             }
+            if (d.toMillis() % 1000 != 0) {
+                return d.toMillis() + " ms";
+            }
             return d.getSeconds() + " s";
         }
         return String.valueOf(value);
