@@ -48,7 +48,14 @@ class BatchingRecommendOperatorTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness(int batchSize, long waitMs)
             throws Exception {
+        return harness(batchSize, waitMs, "classpath:default");
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness(int batchSize, long waitMs,
+                                                                                        String modelPath)
+            throws Exception {
         JobSettings settings = new JobSettings();
+        settings.modelPath = modelPath;
         settings.modelReloadIntervalMs = 0;
         settings.rankerBatchSize = batchSize;
         OneInputStreamOperator<UserEvent, ScoredList> op = batchSize == 0
@@ -62,17 +69,19 @@ class BatchingRecommendOperatorTest {
         return h;
     }
 
-    private static String item(int i) {
-        return bundle.items().idOf(1 + (i % bundle.items().size()));
+    private static List<UserEvent> events(int n) {
+        return events(n, bundle);
     }
 
     /** Three users, repeated within a batch, with co-visited items so the online table learns between events. */
-    private static List<UserEvent> events(int n) {
+    private static List<UserEvent> events(int n, ModelBundle b) {
         List<UserEvent> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String user = "u" + (i % 3);
-            EventType type = i % 7 == 6 ? EventType.ADD_TO_CART : EventType.VIEW;
-            out.add(new UserEvent("e" + i, user, item((i * 5) % 11), type, T0 + i * 1_000L));
+            EventType type = i % 7 == 6 ? EventType.ADD_TO_CART : (i % 11 == 10 ? EventType.PURCHASE : EventType.VIEW);
+            String item = i % 13 == 12 ? "new-item-" + (i % 2) // unknown to the bundle: online source and features
+                    : b.items().idOf(1 + ((i * 5) % 11) % b.items().size());
+            out.add(new UserEvent("e" + i, user, item, type, T0 + i * 1_000L));
         }
         return out;
     }
@@ -104,9 +113,21 @@ class BatchingRecommendOperatorTest {
 
     @Test
     void batchedListsEqualTheUnbatchedOperatorsLists() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> single = harness(0, 0);
-        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> batched = harness(5, 60_000);
-        List<UserEvent> in = events(20);
+        assertBatchedEqualsUnbatched("classpath:default", bundle);
+    }
+
+    @Test
+    void batchedListsEqualUnbatchedWithHistoryAndOnlineCoVisitationFeatures() throws Exception {
+        // a model-export bundle naming all seven candidate features: the online scores of a pending event must be
+        // those of the table as it stood after that event, although later events of the batch update it
+        String dir = io.streamrec.model.ShippedBundle.allFeaturesDirectory().toString();
+        assertBatchedEqualsUnbatched(dir, ModelBundle.load(dir));
+    }
+
+    private void assertBatchedEqualsUnbatched(String modelPath, ModelBundle model) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> single = harness(0, 0, modelPath);
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> batched = harness(5, 60_000, modelPath);
+        List<UserEvent> in = events(20, model);
         for (UserEvent e : in) {
             send(single, e);
             send(batched, e);

@@ -24,6 +24,21 @@ public final class ShippedBundle {
         return dir;
     }
 
+    /**
+     * A small bundle model-export built on generated traffic with all seven candidate features
+     * ({@code src/test/resources/bundles/all-features}; how it was built: docs/MODEL_EXPORT.md): the committed
+     * default bundle names only {@code covisit}, so this is what checks Java against Python-written golden cases for
+     * the history and online co-visitation features.
+     */
+    public static Path allFeaturesDirectory() {
+        try {
+            return Paths.get(ShippedBundle.class.getResource("/bundles/all-features/manifest.json").toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("test resource bundles/all-features is missing", e);
+        }
+    }
+
     private static ModelBundle loaded;
 
     /** The classpath bundle, loaded (and validated) once per test JVM. */
