@@ -129,6 +129,12 @@ final class TopK {
         if (keys.length < m) {
             keys = new long[m];
         }
+        if (n >= SAMPLED_MIN_N && n > 8 * m) {
+            int c = selectBySample(scores, n, m, idBase);
+            if (c > 0) {
+                return c;
+            }
+        }
         float kth;
         if (m == n) {
             kth = Float.NEGATIVE_INFINITY;
@@ -162,6 +168,51 @@ final class TopK {
     }
 
     private float[] scratch = new float[0];
+    private long[] gathered = new long[0];
+
+    /** From this many scores on, {@link #selectTop} first tries a threshold estimated on a sample. */
+    static final int SAMPLED_MIN_N = 4096;
+    private static final int SAMPLE_STEP = 8;
+
+    /**
+     * The large-n path of {@link #selectTop}: a threshold from every 8th score (a little below where the m-th best
+     * would fall in the sample), one pass gathering the scores that reach it, and a sort of those few. Exact whenever
+     * at least m scores reach the threshold (then the m best are all among them, ties included); returns 0 otherwise
+     * and the caller selects over everything.
+     */
+    private int selectBySample(float[] scores, int n, int m, int idBase) {
+        int ns = n / SAMPLE_STEP;
+        if (scratch.length < ns) {
+            scratch = new float[ns];
+        }
+        for (int i = 0; i < ns; i++) {
+            scratch[i] = scores[i * SAMPLE_STEP];
+        }
+        int want = Math.min(ns, 2 * (m / SAMPLE_STEP) + 8);
+        float t = select(scratch, ns, ns - want);
+        int cap = 16 * want; // twice the expected count
+        if (gathered.length < cap) {
+            gathered = new long[cap];
+        }
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            float v = scores[i];
+            if (v >= t) {
+                if (c == cap) {
+                    return 0; // the sample was unlucky: far more than expected reach t
+                }
+                gathered[c++] = key(v, idBase + i);
+            }
+        }
+        if (c < m) {
+            return 0;
+        }
+        java.util.Arrays.sort(gathered, 0, c);
+        for (int j = 0; j < m; j++) {
+            keys[j] = gathered[c - 1 - j];
+        }
+        return m;
+    }
 
     /** The value that would stand at position k (0-based) if a[0..n) were sorted ascending; reorders a. */
     private static float select(float[] a, int n, int k) {

@@ -38,6 +38,21 @@ class TopKTest {
     }
 
     @Test
+    void selectsTheSameTopOnLargeInputsWhereTheThresholdComesFromASample() {
+        Random rnd = new Random(7);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = TopK.SAMPLED_MIN_N + rnd.nextInt(60_000);
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) {
+                // random, rising, and heavily tied inputs
+                s[i] = trial % 3 == 0 ? (float) rnd.nextGaussian() : trial % 3 == 1 ? i * 1e-3f + rnd.nextFloat()
+                        : rnd.nextInt(50);
+            }
+            assertSameAsOffering(s, 1 + rnd.nextInt(400));
+        }
+    }
+
+    @Test
     void breaksTiesByTheLowerIndexLikeTheHeap() {
         Random rnd = new Random(5);
         for (int trial = 0; trial < 200; trial++) {
