@@ -268,24 +268,23 @@ class CandidateGen:
             n_rec += 1
         cov_top = [c for c, _ in sorted(acc.items(), key=lambda x: (-x[1], x[0]))[:self.n_cov]]
         items = P.vocab.items
-        for c in cov_top:
-            c = int(c)
-            if c > 0 and items[c - 1] not in seen:
-                seen.add(items[c - 1])
-                idx.append(c)
-                ids.append(items[c - 1])
-        for s in online_top:
-            if s not in seen:
-                seen.add(s)
-                idx.append(self.idx_of(s))
-                ids.append(s)
-        for src in (ret_row, self.pop[:self.n_pop]):
+
+        def add_known(src):  # model indices of a source, in order, skipping ids already proposed
             for c in src:
                 c = int(c)
                 if c > 0 and items[c - 1] not in seen:
                     seen.add(items[c - 1])
                     idx.append(c)
                     ids.append(items[c - 1])
+
+        add_known(cov_top)
+        for s in online_top:
+            if s not in seen:
+                seen.add(s)
+                idx.append(self.idx_of(s))
+                ids.append(s)
+        add_known(ret_row)
+        add_known(self.pop[:self.n_pop])
         return idx, ids
 
 
