@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import io.streamrec.candidates.CandidateSource;
 import io.streamrec.candidates.OnlineCovisitation;
+import io.streamrec.model.Covisitation;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
 
@@ -37,9 +38,12 @@ final class Because {
     /**
      * @param histIndex model indices of the first {@code min(window, history)} history items, looked up once per
      *                  event by the caller (0 = unknown to the model)
+     * @param histLists the bundle's co-visitation lists of the same items (null = none), also looked up once per event
+     * @param itemIndex the candidate's model index (0 = unknown), as the candidate set already holds it
      */
-    static String explain(ModelBundle bundle, String[] hist, int histLen, int[] histIndex, String item,
-                          CandidateSource source, int window) {
+    static String explain(ModelBundle bundle, String[] hist, int histLen, int[] histIndex,
+                          Covisitation.Neighbours[] histLists, String item, int itemIndex, CandidateSource source,
+                          int window) {
         int n = Math.min(window, histLen);
         if (n == 0) {
             return null;
@@ -51,7 +55,8 @@ final class Because {
             String best = null;
             float bestWeight = 0f;
             for (int i = 0; i < n; i++) {
-                float w = bundle.covisit().weight(hist[i], item);
+                Covisitation.Neighbours nb = histLists[i];
+                float w = nb == null ? 0f : nb.weightOf(item);
                 if (w > bestWeight) {
                     bestWeight = w;
                     best = hist[i];
@@ -62,7 +67,7 @@ final class Because {
             }
         }
         ItemIndex items = bundle.items();
-        int c = items.indexOf(item);
+        int c = itemIndex;
         if (c == 0) {
             return null;
         }

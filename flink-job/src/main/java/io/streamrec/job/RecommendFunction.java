@@ -394,6 +394,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         int window = Math.min(BECAUSE_WINDOW, p.histLen);
         for (int i = 0; i < window; i++) {
             becauseIndex[i] = bundle.items().indexOf(hist[i]);
+            becauseLists[i] = bundle.covisit().neighbours(hist[i]);
         }
         for (int j = 0; j < m; j++) {
             int i = order[j];
@@ -403,7 +404,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             list.sources[j] = source.wireName();
             list.because[j] = source == CandidateSource.ONLINE_COVISIT
                     ? Because.online(online, p.onlineScores, list.items[j])
-                    : Because.explain(bundle, hist, p.histLen, becauseIndex, list.items[j], source, BECAUSE_WINDOW);
+                    : Because.explain(bundle, hist, p.histLen, becauseIndex, becauseLists, list.items[j],
+                            candidates.modelIndex(i), source, BECAUSE_WINDOW);
         }
         return list;
     }
@@ -481,6 +483,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     private final int[] becauseIndex = new int[BECAUSE_WINDOW];
+    private final io.streamrec.model.Covisitation.Neighbours[] becauseLists =
+            new io.streamrec.model.Covisitation.Neighbours[BECAUSE_WINDOW];
 
     /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
     static int[] topIndices(float[] scores, int n, int m) {
