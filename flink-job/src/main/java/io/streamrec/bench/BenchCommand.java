@@ -541,6 +541,9 @@ public final class BenchCommand implements Command {
                 o.put("p999", Stats.round(p.latency.pMs(0.999), 3));
                 o.put("max", Stats.round(p.latency.pMs(1.0), 3));
                 o.put("slow_events_in_busiest_1s_of_10s", Stats.round(p.slowestInBusiestSecond, 3));
+                if (p.stepStartEpochMs > 0) {
+                    o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
+                }
                 ArrayNode bursts = o.putArray("slowest_1pct_bursts_start_s");
                 for (double b : p.stallStartsS) {
                     bursts.add(b);

@@ -412,6 +412,8 @@ final class PipelineBench {
         double slowestInBusiestSecond;
         /** When the slowest 1% happened: start of each burst (slow events < 0.5 s apart), seconds into the step. */
         double[] stallStartsS = new double[0];
+        /** Wall-clock start of the step (epoch ms), to line the bursts up with other processes' logs. */
+        long stepStartEpochMs;
 
         /** A point read back from the JSON (three percentiles only). */
         static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {
@@ -495,6 +497,7 @@ final class PipelineBench {
                 sentAt.clear();
                 long t0 = System.nanoTime();
                 final long startNs = t0;
+                final long startEpochMs = System.currentTimeMillis();
                 int sent = offer(producer, sim, names, sentAt, rate, secondsPerRate);
                 double sendSecs = (System.nanoTime() - t0) / 1e9;
                 long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -514,6 +517,7 @@ final class PipelineBench {
                 LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
                 p.slowestInBusiestSecond = periodicity(lat, sentNs, p.latency.pNanos(0.99), 10_000_000_000L);
                 p.stallStartsS = stalls(lat, sentNs, p.latency.pNanos(0.99), startNs);
+                p.stepStartEpochMs = startEpochMs;
                 log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d);"
                                 + " slowest 1%% in bursts starting at %s s%n",
                         parallelism, rate, p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999),

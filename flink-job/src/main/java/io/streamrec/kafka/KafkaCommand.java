@@ -43,7 +43,9 @@ public final class KafkaCommand implements Command {
                 "server.properties and the log directory; the storage is formatted on first use and reused after.",
                 "  --host H          advertised host name for clients (default localhost)",
                 "  --create-topics   once the broker is up, create user-events, item-updates (compacted),",
-                "                    recommendations and user-events-dlq if missing");
+                "                    recommendations and user-events-dlq if missing",
+                "Environment: KAFKA_OPTS, extra JVM options for the broker's JVM (as in Kafka's own scripts),",
+                "e.g. KAFKA_OPTS='-Xlog:gc:file=/tmp/broker-gc.log:time'.");
     }
 
     @Override
@@ -75,8 +77,12 @@ public final class KafkaCommand implements Command {
                 return 1;
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-cp", cp,
-                "kafka.Kafka", props.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+        String extra = System.getenv("KAFKA_OPTS"); // as Kafka's own scripts: extra JVM options for the broker
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", cp, "kafka.Kafka", props.toString()));
         Process broker = new ProcessBuilder(cmd).inheritIO().start();
         Thread hook = new Thread(() -> {
             broker.destroy(); // SIGTERM: a controlled shutdown
