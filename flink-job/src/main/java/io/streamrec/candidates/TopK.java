@@ -171,7 +171,7 @@ final class TopK {
     private long[] gathered = new long[0];
 
     /** From this many scores on, {@link #selectTop} first tries a threshold estimated on a sample. */
-    static final int SAMPLED_MIN_N = 4096;
+    static final int SAMPLED_MIN_N = 1024;
     private static final int SAMPLE_STEP = 8;
 
     /**
