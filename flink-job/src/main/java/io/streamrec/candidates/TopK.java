@@ -207,11 +207,48 @@ final class TopK {
         if (c < m) {
             return 0;
         }
-        java.util.Arrays.sort(gathered, 0, c);
+        // keys are distinct (ids are): put the m largest in [c-m, c), then sort only those
+        if (c > m) {
+            selectLong(gathered, c, c - m);
+        }
+        java.util.Arrays.sort(gathered, c - m, c);
         for (int j = 0; j < m; j++) {
             keys[j] = gathered[c - 1 - j];
         }
         return m;
+    }
+
+    /** Reorders a[0..n) so that a[k] holds the value it would have sorted ascending, smaller ones before it. */
+    private static void selectLong(long[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            long pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return;
+            }
+        }
     }
 
     /** The value that would stand at position k (0-based) if a[0..n) were sorted ascending; reorders a. */
