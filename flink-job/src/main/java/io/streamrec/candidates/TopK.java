@@ -113,10 +113,12 @@ final class TopK {
     /**
      * Selects the best {@code cap} of {@code scores[0..n)} (entry i has index {@code idBase + i}) and leaves them
      * sorted best-first, readable with {@link #idAt}/{@link #scoreAt} like after {@link #drainSorted}; the heap is
-     * empty afterwards. Same result and tie rule as offering every score, but O(n) selection (a quickselect for the
-     * cap-th largest score, then one gathering pass) instead of up to n heap operations: when scores rise along the
-     * index order (items stored by category, a user interested in a late one), almost every offer enters the heap,
-     * which made the heap the largest cost of the exact scan (docs/BENCHMARKS.md).
+     * empty afterwards. Same result and tie rule as offering every score (the keys order exactly like the heap and are
+     * distinct), but O(n): a quickselect puts the cap best keys last and only those are sorted. Offering every score
+     * to the heap was the largest cost of the exact scan when scores rise along the index order (items stored by
+     * category, a user interested in a late one), where almost every offer enters the heap (docs/BENCHMARKS.md).
+     * From {@link #SAMPLED_MIN_N} scores on, when the cap is under an eighth of them, only the keys above a threshold
+     * estimated on every 8th score are selected from.
      *
      * @return how many were selected, {@code min(cap, n)}
      */
@@ -129,93 +131,67 @@ final class TopK {
         if (keys.length < m) {
             keys = new long[m];
         }
-        if (n >= SAMPLED_MIN_N && n > 8 * m) {
-            int c = selectBySample(scores, n, m, idBase);
-            if (c > 0) {
-                return c;
+        int c = n >= SAMPLED_MIN_N && n > 8 * m ? gatherAboveSample(scores, n, m, idBase) : 0;
+        if (c == 0) {
+            if (pool.length < n) {
+                pool = new long[n];
             }
-        }
-        float kth;
-        if (m == n) {
-            kth = Float.NEGATIVE_INFINITY;
-        } else {
-            if (scratch.length < n) {
-                scratch = new float[n];
+            for (int i = 0; i < n; i++) {
+                pool[i] = key(scores[i], idBase + i);
             }
-            System.arraycopy(scores, 0, scratch, 0, n);
-            kth = select(scratch, n, n - m); // the m-th largest
+            c = n;
         }
-        int c = 0;
-        for (int i = 0; i < n; i++) {
-            float v = scores[i];
-            if (v > kth) {
-                keys[c++] = key(v, idBase + i);
-            }
+        if (c > m) {
+            selectLong(pool, c, c - m); // the m largest keys now stand in [c-m, c)
         }
-        for (int i = 0; i < n && c < m; i++) { // ties at the threshold: lower indices first
-            float v = scores[i];
-            if (v == kth) {
-                keys[c++] = key(v, idBase + i);
-            }
+        java.util.Arrays.sort(pool, c - m, c);
+        for (int j = 0; j < m; j++) {
+            keys[j] = pool[c - 1 - j];
         }
-        java.util.Arrays.sort(keys, 0, c);
-        for (int i = 0, j = c - 1; i < j; i++, j--) {
-            long t = keys[i];
-            keys[i] = keys[j];
-            keys[j] = t;
-        }
-        return c;
+        return m;
     }
 
-    private float[] scratch = new float[0];
-    private long[] gathered = new long[0];
+    /** Candidate keys for {@link #selectTop}; reused between calls. */
+    private long[] pool = new long[0];
+    private long[] sample = new long[0];
 
     /** From this many scores on, {@link #selectTop} first tries a threshold estimated on a sample. */
     static final int SAMPLED_MIN_N = 1024;
     private static final int SAMPLE_STEP = 8;
 
     /**
-     * The large-n path of {@link #selectTop}: a threshold from every 8th score (a little below where the m-th best
-     * would fall in the sample), one pass gathering the scores that reach it, and a sort of those few. Exact whenever
-     * at least m scores reach the threshold (then the m best are all among them, ties included); returns 0 otherwise
-     * and the caller selects over everything.
+     * Gathers into {@link #pool} the keys at or above a threshold taken from every 8th score (a little below where the
+     * m-th best would fall in the sample). When at least m keys reach it, the m best are all among them (ties
+     * included, keys being distinct); returns their count, or 0 when the sample was unlucky (too few or far too many
+     * reach it) and the caller must take every key.
      */
-    private int selectBySample(float[] scores, int n, int m, int idBase) {
+    private int gatherAboveSample(float[] scores, int n, int m, int idBase) {
         int ns = n / SAMPLE_STEP;
-        if (scratch.length < ns) {
-            scratch = new float[ns];
+        if (sample.length < ns) {
+            sample = new long[ns];
         }
         for (int i = 0; i < ns; i++) {
-            scratch[i] = scores[i * SAMPLE_STEP];
+            int j = i * SAMPLE_STEP;
+            sample[i] = key(scores[j], idBase + j);
         }
         int want = Math.min(ns, 2 * (m / SAMPLE_STEP) + 8);
-        float t = select(scratch, ns, ns - want);
+        selectLong(sample, ns, ns - want);
+        long t = sample[ns - want];
         int cap = 16 * want; // twice the expected count
-        if (gathered.length < cap) {
-            gathered = new long[cap];
+        if (pool.length < cap) {
+            pool = new long[cap];
         }
         int c = 0;
         for (int i = 0; i < n; i++) {
-            float v = scores[i];
-            if (v >= t) {
+            long k = key(scores[i], idBase + i);
+            if (k >= t) {
                 if (c == cap) {
-                    return 0; // the sample was unlucky: far more than expected reach t
+                    return 0;
                 }
-                gathered[c++] = key(v, idBase + i);
+                pool[c++] = k;
             }
         }
-        if (c < m) {
-            return 0;
-        }
-        // keys are distinct (ids are): put the m largest in [c-m, c), then sort only those
-        if (c > m) {
-            selectLong(gathered, c, c - m);
-        }
-        java.util.Arrays.sort(gathered, c - m, c);
-        for (int j = 0; j < m; j++) {
-            keys[j] = gathered[c - 1 - j];
-        }
-        return m;
+        return c >= m ? c : 0;
     }
 
     /** Reorders a[0..n) so that a[k] holds the value it would have sorted ascending, smaller ones before it. */
@@ -249,45 +225,6 @@ final class TopK {
                 return;
             }
         }
-    }
-
-    /** The value that would stand at position k (0-based) if a[0..n) were sorted ascending; reorders a. */
-    private static float select(float[] a, int n, int k) {
-        int lo = 0;
-        int hi = n - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            // median of three as the pivot
-            float x = a[lo];
-            float y = a[mid];
-            float z = a[hi];
-            float pivot = x < y ? (y < z ? y : Math.max(x, z)) : (x < z ? x : Math.max(y, z));
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    float t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return a[k];
-            }
-        }
-        return a[k];
     }
 
     int idAt(int i) {
