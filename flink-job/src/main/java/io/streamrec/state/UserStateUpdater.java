@@ -6,6 +6,7 @@ import io.streamrec.model.InterestVector;
 import io.streamrec.model.ModelBundle;
 
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * Applies one event to a {@link UserState}: duplicate check, interest vector update (the bundle's formula and
@@ -120,35 +121,35 @@ public final class UserStateUpdater {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, ms));
     }
 
-    static String[] pushFront(String[] a, String v, int cap) {
-        int n = Math.min(a.length + 1, cap);
-        String[] out = new String[n];
-        out[0] = v;
+    /** A copy of {@code a} (length {@code len}) with a free slot 0 and the rest shifted, at most {@code cap} long. */
+    private static <A> A shifted(A a, int len, int cap, IntFunction<A> alloc) {
+        int n = Math.min(len + 1, cap);
+        A out = alloc.apply(n);
         System.arraycopy(a, 0, out, 1, n - 1);
+        return out;
+    }
+
+    static String[] pushFront(String[] a, String v, int cap) {
+        String[] out = shifted(a, a.length, cap, String[]::new);
+        out[0] = v;
         return out;
     }
 
     static byte[] pushFront(byte[] a, byte v, int cap) {
-        int n = Math.min(a.length + 1, cap);
-        byte[] out = new byte[n];
+        byte[] out = shifted(a, a.length, cap, byte[]::new);
         out[0] = v;
-        System.arraycopy(a, 0, out, 1, n - 1);
         return out;
     }
 
     static int[] pushFront(int[] a, int v, int cap) {
-        int n = Math.min(a.length + 1, cap);
-        int[] out = new int[n];
+        int[] out = shifted(a, a.length, cap, int[]::new);
         out[0] = v;
-        System.arraycopy(a, 0, out, 1, n - 1);
         return out;
     }
 
     static long[] pushFront(long[] a, long v, int cap) {
-        int n = Math.min(a.length + 1, cap);
-        long[] out = new long[n];
+        long[] out = shifted(a, a.length, cap, long[]::new);
         out[0] = v;
-        System.arraycopy(a, 0, out, 1, n - 1);
         return out;
     }
 
