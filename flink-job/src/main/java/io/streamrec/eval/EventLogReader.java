@@ -233,26 +233,27 @@ public final class EventLogReader {
                 count(bad, "wrong_column_count");
                 continue;
             }
-            String u = row.get(cu).trim(), it = row.get(ci).trim();
-            if (u.isEmpty()) {
-                count(bad, "bad_user_id");
-                continue;
-            }
-            if (it.isEmpty()) {
-                count(bad, "bad_item_id");
-                continue;
-            }
-            EventType type = exactType(row.get(ct).trim());
-            if (type == null) {
-                count(bad, "unknown_type");
-                continue;
-            }
-            Long ts = parseLong(row.get(cts));
-            if (ts == null || ts < 0) {
-                count(bad, "bad_ts");
-                continue;
-            }
-            out.add(new LogEvent(prefix + n, u, it, type, ts, cc >= 0 ? row.get(cc).trim() : null, n));
+            add(out, bad, prefix + n, row.get(cu).trim(), row.get(ci).trim(), exactType(row.get(ct).trim()),
+                    parseLong(row.get(cts)), cc >= 0 ? row.get(cc).trim() : null, n);
+        }
+    }
+
+    /**
+     * The checks every reader shares, in the order model-export's readers make them: the first that fails is counted
+     * under its reason (a null type or time stands for one that did not parse) and nothing is added.
+     */
+    private static void add(List<LogEvent> out, Map<String, Integer> bad, String id, String user, String item,
+                            EventType type, Long tsMs, String category, long line) {
+        if (user.isEmpty()) {
+            count(bad, "bad_user_id");
+        } else if (item.isEmpty()) {
+            count(bad, "bad_item_id");
+        } else if (type == null) {
+            count(bad, "unknown_type");
+        } else if (tsMs == null || tsMs < 0) {
+            count(bad, "bad_ts");
+        } else {
+            out.add(new LogEvent(id, user, item, type, tsMs, category, line));
         }
     }
 
@@ -280,26 +281,9 @@ public final class EventLogReader {
                 count(bad, "wrong_column_count");
                 continue;
             }
-            String u = row[0].trim(), it = row[1].trim(), cat = row[2].trim();
-            if (u.isEmpty()) {
-                count(bad, "bad_user_id");
-                continue;
-            }
-            if (it.isEmpty()) {
-                count(bad, "bad_item_id");
-                continue;
-            }
-            EventType type = taobaoType(row[3].trim());
-            if (type == null) {
-                count(bad, "unknown_type");
-                continue;
-            }
-            Long ts = parseLong(row[4]);
-            if (ts == null || ts < 0) {
-                count(bad, "bad_ts");
-                continue;
-            }
-            out.add(new LogEvent(prefix + n, u, it, type, ts * 1000, cat, n));
+            Long seconds = parseLong(row[4]);
+            add(out, bad, prefix + n, row[0].trim(), row[1].trim(), taobaoType(row[3].trim()),
+                    seconds == null || seconds < 0 ? null : seconds * 1000, row[2].trim(), n);
         }
     }
 
@@ -325,15 +309,9 @@ public final class EventLogReader {
                 count(bad, "wrong_column_count");
                 continue;
             }
-            String sess = row[0].trim(), user = row[1].trim(), item = row[2].trim();
-            if (sess.isEmpty() && (user.isEmpty() || user.equals("NA"))) {
-                count(bad, "bad_user_id");
-                continue;
-            }
-            if (item.isEmpty()) {
-                count(bad, "bad_item_id");
-                continue;
-            }
+            String sess = row[0].trim(), user = row[1].trim();
+            boolean known = !user.isEmpty() && !user.equals("NA");
+            String u = known ? user : sess.isEmpty() ? "" : "s" + sess; // anonymous sessions are their own users
             Long tf = parseLong(row[3]);
             long day;
             try {
@@ -341,12 +319,8 @@ public final class EventLogReader {
             } catch (RuntimeException e) {
                 day = -1;
             }
-            if (tf == null || tf < 0 || day < 0) {
-                count(bad, "bad_ts");
-                continue;
-            }
-            String u = !user.isEmpty() && !user.equals("NA") ? user : "s" + sess;
-            out.add(new LogEvent(prefix + n, u, item, EventType.VIEW, day + tf, null, n));
+            add(out, bad, prefix + n, u, row[2].trim(), EventType.VIEW,
+                    tf == null || tf < 0 || day < 0 ? null : day + tf, null, n);
         }
     }
 }
