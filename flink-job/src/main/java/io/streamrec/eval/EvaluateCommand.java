@@ -29,7 +29,7 @@ import java.util.Set;
 public final class EvaluateCommand implements Command {
     static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "bundle", "out", "config",
             "repo", "python", "job-options", "oracle-seed", "oracle-users", "oracle-items", "oracle-categories",
-            "max-events");
+            "max-events", "dump-lists");
     static final Set<String> FLAGS = Set.of("help", "oracle");
 
     private final PrintStream log;
@@ -70,6 +70,7 @@ public final class EvaluateCommand implements Command {
                 "  --python PATH             Python with torch and onnx (default /usr/bin/python3)",
                 "  --job-options K=V,K=V     job options for the replay, e.g. recs.filter-purchased=false",
                 "  --max-events N            use only the first N events of the (time-ordered) log(s)",
+                "  --dump-lists FILE         also write every scored event's lists (JSON lines, top 100 per method)",
                 "  --oracle                  the log comes from the simulator: also score the world's oracle",
                 "  --oracle-seed S --oracle-users U --oracle-items I --oracle-categories C",
                 "                            the simulate options the log was generated with (defaults as simulate)");
@@ -228,7 +229,14 @@ public final class EvaluateCommand implements Command {
         }
         Scorer scorer = new Scorer();
         long ts0 = System.nanoTime();
-        Protocol.Stats stats = Protocol.run(train, test, recs, scorer);
+        Protocol.Stats stats;
+        if (a.has("dump-lists")) {
+            try (var dump = Files.newBufferedWriter(Path.of(a.get("dump-lists", null)))) {
+                stats = Protocol.run(train, test, recs, scorer, dump);
+            }
+        } else {
+            stats = Protocol.run(train, test, recs, scorer, null);
+        }
         log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
                 stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
         long noList = 0;

@@ -28,6 +28,9 @@ public final class Protocol {
         public long testItemsUnseenInTrain;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private Protocol() {}
 
     /** For each test index, the index of the same user's next test event, or -1. */
@@ -44,7 +47,24 @@ public final class Protocol {
         return next;
     }
 
+    /** Lists written per scored event by {@link #run} when asked to dump them. */
+    public static final int DUMP_K = 100;
+
     public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer) {
+        try {
+            return run(train, test, recs, scorer, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs the protocol; with a non-null {@code dump}, also writes one JSON line per scored event: the user, the
+     * next item, whether it is new, the user's history (items observed so far) and each method's first
+     * {@link #DUMP_K} items, so list policies can be analysed offline.
+     */
+    public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer,
+            java.io.Writer dump) throws java.io.IOException {
         Stats st = new Stats();
         st.trainEvents = train.size();
         st.testEvents = test.size();
@@ -87,9 +107,28 @@ public final class Protocol {
             if (!trainUsers.contains(e.userId())) {
                 st.scoredFromColdUsers++;
             }
-            for (Recommender r : recs) {
-                scorer.score(r.name(), r.recommend(e, K), target.itemId(), target.type(), isNew);
+            if (dump == null) {
+                for (Recommender r : recs) {
+                    scorer.score(r.name(), r.recommend(e, K), target.itemId(), target.type(), isNew);
+                }
+                continue;
             }
+            var line = MAPPER.createObjectNode();
+            line.put("event", e.eventId()).put("user", e.userId()).put("target", target.itemId())
+                    .put("target_type", target.type().wireName()).put("new", isNew);
+            var hist = line.putArray("history");
+            h.forEach(hist::add);
+            var lists = line.putObject("lists");
+            for (Recommender r : recs) {
+                List<String> l = r.recommend(e, DUMP_K);
+                scorer.score(r.name(), l, target.itemId(), target.type(), isNew);
+                var arr = lists.putArray(r.name());
+                for (int j = 0; j < Math.min(DUMP_K, l.size()); j++) {
+                    arr.add(l.get(j));
+                }
+            }
+            dump.write(MAPPER.writeValueAsString(line));
+            dump.write('\n');
         }
         st.testUsers = testUsers.size();
         st.coldTestUsers = testUsers.stream().filter(u -> !trainUsers.contains(u)).count();

@@ -90,6 +90,37 @@ class ScorerTest {
         assertEquals(1.0 / 3, s.method("popular").cell("all", "all").get("MRR@20"), EPS);
     }
 
+    @Test
+    void dumpedListsRecordEachScoredEventWithTheListsThatWereScored() throws Exception {
+        List<LogEvent> train = List.of(ev("e1", "u", "A", 1));
+        List<LogEvent> test = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11), ev("e4", "u", "A", 12),
+                ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
+        Baselines.Popular pop = new Baselines.Popular(1);
+        Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
+        Scorer dumped = new Scorer();
+        java.io.StringWriter out = new java.io.StringWriter();
+        Protocol.run(train, test, List.of(pop, repeat), dumped, out);
+        String[] lines = out.toString().split("\n");
+        assertEquals(3, lines.length); // one per scored event
+        var m = new com.fasterxml.jackson.databind.ObjectMapper();
+        var first = m.readTree(lines[0]);
+        assertEquals("e2", first.get("event").asText());
+        assertEquals("A", first.get("target").asText());
+        assertEquals(false, first.get("new").asBoolean());
+        assertEquals(List.of("B", "A"), m.convertValue(first.get("lists").get("repeat"), List.class));
+        var third = m.readTree(lines[2]);
+        assertEquals("C", third.get("target").asText());
+        assertEquals(true, third.get("new").asBoolean());
+        assertEquals(java.util.Set.of("A", "B"), new java.util.HashSet<>(m.convertValue(third.get("history"),
+                List.class)));
+        // dumping scores the same lists as not dumping
+        Scorer plain = new Scorer();
+        Protocol.run(train, test, List.of(new Baselines.Popular(1), new Baselines.Repeat(50,
+                new Baselines.Popular(1))), plain);
+        assertEquals(plain.method("repeat").cell("all", "all").get("MRR@20"),
+                dumped.method("repeat").cell("all", "all").get("MRR@20"), EPS);
+    }
+
     private static LogEvent ev(String id, String user, String item, long ts) {
         return new LogEvent(id, user, item, EventType.VIEW, ts, null, ts);
     }
