@@ -52,6 +52,14 @@ public final class CandidateSet {
         return items;
     }
 
+    /**
+     * The backing array of model indices, valid in {@code [0, size())} until the next change: hand it to
+     * {@code RankRequest.candidateIndices} without copying.
+     */
+    public int[] modelIndexArray() {
+        return modelIndices;
+    }
+
     public void clear() {
         Arrays.fill(items, 0, size, null);
         size = 0;

@@ -311,6 +311,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             r.onlineScores = null;
         }
         r.candidates = p.candidates.itemArray();
+        r.candidateIndices = p.candidates.modelIndexArray();
         r.numCandidates = p.candidates.size();
 
         p.userId = e.userId;

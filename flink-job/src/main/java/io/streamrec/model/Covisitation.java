@@ -87,9 +87,19 @@ public final class Covisitation {
     }
 
     private final Map<String, Neighbours> lists;
+    private final ItemIndex items;
 
-    private Covisitation(Map<String, Neighbours> lists) {
+    private Covisitation(Map<String, Neighbours> lists, ItemIndex items) {
         this.lists = lists;
+        this.items = items;
+    }
+
+    /**
+     * The vocabulary the neighbours' {@link Neighbours#modelIndex model indices} refer to (null: none, every index
+     * is 0); a consumer may use those indices only when it scores against this same vocabulary.
+     */
+    public ItemIndex itemIndex() {
+        return items;
     }
 
     /** For tests and tools. {@code items} may be null (then neighbour model indices are 0). */
@@ -98,7 +108,7 @@ public final class Covisitation {
         for (Map.Entry<String, Map.Entry<String[], float[]>> e : lists.entrySet()) {
             m.put(e.getKey(), new Neighbours(e.getValue().getKey().clone(), e.getValue().getValue().clone(), items));
         }
-        return new Covisitation(m);
+        return new Covisitation(m, items);
     }
 
     /** Streams covisit.json; checks each list is sorted by weight descending with weights > 0. */
@@ -162,7 +172,7 @@ public final class Covisitation {
         } catch (IOException e) {
             throw new BundleException(file + " is not valid JSON: " + e.getMessage(), e);
         }
-        return new Covisitation(lists);
+        return new Covisitation(lists, items);
     }
 
     private static void expect(JsonToken got, JsonToken want, String file, String what) throws BundleException {

@@ -64,6 +64,17 @@ public final class FeatureEncoder {
     private float[] context = new float[0];
     private Covisitation.Neighbours[] windowLists = new Covisitation.Neighbours[0];
     private int windowLen;
+    /**
+     * The {@code covisit} feature's sums by model index, accumulated once per event from the window's lists (each
+     * list's neighbours, in window order, so every sum adds its terms in the same order as looking the candidate up
+     * in every list would); only the {@link #covisitTouched} entries are non-zero. Candidates the model does not know
+     * (index 0) are still looked up by id.
+     */
+    private double[] covisitSums = new double[0];
+    private int[] covisitTouched = new int[0];
+    private int covisitTouchedLen;
+    /** Whether the bundle's co-visitation lists carry model indices of this encoder's vocabulary. */
+    private final boolean covisitByIndex;
     private final HistoryAggregates history = new HistoryAggregates();
     private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
     /** The scores the current candidates read: {@link #onlineScores} or a request's precomputed ones. */
@@ -97,6 +108,7 @@ public final class FeatureEncoder {
         }
         this.needsHistory = hist;
         this.needsCovisit = cov;
+        this.covisitByIndex = covisit != null && covisit.itemIndex() == items;
         this.needsOnline = online;
         if (online && !manifest.hasOnlineCovisit()) {
             throw new BundleException(where + ": manifest.json candidate_features names 'online_covisit' but the "
@@ -318,21 +330,52 @@ public final class FeatureEncoder {
         if (windowLists.length < m) {
             windowLists = new Covisitation.Neighbours[m];
         }
+        for (int i = 0; i < covisitTouchedLen; i++) {
+            covisitSums[covisitTouched[i]] = 0.0;
+        }
+        covisitTouchedLen = 0;
+        if (covisitByIndex && covisitSums.length < items.size() + 1) {
+            covisitSums = new double[items.size() + 1];
+        }
         for (int p = 0; p < m; p++) {
-            windowLists[p] = covisit.neighbours(hist[p]);
+            Covisitation.Neighbours nb = covisit.neighbours(hist[p]);
+            windowLists[p] = nb;
+            if (nb == null || !covisitByIndex) {
+                continue;
+            }
+            for (int j = 0, k = nb.size(); j < k; j++) {
+                int idx = nb.modelIndex(j);
+                if (idx <= 0) {
+                    continue;
+                }
+                if (covisitSums[idx] == 0.0) {
+                    if (covisitTouchedLen == covisitTouched.length) {
+                        covisitTouched = Arrays.copyOf(covisitTouched, Math.max(64, 2 * covisitTouchedLen));
+                    }
+                    covisitTouched[covisitTouchedLen++] = idx;
+                }
+                covisitSums[idx] += (double) nb.weight(j) / (p + 1);
+            }
         }
         return m;
     }
 
     /** One candidate's features from the state {@link #prepareCandidates} built, to {@code out[off..off+F)}. */
     public void encodeCandidate(String candidate, float[] out, int off) {
+        encodeCandidate(candidate, candidate == null ? 0 : items.indexOf(candidate), out, off);
+    }
+
+    /** As above, with the candidate's model index already known (0 = unknown to the model). */
+    public void encodeCandidate(String candidate, int modelIndex, float[] out, int off) {
         int slot = needsHistory && candidate != null ? history.find(candidate) : -1;
         for (int f = 0; f < numCandFeatures; f++) {
             double v;
             switch (candidateKinds[f]) {
                 case COVISIT: {
                     double sum = 0;
-                    if (candidate != null) {
+                    if (modelIndex > 0 && covisitByIndex) {
+                        sum = covisitSums[modelIndex];
+                    } else if (candidate != null) {
                         for (int p = 0; p < windowLen; p++) {
                             Covisitation.Neighbours n = windowLists[p];
                             if (n != null) {
@@ -511,8 +554,9 @@ public final class FeatureEncoder {
             int n = r.numCandidates;
             for (int c = 0; c < n; c++) {
                 String id = r.candidates[c];
-                candItems[cb + c] = items.indexOf(id);
-                encodeCandidate(id, candFeats, (cb + c) * numCandFeatures);
+                int idx = r.candidateIndices != null ? r.candidateIndices[c] : items.indexOf(id);
+                candItems[cb + c] = idx;
+                encodeCandidate(id, idx, candFeats, (cb + c) * numCandFeatures);
             }
             Arrays.fill(candItems, cb + n, cb + k, 0L);
             Arrays.fill(candFeats, (cb + n) * numCandFeatures, (cb + k) * numCandFeatures, 0f);

@@ -24,6 +24,11 @@ public final class RankRequest {
     public String[] candidates;
     public int numCandidates;
     /**
+     * If not null, the candidates' model indices (0 = unknown to the model), as the candidate generator already
+     * looked them up; else the encoder looks each id up in the bundle's vocabulary.
+     */
+    public int[] candidateIndices;
+    /**
      * The online co-visitation table after the trigger event was added to it, read by the {@code online_covisit}
      * feature; null reads as an empty table.
      */

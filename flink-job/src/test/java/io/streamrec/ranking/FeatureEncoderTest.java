@@ -241,6 +241,47 @@ class FeatureEncoderTest {
     }
 
     @Test
+    void covisitFeatureByModelIndexEqualsTheSumOverEveryWindowList() throws Exception {
+        FeatureEncoder enc = encoder(ALL, 50);
+        var items = bundle.items();
+        // a history of known items (with a repeat and an unknown one), and as candidates every neighbour of them
+        String[] h = {items.idOf(3), "new1", items.idOf(1), items.idOf(3), items.idOf(2), items.idOf(7)};
+        java.util.LinkedHashSet<String> cands = new java.util.LinkedHashSet<>(List.of("new1", "elsewhere"));
+        for (String x : h) {
+            var nb = bundle.covisit().neighbours(x);
+            for (int j = 0; nb != null && j < nb.size(); j++) {
+                cands.add(nb.id(j));
+            }
+        }
+        assertTrue(cands.size() > 20, "the shipped bundle's lists give many candidates");
+        float[] out = new float[enc.numCandidateFeatures()];
+        enc.prepareCandidates(h, null, null, h.length, T, null);
+        for (String c : cands) {
+            enc.encodeCandidate(c, out, 0);
+            assertEquals((float) FeatureEncoder.covisitFeature(bundle.covisit(), h, h.length, 10, c),
+                    out[0], c);
+        }
+        // the same candidates through a batch, with and without the generator's model indices
+        String[] ids = cands.toArray(new String[0]);
+        int[] idx = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            idx[i] = items.indexOf(ids[i]);
+        }
+        RankRequest r = RankRequest.of(new float[items.dim()], h, new EventType[] {EventType.VIEW, EventType.VIEW,
+                EventType.VIEW, EventType.VIEW, EventType.VIEW, EventType.VIEW}, new long[] {T, T, T, T, T, T}, ids);
+        enc.encode(List.of(r));
+        float[] looked = java.util.Arrays.copyOf(enc.candFeats(), ids.length * enc.numCandidateFeatures());
+        r.candidateIndices = idx;
+        enc.encode(List.of(r));
+        float[] given = java.util.Arrays.copyOf(enc.candFeats(), ids.length * enc.numCandidateFeatures());
+        assertTrue(java.util.Arrays.equals(looked, given));
+        // a second event starts from clean sums
+        enc.prepareCandidates(new String[] {"new1"}, null, null, 1, T, null);
+        enc.encodeCandidate(ids[2], out, 0);
+        assertEquals(0f, out[0]);
+    }
+
+    @Test
     void histFeaturesReadOnlyTheLastSeqLenEvents() throws Exception {
         FeatureEncoder enc = encoder(ALL, 4);
         String[] h = history();
