@@ -70,6 +70,8 @@ public final class BenchCommand implements Command {
                 "                          (e.g. 'execution.buffer-timeout.interval=1 ms')",
                 "  --sections LIST         raw,retrieval,state,pipeline,latency,checkpoint (default: all of the mode)",
                 "  --events N              events pre-loaded for the throughput runs",
+                "  --warmup-events N       events of the unmeasured warm-up drain before them (default: as many as",
+                "                          --events in full mode, 20000 in quick mode)",
                 "  --latency-seconds S     seconds per offered rate",
                 "  --latency-rates LIST    fractions of the max drain rate, e.g. 0.25,0.5,0.75",
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
@@ -99,6 +101,8 @@ public final class BenchCommand implements Command {
         int checkpointUsers;
         double maxRate;
         Set<String> sections;
+        /** Events of the unmeasured drain before the measured ones (0: none). */
+        int warmupEvents = 20_000;
 
         static Plan of(String mode) {
             Plan p = new Plan();
@@ -138,6 +142,7 @@ public final class BenchCommand implements Command {
                     p.rawSeconds = 10;
                     p.rawBatches = new int[]{1, 2, 4, 8, 16};
                     p.events = 300_000;
+                    p.warmupEvents = 300_000; // as many as measured: the measured drain then pays little JIT
                     p.latencySeconds = 30;
                     p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
                     p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
@@ -154,8 +159,8 @@ public final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
-                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "latency-seconds",
-                        "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
+                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
+                        "latency-seconds", "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
                 Set.of("quick", "smoke", "help"));
         if (a.flag("help")) {
             out.println(usage());
@@ -185,6 +190,8 @@ public final class BenchCommand implements Command {
             plan.sections = Set.of(a.get("sections", "").split(","));
         }
         plan.events = a.getInt("events", plan.events, 10);
+        // a drain stops after N lists, so the warm-up can use at most the pre-loaded events
+        plan.warmupEvents = Math.min(plan.events, a.getInt("warmup-events", plan.warmupEvents, 0));
         plan.latencySeconds = a.getDouble("latency-seconds", plan.latencySeconds, 0.5, 3600);
         plan.latencyParallelism = a.getInt("latency-parallelism", plan.latencyParallelism, 1);
         plan.checkpointUsers = a.getInt("checkpoint-users", plan.checkpointUsers == 0 ? 1_000_000
@@ -296,11 +303,12 @@ public final class BenchCommand implements Command {
                 List<SimEvent> events = pb.preload(names, plan.events, 3L, plan.users);
                 r.meanCandidates(PipelineBench.meanCandidates(bundle, events, k, Math.min(events.size(), 5000)));
                 Duration timeout = Duration.ofSeconds(60 + plan.events / 20);
-                if (!plan.mode.equals("smoke")) {
+                if (!plan.mode.equals("smoke") && plan.warmupEvents > 0) {
                     // A first, unmeasured drain: without it the measured one pays the JIT compilation of Flink, Kafka
                     // and the job (measured: ~150 µs of compile time per event in a 30k-event drain), which a
-                    // long-running job pays once.
-                    PipelineBench.Drain w = pb.drain(names, Math.min(plan.events, 20_000), 1, k, timeout);
+                    // long-running job pays once. After a 20k-event warm-up the next 200k-event drain still spent
+                    // ~40 CPU-µs per event compiling; after a 200k-event warm-up, 8 (docs/BENCHMARKS.md).
+                    PipelineBench.Drain w = pb.drain(names, plan.warmupEvents, 1, k, timeout);
                     out.printf("    warm-up drain (not measured): %.0f events/s%n", w.eventsPerSecond);
                 }
                 for (int p : new int[]{1, 2}) {
