@@ -74,6 +74,7 @@ public final class BenchCommand implements Command {
                 "                          --events in full mode, 20000 in quick mode)",
                 "  --latency-seconds S     seconds per offered rate",
                 "  --latency-rates LIST    fractions of the max drain rate, e.g. 0.25,0.5,0.75",
+                "  --producer-linger-ms N  linger.ms of the latency load generator (default 1; inside the latency)",
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
@@ -101,6 +102,8 @@ public final class BenchCommand implements Command {
         int checkpointUsers;
         double maxRate;
         Set<String> sections;
+        /** linger.ms of the latency runs' load generator. */
+        int producerLingerMs = 1;
         /** Events of the unmeasured drain before the measured ones (0: none). */
         int warmupEvents = 20_000;
 
@@ -159,7 +162,7 @@ public final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
-                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
+                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events", "producer-linger-ms",
                         "latency-seconds", "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
                 Set.of("quick", "smoke", "help"));
         if (a.flag("help")) {
@@ -190,6 +193,7 @@ public final class BenchCommand implements Command {
             plan.sections = Set.of(a.get("sections", "").split(","));
         }
         plan.events = a.getInt("events", plan.events, 10);
+        plan.producerLingerMs = a.getInt("producer-linger-ms", plan.producerLingerMs, 0);
         // a drain stops after N lists, so the warm-up can use at most the pre-loaded events
         plan.warmupEvents = Math.min(plan.events, a.getInt("warmup-events", plan.warmupEvents, 0));
         plan.latencySeconds = a.getDouble("latency-seconds", plan.latencySeconds, 0.5, 3600);
@@ -296,6 +300,9 @@ public final class BenchCommand implements Command {
                 out.printf("    embedded KRaft broker at %s (%d ms)%n", bootstrap, kafka.startMillis());
             }
             pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
+            if (pb != null) {
+                pb.producerLingerMs = plan.producerLingerMs;
+            }
             double maxRate = 0;
             if (plan.sections.contains("pipeline")) {
                 out.printf("[2] pipeline: %d pre-loaded events, K=%d, drained by a fresh job%n", plan.events, k);

@@ -68,6 +68,14 @@ final class PipelineBench {
     private final java.io.PrintStream log;
     private final List<java.nio.file.Path> tempDirs = new ArrayList<>();
 
+    /**
+     * linger.ms of the latency runs' load generator. A storefront's producer batches (Kafka 4's default is 5 ms);
+     * with 0 every event was its own produce request and the generator, on the same two cores as the job, cost the
+     * half-load step most of the machine's idle time (docs/BENCHMARKS.md). The clock starts before send(), so the
+     * linger is inside the measured latency.
+     */
+    int producerLingerMs = 1;
+
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
         this.bootstrap = bootstrap;
         this.extraConf = extraConf;
@@ -95,7 +103,7 @@ final class PipelineBench {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, bulk ? "10" : "0");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(bulk ? 10 : producerLingerMs));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384");
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         return new KafkaProducer<>(p);

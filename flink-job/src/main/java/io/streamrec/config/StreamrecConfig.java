@@ -107,6 +107,11 @@ public final class StreamrecConfig {
         }
         positiveDuration(conf, StreamrecOptions.STATE_TTL);
         positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);
+        Duration linger = conf.get(StreamrecOptions.PRODUCER_LINGER);
+        if (linger.isNegative() || linger.toMillis() > 60_000) {
+            throw new ConfigException("option '" + StreamrecOptions.PRODUCER_LINGER.key()
+                    + "' must be between 0 ms and 1 min, got " + linger);
+        }
         if (conf.get(StreamrecOptions.MODEL_RELOAD_INTERVAL).isNegative()) {
             throw new ConfigException("option 'model.reload-interval' must not be negative");
         }

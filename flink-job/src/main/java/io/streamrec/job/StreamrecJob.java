@@ -171,12 +171,13 @@ public class StreamrecJob {
         boolean exactlyOnce = StreamrecConfig.exactlyOnce(conf);
         DeliveryGuarantee guarantee = exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         String timeoutMs = String.valueOf(conf.get(StreamrecOptions.TRANSACTION_TIMEOUT).toMillis());
+        String lingerMs = String.valueOf(conf.get(StreamrecOptions.PRODUCER_LINGER).toMillis());
         KafkaSink<Recommendation> recSink = KafkaSink.<Recommendation>builder()
                 .setBootstrapServers(servers)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(group + "-recs")
                 .setProperty("transaction.timeout.ms", timeoutMs)
-                .setProperty("linger.ms", "0")
+                .setProperty("linger.ms", lingerMs)
                 .setRecordSerializer(new RecommendationSerializationSchema(
                         conf.get(StreamrecOptions.TOPIC_RECOMMENDATIONS)))
                 .build();
@@ -185,6 +186,7 @@ public class StreamrecJob {
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(group + "-dlq")
                 .setProperty("transaction.timeout.ms", timeoutMs)
+                .setProperty("linger.ms", lingerMs)
                 .setRecordSerializer(new DeadLetterSerializationSchema(conf.get(StreamrecOptions.TOPIC_DLQ)))
                 .build();
         return new StreamrecJob(conf, events, items, recSink, dlqSink);

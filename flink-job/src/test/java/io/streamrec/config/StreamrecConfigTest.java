@@ -54,6 +54,18 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void producerLingerDefaultsToOneMillisecondAndOutOfRangeNamesTheOption() {
+        assertEquals(java.time.Duration.ofMillis(1),
+                StreamrecConfig.fromArgs(new String[0]).get(StreamrecOptions.PRODUCER_LINGER));
+        assertEquals(java.time.Duration.ZERO, StreamrecConfig.fromArgs(new String[] {"--kafka.producer-linger",
+                "0 ms"}).get(StreamrecOptions.PRODUCER_LINGER));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--kafka.producer-linger", "2 min"}));
+        assertTrue(e.getMessage().startsWith("option 'kafka.producer-linger' must be between 0 ms and 1 min"),
+                e.getMessage());
+    }
+
+    @Test
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));
