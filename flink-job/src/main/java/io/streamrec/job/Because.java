@@ -13,8 +13,6 @@ import io.streamrec.model.ModelBundle;
  * item whose embedding is closest (inner product) to the candidate's.
  */
 final class Because {
-    private Because() {}
-
     /**
      * For an {@code online_covisit} candidate: the seed {@code d_q} (one of the last K distinct items) with the
      * largest term {@code T(d_q, item) / (q + 1)} of its score, i.e. the recent item it was most often seen with.
@@ -35,16 +33,55 @@ final class Because {
         return best;
     }
 
+    private final int window;
+    private final String[] hist;
+    private final int[] histIndex;
+    private final Covisitation.Neighbours[] histLists;
+    /** The window's embeddings transposed, {@code [k * n + i]} = dimension k of history item i (0 if unknown). */
+    private float[] histT = new float[0];
+    private final float[] dots;
+    private int n;
+    private ItemIndex items;
+
+    /** Explains with the first {@code window} history events; reusable event after event. */
+    Because(int window) {
+        this.window = window;
+        this.hist = new String[window];
+        this.histIndex = new int[window];
+        this.histLists = new Covisitation.Neighbours[window];
+        this.dots = new float[window];
+    }
+
     /**
-     * @param histIndex model indices of the first {@code min(window, history)} history items, looked up once per
-     *                  event by the caller (0 = unknown to the model)
-     * @param histLists the bundle's co-visitation lists of the same items (null = none), also looked up once per event
+     * Looks the first {@code min(window, histLen)} history items up once per event: model indices, the bundle's
+     * co-visitation lists and their embeddings, transposed so {@link #explain} scores a candidate against all of them
+     * in one pass whose inner loop (over the history items) the JIT vectorises.
+     */
+    void prepare(ModelBundle bundle, String[] history, int histLen) {
+        items = bundle.items();
+        n = Math.min(window, histLen);
+        int d = items.dim();
+        if (histT.length < d * window) {
+            histT = new float[d * window];
+        }
+        float[] emb = items.embeddings();
+        for (int i = 0; i < n; i++) {
+            hist[i] = history[i];
+            int h = items.indexOf(history[i]);
+            histIndex[i] = h;
+            histLists[i] = bundle.covisit().neighbours(history[i]);
+            for (int k = 0; k < d; k++) {
+                histT[k * n + i] = h == 0 ? 0f : emb[(h - 1) * d + k];
+            }
+        }
+    }
+
+    /**
+     * The recent item that explains {@code item} (see the class comment), or null.
+     *
      * @param itemIndex the candidate's model index (0 = unknown), as the candidate set already holds it
      */
-    static String explain(ModelBundle bundle, String[] hist, int histLen, int[] histIndex,
-                          Covisitation.Neighbours[] histLists, String item, int itemIndex, CandidateSource source,
-                          int window) {
-        int n = Math.min(window, histLen);
+    String explain(String item, int itemIndex, CandidateSource source) {
         if (n == 0) {
             return null;
         }
@@ -66,49 +103,38 @@ final class Because {
                 return best;
             }
         }
-        ItemIndex items = bundle.items();
-        int c = itemIndex;
-        if (c == 0) {
+        if (itemIndex == 0) {
             return null;
         }
         float[] emb = items.embeddings();
         int d = items.dim();
+        java.util.Arrays.fill(dots, 0, n, 0f);
+        int c = (itemIndex - 1) * d;
+        for (int k = 0; k < d; k++) {
+            float e = emb[c + k];
+            int row = k * n;
+            for (int i = 0; i < n; i++) {
+                dots[i] += histT[row + i] * e;
+            }
+        }
         String best = null;
         float bestDot = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            int h = histIndex[i];
-            if (h == 0 || hist[i].equals(item)) {
+            if (histIndex[i] == 0 || hist[i].equals(item)) {
                 continue;
             }
-            float dot = dot(emb, (h - 1) * d, (c - 1) * d, d);
-            if (dot > bestDot) {
-                bestDot = dot;
+            if (dots[i] > bestDot) {
+                bestDot = dots[i];
                 best = hist[i];
             }
         }
         return best;
     }
 
-    /**
-     * Inner product of {@code emb[a..a+d)} and {@code emb[b..b+d)} with four independent partial sums: a single
-     * running float sum is one long dependency chain the JIT may not reorder, and this loop was the largest Java cost
-     * of the rank operator (docs/BENCHMARKS.md). Only the argmax is used, so the changed rounding is immaterial.
-     */
-    static float dot(float[] emb, int a, int b, int d) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int k = 0;
-        for (; k + 4 <= d; k += 4) {
-            s0 += emb[a + k] * emb[b + k];
-            s1 += emb[a + k + 1] * emb[b + k + 1];
-            s2 += emb[a + k + 2] * emb[b + k + 2];
-            s3 += emb[a + k + 3] * emb[b + k + 3];
-        }
-        for (; k < d; k++) {
-            s0 += emb[a + k] * emb[b + k];
-        }
-        return (s0 + s1) + (s2 + s3);
+    /** Drops the references to the last event's history. */
+    void release() {
+        java.util.Arrays.fill(hist, null);
+        java.util.Arrays.fill(histLists, null);
+        n = 0;
     }
 }

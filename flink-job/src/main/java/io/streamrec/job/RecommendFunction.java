@@ -392,11 +392,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.sources = new String[m];
         list.because = new String[m];
         String[] hist = p.request.histItems;
-        int window = Math.min(BECAUSE_WINDOW, p.histLen);
-        for (int i = 0; i < window; i++) {
-            becauseIndex[i] = bundle.items().indexOf(hist[i]);
-            becauseLists[i] = bundle.covisit().neighbours(hist[i]);
-        }
+        because.prepare(bundle, hist, p.histLen);
         for (int j = 0; j < m; j++) {
             int i = order[j];
             list.items[j] = candidates.item(i);
@@ -405,9 +401,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             list.sources[j] = source.wireName();
             list.because[j] = source == CandidateSource.ONLINE_COVISIT
                     ? Because.online(online, p.onlineScores, list.items[j])
-                    : Because.explain(bundle, hist, p.histLen, becauseIndex, becauseLists, list.items[j],
-                            candidates.modelIndex(i), source, BECAUSE_WINDOW);
+                    : because.explain(list.items[j], candidates.modelIndex(i), source);
         }
+        because.release();
         return list;
     }
 
@@ -483,9 +479,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         return bundle;
     }
 
-    private final int[] becauseIndex = new int[BECAUSE_WINDOW];
-    private final io.streamrec.model.Covisitation.Neighbours[] becauseLists =
-            new io.streamrec.model.Covisitation.Neighbours[BECAUSE_WINDOW];
+    private final Because because = new Because(BECAUSE_WINDOW);
 
     /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
     static int[] topIndices(float[] scores, int n, int m) {
