@@ -128,6 +128,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 .cleanupInRocksdbCompactFilter(1000)
                 .build());
         state = getRuntimeContext().getState(descriptor);
+        because = new Because(BECAUSE_WINDOW);
 
         install(prepareServing(ModelBundle.load(settings.modelPath)));
         reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
@@ -479,7 +480,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         return bundle;
     }
 
-    private final Because because = new Because(BECAUSE_WINDOW);
+    private transient Because because;
 
     /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
     static int[] topIndices(float[] scores, int n, int m) {
