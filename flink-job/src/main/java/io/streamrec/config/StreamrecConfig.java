@@ -102,8 +102,15 @@ public final class StreamrecConfig {
         positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, 1 << 20);
         positive(conf, StreamrecOptions.RANKER_THREADS, 256);
         positive(conf, StreamrecOptions.RANKER_BATCH_SIZE, 4096);
-        if (conf.get(StreamrecOptions.RANKER_BATCH_WAIT).isNegative()) {
+        Duration wait = conf.get(StreamrecOptions.RANKER_BATCH_WAIT);
+        if (wait.isNegative()) {
             throw new ConfigException("option '" + StreamrecOptions.RANKER_BATCH_WAIT.key() + "' must not be negative");
+        }
+        if (!wait.isZero() && wait.toNanos() % 1_000_000 != 0) {
+            // the wait is a processing-time timer, and Flink's timers have millisecond resolution: 500 micros would
+            // silently have become 0 (no waiting at all)
+            throw new ConfigException("option '" + StreamrecOptions.RANKER_BATCH_WAIT.key()
+                    + "' must be 0 or whole milliseconds (Flink timers have millisecond resolution), got " + wait);
         }
         positiveDuration(conf, StreamrecOptions.STATE_TTL);
         positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);

@@ -66,6 +66,16 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void subMillisecondBatchWaitIsRefusedRatherThanSilentlyZero() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--ranker.batch-wait", "500 micros"}));
+        assertTrue(e.getMessage().startsWith("option 'ranker.batch-wait' must be 0 or whole milliseconds"),
+                e.getMessage());
+        assertEquals(java.time.Duration.ofMillis(2), StreamrecConfig.fromArgs(new String[] {"--ranker.batch-wait",
+                "2 ms"}).get(StreamrecOptions.RANKER_BATCH_WAIT));
+    }
+
+    @Test
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));
