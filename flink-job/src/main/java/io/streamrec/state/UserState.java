@@ -1,10 +1,12 @@
 package io.streamrec.state;
 
 /**
- * Everything the job remembers about one user, stored as one value in RocksDB keyed state. A Flink POJO of arrays
- * (no collections, so no Kryo), sized exactly to their content and bounded by the bundle's sequence length and the
- * {@code state.*} options, so a user's state can never grow without bound. Arrays are most-recent-first.
+ * Everything the job remembers about one user, stored as one value in RocksDB keyed state. Arrays (no collections),
+ * sized exactly to their content and bounded by the bundle's sequence length and the {@code state.*} options, so a
+ * user's state can never grow without bound. Arrays are most-recent-first. Serialized by {@link UserStateSerializer}
+ * (dense: varints, delta-coded times), which {@code TypeInformation.of(UserState.class)} picks through the annotation.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(UserStateTypeInfo.Factory.class)
 public class UserState {
     /** The interest vector, or null before the first event. */
     public float[] interest;

@@ -1,0 +1,251 @@
+package io.streamrec.state;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+import java.io.IOException;
+
+/**
+ * A dense serializer for {@link UserState}, the value every event reads and writes in RocksDB. Flink's POJO serializer
+ * spent 4 bytes on every array length, 8 on the sequence number, 4 on every history time offset and a null flag on
+ * every field; the largest users then exceeded 1 KiB (docs/BENCHMARKS.md, section 5). Here lengths and the sequence
+ * number are varints, history offsets are zigzag varints of their difference to the previous one (events minutes apart
+ * take 2–3 bytes), and event types are packed two per byte. Strings use Flink's {@link StringValue} encoding, as the
+ * POJO serializer did. The format is versioned by {@link Snapshot}.
+ */
+public final class UserStateSerializer extends TypeSerializer<UserState> {
+    private static final long serialVersionUID = 1L;
+
+    static final UserStateSerializer INSTANCE = new UserStateSerializer();
+
+    private static final int HAS_INTEREST = 1;
+    private static final int HAS_LAST_TS = 2;
+    private static final int HAS_MODEL_VERSION = 4;
+    private static final int TYPES_PACKED = 8;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<UserState> duplicate() {
+        return this; // stateless
+    }
+
+    @Override
+    public UserState createInstance() {
+        return new UserState();
+    }
+
+    @Override
+    public UserState copy(UserState from) {
+        UserState s = new UserState();
+        s.interest = from.interest == null ? null : from.interest.clone();
+        s.lastTs = from.lastTs;
+        s.modelVersion = from.modelVersion;
+        s.histItems = from.histItems.clone();
+        s.histTypes = from.histTypes.clone();
+        s.histOffsetMs = from.histOffsetMs.clone();
+        s.purchased = from.purchased.clone();
+        s.cart = from.cart.clone();
+        s.seq = from.seq;
+        s.recentEventHashes = from.recentEventHashes.clone();
+        return s;
+    }
+
+    @Override
+    public UserState copy(UserState from, UserState reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(UserState s, DataOutputView out) throws IOException {
+        boolean packed = true;
+        for (byte t : s.histTypes) {
+            packed &= t >= 0 && t < 16;
+        }
+        int flags = (s.interest != null ? HAS_INTEREST : 0) | (s.lastTs != Long.MIN_VALUE ? HAS_LAST_TS : 0)
+                | (s.modelVersion != null ? HAS_MODEL_VERSION : 0) | (packed ? TYPES_PACKED : 0);
+        out.writeByte(flags);
+        if (s.interest != null) {
+            writeVarint(out, s.interest.length);
+            for (float f : s.interest) {
+                out.writeFloat(f);
+            }
+        }
+        if (s.lastTs != Long.MIN_VALUE) {
+            out.writeLong(s.lastTs);
+        }
+        if (s.modelVersion != null) {
+            StringValue.writeString(s.modelVersion, out);
+        }
+        writeStrings(out, s.histItems);
+        int n = s.histTypes.length;
+        writeVarint(out, n);
+        if (packed) {
+            for (int i = 0; i < n; i += 2) {
+                int lo = s.histTypes[i];
+                int hi = i + 1 < n ? s.histTypes[i + 1] : 0;
+                out.writeByte(lo | (hi << 4));
+            }
+        } else {
+            out.write(s.histTypes);
+        }
+        writeVarint(out, s.histOffsetMs.length);
+        long prev = 0;
+        for (int off : s.histOffsetMs) {
+            long delta = (long) off - prev;
+            writeVarint(out, (delta << 1) ^ (delta >> 63)); // zigzag: small magnitudes of either sign are short
+            prev = off;
+        }
+        writeStrings(out, s.purchased);
+        writeStrings(out, s.cart);
+        writeVarint(out, s.seq);
+        writeVarint(out, s.recentEventHashes.length);
+        for (long h : s.recentEventHashes) {
+            out.writeLong(h);
+        }
+    }
+
+    @Override
+    public UserState deserialize(DataInputView in) throws IOException {
+        UserState s = new UserState();
+        int flags = in.readUnsignedByte();
+        if ((flags & HAS_INTEREST) != 0) {
+            float[] v = new float[readLength(in)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = in.readFloat();
+            }
+            s.interest = v;
+        }
+        if ((flags & HAS_LAST_TS) != 0) {
+            s.lastTs = in.readLong();
+        }
+        if ((flags & HAS_MODEL_VERSION) != 0) {
+            s.modelVersion = StringValue.readString(in);
+        }
+        s.histItems = readStrings(in);
+        int n = readLength(in);
+        byte[] types = new byte[n];
+        if ((flags & TYPES_PACKED) != 0) {
+            for (int i = 0; i < n; i += 2) {
+                int b = in.readUnsignedByte();
+                types[i] = (byte) (b & 15);
+                if (i + 1 < n) {
+                    types[i + 1] = (byte) (b >>> 4);
+                }
+            }
+        } else {
+            in.readFully(types);
+        }
+        s.histTypes = types;
+        int[] offsets = new int[readLength(in)];
+        long prev = 0;
+        for (int i = 0; i < offsets.length; i++) {
+            long z = readVarint(in);
+            prev += (z >>> 1) ^ -(z & 1);
+            offsets[i] = (int) prev;
+        }
+        s.histOffsetMs = offsets;
+        s.purchased = readStrings(in);
+        s.cart = readStrings(in);
+        s.seq = readVarint(in);
+        long[] hashes = new long[readLength(in)];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = in.readLong();
+        }
+        s.recentEventHashes = hashes;
+        return s;
+    }
+
+    @Override
+    public UserState deserialize(UserState reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UserStateSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return UserStateSerializer.class.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<UserState> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** The serializer's snapshot: the format has one version so far, and restores to this serializer. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserState> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    private static void writeStrings(DataOutputView out, String[] a) throws IOException {
+        writeVarint(out, a.length);
+        for (String x : a) {
+            StringValue.writeString(x, out);
+        }
+    }
+
+    private static String[] readStrings(DataInputView in) throws IOException {
+        String[] a = new String[readLength(in)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = StringValue.readString(in);
+        }
+        return a;
+    }
+
+    /** Unsigned LEB128: 7 bits per byte, high bit set on all but the last. */
+    static void writeVarint(DataOutputView out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    static long readVarint(DataInputView in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("corrupt UserState: varint longer than 10 bytes");
+    }
+
+    private static int readLength(DataInputView in) throws IOException {
+        long n = readVarint(in);
+        if (n < 0 || n > 1 << 20) {
+            throw new IOException("corrupt UserState: array length " + n);
+        }
+        return (int) n;
+    }
+
+    @Override
+    public String toString() {
+        return "UserStateSerializer";
+    }
+}
