@@ -65,12 +65,15 @@ class ScorerTest {
         assertEquals(0.0, same[1], 1e-12);
     }
 
+    // train: u views A. test: u B, v X (cold user), u A, v Y, u C.
+    private static final List<LogEvent> TRAIN = List.of(ev("e1", "u", "A", 1));
+    private static final List<LogEvent> TEST = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11),
+            ev("e4", "u", "A", 12), ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
+
     @Test
     void protocolScoresEveryPrefixWithNextItemAndNewItems() {
-        // train: u views A. test: u B, v X (cold user), u A, v Y, u C.
-        List<LogEvent> train = List.of(ev("e1", "u", "A", 1));
-        List<LogEvent> test = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11), ev("e4", "u", "A", 12),
-                ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
+        List<LogEvent> train = TRAIN;
+        List<LogEvent> test = TEST;
         Baselines.Popular pop = new Baselines.Popular(1);
         Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
         Scorer s = new Scorer();
@@ -92,14 +95,10 @@ class ScorerTest {
 
     @Test
     void dumpedListsRecordEachScoredEventWithTheListsThatWereScored() throws Exception {
-        List<LogEvent> train = List.of(ev("e1", "u", "A", 1));
-        List<LogEvent> test = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11), ev("e4", "u", "A", 12),
-                ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
         Baselines.Popular pop = new Baselines.Popular(1);
-        Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
         Scorer dumped = new Scorer();
         java.io.StringWriter out = new java.io.StringWriter();
-        Protocol.run(train, test, List.of(pop, repeat), dumped, out);
+        Protocol.run(TRAIN, TEST, List.of(pop, new Baselines.Repeat(50, pop)), dumped, out);
         String[] lines = out.toString().split("\n");
         assertEquals(3, lines.length); // one per scored event
         var m = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -115,7 +114,7 @@ class ScorerTest {
                 List.class)));
         // dumping scores the same lists as not dumping
         Scorer plain = new Scorer();
-        Protocol.run(train, test, List.of(new Baselines.Popular(1), new Baselines.Repeat(50,
+        Protocol.run(TRAIN, TEST, List.of(new Baselines.Popular(1), new Baselines.Repeat(50,
                 new Baselines.Popular(1))), plain);
         assertEquals(plain.method("repeat").cell("all", "all").get("MRR@20"),
                 dumped.method("repeat").cell("all", "all").get("MRR@20"), EPS);
