@@ -63,6 +63,11 @@ public final class OnlineCovisitation {
     private int[][] nbHashes = new int[16][];
     private double[][] nbWeights = new double[16][];
     private int[] nbCount = new int[16];
+    /**
+     * Whether entry e's neighbour arrays belong to a frozen snapshot ({@link #freeze}) that may still be being written
+     * by a checkpoint's asynchronous part: the next change to them copies them first (copy on write).
+     */
+    private boolean[] shared = new boolean[16];
     // LRU list over entries: head = most recently updated, tail = least
     private int[] prev = new int[16];
     private int[] next = new int[16];
@@ -226,12 +231,23 @@ public final class OnlineCovisitation {
 
     private int reuse(int e) {
         // keep the neighbour arrays for the next item: evictions happen at the bound, where churn is steady
-        Arrays.fill(nbIds[e], 0, nbCount[e], null);
+        if (shared[e]) {
+            nbIds[e] = new String[nbIds[e].length];
+            nbWeights[e] = new double[nbWeights[e].length];
+            shared[e] = false;
+        } else {
+            Arrays.fill(nbIds[e], 0, nbCount[e], null);
+        }
         return e;
     }
 
     /** Adds {@code inc} to {@code T(row, nb)}, with the Space-Saving replacement when the list is full. */
     private void add(int e, String nb, double inc) {
+        if (shared[e]) {
+            nbIds[e] = nbIds[e].clone();
+            nbWeights[e] = nbWeights[e].clone();
+            shared[e] = false;
+        }
         int h = nb.hashCode();
         int n = nbCount[e];
         int[] hs = nbHashes[e];
@@ -324,6 +340,7 @@ public final class OnlineCovisitation {
         nbHashes = Arrays.copyOf(nbHashes, cap);
         nbWeights = Arrays.copyOf(nbWeights, cap);
         nbCount = Arrays.copyOf(nbCount, cap);
+        shared = Arrays.copyOf(shared, cap);
         prev = Arrays.copyOf(prev, cap);
         next = Arrays.copyOf(next, cap);
     }
@@ -612,79 +629,157 @@ public final class OnlineCovisitation {
     // ---------------------------------------------------------------- checkpointing
 
     /**
-     * Serialises the table as chunks of whole item lists, least recently updated first, each chunk at most
-     * {@code itemsPerChunk} items. Each chunk restores on its own, so operator state can hand chunks to any instance
-     * on rescale.
+     * One chunk of a table's checkpoint: whole item lists, least recently updated first. Immutable: a chunk from
+     * {@link #freeze} shares the table's neighbour arrays, which the table copies before it changes them again.
      */
-    public List<byte[]> snapshot(int itemsPerChunk) {
-        List<byte[]> chunks = new ArrayList<>();
-        int per = Math.max(1, itemsPerChunk);
-        int e = tail;
-        try {
-            while (e >= 0) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-                DataOutputStream out = new DataOutputStream(bytes);
-                int start = e;
-                int n = 0;
-                for (int x = e; x >= 0 && n < per; x = prev[x]) {
-                    n++;
-                }
-                out.writeInt(SNAPSHOT_VERSION);
-                out.writeInt(n);
-                e = start;
-                for (int i = 0; i < n; i++, e = prev[e]) {
-                    writeString(out, ids[e]);
-                    int c = nbCount[e];
-                    out.writeInt(c);
-                    for (int j = 0; j < c; j++) {
-                        writeString(out, nbIds[e][j]);
-                        out.writeDouble(nbWeights[e][j]);
-                    }
-                }
-                out.flush();
-                chunks.add(bytes.toByteArray());
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        return chunks;
-    }
+    public static final class Chunk {
+        private final String[] ids;
+        private final int[] counts;
+        private final String[][] nbIds;
+        private final double[][] nbWeights;
 
-    /**
-     * Merges a chunk written by {@link #snapshot}: its items become the most recently updated, in their order. An
-     * item this table already has (two instances merged on rescale) adds the chunk's weights to its own, neighbour by
-     * neighbour, under the same bounds.
-     */
-    public void restore(byte[] chunk) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(chunk))) {
+        private Chunk(int n) {
+            ids = new String[n];
+            counts = new int[n];
+            nbIds = new String[n][];
+            nbWeights = new double[n][];
+        }
+
+        /** Items in this chunk. */
+        public int size() {
+            return ids.length;
+        }
+
+        /** Writes the chunk: version, item count, then per item its id, count and (neighbour id, weight) pairs. */
+        public void write(java.io.DataOutput out) throws IOException {
+            out.writeInt(SNAPSHOT_VERSION);
+            out.writeInt(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                writeString(out, ids[i]);
+                int c = counts[i];
+                out.writeInt(c);
+                for (int j = 0; j < c; j++) {
+                    writeString(out, nbIds[i][j]);
+                    out.writeDouble(nbWeights[i][j]);
+                }
+            }
+        }
+
+        /** Reads a chunk written by {@link #write}. */
+        public static Chunk read(java.io.DataInput in) throws IOException {
             int version = in.readInt();
             if (version != SNAPSHOT_VERSION) {
                 throw new IllegalStateException("online co-visitation snapshot version " + version
                         + ", this reader knows " + SNAPSHOT_VERSION);
             }
             int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("corrupt online co-visitation chunk: " + n + " items");
+            }
+            Chunk c = new Chunk(n);
             for (int i = 0; i < n; i++) {
-                String id = readString(in);
-                int row = rowFor(id, -1);
-                int c = in.readInt();
-                for (int j = 0; j < c; j++) {
-                    String nb = readString(in);
-                    add(row, nb, in.readDouble());
+                c.ids[i] = readString(in);
+                int k = in.readInt();
+                if (k < 0) {
+                    throw new IOException("corrupt online co-visitation chunk: " + k + " neighbours");
+                }
+                c.counts[i] = k;
+                c.nbIds[i] = new String[k];
+                c.nbWeights[i] = new double[k];
+                for (int j = 0; j < k; j++) {
+                    c.nbIds[i][j] = readString(in);
+                    c.nbWeights[i][j] = in.readDouble();
                 }
             }
+            return c;
+        }
+
+        /** The chunk's bytes, as {@link #write} writes them. */
+        public byte[] toBytes() {
+            try {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+                DataOutputStream out = new DataOutputStream(bytes);
+                write(out);
+                out.flush();
+                return bytes.toByteArray();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    /**
+     * The table as it stands, in chunks of whole item lists (least recently updated first, at most
+     * {@code itemsPerChunk} items each, so operator state can hand chunks to any instance on rescale), without
+     * copying or serialising the lists: a checkpoint calls this on the task thread, where serialising a full table at
+     * the default bounds took 0.6 s (docs/BENCHMARKS.md), and serialises the chunks in its asynchronous part. The
+     * table copies a frozen list before it next changes it.
+     */
+    public List<Chunk> freeze(int itemsPerChunk) {
+        List<Chunk> chunks = new ArrayList<>();
+        int per = Math.max(1, itemsPerChunk);
+        int e = tail;
+        while (e >= 0) {
+            int n = 0;
+            for (int x = e; x >= 0 && n < per; x = prev[x]) {
+                n++;
+            }
+            Chunk c = new Chunk(n);
+            for (int i = 0; i < n; i++, e = prev[e]) {
+                c.ids[i] = ids[e];
+                c.counts[i] = nbCount[e];
+                c.nbIds[i] = nbIds[e];
+                c.nbWeights[i] = nbWeights[e];
+                shared[e] = true;
+            }
+            chunks.add(c);
+        }
+        return chunks;
+    }
+
+    /** {@link #freeze} and serialise at once: each chunk's bytes (tests and tools). */
+    public List<byte[]> snapshot(int itemsPerChunk) {
+        List<byte[]> out = new ArrayList<>();
+        for (Chunk c : freeze(itemsPerChunk)) {
+            out.add(c.toBytes());
+        }
+        return out;
+    }
+
+    /**
+     * Merges a chunk of a snapshot: its items become the most recently updated, in their order. An item this table
+     * already has (two instances merged on rescale) adds the chunk's weights to its own, neighbour by neighbour,
+     * under the same bounds.
+     */
+    public void restore(Chunk chunk) {
+        for (int i = 0; i < chunk.ids.length; i++) {
+            int row = rowFor(chunk.ids[i], -1);
+            for (int j = 0; j < chunk.counts[i]; j++) {
+                add(row, chunk.nbIds[i][j], chunk.nbWeights[i][j]);
+            }
+        }
+    }
+
+    /** {@link #restore(Chunk)} from a chunk's bytes. */
+    public void restore(byte[] chunk) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(chunk))) {
+            restore(Chunk.read(in));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    private static void writeString(java.io.DataOutput out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    private static String readString(java.io.DataInput in) throws IOException {
         int len = in.readInt();
+        if (len < 0 || len > 1 << 20) {
+            throw new IOException("corrupt online co-visitation chunk: an id of " + len + " bytes");
+        }
         byte[] b = new byte[len];
         in.readFully(b);
         return new String(b, StandardCharsets.UTF_8);

@@ -20,7 +20,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -82,7 +81,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient Histogram inferenceUs;
     /** The online co-visitation table; null when neither the source nor the serving bundle's features need it. */
     private transient OnlineCovisitation online;
-    private transient ListState<byte[]> onlineState;
+    private transient ListState<OnlineCovisitation.Chunk> onlineState;
     private transient long[] pairTs;
 
     public RecommendFunction(JobSettings settings) {
@@ -91,10 +90,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
+        // the chunks are frozen views of the table, serialised in the checkpoint's asynchronous part
         onlineState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("online-covisitation", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+                new ListStateDescriptor<>("online-covisitation-chunks", new OnlineChunkTypeInfo()));
         if (context.isRestored()) {
-            for (byte[] chunk : onlineState.get()) {
+            for (OnlineCovisitation.Chunk chunk : onlineState.get()) {
                 if (online == null) {
                     online = newOnlineTable(OnlineCovisitation.DEFAULT_PAIR_WINDOW,
                             OnlineCovisitation.DEFAULT_MAX_GAP_S);
@@ -109,7 +109,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (online == null) {
             onlineState.clear();
         } else {
-            onlineState.update(online.snapshot(ONLINE_CHUNK_ITEMS));
+            onlineState.update(online.freeze(ONLINE_CHUNK_ITEMS));
         }
     }
 

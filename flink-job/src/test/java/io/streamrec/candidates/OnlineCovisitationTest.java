@@ -140,6 +140,46 @@ class OnlineCovisitationTest {
     }
 
     @Test
+    void frozenChunksKeepTheTableAsItStoodWhileItKeepsLearning() {
+        // small bounds, so the updates after the freeze replace neighbours (Space-Saving) and evict and reuse items
+        OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 3, 12);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        String[] prev = new String[5];
+        long[] prevTs = new long[5];
+        int len = 0;
+        long ts = T;
+        for (int round = 0; round < 20; round++) {
+            List<OnlineCovisitation.Chunk> frozen = t.freeze(5);
+            List<byte[]> atFreeze = new java.util.ArrayList<>();
+            for (OnlineCovisitation.Chunk c : frozen) {
+                atFreeze.add(c.toBytes());
+            }
+            for (int i = 0; i < 200; i++) {
+                String x = "i" + rnd.nextInt(30);
+                ts += 1000;
+                t.update(x, ts, prev, prevTs, len);
+                System.arraycopy(prev, 0, prev, 1, 4);
+                System.arraycopy(prevTs, 0, prevTs, 1, 4);
+                prev[0] = x;
+                prevTs[0] = ts;
+                len = Math.min(5, len + 1);
+            }
+            assertEquals(atFreeze.size(), frozen.size());
+            for (int c = 0; c < frozen.size(); c++) {
+                assertArrayEquals(atFreeze.get(c), frozen.get(c).toBytes(), "round " + round + " chunk " + c);
+            }
+            // and a chunk restores what it froze
+            OnlineCovisitation r = new OnlineCovisitation(5, DAY_S, 3, 12);
+            frozen.forEach(r::restore);
+            List<byte[]> again = r.snapshot(5);
+            assertEquals(atFreeze.size(), again.size());
+            for (int c = 0; c < again.size(); c++) {
+                assertArrayEquals(atFreeze.get(c), again.get(c));
+            }
+        }
+    }
+
+    @Test
     void snapshotChunksRestoreTheSameTableAndMergeByAddingWeights() {
         OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 4, 100);
         String[] items = {"a", "b", "c", "d", "e", "f", "g"};
