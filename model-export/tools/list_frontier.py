@@ -13,7 +13,11 @@ and HR@20 `new` for each, so the trade-off between the two protocols can be read
   the next item is new, which no recommender can, so it bounds every gate between these two lists;
 - `discovery order`: the job's own discoveries vs kNN's, both under the perfect gate (which orders new items better).
 
-Usage: list_frontier.py DUMP.jsonl [--k 20]
+With `--learned-gate`, it also fits a logistic model of "the next item is new" on the first half of the events (by
+time) from what a job could know (whether the trigger was new, the user's share of new items so far, how many events
+and history items the user has) and prints its AUC and the gated lists' scores on the second half.
+
+Usage: list_frontier.py DUMP.jsonl [--k 20] [--learned-gate]
 """
 import argparse
 import json
@@ -75,6 +79,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dump")
     ap.add_argument("--k", type=int, default=20)
+    ap.add_argument("--learned-gate", action="store_true")
     args = ap.parse_args()
     rows = load(args.dump)
     job = [r["lists"]["streamrec"] for r in rows]
@@ -114,12 +119,53 @@ def main():
     out.append(("discovery order: kNN's, perfect gate",
                 [knn_new[i] if r["new"] else job[i] for i, r in enumerate(rows)]))
 
+    if args.learned_gate:
+        learned_gate(rows, job, knn_new, args.k)
+        return
     print(f"{len(rows)} scored events, {sum(r['new'] for r in rows)} with a new next item")
     print(f"| policy | MRR@{args.k} all | MRR@{args.k} new | HR@{args.k} new |")
     print("|---|---|---|---|")
     for name, lists in out:
         a, n, h = scores(rows, lists, args.k)
         print(f"| {name} | {a:.4f} | {n:.4f} | {h:.4f} |")
+
+
+def learned_gate(rows, job, knn_new, k):
+    """Fits P(next item is new) on the first half, gates the second half's lists with it, prints AUC and scores."""
+    import numpy as np
+
+    feats, seen = [], {}
+    for r in rows:
+        c = seen.setdefault(r["user"], [None, 0, 0])
+        feats.append([1.0, 0.5 if c[0] is None else float(c[0]), c[1] / c[2] if c[2] else 0.5,
+                      np.log1p(c[2]), np.log1p(len(r["history"])), float(c[2] == 0)])
+        c[0] = r["new"]
+        c[1] += r["new"]
+        c[2] += 1
+    x = np.array(feats)
+    y = np.array([float(r["new"]) for r in rows])
+    h = len(rows) // 2
+    w = np.zeros(x.shape[1])
+    for _ in range(3000):  # plain logistic regression by gradient descent
+        p = 1 / (1 + np.exp(-x[:h] @ w))
+        w -= 0.5 * x[:h].T @ (p - y[:h]) / h
+    p = 1 / (1 + np.exp(-x[h:] @ w))
+    ranks = np.empty(len(p))
+    ranks[np.argsort(p)] = np.arange(len(p))
+    pos = y[h:] == 1
+    auc = (ranks[pos].mean() - (pos.sum() - 1) / 2) / max(1, (~pos).sum())
+    test = rows[h:]
+    print(f"learned gate: trained on {h} events, tested on {len(test)}; test AUC {auc:.3f}")
+    print(f"| policy (second half) | MRR@{k} all | MRR@{k} new | HR@{k} new |")
+    print("|---|---|---|---|")
+    out = [("streamrec", job[h:]),
+           ("gate:perfect (bound)", [knn_new[h + i] if r["new"] else job[h + i] for i, r in enumerate(test)])]
+    for th in (0.5, 0.7, 0.8, 0.9):
+        out.append((f"gate:learned P(new) > {th}",
+                    [knn_new[h + i] if p[i] > th else job[h + i] for i in range(len(test))]))
+    for name, lists in out:
+        a, n, hr = scores(test, lists, k)
+        print(f"| {name} | {a:.4f} | {n:.4f} | {hr:.4f} |")
 
 
 if __name__ == "__main__":
