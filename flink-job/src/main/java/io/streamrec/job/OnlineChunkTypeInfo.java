@@ -1,10 +1,9 @@
 package io.streamrec.job;
 
 import io.streamrec.candidates.OnlineCovisitation;
-import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import io.streamrec.state.FixedTypeInfo;
+import io.streamrec.state.StatelessSerializer;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -16,77 +15,21 @@ import java.io.IOException;
  * views of the table ({@link OnlineCovisitation#freeze}), so the backend's synchronous copy keeps them as they are and
  * only its asynchronous part serialises them: a checkpoint no longer stops the task thread to write the table.
  */
-final class OnlineChunkTypeInfo extends TypeInformation<OnlineCovisitation.Chunk> {
+final class OnlineChunkTypeInfo extends FixedTypeInfo<OnlineCovisitation.Chunk> {
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<OnlineCovisitation.Chunk> getTypeClass() {
-        return OnlineCovisitation.Chunk.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<OnlineCovisitation.Chunk> createSerializer(SerializerConfig config) {
-        return Serializer.INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-        return "OnlineCovisitation.Chunk";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof OnlineChunkTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return OnlineChunkTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof OnlineChunkTypeInfo;
+    OnlineChunkTypeInfo() {
+        super(OnlineCovisitation.Chunk.class, Serializer.INSTANCE);
     }
 
     /** Writes a chunk in {@link OnlineCovisitation.Chunk#write}'s format; immutable, so copies are the chunk itself. */
-    static final class Serializer extends TypeSerializer<OnlineCovisitation.Chunk> {
+    static final class Serializer extends StatelessSerializer<OnlineCovisitation.Chunk> {
         private static final long serialVersionUID = 1L;
         static final Serializer INSTANCE = new Serializer();
 
         @Override
         public boolean isImmutableType() {
             return true;
-        }
-
-        @Override
-        public TypeSerializer<OnlineCovisitation.Chunk> duplicate() {
-            return this;
         }
 
         @Override
@@ -100,16 +43,6 @@ final class OnlineChunkTypeInfo extends TypeInformation<OnlineCovisitation.Chunk
         }
 
         @Override
-        public OnlineCovisitation.Chunk copy(OnlineCovisitation.Chunk from, OnlineCovisitation.Chunk reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
         public void serialize(OnlineCovisitation.Chunk chunk, DataOutputView out) throws IOException {
             chunk.write(out);
         }
@@ -117,27 +50,6 @@ final class OnlineChunkTypeInfo extends TypeInformation<OnlineCovisitation.Chunk
         @Override
         public OnlineCovisitation.Chunk deserialize(DataInputView in) throws IOException {
             return OnlineCovisitation.Chunk.read(in);
-        }
-
-        @Override
-        public OnlineCovisitation.Chunk deserialize(OnlineCovisitation.Chunk reuse, DataInputView in)
-                throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Serializer;
-        }
-
-        @Override
-        public int hashCode() {
-            return Serializer.class.hashCode();
         }
 
         @Override

@@ -1,7 +1,6 @@
 package io.streamrec.state;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -17,7 +16,7 @@ import java.io.IOException;
  * take 2–3 bytes), and event types are packed two per byte. Strings use Flink's {@link StringValue} encoding, as the
  * POJO serializer did. The format is versioned by {@link Snapshot}.
  */
-public final class UserStateSerializer extends TypeSerializer<UserState> {
+public final class UserStateSerializer extends StatelessSerializer<UserState> {
     private static final long serialVersionUID = 1L;
 
     static final UserStateSerializer INSTANCE = new UserStateSerializer();
@@ -30,11 +29,6 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
     @Override
     public boolean isImmutableType() {
         return false;
-    }
-
-    @Override
-    public TypeSerializer<UserState> duplicate() {
-        return this; // stateless
     }
 
     @Override
@@ -56,16 +50,6 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
         s.seq = from.seq;
         s.recentEventHashes = from.recentEventHashes.clone();
         return s;
-    }
-
-    @Override
-    public UserState copy(UserState from, UserState reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -169,26 +153,6 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
     }
 
     @Override
-    public UserState deserialize(UserState reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof UserStateSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return UserStateSerializer.class.hashCode();
-    }
-
-    @Override
     public TypeSerializerSnapshot<UserState> snapshotConfiguration() {
         return new Snapshot();
     }
@@ -242,10 +206,5 @@ public final class UserStateSerializer extends TypeSerializer<UserState> {
             throw new IOException("corrupt UserState: array length " + n);
         }
         return (int) n;
-    }
-
-    @Override
-    public String toString() {
-        return "UserStateSerializer";
     }
 }

@@ -1,9 +1,7 @@
 package io.streamrec.state;
 
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 import java.lang.reflect.Type;
 import java.util.Map;
@@ -13,8 +11,12 @@ import java.util.Map;
  * {@code @TypeInfo} annotation on the class, so keyed state, checkpoints and the benchmarks all use
  * {@link UserStateSerializer} instead of the POJO serializer.
  */
-public final class UserStateTypeInfo extends TypeInformation<UserState> {
+public final class UserStateTypeInfo extends FixedTypeInfo<UserState> {
     private static final long serialVersionUID = 1L;
+
+    public UserStateTypeInfo() {
+        super(UserState.class, UserStateSerializer.INSTANCE);
+    }
 
     /** Referenced by {@code @TypeInfo} on {@link UserState}. */
     public static final class Factory extends TypeInfoFactory<UserState> {
@@ -22,60 +24,5 @@ public final class UserStateTypeInfo extends TypeInformation<UserState> {
         public TypeInformation<UserState> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new UserStateTypeInfo();
         }
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<UserState> getTypeClass() {
-        return UserState.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<UserState> createSerializer(SerializerConfig config) {
-        return UserStateSerializer.INSTANCE;
-    }
-
-    @Override
-    public String toString() {
-        return "UserState";
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof UserStateTypeInfo;
-    }
-
-    @Override
-    public int hashCode() {
-        return UserStateTypeInfo.class.hashCode();
-    }
-
-    @Override
-    public boolean canEqual(Object o) {
-        return o instanceof UserStateTypeInfo;
     }
 }
