@@ -162,8 +162,9 @@ public final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
-                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events", "producer-linger-ms",
-                        "latency-seconds", "latency-rates", "latency-parallelism", "checkpoint-users", "model", "max-rate", "replot"),
+                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
+                        "producer-linger-ms", "latency-seconds", "latency-rates", "latency-parallelism",
+                        "checkpoint-users", "model", "max-rate", "replot"),
                 Set.of("quick", "smoke", "help"));
         if (a.flag("help")) {
             out.println(usage());

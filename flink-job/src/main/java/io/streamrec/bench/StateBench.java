@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Section 5a: bytes of state per user, as the job stores them: {@code UserState} through Flink's serializer for
  * {@code TypeInformation.of(UserState.class)} ({@link io.streamrec.state.UserStateSerializer}; Kryo is disabled in
- * the job). Users come from simulated traffic replayed through the job's {@link UserStateUpdater} with the job's default bounds
- * (history max(seq_len, covisit_window, recent-n), 100 purchased/cart items, 64 dedup ids).
+ * the job). Users come from simulated traffic replayed through the job's {@link UserStateUpdater} with the job's
+ * default bounds (history max(seq_len, covisit_window, recent-n), 100 purchased/cart items, 64 dedup ids).
  */
 final class StateBench {
     static final class Result {

@@ -1,10 +1,6 @@
 package io.streamrec.candidates;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +34,7 @@ import java.util.Map;
  * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
  * a reusable {@link Scores}, which answers per-candidate lookups and {@link Scores#top} (score desc, ties by item id
  * ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
- * {@link #snapshot(int)} / {@link #restore(byte[])}, chunks of whole item lists that merge on rescale.
+ * {@link #freeze(int)} / {@link #restore(Chunk)}, chunks of whole item lists that merge on rescale.
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */
@@ -693,19 +689,6 @@ public final class OnlineCovisitation {
             }
             return c;
         }
-
-        /** The chunk's bytes, as {@link #write} writes them. */
-        public byte[] toBytes() {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-                DataOutputStream out = new DataOutputStream(bytes);
-                write(out);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        }
     }
 
     /**
@@ -737,15 +720,6 @@ public final class OnlineCovisitation {
         return chunks;
     }
 
-    /** {@link #freeze} and serialise at once: each chunk's bytes (tests and tools). */
-    public List<byte[]> snapshot(int itemsPerChunk) {
-        List<byte[]> out = new ArrayList<>();
-        for (Chunk c : freeze(itemsPerChunk)) {
-            out.add(c.toBytes());
-        }
-        return out;
-    }
-
     /**
      * Merges a chunk of a snapshot: its items become the most recently updated, in their order. An item this table
      * already has (two instances merged on rescale) adds the chunk's weights to its own, neighbour by neighbour,
@@ -757,15 +731,6 @@ public final class OnlineCovisitation {
             for (int j = 0; j < chunk.counts[i]; j++) {
                 add(row, chunk.nbIds[i][j], chunk.nbWeights[i][j]);
             }
-        }
-    }
-
-    /** {@link #restore(Chunk)} from a chunk's bytes. */
-    public void restore(byte[] chunk) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(chunk))) {
-            restore(Chunk.read(in));
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
         }
     }
 

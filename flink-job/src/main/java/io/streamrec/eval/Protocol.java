@@ -107,28 +107,22 @@ public final class Protocol {
             if (!trainUsers.contains(e.userId())) {
                 st.scoredFromColdUsers++;
             }
-            if (dump == null) {
-                for (Recommender r : recs) {
-                    scorer.score(r.name(), r.recommend(e, K), target.itemId(), target.type(), isNew);
-                }
-                continue;
-            }
-            var line = MAPPER.createObjectNode();
-            line.put("event", e.eventId()).put("user", e.userId()).put("target", target.itemId())
-                    .put("target_type", target.type().wireName()).put("new", isNew);
-            var hist = line.putArray("history");
-            h.forEach(hist::add);
-            var lists = line.putObject("lists");
+            var line = dump == null ? null : MAPPER.createObjectNode();
+            var lists = line == null ? null : line.putObject("lists");
             for (Recommender r : recs) {
-                List<String> l = r.recommend(e, DUMP_K);
+                List<String> l = r.recommend(e, dump == null ? K : DUMP_K);
                 scorer.score(r.name(), l, target.itemId(), target.type(), isNew);
-                var arr = lists.putArray(r.name());
-                for (int j = 0; j < Math.min(DUMP_K, l.size()); j++) {
-                    arr.add(l.get(j));
+                if (lists != null) {
+                    l.stream().limit(DUMP_K).forEach(lists.putArray(r.name())::add);
                 }
             }
-            dump.write(MAPPER.writeValueAsString(line));
-            dump.write('\n');
+            if (line != null) {
+                line.put("event", e.eventId()).put("user", e.userId()).put("target", target.itemId())
+                        .put("target_type", target.type().wireName()).put("new", isNew);
+                h.forEach(line.putArray("history")::add);
+                dump.write(MAPPER.writeValueAsString(line));
+                dump.write('\n');
+            }
         }
         st.testUsers = testUsers.size();
         st.coldTestUsers = testUsers.stream().filter(u -> !trainUsers.contains(u)).count();

@@ -18,6 +18,36 @@ class OnlineCovisitationTest {
         t.update(item, ts, prev, prevTs, prev.length);
     }
 
+    /** A chunk's bytes, as the operator state's serializer writes them. */
+    private static byte[] bytes(OnlineCovisitation.Chunk c) {
+        try {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(b);
+            c.write(out);
+            out.flush();
+            return b.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static OnlineCovisitation.Chunk chunk(byte[] b) {
+        try {
+            return OnlineCovisitation.Chunk.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The table frozen and every chunk written, as a checkpoint does. */
+    private static List<byte[]> snapshot(OnlineCovisitation t, int itemsPerChunk) {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (OnlineCovisitation.Chunk c : t.freeze(itemsPerChunk)) {
+            out.add(bytes(c));
+        }
+        return out;
+    }
+
     @Test
     void addsOneOverDistanceInBothDirections() {
         OnlineCovisitation t = OnlineCovisitation.unbounded(5, DAY_S);
@@ -152,7 +182,7 @@ class OnlineCovisitationTest {
             List<OnlineCovisitation.Chunk> frozen = t.freeze(5);
             List<byte[]> atFreeze = new java.util.ArrayList<>();
             for (OnlineCovisitation.Chunk c : frozen) {
-                atFreeze.add(c.toBytes());
+                atFreeze.add(bytes(c));
             }
             for (int i = 0; i < 200; i++) {
                 String x = "i" + rnd.nextInt(30);
@@ -166,12 +196,12 @@ class OnlineCovisitationTest {
             }
             assertEquals(atFreeze.size(), frozen.size());
             for (int c = 0; c < frozen.size(); c++) {
-                assertArrayEquals(atFreeze.get(c), frozen.get(c).toBytes(), "round " + round + " chunk " + c);
+                assertArrayEquals(atFreeze.get(c), bytes(frozen.get(c)), "round " + round + " chunk " + c);
             }
             // and a chunk restores what it froze
             OnlineCovisitation r = new OnlineCovisitation(5, DAY_S, 3, 12);
             frozen.forEach(r::restore);
-            List<byte[]> again = r.snapshot(5);
+            List<byte[]> again = snapshot(r, 5);
             assertEquals(atFreeze.size(), again.size());
             for (int c = 0; c < again.size(); c++) {
                 assertArrayEquals(atFreeze.get(c), again.get(c));
@@ -188,11 +218,11 @@ class OnlineCovisitationTest {
             update(t, x, T + i * 1000, new String[] {items[(i * 5) % items.length], items[(i * 2) % items.length]},
                     new long[] {T + i * 1000 - 500, T + i * 1000 - 900});
         }
-        List<byte[]> chunks = t.snapshot(3);
+        List<byte[]> chunks = snapshot(t, 3);
         assertEquals((t.size() + 2) / 3, chunks.size());
         OnlineCovisitation r = new OnlineCovisitation(5, DAY_S, 4, 100);
         for (byte[] c : chunks) {
-            r.restore(c);
+            r.restore(chunk(c));
         }
         assertEquals(t.itemsByRecency(), r.itemsByRecency());
         for (String a : items) {
@@ -207,8 +237,8 @@ class OnlineCovisitationTest {
         OnlineCovisitation two = OnlineCovisitation.unbounded(5, DAY_S);
         update(two, "x", T, new String[] {"a", "b"}, new long[] {T, T});
         OnlineCovisitation merged = OnlineCovisitation.unbounded(5, DAY_S);
-        one.snapshot(100).forEach(merged::restore);
-        two.snapshot(100).forEach(merged::restore);
+        snapshot(one, 100).forEach(b -> merged.restore(chunk(b)));
+        snapshot(two, 100).forEach(b -> merged.restore(chunk(b)));
         assertEquals(2.0, merged.weight("x", "a"));
         assertEquals(0.5, merged.weight("x", "b"));
         assertEquals(2.0, merged.weight("a", "x"));
