@@ -91,6 +91,13 @@ class BatchingRecommendOperatorTest {
         h.processElement(new StreamRecord<>(e, e.ts));
     }
 
+    private static void sendAll(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h,
+                                List<UserEvent> events) throws Exception {
+        for (UserEvent e : events) {
+            send(h, e);
+        }
+    }
+
     @Test
     void emitsNothingUntilTheBatchIsFullThenEveryListInEventOrder() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(4, 60_000);
@@ -156,10 +163,7 @@ class BatchingRecommendOperatorTest {
     @Test
     void flushesPendingListsBeforeTheCheckpointBarrier() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
-        List<UserEvent> in = events(3);
-        for (UserEvent e : in) {
-            send(h, e);
-        }
+        sendAll(h, events(3));
         assertEquals(0, h.extractOutputValues().size());
         h.prepareSnapshotPreBarrier(1L);
         assertEquals(3, h.extractOutputValues().size(), "nothing pending may cross the barrier");
@@ -169,10 +173,7 @@ class BatchingRecommendOperatorTest {
     @Test
     void flushesPendingListsBeforeForwardingAWatermark() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
-        List<UserEvent> in = events(2);
-        for (UserEvent e : in) {
-            send(h, e);
-        }
+        sendAll(h, events(2));
         h.processWatermark(new Watermark(T0 + 5_000));
         List<Object> out = new ArrayList<>(h.getOutput());
         assertEquals(3, out.size());
@@ -198,9 +199,7 @@ class BatchingRecommendOperatorTest {
     @Test
     void flushesPendingListsWhenTheInputEnds() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
-        for (UserEvent e : events(3)) {
-            send(h, e);
-        }
+        sendAll(h, events(3));
         h.getOneInputOperator().finish();
         assertEquals(3, h.extractOutputValues().size());
         assertTrue(h.extractOutputValues().stream().allMatch(l -> l.items.length > 0));
