@@ -1,9 +1,13 @@
 package io.streamrec.sink;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * The ranked candidates for one accepted event, best first, as the keyed ranking operator emits them. It holds a few
- * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. Flink POJO.
+ * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. Serialized by
+ * {@link ScoredListSerializer}.
  */
+@TypeInfo(ScoredListSerializer.Factory.class)
 public class ScoredList {
     public String userId;
     public long seq;

@@ -62,7 +62,7 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
                 | (s.modelVersion != null ? HAS_MODEL_VERSION : 0) | (packed ? TYPES_PACKED : 0);
         out.writeByte(flags);
         if (s.interest != null) {
-            writeVarint(out, s.interest.length);
+            CompactIO.writeVarint(out, s.interest.length);
             for (float f : s.interest) {
                 out.writeFloat(f);
             }
@@ -73,9 +73,9 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         if (s.modelVersion != null) {
             StringValue.writeString(s.modelVersion, out);
         }
-        writeStrings(out, s.histItems);
+        CompactIO.writeStrings(out, s.histItems);
         int n = s.histTypes.length;
-        writeVarint(out, n);
+        CompactIO.writeVarint(out, n);
         if (packed) {
             for (int i = 0; i < n; i += 2) {
                 int lo = s.histTypes[i];
@@ -85,17 +85,17 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         } else {
             out.write(s.histTypes);
         }
-        writeVarint(out, s.histOffsetMs.length);
+        CompactIO.writeVarint(out, s.histOffsetMs.length);
         long prev = 0;
         for (int off : s.histOffsetMs) {
             long delta = (long) off - prev;
-            writeVarint(out, (delta << 1) ^ (delta >> 63)); // zigzag: small magnitudes of either sign are short
+            CompactIO.writeVarint(out, (delta << 1) ^ (delta >> 63)); // zigzag: small magnitudes of either sign are short
             prev = off;
         }
-        writeStrings(out, s.purchased);
-        writeStrings(out, s.cart);
-        writeVarint(out, s.seq);
-        writeVarint(out, s.recentEventHashes.length);
+        CompactIO.writeStrings(out, s.purchased);
+        CompactIO.writeStrings(out, s.cart);
+        CompactIO.writeVarint(out, s.seq);
+        CompactIO.writeVarint(out, s.recentEventHashes.length);
         for (long h : s.recentEventHashes) {
             out.writeLong(h);
         }
@@ -106,7 +106,7 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         UserState s = new UserState();
         int flags = in.readUnsignedByte();
         if ((flags & HAS_INTEREST) != 0) {
-            float[] v = new float[readLength(in)];
+            float[] v = new float[CompactIO.readLength(in)];
             for (int i = 0; i < v.length; i++) {
                 v[i] = in.readFloat();
             }
@@ -116,10 +116,10 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
             s.lastTs = in.readLong();
         }
         if ((flags & HAS_MODEL_VERSION) != 0) {
-            s.modelVersion = StringValue.readString(in);
+            s.modelVersion = InternedStrings.read(in);
         }
-        s.histItems = readStrings(in);
-        int n = readLength(in);
+        s.histItems = CompactIO.readStrings(in);
+        int n = CompactIO.readLength(in);
         byte[] types = new byte[n];
         if ((flags & TYPES_PACKED) != 0) {
             for (int i = 0; i < n; i += 2) {
@@ -133,18 +133,18 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
             in.readFully(types);
         }
         s.histTypes = types;
-        int[] offsets = new int[readLength(in)];
+        int[] offsets = new int[CompactIO.readLength(in)];
         long prev = 0;
         for (int i = 0; i < offsets.length; i++) {
-            long z = readVarint(in);
+            long z = CompactIO.readVarint(in);
             prev += (z >>> 1) ^ -(z & 1);
             offsets[i] = (int) prev;
         }
         s.histOffsetMs = offsets;
-        s.purchased = readStrings(in);
-        s.cart = readStrings(in);
-        s.seq = readVarint(in);
-        long[] hashes = new long[readLength(in)];
+        s.purchased = CompactIO.readStrings(in);
+        s.cart = CompactIO.readStrings(in);
+        s.seq = CompactIO.readVarint(in);
+        long[] hashes = new long[CompactIO.readLength(in)];
         for (int i = 0; i < hashes.length; i++) {
             hashes[i] = in.readLong();
         }
@@ -162,49 +162,5 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         public Snapshot() {
             super(() -> INSTANCE);
         }
-    }
-
-    private static void writeStrings(DataOutputView out, String[] a) throws IOException {
-        writeVarint(out, a.length);
-        for (String x : a) {
-            StringValue.writeString(x, out);
-        }
-    }
-
-    private static String[] readStrings(DataInputView in) throws IOException {
-        String[] a = new String[readLength(in)];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = StringValue.readString(in);
-        }
-        return a;
-    }
-
-    /** Unsigned LEB128: 7 bits per byte, high bit set on all but the last. */
-    static void writeVarint(DataOutputView out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    static long readVarint(DataInputView in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IOException("corrupt UserState: varint longer than 10 bytes");
-    }
-
-    private static int readLength(DataInputView in) throws IOException {
-        long n = readVarint(in);
-        if (n < 0 || n > 1 << 20) {
-            throw new IOException("corrupt UserState: array length " + n);
-        }
-        return (int) n;
     }
 }
