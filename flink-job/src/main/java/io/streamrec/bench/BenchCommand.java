@@ -76,6 +76,9 @@ public final class BenchCommand implements Command {
                 "  --latency-rates LIST    fractions of the max drain rate, e.g. 0.25,0.5,0.75",
                 "  --producer-linger-ms N  linger.ms of the latency load generator (default 1; inside the latency)",
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
+                "  --job-jvm               run the latency job in a JVM of its own, as a TaskManager would, instead",
+                "                          of in this JVM beside the load generator and its consumer",
+                "  --latency-trace FILE    write every measured event's send time and latency as CSV",
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
                 "                          is skipped (default: the p=1 drain rate measured in the same run)",
@@ -104,6 +107,10 @@ public final class BenchCommand implements Command {
         Set<String> sections;
         /** linger.ms of the latency runs' load generator. */
         int producerLingerMs = 1;
+        /** Where to write every measured event's send time and latency, or null. */
+        java.nio.file.Path latencyTrace;
+        /** Run the latency job in a JVM of its own. */
+        boolean jobInOwnJvm;
         /** Events of the unmeasured drain before the measured ones (0: none). */
         int warmupEvents = 20_000;
 
@@ -164,8 +171,8 @@ public final class BenchCommand implements Command {
         Args a = Args.parseOptions(argv,
                 Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
                         "producer-linger-ms", "latency-seconds", "latency-rates", "latency-parallelism",
-                        "checkpoint-users", "model", "max-rate", "replot"),
-                Set.of("quick", "smoke", "help"));
+                        "checkpoint-users", "model", "max-rate", "replot", "latency-trace"),
+                Set.of("quick", "smoke", "help", "job-jvm"));
         if (a.flag("help")) {
             out.println(usage());
             return 0;
@@ -198,6 +205,8 @@ public final class BenchCommand implements Command {
         // a drain stops after N lists, so the warm-up can use at most the pre-loaded events
         plan.warmupEvents = Math.min(plan.events, a.getInt("warmup-events", plan.warmupEvents, 0));
         plan.latencySeconds = a.getDouble("latency-seconds", plan.latencySeconds, 0.5, 3600);
+        plan.jobInOwnJvm = a.flag("job-jvm");
+        plan.latencyTrace = a.has("latency-trace") ? java.nio.file.Path.of(a.get("latency-trace", "")) : null;
         plan.latencyParallelism = a.getInt("latency-parallelism", plan.latencyParallelism, 1);
         plan.checkpointUsers = a.getInt("checkpoint-users", plan.checkpointUsers == 0 ? 1_000_000
                 : plan.checkpointUsers, 1);
@@ -303,6 +312,8 @@ public final class BenchCommand implements Command {
             pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
             if (pb != null) {
                 pb.producerLingerMs = plan.producerLingerMs;
+                pb.jobInOwnJvm = plan.jobInOwnJvm;
+                pb.latencyTrace = plan.latencyTrace;
             }
             double maxRate = 0;
             if (plan.sections.contains("pipeline")) {
@@ -560,9 +571,10 @@ public final class BenchCommand implements Command {
                 if (p.stepStartEpochMs > 0) {
                     o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
                 }
-                ArrayNode bursts = o.putArray("slowest_1pct_bursts_start_s");
-                for (double b : p.stallStartsS) {
-                    bursts.add(b);
+                ArrayNode bursts = o.putArray("slowest_1pct_bursts");
+                for (PipelineBench.Burst b : p.bursts) {
+                    bursts.addObject().put("start_s", b.startS()).put("peak_ms", Stats.round(b.peakMs(), 1))
+                            .put("slow_events", b.slowEvents());
                 }
                 double dist = Math.abs(fractions[i] - 0.5);
                 if (dist < bestDist) {

@@ -76,6 +76,12 @@ final class PipelineBench {
      */
     int producerLingerMs = 1;
 
+    /** Run the latency job in a JVM of its own ({@link JobProcess}) instead of this JVM's MiniCluster. */
+    boolean jobInOwnJvm;
+
+    /** If set, every measured event's send time (epoch ms) and latency go to this CSV, to line up with job logs. */
+    java.nio.file.Path latencyTrace;
+
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
         this.bootstrap = bootstrap;
         this.extraConf = extraConf;
@@ -418,8 +424,8 @@ final class PipelineBench {
          * interval): ~0.1-0.2 if the slow events are spread over time, near 1 if they come once per checkpoint.
          */
         double slowestInBusiestSecond;
-        /** When the slowest 1% happened: start of each burst (slow events < 0.5 s apart), seconds into the step. */
-        double[] stallStartsS = new double[0];
+        /** When the slowest 1% happened: each burst (slow events < 0.5 s apart), its start in seconds into the step. */
+        List<Burst> bursts = List.of();
         /** Wall-clock start of the step (epoch ms), to line the bursts up with other processes' logs. */
         long stepStartEpochMs;
 
@@ -459,8 +465,12 @@ final class PipelineBench {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<long[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
-        JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(
-                jobConf(names, names.recommendations(), parallelism, k)));
+        Map<String, String> conf = jobConf(names, names.recommendations(), parallelism, k);
+        JobProcess own = jobInOwnJvm ? JobProcess.start(conf) : null;
+        if (own != null) {
+            log.printf("    job in its own JVM (pid %d, output in %s)%n", own.pid(), own.log());
+        }
+        JobClient job = own != null ? null : StreamrecJob.executeAsync(StreamrecConfig.fromMap(conf));
         List<LatencyPoint> points = new ArrayList<>();
         Thread consumerThread = null;
         try (KafkaProducer<byte[], byte[]> producer = producer(false)) {
@@ -477,7 +487,7 @@ final class PipelineBench {
                             String id = triggerEventId(r.value());
                             Long t0 = id == null ? null : sentAt.remove(id);
                             if (t0 != null) {
-                                received.add(new long[]{t0, now});
+                                received.add(new long[]{t0, now, r.timestamp()});
                             }
                         }
                     }
@@ -497,6 +507,9 @@ final class PipelineBench {
                 offer(producer, sim, names, sentAt, warmRate, Math.max(1.5, secondsPerRate / 3));
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!sentAt.isEmpty() && System.nanoTime() < settle) {
+                    if (own != null) {
+                        own.checkAlive();
+                    }
                     Thread.sleep(50);
                 }
             }
@@ -514,22 +527,28 @@ final class PipelineBench {
                 }
                 long[] lat;
                 long[] sentNs;
+                long[] emittedMs;
                 synchronized (received) {
                     lat = new long[received.size()];
                     sentNs = new long[received.size()];
+                    emittedMs = new long[received.size()];
                     for (int i = 0; i < lat.length; i++) {
                         lat[i] = received.get(i)[1] - received.get(i)[0];
                         sentNs[i] = received.get(i)[0];
+                        emittedMs[i] = received.get(i)[2];
                     }
                 }
                 LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
                 p.slowestInBusiestSecond = periodicity(lat, sentNs, p.latency.pNanos(0.99), 10_000_000_000L);
-                p.stallStartsS = stalls(lat, sentNs, p.latency.pNanos(0.99), startNs);
+                p.bursts = stalls(lat, sentNs, p.latency.pNanos(0.99), startNs);
                 p.stepStartEpochMs = startEpochMs;
+                if (latencyTrace != null) {
+                    trace(latencyTrace, points.size(), rate, lat, sentNs, emittedMs, startNs, startEpochMs);
+                }
                 log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d);"
-                                + " slowest 1%% in bursts starting at %s s%n",
+                                + " slowest 1%% in bursts at %s%n",
                         parallelism, rate, p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999),
-                        p.received, p.sent, java.util.Arrays.toString(p.stallStartsS));
+                        p.received, p.sent, p.bursts);
                 points.add(p);
             }
         } finally {
@@ -537,32 +556,62 @@ final class PipelineBench {
             if (consumerThread != null) {
                 consumerThread.join(5000);
             }
-            cancel(job);
+            if (own != null) {
+                own.close();
+            } else {
+                cancel(job);
+            }
         }
         return points;
     }
 
-    static double[] stalls(long[] lat, long[] sentNs, long threshold, long startNs) {
-        List<Long> slow = new ArrayList<>();
+    private static void trace(java.nio.file.Path file, int step, double rate, long[] lat, long[] sentNs,
+                              long[] emittedMs, long startNs, long startEpochMs) throws java.io.IOException {
+        boolean header = step == 0;
+        try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                header ? java.nio.file.StandardOpenOption.CREATE : java.nio.file.StandardOpenOption.APPEND,
+                header ? java.nio.file.StandardOpenOption.TRUNCATE_EXISTING : java.nio.file.StandardOpenOption.APPEND)) {
+            if (header) {
+                // emitted_epoch_ms: the list's Kafka timestamp, stamped by the job's catalog filter as it emits the list
+                w.write("step,offered_events_per_s,sent_epoch_ms,emitted_epoch_ms,latency_ms\n");
+            }
+            for (int i = 0; i < lat.length; i++) {
+                w.write(String.format(java.util.Locale.ROOT, "%d,%.0f,%.3f,%d,%.3f%n", step, rate,
+                        startEpochMs + (sentNs[i] - startNs) / 1e6, emittedMs[i], lat[i] / 1e6));
+            }
+        }
+    }
+
+    /** A run of events slower than the step's p99, sent less than 0.5 s apart. */
+    record Burst(double startS, double peakMs, int slowEvents) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.1f s (%d, peak %.0f ms)", startS, slowEvents, peakMs);
+        }
+    }
+
+    /** The bursts of events slower than {@code threshold}, in send order, with when they started and their peak. */
+    static List<Burst> stalls(long[] lat, long[] sentNs, long threshold, long startNs) {
+        List<long[]> slow = new ArrayList<>();
         for (int i = 0; i < lat.length; i++) {
             if (lat[i] > threshold) {
-                slow.add(sentNs[i]);
+                slow.add(new long[]{sentNs[i], lat[i]});
             }
         }
-        java.util.Collections.sort(slow);
-        List<Double> starts = new ArrayList<>();
-        long prev = Long.MIN_VALUE;
-        for (long t : slow) {
-            if (prev == Long.MIN_VALUE || t - prev > 500_000_000L) {
-                starts.add(Math.round((t - startNs) / 1e8) / 10.0);
+        slow.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        List<Burst> bursts = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= slow.size(); i++) {
+            if (i == slow.size() || slow.get(i)[0] - slow.get(i - 1)[0] > 500_000_000L) {
+                long peak = 0;
+                for (int j = from; j < i; j++) {
+                    peak = Math.max(peak, slow.get(j)[1]);
+                }
+                bursts.add(new Burst(Math.round((slow.get(from)[0] - startNs) / 1e8) / 10.0, peak / 1e6, i - from));
+                from = i;
             }
-            prev = t;
         }
-        double[] out = new double[starts.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = starts.get(i);
-        }
-        return out;
+        return bursts;
     }
 
     static double periodicity(long[] lat, long[] sentNs, long threshold, long cycleNs) {

@@ -45,7 +45,8 @@ public final class KafkaCommand implements Command {
                 "  --create-topics   once the broker is up, create user-events, item-updates (compacted),",
                 "                    recommendations and user-events-dlq if missing",
                 "Environment: KAFKA_OPTS, extra JVM options for the broker's JVM (as in Kafka's own scripts),",
-                "e.g. KAFKA_OPTS='-Xlog:gc:file=/tmp/broker-gc.log:time'.");
+                "e.g. KAFKA_OPTS='-Xlog:gc:file=/tmp/broker-gc.log:time'. The broker runs G1 (Kafka's settings) unless",
+                "KAFKA_OPTS names another collector, e.g. KAFKA_OPTS=-XX:+UseZGC.");
     }
 
     @Override
@@ -77,11 +78,14 @@ public final class KafkaCommand implements Command {
                 return 1;
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap));
         String extra = System.getenv("KAFKA_OPTS"); // as Kafka's own scripts: extra JVM options for the broker
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        List<String> extraOpts = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        if (extraOpts.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+            // Kafka's own scripts' collector settings; two collectors on one command line would be a JVM error
+            cmd.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35"));
         }
+        cmd.addAll(extraOpts);
         cmd.addAll(List.of("-cp", cp, "kafka.Kafka", props.toString()));
         Process broker = new ProcessBuilder(cmd).inheritIO().start();
         Thread hook = new Thread(() -> {
