@@ -55,6 +55,39 @@ class BenchCommandTest {
     }
 
     @Test
+    void latencyJobRunsInItsOwnJvmAndEveryEventIsTraced(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("trace.csv");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
+                .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
+                        "--latency-trace", trace.toString()});
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        java.util.regex.Matcher pid = java.util.regex.Pattern.compile("job in its own JVM \\(pid (\\d+)").matcher(out);
+        assertTrue(pid.find(), out);
+        assertTrue(Long.parseLong(pid.group(1)) != ProcessHandle.current().pid(), "a different process");
+        assertTrue(ProcessHandle.of(Long.parseLong(pid.group(1))).map(h -> !h.isAlive()).orElse(true),
+                "the job's JVM is stopped at the end");
+        java.util.regex.Matcher got = java.util.regex.Pattern.compile("\\((\\d+)/(\\d+)\\)").matcher(out);
+        assertTrue(got.find(), out);
+        int received = Integer.parseInt(got.group(1));
+        assertTrue(received > 0 && received == Integer.parseInt(got.group(2)), "every event got its list: " + out);
+
+        java.util.List<String> lines = Files.readAllLines(trace);
+        assertEquals("step,offered_events_per_s,sent_epoch_ms,emitted_epoch_ms,latency_ms", lines.get(0));
+        assertEquals(received, lines.size() - 1, "one row per measured event");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double sent = Double.parseDouble(f[2]);
+            long emitted = Long.parseLong(f[3]);
+            double latency = Double.parseDouble(f[4]);
+            assertTrue(latency > 0, line);
+            // the list is emitted after its event is sent and before it is received (ms clock, 1 ms of rounding)
+            assertTrue(emitted >= Math.floor(sent) - 1 && emitted <= sent + latency + 1, line);
+        }
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         BenchCommand c = new BenchCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         try {
