@@ -21,10 +21,14 @@ import java.util.concurrent.TimeUnit;
 final class JobProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
+    /** Stops the child if this JVM exits first (Ctrl-C, a failure): an orphaned job would keep a core busy. */
+    private final Thread stopOnExit;
 
     private JobProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+        this.stopOnExit = new Thread(process::destroyForcibly, "stop-bench-job-jvm");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** Starts {@code streamrec job} with {@code conf} as its options. */
@@ -65,6 +69,11 @@ final class JobProcess implements AutoCloseable {
     /** Stops the job's JVM (SIGTERM, so Flink's shutdown hooks run; killed after 30 s). */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is already running
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
