@@ -78,7 +78,7 @@ public final class BenchCommand implements Command {
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
                 "  --job-jvm               run the latency job in a JVM of its own, as a TaskManager would, instead",
                 "                          of in this JVM beside the load generator and its consumer",
-                "  --latency-trace FILE    write every measured event's send time and latency as CSV",
+                "  --latency-trace FILE    write every measured event's send time, emit time and latency as CSV",
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
                 "                          is skipped (default: the p=1 drain rate measured in the same run)",

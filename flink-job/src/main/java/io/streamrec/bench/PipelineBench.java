@@ -565,13 +565,12 @@ final class PipelineBench {
         return points;
     }
 
+    /** Writes one step's rows to the trace CSV: a new file (with its header) for the first step, appended after. */
     private static void trace(java.nio.file.Path file, int step, double rate, long[] lat, long[] sentNs,
                               long[] emittedMs, long startNs, long startEpochMs) throws java.io.IOException {
-        boolean header = step == 0;
-        try (java.io.Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                header ? java.nio.file.StandardOpenOption.CREATE : java.nio.file.StandardOpenOption.APPEND,
-                header ? java.nio.file.StandardOpenOption.TRUNCATE_EXISTING : java.nio.file.StandardOpenOption.APPEND)) {
-            if (header) {
+        try (java.io.Writer w = step == 0 ? Files.newBufferedWriter(file, StandardCharsets.UTF_8)
+                : Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND)) {
+            if (step == 0) {
                 // emitted_epoch_ms: the list's Kafka timestamp, stamped by the job's catalog filter as it emits the list
                 w.write("step,offered_events_per_s,sent_epoch_ms,emitted_epoch_ms,latency_ms\n");
             }
@@ -601,14 +600,13 @@ final class PipelineBench {
         slow.sort(java.util.Comparator.comparingLong(x -> x[0]));
         List<Burst> bursts = new ArrayList<>();
         int from = 0;
-        for (int i = 1; i <= slow.size(); i++) {
-            if (i == slow.size() || slow.get(i)[0] - slow.get(i - 1)[0] > 500_000_000L) {
-                long peak = 0;
-                for (int j = from; j < i; j++) {
-                    peak = Math.max(peak, slow.get(j)[1]);
-                }
-                bursts.add(new Burst(Math.round((slow.get(from)[0] - startNs) / 1e8) / 10.0, peak / 1e6, i - from));
-                from = i;
+        long peak = 0;
+        for (int i = 0; i < slow.size(); i++) {
+            peak = Math.max(peak, slow.get(i)[1]);
+            if (i + 1 == slow.size() || slow.get(i + 1)[0] - slow.get(i)[0] > 500_000_000L) {
+                bursts.add(new Burst(Math.round((slow.get(from)[0] - startNs) / 1e8) / 10.0, peak / 1e6, i + 1 - from));
+                from = i + 1;
+                peak = 0;
             }
         }
         return bursts;

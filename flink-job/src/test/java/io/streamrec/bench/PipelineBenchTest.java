@@ -1,0 +1,35 @@
+package io.streamrec.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PipelineBenchTest {
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000 * MS;
+
+    @Test
+    void slowEventsLessThanHalfASecondApartFormOneBurstWithItsStartSizeAndPeak() {
+        long start = 100 * S;
+        // sent at (s into the step, latency ms); the threshold is 20 ms
+        double[][] events = {{1.0, 5}, {2.0, 30}, {2.2, 80}, {2.6, 25}, {3.0, 4}, {5.0, 40}, {7.0, 21}, {7.4, 22}};
+        long[] lat = new long[events.length];
+        long[] sent = new long[events.length];
+        for (int i = 0; i < events.length; i++) {
+            // given out of send order: the bursts must not depend on the order the lists arrived in
+            int j = events.length - 1 - i;
+            sent[j] = start + (long) (events[i][0] * S);
+            lat[j] = (long) (events[i][1] * MS);
+        }
+        List<PipelineBench.Burst> bursts = PipelineBench.stalls(lat, sent, 20 * MS, start);
+        assertEquals(List.of(new PipelineBench.Burst(2.0, 80, 3), new PipelineBench.Burst(5.0, 40, 1),
+                new PipelineBench.Burst(7.0, 22, 2)), bursts);
+    }
+
+    @Test
+    void noSlowEventsMeansNoBursts() {
+        assertEquals(List.of(), PipelineBench.stalls(new long[]{MS, 2 * MS}, new long[]{0, S}, 20 * MS, 0));
+    }
+}
