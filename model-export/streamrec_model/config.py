@@ -64,3 +64,34 @@ def online_covisit_params(cfg):
 def online_candidates(cfg):
     """candidates.online_covisit: N of the online co-visitation candidate source (50 when absent)."""
     return int(cfg.get("candidates", {}).get("online_covisit", 50))
+
+
+REVISIT_DEFAULTS = {"enabled": True, "features": None, "epochs": 300, "lr": 0.2, "l2": 1e-4, "max_examples": 50000}
+
+
+def revisit_params(cfg):
+    """The ``revisit`` section (the re-visit order scorer, docs/MODEL_BUNDLE.md "Re-visit order"); configs written
+    before it existed, or keys left out, take the defaults (enabled, features.REVISIT_FEATURES).
+    max_examples 0 = all."""
+    from .features import REVISIT_FEATURES, REVISIT_KNOWN, unknown_revisit_features
+    given = cfg.get("revisit")
+    if given is None:
+        given = {}
+    if not isinstance(given, dict):
+        raise ValueError("config section 'revisit' must be an object, got %r" % (given,))
+    extra = [k for k in given if k not in REVISIT_DEFAULTS and not k.startswith("_")]
+    if extra:
+        raise ValueError("unknown revisit config keys %s (known: %s)" % (extra, sorted(REVISIT_DEFAULTS)))
+    p = dict(REVISIT_DEFAULTS)
+    p.update(given)
+    names = list(REVISIT_FEATURES if p["features"] is None else p["features"])
+    unknown = unknown_revisit_features(names)
+    if unknown:
+        raise ValueError("unknown revisit features %s (known: %s)" % (unknown, REVISIT_KNOWN))
+    if not names or len(set(names)) != len(names):
+        raise ValueError("revisit.features must be a non-empty list without duplicates: %s" % names)
+    out = {"enabled": bool(p["enabled"]), "features": names, "epochs": int(p["epochs"]), "lr": float(p["lr"]),
+           "l2": float(p["l2"]), "max_examples": int(p["max_examples"])}
+    if out["epochs"] < 0 or out["lr"] <= 0 or out["l2"] < 0 or out["max_examples"] < 0:
+        raise ValueError("revisit: need epochs >= 0, lr > 0, l2 >= 0, max_examples >= 0: %s" % out)
+    return out

@@ -12,7 +12,8 @@ from . import EVENT_TYPES, FORMAT_VERSION, TYPE_INDEX
 from .config import candidate_feature_names, online_covisit_params
 from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
                        candidate_feature_matrix, context_feature_names, context_features, covisit_feature,
-                       distinct_recent, type_weight_array)
+                       distinct_recent, revisit_features, revisit_scores, type_weight_array,
+                       unknown_revisit_features)
 from .model import INPUT_NAMES, OUTPUT_NAMES, Ranker
 
 OPSET = 17
@@ -54,6 +55,20 @@ def load_checkpoint(ckpt):
     model.load_state_dict(torch.load(os.path.join(ckpt, "ranker.pt")))
     model.eval()
     return cfg, items, E, j("covisit.json"), j("popular.json"), model, j("training.json"), j("samples.json")
+
+
+def load_revisit(ckpt):
+    """The checkpoint's re-visit order {"features": [...], "weights": [...]}, or None when it has none."""
+    path = os.path.join(ckpt, "revisit.json")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        rv = json.load(f)
+    names, weights = list(rv["features"]), [float(x) for x in rv["weights"]]
+    if unknown_revisit_features(names) or len(weights) != len(names) or not all(np.isfinite(weights)):
+        raise ValueError("%s: bad re-visit order (unknown features %s, %d weights for %d features)"
+                         % (path, unknown_revisit_features(names), len(weights), len(names)))
+    return {"features": names, "weights": weights}
 
 
 class FeatureBuilder:
@@ -132,7 +147,38 @@ def _synthetic_case(items, t0):
     return ev, cands, T
 
 
-def build_golden(model, fb, samples, items, cfg):
+def revisit_case(recent, L, revisit):
+    """One golden re-visit case from ``recent`` (events, most recent first, p = 0 the trigger, at most L)."""
+    hist = [e["item_id"] for e in recent]
+    types = [e["type"] for e in recent]
+    ts = [int(e["ts"]) for e in recent]
+    trigger_ts = ts[0]
+    items, rows = revisit_features(hist, types, ts, trigger_ts, L, revisit["features"])
+    return {"history": hist, "history_types": types, "history_ts": ts, "trigger_ts": trigger_ts, "items": items,
+            "features": rows, "scores": revisit_scores(rows, revisit["weights"])}
+
+
+def revisit_cases(samples, items, L, revisit):
+    """The sample triggers' histories (cut to L, like the candidate feature cases) with at least two distinct items,
+    those with a repeated item or a cart / purchase first, at most 6; one of them cut to the trigger alone; and the
+    hand-made synthetic history (repeats, every type, unknown items, an event later than the trigger)."""
+    cases = []
+    for s in samples:
+        recent = s["events"][::-1][:L]
+        case = revisit_case(recent, L, revisit)
+        if len(case["items"]) >= 2:
+            rich = ((len(case["items"]) < len(recent)) +
+                    any(t in ("add_to_cart", "purchase") for t in case["history_types"]))
+            cases.append((-rich, len(cases), case))
+    out = [c for _, _, c in sorted(cases, key=lambda x: x[:2])[:6]]
+    if samples:
+        out.append(revisit_case(samples[0]["events"][::-1][:1], L, revisit))
+    ev, _, _ = _synthetic_case(items, 1_700_000_000_000)
+    out.append(revisit_case(ev[::-1][:L], L, revisit))
+    return out
+
+
+def build_golden(model, fb, samples, items, cfg, revisit=None):
     rng = np.random.default_rng(int(cfg["seed"]))
     extended = fb.names != ["covisit"]
     rows_src = []
@@ -215,8 +261,11 @@ def build_golden(model, fb, samples, items, cfg):
                 case["online_covisit"] = T.to_json(distinct_recent(hist, fb.K))
             case["expected"] = _f(fb.cand_feats(recent, cs, T))
             cf_cases.append(case)
-    return {"tolerance": TOLERANCE, "ranker_cases": ranker_cases, "interest_cases": interest_cases,
-            "context_cases": context_cases, "candidate_feature_cases": cf_cases}
+    golden = {"tolerance": TOLERANCE, "ranker_cases": ranker_cases, "interest_cases": interest_cases,
+              "context_cases": context_cases, "candidate_feature_cases": cf_cases}
+    if revisit is not None:
+        golden["revisit_cases"] = revisit_cases(samples, items, fb.L, revisit)
+    return golden
 
 
 def export_onnx(model, path, d, L, C, F):
@@ -236,6 +285,7 @@ def export_onnx(model, path, d, L, C, F):
 
 def export_bundle(ckpt, out, model_version=None):
     cfg, items, E, covisit, popular, model, training, samples = load_checkpoint(ckpt)
+    revisit = load_revisit(ckpt)
     fc = cfg["features"]
     d, L = int(fc["embedding_dim"]), int(fc["seq_len"])
     names = candidate_feature_names(cfg)
@@ -258,7 +308,7 @@ def export_bundle(ckpt, out, model_version=None):
     cov_file = {a: [(b, w) for b, w in lst] for a, lst in
                 json.load(open(os.path.join(out, "covisit.json")))["neighbours"].items()}
     fb = FeatureBuilder(vocab, E_pad, cov_file, cfg)
-    golden = build_golden(model, fb, samples, items, cfg)
+    golden = build_golden(model, fb, samples, items, cfg, revisit)
     with open(os.path.join(out, "golden.json"), "w") as f:
         json.dump(golden, f, separators=(",", ":"))
     ins, outs = tensor_contract(d, L, C, F)
@@ -281,6 +331,7 @@ def export_bundle(ckpt, out, model_version=None):
         "context_features": context_feature_names(),
         "candidate_features": list(names),
         "covisit_window": int(fc["covisit_window"]),
+        **({"revisit": revisit} if revisit is not None else {}),
         "inputs": ins,
         "outputs": outs,
         "files": files,

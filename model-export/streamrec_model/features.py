@@ -181,6 +181,101 @@ def hist_features(hist_ids, hist_types, hist_ts, trigger_ts, candidates, L):
     return [hist_feature_values(stats, trigger_ts, c) for c in candidates]
 
 
+# ---------------------------------------------------------------------------- re-visit order (docs "Re-visit order")
+REVISIT_FEATURES = ["log_rank", "inv_rank", "rank_0", "rank_1", "rank_2", "log_count", "log_minutes", "seen_click",
+                    "seen_add_to_cart", "seen_purchase"]
+REVISIT_KNOWN = (["log_rank", "inv_rank", "rank_0", "rank_1", "rank_2", "log_count", "log_minutes"] +
+                 ["seen_" + t for t in EVENT_TYPES])
+
+
+def unknown_revisit_features(names):
+    """The names the contract does not define (a reader refuses a bundle naming one)."""
+    return [n for n in names if n not in REVISIT_KNOWN]
+
+
+def revisit_window(hist_ids, hist_types, hist_ts, L):
+    """The distinct item ids of the first L' = min(L, len) history events (most recent first, p = 0 the trigger), in
+    the order of their most recent occurrence (list position = distinct rank r), and per id [n_c, ts_{p*}, set of the
+    type indices it was seen with]. Types are names or type indices."""
+    order, stats = [], {}
+    for p in range(min(L, len(hist_ids))):
+        c = hist_ids[p]
+        s = stats.get(c)
+        if s is None:
+            s = stats[c] = [0, int(hist_ts[p]), set()]
+            order.append(c)
+        s[0] += 1
+        s[2].add(_type_index(hist_types[p]))
+    return order, stats
+
+
+def _revisit_columns(names):
+    """Per name, a function (r, n_c, minutes, types seen) -> float64 value."""
+    cols = []
+    for name in names:
+        if name == "log_rank":
+            cols.append(lambda r, n, mins, ty: math.log1p(r))
+        elif name == "inv_rank":
+            cols.append(lambda r, n, mins, ty: 1.0 / (1.0 + r))
+        elif name in ("rank_0", "rank_1", "rank_2"):
+            cols.append(lambda r, n, mins, ty, k=int(name[-1]): 1.0 if r == k else 0.0)
+        elif name == "log_count":
+            cols.append(lambda r, n, mins, ty: math.log1p(n))
+        elif name == "log_minutes":
+            cols.append(lambda r, n, mins, ty: math.log1p(mins))
+        elif name.startswith("seen_") and name[5:] in TYPE_INDEX:
+            cols.append(lambda r, n, mins, ty, t=TYPE_INDEX[name[5:]]: 1.0 if t in ty else 0.0)
+        else:
+            raise ValueError("unknown re-visit feature %r (known: %s)" % (name, REVISIT_KNOWN))
+    return cols
+
+
+def revisit_features(hist_ids, hist_types, hist_ts, trigger_ts, L, names=REVISIT_FEATURES):
+    """The re-visit features (docs/MODEL_BUNDLE.md "Re-visit order") of the L' window's distinct items: returns
+    (items by distinct rank r, one float64 row per item in ``names`` order). History most recent first (p = 0 the
+    trigger), matched by item id; types are names or type indices; times in ms."""
+    cols = _revisit_columns(names)
+    items, stats = revisit_window(hist_ids, hist_types, hist_ts, L)
+    trigger_ts = int(trigger_ts)
+    rows = []
+    for r, c in enumerate(items):
+        n, ts_p, types = stats[c]
+        mins = max(0, trigger_ts - ts_p) / 60_000.0
+        rows.append([f(r, n, mins, types) for f in cols])
+    return items, rows
+
+
+def revisit_scores(rows, weights):
+    """Σ weight_f · feature_f of every row, float64, summed in feature order."""
+    out = []
+    for row in rows:
+        s = 0.0
+        for w, x in zip(weights, row):
+            s += float(w) * float(x)
+        out.append(s)
+    return out
+
+
+def revisit_order(scores):
+    """Indices (= distinct ranks r) of the window's items in re-visit order: higher score first, ties to smaller r."""
+    return sorted(range(len(scores)), key=lambda r: (-scores[r], r))
+
+
+def revisit_refill(order, cand_ids, window_key):
+    """The serving rule (docs/MODEL_BUNDLE.md "At serving time"). ``order``: candidate indices of the emitted list in
+    ranker order (best first); ``cand_ids``: the item id of every candidate; ``window_key``: {item id of the L'
+    window: sort key, smaller first} (for example (-score, r)). The list positions S holding a window item get the
+    window's candidates H, sorted by key, in turn; every other position keeps its candidate."""
+    slots = [i for i, j in enumerate(order) if cand_ids[j] in window_key]
+    if not slots:
+        return list(order)
+    H = sorted((j for j in range(len(cand_ids)) if cand_ids[j] in window_key), key=lambda j: window_key[cand_ids[j]])
+    out = list(order)
+    for i, j in zip(slots, H):
+        out[i] = j
+    return out
+
+
 def distinct_recent(hist_ids, k, L=None):
     """The first k distinct item ids among the first L' history events, most recent first."""
     out, seen = [], set()

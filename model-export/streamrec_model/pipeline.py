@@ -10,10 +10,10 @@ import torch
 
 from . import EVENT_TYPES, TYPE_INDEX
 from .data import time_split
-from .config import candidate_feature_names, online_candidates, online_covisit_params
+from .config import candidate_feature_names, online_candidates, online_covisit_params, revisit_params
 from .features import (HIST_FEATURES, InterestState, OnlineCovisit, Vocab, build_covisit, context_feature_names,
                        context_features, distinct_recent, hist_feature_values, history_stats, popular_items,
-                       type_weight_array)
+                       revisit_features, revisit_refill, revisit_scores, type_weight_array)
 from .model import Ranker, Retrieval
 
 TYPE_NAME = {i + 1: t for i, t in enumerate(EVENT_TYPES)}
@@ -542,6 +542,158 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
                    "val_examples": int(len(va_pos)), "candidates_per_training_example": K}
 
 
+# ----------------------------------------------------------------------------------------------------- re-visit order
+def _item_codes(P):
+    """One integer per distinct item id over the whole log (matching by id, unknown items included), cached on P."""
+    code = getattr(P, "_item_code", None)
+    if code is None:
+        ids = {}
+        code = np.array([ids.setdefault(s, len(ids)) for s in P.item_str], dtype=np.int64)
+        P._item_code = code
+    return code
+
+
+def revisit_positions(P, pos):
+    """The trigger positions among ``pos`` (each with its next event at pos + 1) whose next item id is among the
+    items of the trigger's L' window, in time order (ties in log order)."""
+    pos = np.asarray(pos, dtype=np.int64)
+    if len(pos) == 0:
+        return pos
+    code = _item_codes(P)
+    hp = P.history(pos, P.L)
+    win = np.where(hp >= 0, code[np.maximum(hp, 0)], -1)
+    pos = pos[(win == code[pos + 1][:, None]).any(axis=1)]
+    return pos[np.lexsort((P.order[pos], P.ts[pos]))]
+
+
+def revisit_examples(P, pos, names):
+    """Re-visit examples of trigger positions ``pos`` (from revisit_positions), packed: the feature rows of each
+    trigger's window items by distinct rank r as one float64 matrix [examples, max items, F], its mask, and the r of
+    each trigger's next item."""
+    pos = np.asarray(pos, dtype=np.int64)
+    X = np.zeros((len(pos), P.L, len(names)), dtype=np.float64)
+    mask = np.zeros((len(pos), P.L), dtype=bool)
+    y = np.zeros(len(pos), dtype=np.int64)
+    for i, (p, h) in enumerate(zip(pos, P.history(pos, P.L))):
+        h = h[h >= 0]
+        items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[p]), P.L, names)
+        X[i, :len(items)] = feats
+        mask[i, :len(items)] = True
+        y[i] = items.index(P.item_str[p + 1])
+    n_max = max(int(mask.sum(axis=1).max()), 1) if len(pos) else 1
+    if n_max < P.L:
+        X, mask = np.ascontiguousarray(X[:, :n_max]), np.ascontiguousarray(mask[:, :n_max])
+    return X, mask, y
+
+
+def pack_revisit(rows, F):
+    """Feature rows of every example (lists of [F] rows, one per window item by r) as one padded float64 matrix
+    [examples, max items, F] and its mask."""
+    n_max = max((len(r) for r in rows), default=1)
+    X = np.zeros((len(rows), n_max, F), dtype=np.float64)
+    mask = np.zeros((len(rows), n_max), dtype=bool)
+    for i, r in enumerate(rows):
+        if r:
+            X[i, :len(r)] = r
+            mask[i, :len(r)] = True
+    return X, mask
+
+
+def _revisit_logits(X, mask, w):
+    s = (X.reshape(-1, X.shape[2]) @ w).reshape(mask.shape)
+    return np.where(mask, s, -np.inf)
+
+
+def revisit_mrr(X, mask, y, w, k=20):
+    """MRR@k of the target under the re-visit order of weights w (higher score first, ties to the smaller r);
+    w = 0 is plain recency (distinct rank r)."""
+    if len(y) == 0:
+        return 0.0
+    s = _revisit_logits(X, mask, np.asarray(w, dtype=np.float64))
+    sy = s[np.arange(len(y)), y][:, None]
+    r = np.arange(mask.shape[1])[None, :]
+    rank = 1 + (mask & ((s > sy) | ((s == sy) & (r < y[:, None])))).sum(axis=1)
+    return float(np.mean(np.where(rank <= k, 1.0 / rank, 0.0)))
+
+
+def fit_revisit_weights(X, mask, y, epochs, lr, l2):
+    """Softmax over each example's window items, full-batch gradient descent on mean cross-entropy + l2·|w|² from
+    w = 0 (recency order). A step that would raise the loss is not taken and halves the learning rate instead.
+    Returns (w, {"loss": final loss, "loss_start": loss at w = 0, "lr_final": lr})."""
+    N, _, F = X.shape
+    Xf = X.reshape(-1, F)
+    x_target = X[np.arange(N), y].mean(axis=0)
+
+    def loss_grad(w):
+        s = _revisit_logits(X, mask, w)
+        m = s.max(axis=1, keepdims=True)
+        e = np.exp(s - m)
+        z = e.sum(axis=1, keepdims=True)
+        loss = float(np.mean(m[:, 0] + np.log(z[:, 0]) - s[np.arange(N), y])) + l2 * float(w @ w)
+        g = (e / z).reshape(-1) @ Xf / N - x_target + 2.0 * l2 * w
+        return loss, g
+
+    w = np.zeros(F, dtype=np.float64)
+    loss, g = loss_grad(w)
+    loss0 = loss
+    for _ in range(int(epochs)):
+        w_new = w - lr * g
+        loss_new, g_new = loss_grad(w_new)
+        if not (loss_new <= loss):  # overshoot (or NaN): keep w, halve the step
+            lr *= 0.5
+            continue
+        w, loss, g = w_new, loss_new, g_new
+    return w, {"loss": loss, "loss_start": loss0, "lr_final": lr}
+
+
+def fit_revisit(P, cut, params, log=log_msg):
+    """Fits the re-visit order (docs/MODEL_BUNDLE.md "Re-visit order") on the training triggers whose trigger and
+    next event are both before ``cut`` and whose next item is in the trigger's L' window. Returns (weights or None
+    when there is nothing to fit, summary for training.json)."""
+    t0 = time.time()
+    names = params["features"]
+    pos = train_positions(P, cut)
+    hits = revisit_positions(P, pos)
+    use = hits[-params["max_examples"]:] if params["max_examples"] else hits
+    X, mask, y = revisit_examples(P, use, names)
+    summary = {"enabled": True, "features": list(names), "training_triggers": int(len(pos)),
+               "revisit_triggers": int(len(hits)), "examples": int(len(y)), "epochs": params["epochs"],
+               "lr": params["lr"], "l2": params["l2"], "max_examples": params["max_examples"]}
+    log("revisit: %d of %d training triggers have their next item in their L'=%d window; fitting %d features on "
+        "the latest %d" % (len(hits), len(pos), P.L, len(names), len(y)))
+    if len(y) == 0:
+        log("revisit: no examples, nothing fitted (the bundle keeps the ranker's order)")
+        summary["note"] = "no examples: not fitted"
+        return None, summary
+    w, info = fit_revisit_weights(X, mask, y, params["epochs"], params["lr"], params["l2"])
+    m_rec, m_fit = revisit_mrr(X, mask, y, np.zeros(len(names))), revisit_mrr(X, mask, y, w)
+    summary.update({"max_items": int(mask.shape[1]), "train_mrr20_recency": m_rec, "train_mrr20_fitted": m_fit,
+                    "loss_start": info["loss_start"], "loss": info["loss"], "lr_final": info["lr_final"],
+                    "weights": [float(x) for x in w], "seconds": round(time.time() - t0, 1)})
+    log("revisit: %d examples (up to %d items), train MRR@20 recency %.4f -> fitted %.4f (loss %.4f -> %.4f, "
+        "%.1f s)" % (len(y), mask.shape[1], m_rec, m_fit, info["loss_start"], info["loss"], time.time() - t0))
+    log("revisit: weights " + ", ".join("%s %.3f" % (n, x) for n, x in zip(names, w)))
+    return [float(x) for x in w], summary
+
+
+def revisit_lists(P, ex, scores, names, weights, k):
+    """The ranker's top-k lists of ``ex`` with the serving refill rule applied (docs/MODEL_BUNDLE.md "At serving
+    time"): the slots holding an item of the trigger's L' window get the window's candidates in re-visit order."""
+    vitems = P.vocab.items
+    hps = P.history(ex["pos"], P.L)
+    out = []
+    for r, (c, s) in enumerate(zip(ex["cands"], scores)):
+        ids = ex["cand_ids"][r] if ex["cand_ids"] else [vitems[int(x) - 1] if x > 0 else None for x in c]
+        h = hps[r][hps[r] >= 0]
+        items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[ex["pos"][r]]),
+                                        P.L, names)
+        sc = revisit_scores(feats, weights)
+        key = {it: (-sc[i], i) for i, it in enumerate(items)}
+        o = revisit_refill(list(np.argsort(-s, kind="stable")[:k]), ids, key)
+        out.append(np.asarray(c)[np.asarray(o, dtype=np.int64)])
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------- evaluation
 def metrics_from_lists(lists, targets, kmax=20):
     hr10 = hr20 = mrr20 = ndcg20 = 0.0
@@ -574,7 +726,9 @@ def _fill(lst, pop, k):
     return out
 
 
-def evaluate(P, gen, model, cfg, rng, k=20, samples=0):
+def evaluate(P, gen, model, cfg, rng, k=20, samples=0, revisit=None):
+    """The offline table. ``revisit`` (features, weights): the "ranker" row is the list as it ships, the ranker's
+    lists with the re-visit refill applied, and "ranker_no_revisit" the ranker's own order."""
     pos = test_positions(P)
     mt = int(cfg["eval"]["max_triggers"])
     if mt and len(pos) > mt:
@@ -586,6 +740,9 @@ def evaluate(P, gen, model, cfg, rng, k=20, samples=0):
     pop = [int(c) for c in gen.pop]
     lists = {"ranker": ranked_lists_from_scores(ex, scores, k), "retrieval": [r[:k] for r in ex["ret"]],
              "popularity": [pop[:k]] * len(pos)}
+    if revisit is not None:
+        lists["ranker_no_revisit"] = lists["ranker"]
+        lists["ranker"] = revisit_lists(P, ex, scores, revisit[0], revisit[1], k)
     rep, knn = [], []
     for r in range(len(pos)):
         hi = ex["hist_items"][r]
@@ -623,6 +780,8 @@ def evaluate(P, gen, model, cfg, rng, k=20, samples=0):
 
 def format_table(report):
     methods = ["ranker", "retrieval", "popularity", "repeat", "covisit_knn"]
+    if "ranker_no_revisit" in report.get("all", {}):
+        methods.insert(1, "ranker_no_revisit")
     lines = []
     for proto in ("all", "new_items"):
         lines.append("protocol: %s (%d triggers)" % (proto, report["triggers"][proto]))
@@ -670,6 +829,7 @@ def train(cfg, log, out_dir):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     fc = cfg["features"]
+    rv_params = revisit_params(cfg)  # fails here, before any training, on a bad revisit section
     log_msg("data: %s, %d events, bad rows %s" % (log.source, len(log), log.bad.as_dict()["by_reason"]))
     train_log, test_log, cutoff = time_split(log, float(cfg["data"]["train_fraction"]))
     log_msg("split at ts %d: %d train / %d test events" % (cutoff, len(train_log), len(test_log)))
@@ -704,8 +864,16 @@ def train(cfg, log, out_dir):
     P.compute_interest(EA, fc["event_type_weights"], float(fc["decay_half_life_s"]))
     model, rinfo = train_ranker(P, srcA["gen"], EA, cfg, rng, ranker_cut, cutoff)
     P.item = full_item
+    # the re-visit order: which history items fill the slots the ranker gives to re-visits (by item id, no sources)
+    revisit, rv_summary = None, {"enabled": False}
+    if rv_params["enabled"]:
+        weights, rv_summary = fit_revisit(P, cutoff, rv_params)
+        if weights is not None:
+            revisit = (rv_params["features"], weights)
+    else:
+        log_msg("revisit: disabled in the config (the bundle keeps the ranker's order)")
     if cfg["eval"].get("diagnose_stage_a"):
-        repA, _ = evaluate(P, srcA["gen"], model, cfg, np.random.default_rng(seed))
+        repA, _ = evaluate(P, srcA["gen"], model, cfg, np.random.default_rng(seed), revisit=revisit)
         log_msg("DIAGNOSTIC: test metrics with stage-A sources (not shipped)")
         print(format_table(repA), flush=True)
     # Stage B: the sources that ship in the bundle, from every train event; the ranker reads them at serving time
@@ -715,7 +883,7 @@ def train(cfg, log, out_dir):
     P.compute_interest(E, fc["event_type_weights"], float(fc["decay_half_life_s"]))
     model.remb.copy_(torch.from_numpy(E))
     if len(test_log):
-        report, ex = evaluate(P, gen, model, cfg, rng, samples=6)
+        report, ex = evaluate(P, gen, model, cfg, rng, samples=6, revisit=revisit)
         print(format_table(report), flush=True)
     else:  # train_fraction 1.0: nothing to evaluate here; golden-case samples come from the last training triggers
         report = {"note": "no test part (data.train_fraction 1.0): evaluate the bundle elsewhere"}
@@ -726,23 +894,30 @@ def train(cfg, log, out_dir):
         "split": {"method": "time", "train_fraction": float(cfg["data"]["train_fraction"]), "cutoff_ts": int(cutoff),
                   "ranker_cutoff_ts": ranker_cut,
                   "train": train_log.summary(), "test": test_log.summary()},
-        "metrics": report, "ranker_training": rinfo, "seed": seed,
+        "metrics": report, "ranker_training": rinfo, "revisit": rv_summary, "seed": seed,
         "serving_candidates": dict(cfg["candidates"]),
         "protocol": ("list after each test event scored against the same user's next event; full catalogue; no "
                      "sampled negatives; user's train history counts as history; ranker re-ranks the serving "
                      "candidates (miss if the next item is not among them); repeat and covisit_knn are filled up "
-                     "with popular items to 20"),
+                     "with popular items to 20; with a re-visit order, ranker is the shipped list (the ranker's "
+                     "re-visit slots refilled in re-visit order) and ranker_no_revisit the ranker's own order"),
         "train_seconds": round(time.time() - t0, 1),
     }
     os.makedirs(out_dir, exist_ok=True)
-    save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex)
+    save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex, revisit)
     log_msg("checkpoint written to %s (%.0f s)" % (out_dir, time.time() - t0))
     return training
 
 
-def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex):
+def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P, ex, revisit=None):
     with open(os.path.join(out_dir, "config.json"), "w") as f:
         json.dump(cfg, f, indent=1)
+    rpath = os.path.join(out_dir, "revisit.json")
+    if revisit is not None:  # (feature names, weights): the manifest's "revisit"
+        with open(rpath, "w") as f:
+            json.dump({"features": list(revisit[0]), "weights": [float(x) for x in revisit[1]]}, f, indent=1)
+    elif os.path.exists(rpath):  # a reused checkpoint directory must not ship an older run's weights
+        os.remove(rpath)
     with open(os.path.join(out_dir, "items.txt"), "w", encoding="utf-8") as f:
         f.write("".join(it + "\n" for it in vocab.items))
     np.save(os.path.join(out_dir, "embeddings.npy"), E)

@@ -1,6 +1,7 @@
 """Validate a model bundle exactly as docs/MODEL_BUNDLE.md's "Validation" section says, plus onnx.checker and a
 replay of the golden ranker cases through ranker.onnx (NumPy evaluator)."""
 import json
+import math
 import os
 import tempfile
 import zipfile
@@ -12,7 +13,8 @@ from . import EVENT_TYPES, FORMAT_VERSION
 from . import onnx_eval
 from .export import sha256
 from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
-                       candidate_feature_matrix, context_feature_names, context_features, type_weight_array)
+                       candidate_feature_matrix, context_feature_names, context_features, revisit_features,
+                       revisit_scores, type_weight_array, unknown_revisit_features)
 
 KNOWN_CONTEXT = set(context_feature_names())
 KNOWN_CANDIDATE = set(CANDIDATE_FEATURES)
@@ -95,6 +97,7 @@ def verify_dir(d):
     c.check("cand_feats last axis is len(candidate_features)", cf_shape is not None and cf_shape[-1] == len(names),
             "shape %s, %d features" % (cf_shape, len(names)))
     c.check("opset <= 17", int(m.get("opset", 99)) <= 17)
+    revisit = _check_revisit_manifest(c, m)
     if not c.ok:
         return c
     cov = json.load(open(os.path.join(d, "covisit.json")))["neighbours"]
@@ -186,7 +189,55 @@ def verify_dir(d):
     c.check("candidate feature golden cases carry the inputs their features need", not missing,
             "cases %s" % missing)
     c.check("candidate feature golden cases", worst <= tol, "max |diff| %.3g" % worst)
+    if revisit is not None:
+        _check_revisit_golden(c, g, revisit, L, tol)
     return c
+
+
+def _check_revisit_manifest(c, m):
+    """The optional "revisit" key: {"features": [known, distinct names], "weights": [one finite float each]}.
+    Returns it when it is valid, else None (and a failed check naming the key)."""
+    if "revisit" not in m:
+        return None
+    rv = m["revisit"]
+    if not c.check("manifest revisit is {\"features\": [names], \"weights\": [floats]}",
+                   isinstance(rv, dict) and isinstance(rv.get("features"), list)
+                   and isinstance(rv.get("weights"), list), "got %s" % json.dumps(rv)[:200]):
+        return None
+    names, weights = rv["features"], rv["weights"]
+    ok = c.check("manifest revisit.features are known re-visit feature names",
+                 all(isinstance(n, str) for n in names) and not unknown_revisit_features(names),
+                 "unknown %s" % [n for n in names if not isinstance(n, str) or unknown_revisit_features([n])])
+    ok &= c.check("manifest revisit.features are distinct", len(set(map(str, names))) == len(names), str(names))
+    ok &= c.check("manifest revisit.weights has one weight per feature", len(weights) == len(names),
+                  "%d weights, %d features" % (len(weights), len(names)))
+    ok &= c.check("manifest revisit.weights are finite numbers",
+                  all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in weights),
+                  str([x for x in weights if not (isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                  and math.isfinite(x))]))
+    return rv if ok else None
+
+
+def _check_revisit_golden(c, g, rv, L, tol):
+    """golden.json's revisit_cases, recomputed with features.revisit_features / revisit_scores."""
+    cases = g.get("revisit_cases")
+    if not c.check("golden revisit_cases present (the manifest has revisit)", isinstance(cases, list) and cases,
+                   "got %s" % type(cases).__name__):
+        return
+    worst, bad = 0.0, []
+    for i, case in enumerate(cases):
+        try:
+            items, rows = revisit_features(case["history"], case["history_types"], case["history_ts"],
+                                           case["trigger_ts"], L, rv["features"])
+            if items != case["items"]:
+                bad.append("case %d: items %s, expected %s" % (i, items, case["items"]))
+                continue
+            worst = max(worst, _maxdiff(rows, case["features"]),
+                        _maxdiff(revisit_scores(rows, rv["weights"]), case["scores"]))
+        except (KeyError, IndexError, TypeError, ValueError) as e:
+            bad.append("case %d: %s %s" % (i, type(e).__name__, e))
+    c.check("golden revisit_cases: inputs complete and items by distinct rank", not bad, "; ".join(bad)[:300])
+    c.check("golden revisit_cases", worst <= tol, "max |diff| %.3g over %d cases" % (worst, len(cases)))
 
 
 def verify_bundle(path, quiet=False):

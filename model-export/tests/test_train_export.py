@@ -122,3 +122,99 @@ def test_serving_candidates_and_unknown_features_export(tmp_path):
     assert report["ranker_training"]["train_examples"] > 0
     export_bundle(str(tmp_path / "ckpt"), str(tmp_path / "bundle"), model_version="test-unk")
     assert verify_bundle(str(tmp_path / "bundle"))
+
+
+def test_bundle_ships_the_revisit_order_with_golden_cases(run):
+    """Default config: the re-visit order is fitted, shipped under the manifest's "revisit" key, its golden cases
+    come from the sample triggers (a repeated item, a cart or purchase) plus the synthetic history, and the report
+    keeps the ranker's own order next to the shipped one."""
+    from streamrec_model.features import REVISIT_FEATURES, revisit_features, revisit_scores
+    tmp, report, manifest, _ = run
+    rv = manifest["revisit"]
+    assert rv["features"] == REVISIT_FEATURES and len(rv["weights"]) == len(REVISIT_FEATURES)
+    assert all(np.isfinite(rv["weights"]))
+    fit = report["revisit"]
+    assert fit["examples"] > 100 and fit["weights"] == rv["weights"]
+    assert fit["train_mrr20_fitted"] > fit["train_mrr20_recency"]
+    assert json.load(open(tmp / "ckpt" / "revisit.json")) == rv
+    assert json.load(open(tmp / "ckpt" / "training.json"))["revisit"] == fit
+    metrics = report["metrics"]
+    assert "ranker_no_revisit" in metrics["all"] and "ranker_no_revisit" in metrics["new_items"]
+    # the refill only moves history items: lists scored against a new item are unchanged
+    assert metrics["new_items"]["ranker"] == metrics["new_items"]["ranker_no_revisit"]
+    g = json.load(open(tmp / "bundle" / "golden.json"))
+    cases = g["revisit_cases"]
+    samples = json.load(open(tmp / "ckpt" / "samples.json"))
+    hists = [[(e["item_id"], e["type"], e["ts"]) for e in s["events"][::-1][:manifest["seq_len"]]] for s in samples]
+    from_samples = [c for c in cases if list(zip(c["history"], c["history_types"], c["history_ts"])) in hists]
+    assert len([c for c in from_samples if len(c["items"]) >= 3]) >= 3
+    assert any(len(c["items"]) < len(c["history"]) for c in from_samples)            # an item repeats
+    assert any({"add_to_cart", "purchase"} & set(c["history_types"]) for c in from_samples)
+    assert any("__unknown_a__" in c["items"] for c in cases)                           # the synthetic history
+    L = manifest["seq_len"]
+    for c in cases:
+        assert len(c["history"]) == len(c["history_types"]) == len(c["history_ts"]) <= L
+        assert c["trigger_ts"] == c["history_ts"][0]
+        items, rows = revisit_features(c["history"], c["history_types"], c["history_ts"], c["trigger_ts"], L,
+                                       rv["features"])
+        assert items == c["items"] and rows == c["features"]
+        assert c["scores"] == revisit_scores(rows, rv["weights"])
+
+
+def _tampered(src, dst, manifest_fn=None, golden_fn=None):
+    shutil.copytree(src, dst)
+    if golden_fn:
+        g = json.load(open(dst / "golden.json"))
+        golden_fn(g)
+        json.dump(g, open(dst / "golden.json", "w"))
+    m = json.load(open(dst / "manifest.json"))
+    m["files"]["golden.json"] = sha256(str(dst / "golden.json"))
+    if manifest_fn:
+        manifest_fn(m)
+    json.dump(m, open(dst / "manifest.json", "w"))
+    return dst
+
+
+def test_verify_refuses_a_bad_revisit_order(run, tmp_path):
+    from streamrec_model.verify import verify_dir
+    src = run[0] / "bundle"
+
+    def drop_weight(m):
+        m["revisit"]["weights"].pop()
+
+    def unknown_name(m):
+        m["revisit"]["features"][4] = "rank_9"
+
+    def infinite(m):
+        m["revisit"]["weights"][0] = float("inf")
+
+    def bad_score(g):
+        g["revisit_cases"][0]["scores"][1] += 0.01
+
+    def no_cases(g):
+        del g["revisit_cases"]
+
+    for i, (mf, gf, failing) in enumerate([(drop_weight, None, "revisit.weights has one weight per feature"),
+                                           (unknown_name, None, "revisit.features are known"),
+                                           (infinite, None, "revisit.weights are finite"),
+                                           (None, bad_score, "golden revisit_cases"),
+                                           (None, no_cases, "golden revisit_cases present")]):
+        b = _tampered(src, tmp_path / ("b%d" % i), mf, gf)
+        c = verify_dir(str(b))
+        assert not c.ok
+        failed = [name for name, ok, _ in c.results if not ok]
+        assert failed and all("revisit" in name for name in failed), failed
+        assert any(failing in name for name in failed), failed
+    # without the key the bundle is the ranker's order alone, and valid (revisit_cases are then not looked at)
+    b = _tampered(src, tmp_path / "none", lambda m: m.pop("revisit"))
+    assert verify_bundle(str(b), quiet=True)
+
+
+def test_checkpoint_without_revisit_exports_no_revisit(run, tmp_path):
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(run[0] / "ckpt", ckpt)
+    os.remove(ckpt / "revisit.json")
+    m = export_bundle(str(ckpt), str(tmp_path / "bundle"), model_version="no-revisit")
+    assert "revisit" not in m
+    assert "revisit_cases" not in json.load(open(tmp_path / "bundle" / "golden.json"))
+    assert verify_bundle(str(tmp_path / "bundle"), quiet=True)

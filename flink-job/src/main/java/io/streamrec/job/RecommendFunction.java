@@ -11,6 +11,7 @@ import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankRequest;
 import io.streamrec.ranking.RankerOptions;
+import io.streamrec.ranking.RevisitScorer;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
 import io.streamrec.state.UserStateUpdater;
@@ -64,6 +65,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient ModelBundle bundle;
     private transient OnnxRanker ranker;
     private transient CandidateGenerator generator;
+    /** The serving bundle's re-visit scorer, or null when its manifest has no {@code revisit}. */
+    private transient RevisitScorer revisit;
     private transient UserStateUpdater updater;
     private transient ModelReloader<Serving> reloader;
     /** Prepared events waiting for their ONNX call; {@code slots.length} is the micro-batch size. */
@@ -78,6 +81,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient Predicate<String> excluded;
     private transient Counter duplicates;
     private transient Counter modelSwaps;
+    private transient Counter revisitSlotsReordered;
     private transient Histogram inferenceUs;
     /** The online co-visitation table; null when neither the source nor the serving bundle's features need it. */
     private transient OnlineCovisitation online;
@@ -146,6 +150,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 || (settings.filterSeen && contains(currentUser.histItems, item));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
         modelSwaps = getRuntimeContext().getMetricGroup().counter("modelSwaps");
+        revisitSlotsReordered = getRuntimeContext().getMetricGroup().counter("revisitSlotsReordered");
         inferenceUs = getRuntimeContext().getMetricGroup()
                 .histogram("inferenceLatencyUs", new DescriptiveStatisticsHistogram(10_000));
         getRuntimeContext().getMetricGroup().gauge("modelReloadFailures", (Gauge<Long>) reloader::failures);
@@ -153,19 +158,21 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     /**
-     * A bundle made ready to serve: its ONNX session open and its candidate generator (with the IVF index for a large
-     * catalogue) built. The reloader does this on its own thread, so a model swap costs the processing thread only
-     * {@link #install}.
+     * A bundle made ready to serve: its ONNX session open, its candidate generator (with the IVF index for a large
+     * catalogue) and its re-visit scorer (or none) built. The reloader does this on its own thread, so a model swap
+     * costs the processing thread only {@link #install}.
      */
     private static final class Serving implements AutoCloseable {
         final ModelBundle bundle;
         final OnnxRanker ranker;
         final CandidateGenerator generator;
+        final RevisitScorer revisit;
 
-        Serving(ModelBundle bundle, OnnxRanker ranker, CandidateGenerator generator) {
+        Serving(ModelBundle bundle, OnnxRanker ranker, CandidateGenerator generator, RevisitScorer revisit) {
             this.bundle = bundle;
             this.ranker = ranker;
             this.generator = generator;
+            this.revisit = revisit;
         }
 
         @Override
@@ -178,7 +185,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         OnnxRanker r = new OnnxRanker(b, rankerOptions());
         r.open();
         try {
-            return new Serving(b, r, new CandidateGenerator(b, candidateOptions()));
+            return new Serving(b, r, new CandidateGenerator(b, candidateOptions()), b.newRevisitScorer());
         } catch (RuntimeException e) {
             r.close();
             throw e;
@@ -192,6 +199,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         bundle = next;
         ranker = serving.ranker;
         generator = serving.generator;
+        revisit = serving.revisit; // null when the new bundle has none: the ranker's order again
         int historyLength = Math.max(next.manifest().seqLen(),
                 Math.max(next.manifest().covisitWindow(), settings.recentN));
         boolean needsOnline = settings.onlineCovisitN > 0
@@ -374,7 +382,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     private static final float[] EMPTY = new float[0];
 
-    /** The emitted list: the best {@code topK + OVERFETCH} candidates by score, with source and "because". */
+    /**
+     * The emitted list: the best {@code topK + OVERFETCH} candidates by score, with source and "because". With a
+     * re-visit scorer, the slots holding an item of the history window are refilled with the window's candidates in
+     * re-visit order (docs/MODEL_BUNDLE.md, "Re-visit order"): each slot keeps its ranker score, each item its own
+     * source and "because".
+     */
     private ScoredList toList(Pending p, float[] scores) {
         CandidateSet candidates = p.candidates;
         int n = candidates.size();
@@ -392,12 +405,22 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.scores = new float[m];
         list.sources = new String[m];
         list.because = new String[m];
+        for (int j = 0; j < m; j++) {
+            list.scores[j] = scores[order[j]]; // the slot's score, before any re-visit refill
+        }
+        if (revisit != null && m > 0) {
+            RankRequest r = p.request;
+            revisit.prepare(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs);
+            int moved = revisit.refill(order, m, candidates);
+            if (moved > 0) {
+                revisitSlotsReordered.inc(moved);
+            }
+        }
         String[] hist = p.request.histItems;
         because.prepare(bundle, hist, p.histLen);
         for (int j = 0; j < m; j++) {
             int i = order[j];
             list.items[j] = candidates.item(i);
-            list.scores[j] = scores[i];
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
             list.because[j] = source == CandidateSource.ONLINE_COVISIT
@@ -478,6 +501,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The model currently serving. */
     ModelBundle bundle() {
         return bundle;
+    }
+
+    /** The serving bundle's re-visit scorer, or null; for harness tests. */
+    RevisitScorer revisitScorer() {
+        return revisit;
     }
 
     private transient Because because;

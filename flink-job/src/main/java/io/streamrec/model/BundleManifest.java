@@ -1,12 +1,16 @@
 package io.streamrec.model;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.streamrec.event.EventType;
+import io.streamrec.ranking.RevisitScorer;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +18,20 @@ import java.util.Map;
 
 /**
  * The parsed, type-checked {@code manifest.json} of a model bundle (docs/MODEL_BUNDLE.md, "Manifest"). Immutable.
- * Parsing checks the keys' presence and types, {@code format_version == 1}, the event type list and that every event
- * type has a weight; cross-file checks (hashes, sizes, ONNX signature, golden replay) are done by {@link ModelBundle}.
+ * Parsing checks the keys' presence and types, {@code format_version == 1}, the event type list, that every event
+ * type has a weight and the optional {@code revisit} object (known, distinct names, one finite weight each); cross-file
+ * checks (hashes, sizes, ONNX signature, golden replay) are done by {@link ModelBundle}.
  */
 public final class BundleManifest {
     /** The only format this reader understands. */
     public static final int FORMAT_VERSION = 1;
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads the manifest accepting {@code NaN}/{@code Infinity} (what Python's json writes for a non-finite float), so
+     * such a value is refused by the check of its key, which names the key, not as unreadable JSON.
+     */
+    private static final ObjectReader MANIFEST_READER = JSON.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
 
     private final int formatVersion;
     private final String modelVersion;
@@ -45,6 +55,9 @@ public final class BundleManifest {
     private final Map<String, String> files;
     private final double goldenTolerance;
     private final String trainingJson;
+    /** {@code revisit.features}, or null when the manifest has no {@code revisit}. */
+    private final List<String> revisitFeatures;
+    private final double[] revisitWeights;
 
     private BundleManifest(JsonNode root, String where) throws BundleException {
         formatVersion = intKey(root, "format_version", where);
@@ -80,6 +93,10 @@ public final class BundleManifest {
             if (w == null || !w.isNumber()) {
                 throw new BundleException(where + ": manifest.json event_type_weights has no numeric weight for event type '"
                         + t.wireName() + "'");
+            }
+            if (!Double.isFinite(w.asDouble())) {
+                throw new BundleException(where + ": manifest.json event_type_weights." + t.wireName()
+                        + " is not finite: " + w);
             }
             eventTypeWeights[t.ordinal()] = (float) w.asDouble();
         }
@@ -140,13 +157,72 @@ public final class BundleManifest {
         }
         goldenTolerance = tol.asDouble();
         trainingJson = root.has("training") ? root.get("training").toString() : "{}";
+        JsonNode rv = root.get("revisit");
+        if (rv == null || rv.isNull()) {
+            revisitFeatures = null;
+            revisitWeights = null;
+        } else {
+            if (!rv.isObject()) {
+                throw new BundleException(where + ": manifest.json revisit must be an object {\"features\": [names], "
+                        + "\"weights\": [floats]}, got " + rv);
+            }
+            revisitFeatures = revisitFeatures(rv.get("features"), where);
+            revisitWeights = revisitWeights(rv.get("weights"), revisitFeatures.size(), where);
+        }
+    }
+
+    private static List<String> revisitFeatures(JsonNode n, String where) throws BundleException {
+        if (n == null || !n.isArray()) {
+            throw new BundleException(where + ": manifest.json revisit.features must be a list of feature names, got "
+                    + n);
+        }
+        List<String> out = new ArrayList<>();
+        HashSet<String> distinct = new HashSet<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new BundleException(where + ": manifest.json revisit.features must be a list of strings, has "
+                        + e);
+            }
+            String name = e.asText();
+            if (!RevisitScorer.isKnownFeature(name)) {
+                throw new BundleException(where + ": manifest.json revisit.features has unknown feature name '" + name
+                        + "' (known: " + String.join(", ", RevisitScorer.FEATURES) + ")");
+            }
+            if (!distinct.add(name)) {
+                throw new BundleException(where + ": manifest.json revisit.features names '" + name + "' twice");
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    private static double[] revisitWeights(JsonNode n, int count, String where) throws BundleException {
+        if (n == null || !n.isArray()) {
+            throw new BundleException(where + ": manifest.json revisit.weights must be a list of numbers, got " + n);
+        }
+        if (n.size() != count) {
+            throw new BundleException(where + ": manifest.json revisit.weights has " + n.size()
+                    + " weights but revisit.features names " + count + " features (one weight per feature)");
+        }
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            JsonNode w = n.get(i);
+            if (!w.isNumber()) {
+                throw new BundleException(where + ": manifest.json revisit.weights[" + i + "] is not a number: " + w);
+            }
+            out[i] = w.asDouble();
+            if (!Double.isFinite(out[i])) {
+                throw new BundleException(where + ": manifest.json revisit.weights[" + i + "] is not finite: " + w);
+            }
+        }
+        return out;
     }
 
     /** Parses and checks manifest bytes; {@code where} names the bundle in error messages. */
     public static BundleManifest parse(byte[] json, String where) throws BundleException {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = MANIFEST_READER.readTree(json);
         } catch (IOException e) {
             throw new BundleException(where + ": manifest.json is not valid JSON: " + e.getMessage(), e);
         }
@@ -369,5 +445,20 @@ public final class BundleManifest {
     /** The training report, verbatim JSON. */
     public String trainingJson() {
         return trainingJson;
+    }
+
+    /** True when the manifest has a {@code revisit} object (the optional re-visit scorer). */
+    public boolean hasRevisit() {
+        return revisitFeatures != null;
+    }
+
+    /** {@code revisit.features}, checked: known and distinct names; empty when there is no {@code revisit}. */
+    public List<String> revisitFeatures() {
+        return revisitFeatures == null ? List.of() : revisitFeatures;
+    }
+
+    /** {@code revisit.weights}, one finite weight per feature (a copy); empty when there is no {@code revisit}. */
+    public double[] revisitWeights() {
+        return revisitWeights == null ? new double[0] : revisitWeights.clone();
     }
 }

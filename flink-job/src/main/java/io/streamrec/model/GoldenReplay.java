@@ -6,6 +6,7 @@ import io.streamrec.event.EventType;
 import io.streamrec.ranking.FeatureEncoder;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankerOptions;
+import io.streamrec.ranking.RevisitScorer;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Replays golden.json (docs/MODEL_BUNDLE.md, "Golden cases"): ranker cases through ONNX Runtime, interest, context and
- * candidate-feature cases through the Java feature code. Any value off by more than the tolerance refuses the bundle.
+ * Replays golden.json (docs/MODEL_BUNDLE.md, "Golden cases"): ranker cases through ONNX Runtime, interest, context,
+ * candidate-feature and (when the manifest has {@code revisit}) re-visit cases through the Java feature code. Any value
+ * off by more than the tolerance, or a re-visit case's items in another order, refuses the bundle.
  */
 final class GoldenReplay {
     private GoldenReplay() {
@@ -44,6 +46,18 @@ final class GoldenReplay {
         FeatureEncoder enc = new FeatureEncoder(bundle);
         verifyContext(bundle, enc, list(root, "context_cases", where), tol, where);
         verifyCandidates(bundle, enc, list(root, "candidate_feature_cases", where), tol, where);
+        RevisitScorer revisit = bundle.newRevisitScorer();
+        if (revisit != null) {
+            JsonNode cases = root.get("revisit_cases");
+            if (cases == null || !cases.isArray()) {
+                throw new BundleException(where + " has no list 'revisit_cases' (the manifest has 'revisit')");
+            }
+            if (cases.isEmpty()) {
+                throw new BundleException(where + " revisit_cases is empty (the manifest has 'revisit'; an "
+                        + "unchecked re-visit scorer is not served)");
+            }
+            verifyRevisit(revisit, cases, tol, where);
+        }
     }
 
     private static JsonNode list(JsonNode root, String key, String where) throws BundleException {
@@ -257,8 +271,8 @@ final class GoldenReplay {
             long[] ts = null;
             long triggerTs = 0L;
             if (enc.needsHistoryDetails()) {
-                types = historyTypes(cs.get("history_types"), h.length, where + " " + at);
-                ts = historyTimes(cs.get("history_ts"), h.length, where + " " + at);
+                types = historyTypes(cs.get("history_types"), h.length, where + " " + at, HIST_REASON);
+                ts = historyTimes(cs.get("history_ts"), h.length, where + " " + at, HIST_REASON);
                 JsonNode trig = cs.get("trigger_ts");
                 if (trig == null || !trig.isIntegralNumber()) {
                     throw new BundleException(where + " " + at + " needs an integer 'trigger_ts' (a hist_* feature is "
@@ -287,10 +301,12 @@ final class GoldenReplay {
         }
     }
 
-    private static EventType[] historyTypes(JsonNode n, int len, String at) throws BundleException {
+    private static final String HIST_REASON = " (a hist_* feature is named)";
+
+    private static EventType[] historyTypes(JsonNode n, int len, String at, String reason) throws BundleException {
         if (n == null || !n.isArray() || n.size() != len) {
-            throw new BundleException(at + " needs 'history_types', one event type per history entry (a hist_* "
-                    + "feature is named), got " + n);
+            throw new BundleException(at + " needs 'history_types', one event type per history entry" + reason
+                    + ", got " + n);
         }
         EventType[] out = new EventType[len];
         for (int i = 0; i < len; i++) {
@@ -302,10 +318,10 @@ final class GoldenReplay {
         return out;
     }
 
-    private static long[] historyTimes(JsonNode n, int len, String at) throws BundleException {
+    private static long[] historyTimes(JsonNode n, int len, String at, String reason) throws BundleException {
         if (n == null || !n.isArray() || n.size() != len) {
-            throw new BundleException(at + " needs 'history_ts', one epoch-ms time per history entry (a hist_* "
-                    + "feature is named), got " + n);
+            throw new BundleException(at + " needs 'history_ts', one epoch-ms time per history entry" + reason
+                    + ", got " + n);
         }
         long[] out = new long[len];
         for (int i = 0; i < len; i++) {
@@ -315,6 +331,69 @@ final class GoldenReplay {
             out[i] = n.get(i).asLong();
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ re-visit order
+
+    private static void verifyRevisit(RevisitScorer scorer, JsonNode cases, double tol, String where)
+            throws BundleException {
+        int nf = scorer.numFeatures();
+        for (int c = 0; c < cases.size(); c++) {
+            String at = "revisit_cases[" + c + "]";
+            JsonNode cs = cases.get(c);
+            JsonNode hist = cs.get("history");
+            JsonNode items = cs.get("items");
+            JsonNode feats = cs.get("features");
+            JsonNode scores = cs.get("scores");
+            JsonNode trig = cs.get("trigger_ts");
+            if (hist == null || !hist.isArray() || items == null || !items.isArray() || feats == null
+                    || !feats.isArray() || scores == null || !scores.isArray() || trig == null
+                    || !trig.isIntegralNumber()) {
+                throw new BundleException(where + " " + at + " needs 'history', 'history_types', 'history_ts', an "
+                        + "integer 'trigger_ts', 'items', 'features' and 'scores'");
+            }
+            String[] h = new String[hist.size()];
+            for (int i = 0; i < h.length; i++) {
+                if (!hist.get(i).isTextual()) {
+                    throw new BundleException(where + " " + at + ".history[" + i + "] is not an item id: "
+                            + hist.get(i));
+                }
+                h[i] = hist.get(i).asText();
+            }
+            EventType[] types = historyTypes(cs.get("history_types"), h.length, where + " " + at, "");
+            long[] ts = historyTimes(cs.get("history_ts"), h.length, where + " " + at, "");
+            int n = scorer.prepare(h, types, ts, h.length, trig.asLong());
+            List<String> javaItems = new ArrayList<>(n);
+            for (int r = 0; r < n; r++) {
+                javaItems.add(scorer.item(r));
+            }
+            if (items.size() != n) {
+                throw new BundleException(where + " " + at + ".items has " + items.size() + " items, Java finds the "
+                        + n + " distinct items " + javaItems + " in the window");
+            }
+            for (int r = 0; r < n; r++) {
+                if (!items.get(r).isTextual() || !items.get(r).asText().equals(javaItems.get(r))) {
+                    throw new BundleException(where + " " + at + ".items[" + r + "]: expected " + items.get(r)
+                            + ", Java gives '" + javaItems.get(r) + "' (Java's order by r: " + javaItems + ")");
+                }
+            }
+            if (feats.size() != n || scores.size() != n) {
+                throw new BundleException(where + " " + at + " has " + feats.size() + " feature rows and "
+                        + scores.size() + " scores for " + n + " items");
+            }
+            for (int r = 0; r < n; r++) {
+                JsonNode row = feats.get(r);
+                if (!row.isArray() || row.size() != nf) {
+                    throw new BundleException(where + " " + at + ".features[" + r + "] has " + row.size()
+                            + " values, revisit.features has " + nf);
+                }
+                for (int f = 0; f < nf; f++) {
+                    check(row.get(f).asDouble(), scorer.feature(r, f), tol, where,
+                            at + ".features[" + r + "][" + f + "] (" + scorer.features().get(f) + ")");
+                }
+                check(scores.get(r).asDouble(), scorer.score(r), tol, where, at + ".scores[" + r + "]");
+            }
+        }
     }
 
     /** The case's {@code online_covisit} table, loaded as given: {@code {"ITEM": [["NEIGHBOUR", weight], ...]}}. */

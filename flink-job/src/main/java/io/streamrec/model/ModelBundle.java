@@ -190,6 +190,18 @@ public final class ModelBundle {
         return onnxModel;
     }
 
+    /**
+     * A new re-visit scorer for this bundle's {@code revisit} object, or null when the manifest has none (then the
+     * job keeps the ranker's order). A scorer holds per-event buffers: one per operator instance or thread.
+     */
+    public io.streamrec.ranking.RevisitScorer newRevisitScorer() {
+        if (!manifest.hasRevisit()) {
+            return null;
+        }
+        return new io.streamrec.ranking.RevisitScorer(manifest.revisitFeatures(), manifest.revisitWeights(),
+                manifest.seqLen());
+    }
+
     /** The raw golden.json (the shared array: never write to it). */
     public byte[] goldenJson() {
         return goldenJson;

@@ -1,0 +1,359 @@
+package io.streamrec.ranking;
+
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.event.EventType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The bundle's optional re-visit scorer (docs/MODEL_BUNDLE.md, "Re-visit order"): a linear model over a few features
+ * of the items in the user's last {@code L' = min(L, history length)} events (rank among the distinct items, count,
+ * minutes since the last touch, event types seen) that orders the items the user has already touched.
+ *
+ * <p>Why: most hits of a list are re-visits, and the ranker, whose softmax runs over all candidates, does not learn
+ * their order well. So the ranker still decides how many slots go to re-visits and where, and {@link #refill} decides
+ * which re-visit fills each of those slots.
+ *
+ * <p>Per event: {@link #prepare} reads the history window, then {@link #item}, {@link #feature} and {@link #score}
+ * describe its distinct items by rank {@code r} (what the golden replay checks), and {@link #refill} reorders an
+ * emitted list. The buffers are sized for {@code L} at construction and reused: nothing is allocated per event.
+ * Not thread-safe: one instance per operator instance.
+ */
+public final class RevisitScorer {
+    /** Every feature name this reader knows, in the contract's order. */
+    public static final List<String> FEATURES;
+
+    private static final int LOG_RANK = 0;
+    private static final int INV_RANK = 1;
+    private static final int RANK_0 = 2;
+    private static final int RANK_1 = 3;
+    private static final int RANK_2 = 4;
+    private static final int LOG_COUNT = 5;
+    private static final int LOG_MINUTES = 6;
+    private static final int SEEN_BASE = 100; // SEEN_BASE + EventType.ordinal()
+
+    private static final double MINUTE_MS = 60_000.0;
+
+    static {
+        List<String> names = new ArrayList<>(List.of("log_rank", "inv_rank", "rank_0", "rank_1", "rank_2",
+                "log_count", "log_minutes"));
+        for (EventType t : EventType.values()) {
+            names.add("seen_" + t.wireName());
+        }
+        FEATURES = Collections.unmodifiableList(names);
+    }
+
+    private final List<String> names;
+    private final int[] kinds;
+    private final double[] weights;
+    private final int seqLen;
+
+    // the window's distinct items, by rank r
+    private final String[] items;
+    private final int[] hashes;
+    private final int[] counts;
+    private final long[] lastTs;
+    private final int[] seen; // bit EventType.ordinal() set when some occurrence has that type
+    private final double[] scores;
+    /** Ranks r, best score first (ties: smaller r first). */
+    private final int[] byScore;
+    private int size;
+    private long triggerTs;
+    private boolean hasTs;
+    /** Open-addressing table: slot → r + 1, 0 = empty. */
+    private final int[] slots;
+    /** For {@link #refill}: the candidate index holding rank r, or -1. */
+    private final int[] candidateOfRank;
+
+    /**
+     * @param features the manifest's {@code revisit.features}, in order
+     * @param weights  one finite weight per feature
+     * @param seqLen   {@code L}, the manifest's {@code seq_len}
+     * @throws IllegalArgumentException for an unknown or repeated name, a count mismatch or a non-finite weight
+     */
+    public RevisitScorer(List<String> features, double[] weights, int seqLen) {
+        if (seqLen <= 0) {
+            throw new IllegalArgumentException("seq_len must be positive, got " + seqLen);
+        }
+        if (features.size() != weights.length) {
+            throw new IllegalArgumentException(weights.length + " weights for " + features.size() + " features");
+        }
+        this.names = List.copyOf(features);
+        this.kinds = new int[names.size()];
+        HashSet<String> distinct = new HashSet<>();
+        for (int f = 0; f < kinds.length; f++) {
+            kinds[f] = kind(names.get(f));
+            if (kinds[f] < 0) {
+                throw new IllegalArgumentException("unknown re-visit feature '" + names.get(f) + "'");
+            }
+            if (!distinct.add(names.get(f))) {
+                throw new IllegalArgumentException("re-visit feature '" + names.get(f) + "' is named twice");
+            }
+            if (!Double.isFinite(weights[f])) {
+                throw new IllegalArgumentException("the weight of '" + names.get(f) + "' is not finite: "
+                        + weights[f]);
+            }
+        }
+        this.weights = weights.clone();
+        this.seqLen = seqLen;
+        items = new String[seqLen];
+        hashes = new int[seqLen];
+        counts = new int[seqLen];
+        lastTs = new long[seqLen];
+        seen = new int[seqLen];
+        scores = new double[seqLen];
+        byScore = new int[seqLen];
+        candidateOfRank = new int[seqLen];
+        slots = new int[Integer.highestOneBit(Math.max(2, 2 * seqLen - 1)) << 1];
+    }
+
+    /** True when {@code name} is a re-visit feature this reader knows. */
+    public static boolean isKnownFeature(String name) {
+        return name != null && kind(name) >= 0;
+    }
+
+    private static int kind(String name) {
+        switch (name) {
+            case "log_rank":
+                return LOG_RANK;
+            case "inv_rank":
+                return INV_RANK;
+            case "rank_0":
+                return RANK_0;
+            case "rank_1":
+                return RANK_1;
+            case "rank_2":
+                return RANK_2;
+            case "log_count":
+                return LOG_COUNT;
+            case "log_minutes":
+                return LOG_MINUTES;
+            default:
+                if (name.startsWith("seen_")) {
+                    String type = name.substring("seen_".length());
+                    EventType t = EventType.fromWire(type);
+                    if (t != null && t.wireName().equals(type)) {
+                        return SEEN_BASE + t.ordinal();
+                    }
+                }
+                return -1;
+        }
+    }
+
+    /** The feature names, in the manifest's order. */
+    public List<String> features() {
+        return names;
+    }
+
+    public int numFeatures() {
+        return kinds.length;
+    }
+
+    /** The weight of feature {@code f}. */
+    public double weight(int f) {
+        return weights[f];
+    }
+
+    /** {@code L}. */
+    public int seqLen() {
+        return seqLen;
+    }
+
+    /**
+     * Reads the window {@code p < L' = min(L, histLen)} of a history and scores its distinct items (null entries are
+     * skipped).
+     *
+     * @param hist      item ids, most recent first ({@code p = 0} is the trigger)
+     * @param types     their event types; null reads as no type seen
+     * @param ts        their times, epoch ms; null reads as {@code log_minutes = 0}
+     * @param triggerTs the trigger event's time, epoch ms
+     * @return the number of distinct items of the window, {@link #size()}
+     */
+    public int prepare(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs) {
+        Arrays.fill(slots, 0);
+        for (int r = 0; r < size; r++) {
+            items[r] = null;
+        }
+        size = 0;
+        this.triggerTs = triggerTs;
+        this.hasTs = ts != null;
+        int n = Math.min(seqLen, histLen);
+        int mask = slots.length - 1;
+        for (int p = 0; p < n; p++) {
+            String id = hist[p];
+            if (id == null) {
+                continue;
+            }
+            int h = id.hashCode();
+            int s = mix(h) & mask;
+            int r = -1;
+            int q;
+            while ((q = slots[s]) != 0) {
+                if (hashes[q - 1] == h && items[q - 1].equals(id)) {
+                    r = q - 1;
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+            if (r < 0) {
+                r = size++;
+                slots[s] = r + 1;
+                items[r] = id;
+                hashes[r] = h;
+                counts[r] = 0;
+                lastTs[r] = ts != null ? ts[p] : 0L;
+                seen[r] = 0;
+            }
+            counts[r]++;
+            EventType t = types != null ? types[p] : null;
+            if (t != null) {
+                seen[r] |= 1 << t.ordinal();
+            }
+        }
+        for (int r = 0; r < size; r++) {
+            double sc = 0.0;
+            for (int f = 0; f < kinds.length; f++) {
+                sc += weights[f] * value(kinds[f], r);
+            }
+            scores[r] = sc;
+            // insertion by score, descending; an equal score stays behind the smaller r already placed
+            int pos = r;
+            while (pos > 0 && scores[byScore[pos - 1]] < sc) {
+                byScore[pos] = byScore[pos - 1];
+                pos--;
+            }
+            byScore[pos] = r;
+        }
+        return size;
+    }
+
+    private double value(int kind, int r) {
+        switch (kind) {
+            case LOG_RANK:
+                return Math.log1p(r);
+            case INV_RANK:
+                return 1.0 / (1 + r);
+            case RANK_0:
+                return r == 0 ? 1.0 : 0.0;
+            case RANK_1:
+                return r == 1 ? 1.0 : 0.0;
+            case RANK_2:
+                return r == 2 ? 1.0 : 0.0;
+            case LOG_COUNT:
+                return Math.log1p(counts[r]);
+            case LOG_MINUTES:
+                return hasTs ? Math.log1p(Math.max(0L, triggerTs - lastTs[r]) / MINUTE_MS) : 0.0;
+            default:
+                return (seen[r] & (1 << (kind - SEEN_BASE))) != 0 ? 1.0 : 0.0;
+        }
+    }
+
+    /** The number of distinct items of the last prepared window. */
+    public int size() {
+        return size;
+    }
+
+    /** The item of distinct rank {@code r} ({@code r = 0} is the trigger's item). */
+    public String item(int r) {
+        check(r);
+        return items[r];
+    }
+
+    /** The item's distinct rank r in the prepared window, or -1 if it is not there (or null). */
+    public int rankOf(String item) {
+        if (item == null || size == 0) {
+            return -1;
+        }
+        int h = item.hashCode();
+        int mask = slots.length - 1;
+        int s = mix(h) & mask;
+        int q;
+        while ((q = slots[s]) != 0) {
+            if (hashes[q - 1] == h && items[q - 1].equals(item)) {
+                return q - 1;
+            }
+            s = (s + 1) & mask;
+        }
+        return -1;
+    }
+
+    /** Feature {@code f} (manifest order) of the item of rank {@code r}, in float64. */
+    public double feature(int r, int f) {
+        check(r);
+        return value(kinds[f], r);
+    }
+
+    /** The re-visit score {@code Σ weight_f · feature_f} of the item of rank {@code r}. */
+    public double score(int r) {
+        check(r);
+        return scores[r];
+    }
+
+    /** The rank r of the k-th best item by score ({@code k = 0} is the best; ties: smaller r first). */
+    public int rankByScore(int k) {
+        check(k);
+        return byScore[k];
+    }
+
+    /**
+     * The serving rule, on the prepared window: {@code order[0..m)} holds the candidate indices of the emitted list,
+     * best ranker score first. The positions holding a window item ({@code S}, in list order) are given, in place,
+     * the candidates that are window items ({@code H}, best re-visit score first): {@code S[k]} gets {@code H[k]}.
+     * Other positions are untouched, and only candidates are used, so a filtered item never comes back. The caller
+     * keeps each position's ranker score and takes item, source and "because" from the new candidate index.
+     *
+     * @param candidates the candidates' item ids, {@code [0, numCandidates)}; the list's entries are distinct
+     * @return how many positions got another candidate
+     */
+    public int refill(int[] order, int m, String[] candidates, int numCandidates) {
+        if (size == 0 || m == 0) {
+            return 0;
+        }
+        Arrays.fill(candidateOfRank, 0, size, -1);
+        for (int i = 0; i < numCandidates; i++) {
+            int r = rankOf(candidates[i]);
+            if (r >= 0) {
+                candidateOfRank[r] = i;
+            }
+        }
+        int next = 0;
+        int changed = 0;
+        for (int j = 0; j < m; j++) {
+            if (rankOf(candidates[order[j]]) < 0) {
+                continue;
+            }
+            while (next < size && candidateOfRank[byScore[next]] < 0) {
+                next++;
+            }
+            if (next == size) {
+                break; // cannot happen for distinct list entries: each slot of S is itself an entry of H
+            }
+            int c = candidateOfRank[byScore[next++]];
+            if (c != order[j]) {
+                order[j] = c;
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** {@link #refill(int[], int, String[], int)} over a candidate set. */
+    public int refill(int[] order, int m, CandidateSet candidates) {
+        return refill(order, m, candidates.itemArray(), candidates.size());
+    }
+
+    private void check(int r) {
+        if (r < 0 || r >= size) {
+            throw new IndexOutOfBoundsException("rank " + r + " of " + size);
+        }
+    }
+
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+}
