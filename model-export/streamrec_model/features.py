@@ -261,18 +261,19 @@ def revisit_order(scores):
     return sorted(range(len(scores)), key=lambda r: (-scores[r], r))
 
 
-def revisit_refill(order, cand_ids, window_key):
-    """The serving rule (docs/MODEL_BUNDLE.md "At serving time"). ``order``: candidate indices of the emitted list in
-    ranker order (best first); ``cand_ids``: the item id of every candidate; ``window_key``: {item id of the L'
-    window: sort key, smaller first} (for example (-score, r)). The list positions S holding a window item get the
-    window's candidates H, sorted by key, in turn; every other position keeps its candidate."""
-    slots = [i for i, j in enumerate(order) if cand_ids[j] in window_key]
+def revisit_refill(list_ids, window_key, allowed=None):
+    """The serving rule (docs/MODEL_BUNDLE.md "At serving time"). ``list_ids``: the item ids of the emitted list in
+    ranker order (best first); ``window_key``: {item id of the L' window: sort key, smaller first} (for example
+    (-score, r)); ``allowed``: the window ids the job's filters allow (None: all). The list positions S holding a window
+    item get, in turn, the window's allowed items H sorted by key, whether the ranker's candidates held them or not;
+    every other position keeps its item. Returns the new list of ids."""
+    slots = [i for i, c in enumerate(list_ids) if c in window_key]
     if not slots:
-        return list(order)
-    H = sorted((j for j in range(len(cand_ids)) if cand_ids[j] in window_key), key=lambda j: window_key[cand_ids[j]])
-    out = list(order)
-    for i, j in zip(slots, H):
-        out[i] = j
+        return list(list_ids)
+    H = sorted((c for c in window_key if allowed is None or c in allowed), key=lambda c: window_key[c])
+    out = list(list_ids)
+    for i, c in zip(slots, H):
+        out[i] = c
     return out
 
 

@@ -689,8 +689,9 @@ def revisit_lists(P, ex, scores, names, weights, k):
                                         P.L, names)
         sc = revisit_scores(feats, weights)
         key = {it: (-sc[i], i) for i, it in enumerate(items)}
-        o = revisit_refill(list(np.argsort(-s, kind="stable")[:k]), ids, key)
-        out.append(np.asarray(c)[np.asarray(o, dtype=np.int64)])
+        top = [ids[j] for j in np.argsort(-s, kind="stable")[:k]]
+        out.append(np.asarray([P.vocab.idx(x) if x is not None else 0 for x in revisit_refill(top, key)],
+                              dtype=np.int64))
     return out
 
 

@@ -73,14 +73,14 @@ def test_revisit_scores_and_order_ties_go_to_smaller_rank():
     assert revisit_order(s) == [3, 1, 2, 0]
 
 
-def test_refill_puts_window_candidates_into_the_rankers_revisit_slots():
-    cand = ["x", "a", "y", "b", "c", "z"]
-    key = {"a": (-1.0, 0), "b": (-3.0, 1), "c": (-2.0, 2), "gone": (-9.0, 3)}  # "gone": not a candidate (filtered)
-    # ranker order x, a, y, b, z (top 5): slots 1 and 3 hold window items; H = b, c, a (by key)
-    assert revisit_refill([0, 1, 2, 3, 5], cand, key) == [0, 3, 2, 4, 5]
-    # a window candidate outside the list comes in; one without window items in its list is unchanged
-    assert revisit_refill([1, 0], cand, key) == [3, 0]
-    assert revisit_refill([0, 2, 5], cand, key) == [0, 2, 5]
+def test_refill_puts_the_best_window_items_into_the_rankers_revisit_slots():
+    key = {"a": (-1.0, 0), "b": (-3.0, 1), "c": (-2.0, 2), "d": (-9.0, 3)}
+    # ranker list x, a, y, b, z: slots 1 and 3 hold window items; H = d, b, c, a (by key), candidates or not
+    assert revisit_refill(["x", "a", "y", "b", "z"], key) == ["x", "d", "y", "b", "z"]
+    # the job's filters: "d" (say, bought) never comes back
+    assert revisit_refill(["x", "a", "y", "b", "z"], key, allowed={"a", "b", "c"}) == ["x", "b", "y", "c", "z"]
+    # a list without window items is unchanged
+    assert revisit_refill(["x", "y", "z"], key) == ["x", "y", "z"]
 
 
 def synthetic_examples(n, rng, target_rank):

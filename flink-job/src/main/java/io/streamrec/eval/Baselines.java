@@ -20,6 +20,55 @@ import java.util.Map;
 public final class Baselines {
     private Baselines() {}
 
+    /**
+     * A baseline under the replayed job's purchased-item filter ({@code recs.filter-purchased}): its lists lose the
+     * items the user has bought, as the job's do, so with the filter on every method plays by the same shop rule and
+     * the comparison stays paired. Like the job's state, it remembers each user's last {@code max} purchases.
+     */
+    public static final class PurchaseFiltered implements Recommender {
+        private final Recommender inner;
+        private final int max;
+        private final Map<String, ArrayDeque<String>> bought = new HashMap<>();
+
+        public PurchaseFiltered(Recommender inner, int max) {
+            this.inner = inner;
+            this.max = Math.max(1, max);
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void observe(LogEvent e) {
+            inner.observe(e);
+            if (e.type() == io.streamrec.event.EventType.PURCHASE) {
+                ArrayDeque<String> b = bought.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
+                b.remove(e.itemId());
+                b.addFirst(e.itemId());
+                if (b.size() > max) {
+                    b.removeLast();
+                }
+            }
+        }
+
+        @Override
+        public List<String> recommend(LogEvent e, int k) {
+            ArrayDeque<String> b = bought.get(e.userId());
+            if (b == null) {
+                return inner.recommend(e, k);
+            }
+            List<String> out = new ArrayList<>(k);
+            for (String item : inner.recommend(e, k + b.size())) {
+                if (!b.contains(item)) {
+                    out.add(item);
+                }
+            }
+            return out;
+        }
+    }
+
     /** All-time popularity: event counts over everything observed so far. */
     public static final class Popular implements Recommender {
         private final Map<String, Integer> counts = new HashMap<>();

@@ -208,24 +208,29 @@ public final class EvaluateCommand implements Command {
         Files.deleteIfExists(out.resolve("replay.input.items"));
 
         // 4. baselines and scoring
-        List<Recommender> recs = new ArrayList<>();
-        recs.add(new Baselines.Fixed("streamrec", job.lists));
+        List<Recommender> baselines = new ArrayList<>();
         Baselines.Popular popular = new Baselines.Popular(settings.popularRefreshEvents);
         Baselines.Repeat repeat = new Baselines.Repeat(settings.repeatKeep, popular);
-        recs.add(popular);
-        recs.add(new Baselines.Trending(settings.trendingWindowEvents, settings.popularRefreshEvents, popular));
-        recs.add(repeat);
-        recs.add(new Baselines.CovisitKnn(settings.knnPairWindow, settings.knnMaxGapS * 1000,
+        baselines.add(popular);
+        baselines.add(new Baselines.Trending(settings.trendingWindowEvents, settings.popularRefreshEvents, popular));
+        baselines.add(repeat);
+        baselines.add(new Baselines.CovisitKnn(settings.knnPairWindow, settings.knnMaxGapS * 1000,
                 settings.knnLastItems, repeat, popular));
-        recs.add(new Baselines.Retrieval(bundle, popular));
+        baselines.add(new Baselines.Retrieval(bundle, popular));
         if (a.flag("oracle")) {
             SimConfig sc = SimConfig.defaults()
                     .seed(a.getLong("oracle-seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
                     .users(a.getInt("oracle-users", SimConfig.DEFAULT_USERS, 1))
                     .items(a.getInt("oracle-items", SimConfig.DEFAULT_ITEMS, 1))
                     .categories(a.getInt("oracle-categories", SimConfig.DEFAULT_CATEGORIES, 1));
-            recs.add(new Oracle(new World(sc)));
+            baselines.add(new Oracle(new World(sc)));
             data.oracle = sc.toString();
+        }
+        List<Recommender> recs = new ArrayList<>();
+        recs.add(new Baselines.Fixed("streamrec", job.lists));
+        boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
+        for (Recommender b : baselines) { // the job's purchased-item filter applies to every method alike
+            recs.add(purchaseFilter ? new Baselines.PurchaseFiltered(b, conf.get(StreamrecOptions.PURCHASED_MAX)) : b);
         }
         Scorer scorer = new Scorer();
         long ts0 = System.nanoTime();

@@ -184,10 +184,12 @@ public final class Report {
         for (Map.Entry<String, Object> e : cfg.entrySet()) {
             sb.append("- ").append(e.getKey()).append(": `").append(e.getValue()).append("`\n");
         }
-        sb.append("\nFilters in the replayed job: recs.filter-purchased=")
-                .append(jobOptions.getOrDefault("recs.filter-purchased", "true"))
+        boolean purchased = Boolean.parseBoolean(jobOptions.getOrDefault("recs.filter-purchased", "true"));
+        sb.append("\nFilters in the replayed job: recs.filter-purchased=").append(purchased)
                 .append(", recs.filter-seen=").append(jobOptions.getOrDefault("recs.filter-seen", "false"))
-                .append(" (the baselines apply no filter).\n");
+                .append(purchased ? " (every baseline drops the user's purchased items too, as the job does; "
+                        + "recs.filter-seen applies to the job only)" : " (the baselines apply no filter)")
+                .append(".\n");
         sb.append("Retrieval baseline: inner products of the user's interest vector (io.streamrec.model."
                 + "InterestVector, updated with the bundle's type weights and half-life on every event) with all "
                 + "bundle item embeddings, computed in Java (not a second job run). Repeat and covisit_knn are "

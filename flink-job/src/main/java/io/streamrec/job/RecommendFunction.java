@@ -302,6 +302,14 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         RankRequest r = p.request;
         int h = s.histItems.length;
         p.ensureHistory(h, s.interest.length);
+        p.filtered = revisit != null && (settings.filterPurchased || settings.filterSeen);
+        if (p.filtered) { // which history items the filters allow, read while the user's state is current
+            currentUser = s;
+            for (int i = 0; i < h; i++) {
+                p.allowedAt[i] = !excluded.test(s.histItems[i]);
+            }
+            currentUser = null;
+        }
         System.arraycopy(s.interest, 0, r.interest, 0, s.interest.length);
         System.arraycopy(s.histItems, 0, r.histItems, 0, h);
         for (int i = 0; i < h; i++) {
@@ -411,7 +419,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (revisit != null && m > 0) {
             RankRequest r = p.request;
             revisit.prepare(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs);
-            int moved = revisit.refill(order, m, candidates);
+            int moved = revisit.refill(order, m, candidates, p.filtered ? p.allowedAt : null);
             if (moved > 0) {
                 revisitSlotsReordered.inc(moved);
             }
@@ -420,6 +428,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         because.prepare(bundle, hist, p.histLen);
         for (int j = 0; j < m; j++) {
             int i = order[j];
+            if (i < 0) { // a re-visit the candidate sources did not propose: the history window's item of rank -1-i
+                list.items[j] = revisit.item(-1 - i);
+                list.sources[j] = CandidateSource.RECENT.wireName();
+                list.because[j] = because.explain(list.items[j], -1, CandidateSource.RECENT);
+                continue;
+            }
             list.items[j] = candidates.item(i);
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
@@ -452,6 +466,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final CandidateSet candidates = new CandidateSet();
         final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
         int histLen;
+        /** Per history position, whether the job's filters allow its item (when {@link #filtered}). */
+        boolean[] allowedAt = new boolean[0];
+        boolean filtered;
         String userId;
         String eventId;
         long eventTs;
@@ -476,6 +493,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 request.histItems = new String[cap];
                 request.histTypes = new EventType[cap];
                 request.histTs = new long[cap];
+                allowedAt = new boolean[cap];
             }
         }
 

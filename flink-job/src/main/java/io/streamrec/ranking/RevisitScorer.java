@@ -68,6 +68,8 @@ public final class RevisitScorer {
     private final int[] slots;
     /** For {@link #refill}: the candidate index holding rank r, or -1. */
     private final int[] candidateOfRank;
+    /** The history position of rank r's most recent occurrence ({@code p*}). */
+    private final int[] firstPos;
 
     /**
      * @param features the manifest's {@code revisit.features}, in order
@@ -108,6 +110,7 @@ public final class RevisitScorer {
         scores = new double[seqLen];
         byScore = new int[seqLen];
         candidateOfRank = new int[seqLen];
+        firstPos = new int[seqLen];
         slots = new int[Integer.highestOneBit(Math.max(2, 2 * seqLen - 1)) << 1];
     }
 
@@ -204,6 +207,7 @@ public final class RevisitScorer {
                 slots[s] = r + 1;
                 items[r] = id;
                 hashes[r] = h;
+                firstPos[r] = p;
                 counts[r] = 0;
                 lastTs[r] = ts != null ? ts[p] : 0L;
                 seen[r] = 0;
@@ -302,14 +306,17 @@ public final class RevisitScorer {
     /**
      * The serving rule, on the prepared window: {@code order[0..m)} holds the candidate indices of the emitted list,
      * best ranker score first. The positions holding a window item ({@code S}, in list order) are given, in place,
-     * the candidates that are window items ({@code H}, best re-visit score first): {@code S[k]} gets {@code H[k]}.
-     * Other positions are untouched, and only candidates are used, so a filtered item never comes back. The caller
-     * keeps each position's ranker score and takes item, source and "because" from the new candidate index.
+     * the window's items that may be shown ({@code H}, best re-visit score first): {@code S[k]} gets {@code H[k]}.
+     * An item of {@code H} that is a candidate is written as its candidate index; one that is not (the candidate
+     * sources propose only the most recent few) as {@code -1 - r}, its distinct rank; see {@link #item}. Other
+     * positions are untouched. The caller keeps each position's ranker score.
      *
      * @param candidates the candidates' item ids, {@code [0, numCandidates)}; the list's entries are distinct
-     * @return how many positions got another candidate
+     * @param allowedAt  whether the item of history position {@code p} may be recommended (the job's filters), or
+     *                   null when every item may
+     * @return how many positions got another item
      */
-    public int refill(int[] order, int m, String[] candidates, int numCandidates) {
+    public int refill(int[] order, int m, String[] candidates, int numCandidates, boolean[] allowedAt) {
         if (size == 0 || m == 0) {
             return 0;
         }
@@ -323,16 +330,17 @@ public final class RevisitScorer {
         int next = 0;
         int changed = 0;
         for (int j = 0; j < m; j++) {
-            if (rankOf(candidates[order[j]]) < 0) {
+            if (order[j] < 0 || rankOf(candidates[order[j]]) < 0) {
                 continue;
             }
-            while (next < size && candidateOfRank[byScore[next]] < 0) {
+            while (next < size && allowedAt != null && !allowedAt[firstPos[byScore[next]]]) {
                 next++;
             }
             if (next == size) {
-                break; // cannot happen for distinct list entries: each slot of S is itself an entry of H
+                break; // cannot happen: each slot of S is itself an allowed window item (a candidate)
             }
-            int c = candidateOfRank[byScore[next++]];
+            int r = byScore[next++];
+            int c = candidateOfRank[r] >= 0 ? candidateOfRank[r] : -1 - r;
             if (c != order[j]) {
                 order[j] = c;
                 changed++;
@@ -341,9 +349,9 @@ public final class RevisitScorer {
         return changed;
     }
 
-    /** {@link #refill(int[], int, String[], int)} over a candidate set. */
-    public int refill(int[] order, int m, CandidateSet candidates) {
-        return refill(order, m, candidates.itemArray(), candidates.size());
+    /** {@link #refill(int[], int, String[], int, boolean[])} over a candidate set. */
+    public int refill(int[] order, int m, CandidateSet candidates, boolean[] allowedAt) {
+        return refill(order, m, candidates.itemArray(), candidates.size(), allowedAt);
     }
 
     private void check(int r) {

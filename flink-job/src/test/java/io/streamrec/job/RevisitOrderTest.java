@@ -38,6 +38,8 @@ class RevisitOrderTest {
     /** Oldest distinct item first: the opposite of the recency the ranker leans on. */
     private static final List<String> FEATURES = List.of("log_rank");
     private static final double[] WEIGHTS = {1.0};
+    /** An offset into the catalogue's long tail, far from the popular items the candidate sources propose. */
+    private static final int FAR = 1500;
 
     @TempDir
     static Path tmp;
@@ -58,12 +60,17 @@ class RevisitOrderTest {
 
     /** u1's events: item(5) is bought (the filter drops it), item(1) is touched twice. */
     private static List<UserEvent> events() {
+        return events(0);
+    }
+
+    /** The same events on items {@code offset} places further down the popularity order. */
+    private static List<UserEvent> events(int offset) {
         List<UserEvent> e = new ArrayList<>();
         EventType[] types = {EventType.VIEW, EventType.VIEW, EventType.CLICK, EventType.ADD_TO_CART, EventType.VIEW,
                 EventType.PURCHASE, EventType.VIEW};
         int[] items = {1, 2, 1, 3, 4, 5, 6};
         for (int i = 0; i < items.length; i++) {
-            e.add(new UserEvent("e" + i, "u1", item(items[i]), types[i], T0 + i * 60_000L));
+            e.add(new UserEvent("e" + i, "u1", item(offset + items[i]), types[i], T0 + i * 60_000L));
         }
         return e;
     }
@@ -92,10 +99,18 @@ class RevisitOrderTest {
 
     /** The last list emitted for {@link #events()} with that bundle. */
     private static ScoredList lastList(Path bundle, int topK) throws Exception {
-        RecommendFunction f = new RecommendFunction(settings(bundle, topK));
+        return lastListWith(settings(bundle, topK));
+    }
+
+    private static ScoredList lastListWith(JobSettings settings) throws Exception {
+        return lastListWith(settings, 0);
+    }
+
+    private static ScoredList lastListWith(JobSettings settings, int offset) throws Exception {
+        RecommendFunction f = new RecommendFunction(settings);
         try (KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(f)) {
             h.open();
-            for (UserEvent e : events()) {
+            for (UserEvent e : events(offset)) {
                 h.processElement(new StreamRecord<>(e, e.ts));
             }
             List<ScoredList> out = h.extractOutputValues();
@@ -104,7 +119,11 @@ class RevisitOrderTest {
     }
 
     private static List<String> windowSlots(ScoredList l) {
-        List<String> window = List.of(item(1), item(2), item(3), item(4), item(5), item(6));
+        return windowSlots(l, 0);
+    }
+
+    private static List<String> windowSlots(ScoredList l, int o) {
+        List<String> window = List.of(item(o + 1), item(o + 2), item(o + 3), item(o + 4), item(o + 5), item(o + 6));
         List<String> out = new ArrayList<>();
         for (String it : l.items) {
             if (window.contains(it)) {
@@ -153,6 +172,33 @@ class RevisitOrderTest {
         assertArrayEquals(before.scores, after.scores);
         int slots = windowSlots(before).size();
         assertEquals(expectedRevisitOrder().subList(0, slots), windowSlots(after));
+    }
+
+    @Test
+    void bringsInAReVisitTheCandidateSourcesDidNotProposeAsARecentItem() throws Exception {
+        // one recent candidate and the popular items only: the oldest re-visit, which log_rank puts first, is a
+        // long-tail item that no source proposes
+        int o = FAR;
+        JobSettings s = settings(plain, 1000);
+        s.recentN = 1;
+        s.covisitN = 0;
+        s.onlineCovisitN = 0;
+        s.retrievalN = 0;
+        ScoredList before = lastListWith(s, o);
+        assertFalse(Arrays.asList(before.items).contains(item(o + 2)), "item(o + 2) must be no candidate");
+        List<String> ranker = windowSlots(before, o);
+        assertFalse(ranker.isEmpty(), "the ranker gives the window at least one slot");
+
+        s.modelPath = revisit.toString();
+        ScoredList after = lastListWith(s, o);
+        assertArrayEquals(before.scores, after.scores, "every slot keeps the ranker's score");
+        List<String> best = List.of(item(o + 2), item(o + 1), item(o + 3), item(o + 4), item(o + 6));
+        assertEquals(best.subList(0, ranker.size()), windowSlots(after, o),
+                "the window's slots take the best re-visits, candidates or not");
+        int j = Arrays.asList(after.items).indexOf(item(o + 2));
+        assertEquals("recent", after.sources[j]);
+        assertEquals(item(o + 2), after.because[j]);
+        assertFalse(Arrays.asList(after.items).contains(item(o + 5)), "a bought item never comes back");
     }
 
     @Test

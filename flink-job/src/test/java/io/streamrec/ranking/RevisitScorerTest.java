@@ -157,28 +157,44 @@ class RevisitScorerTest {
         RevisitScorer s = prepared(List.of("rank_0", "seen_add_to_cart", "log_count"), -5, 2, 1);
         CandidateSet cands = candidates("X", "A", "C", "Y", "B", "D", "Z"); // E is no candidate
         int[] order = {1, 0, 2, 3, 4}; // the emitted list: A X C Y B; D and Z were ranked below it
-        int moved = s.refill(order, order.length, cands);
+        int moved = s.refill(order, order.length, cands, null);
         // the history slots 0, 2, 4 get B, C, D; X and Y stay; A (the worst re-visit) leaves the list
         assertArrayEquals(new int[] {4, 0, 2, 3, 5}, order);
         assertEquals(2, moved, "slot 2 kept C");
     }
 
     @Test
+    void bringsInAReVisitTheCandidateSourcesDidNotPropose() {
+        // E (remove_from_cart seen) scores best but is no candidate: it takes the first history slot as -1 - r
+        RevisitScorer s = prepared(List.of("seen_remove_from_cart", "log_rank"), 10, -1);
+        CandidateSet cands = candidates("X", "A", "C", "Y", "B");
+        int[] order = {2, 0, 1}; // C X A
+        assertEquals(1, s.refill(order, order.length, cands, null), "slot 2 keeps A");
+        assertEquals(4, s.rankOf("E"));
+        assertArrayEquals(new int[] {-1 - 4, 0, 1}, order, "E, X kept, then A (log_rank 0)");
+        assertEquals("E", s.item(-1 - order[0]));
+    }
+
+    @Test
     void neverBringsBackAFilteredItem() {
-        // E and C have the best re-visit scores but are no candidates (a filter removed them)
+        // E and C have the best re-visit scores, but the job's filters forbid them (history positions 6 and 3)
         RevisitScorer s = prepared(List.of("seen_remove_from_cart", "seen_purchase", "log_rank"), 10, 10, -1);
+        boolean[] allowed = {true, true, true, false, true, true, false, true};
         CandidateSet cands = candidates("B", "Q", "D", "A");
         int[] order = {3, 1, 0, 2}; // A Q B D
-        s.refill(order, order.length, cands);
+        s.refill(order, order.length, cands, allowed);
         // A (score 0), B (-ln 2), D (-ln 4): the same three, re-ordered
         assertArrayEquals(new int[] {3, 1, 0, 2}, order);
         s = prepared(List.of("log_rank"), 1);
         order = new int[] {3, 1, 0, 2};
-        assertEquals(2, s.refill(order, order.length, cands));
+        assertEquals(2, s.refill(order, order.length, cands, allowed));
         assertArrayEquals(new int[] {2, 1, 0, 3}, order, "D B A by log_rank, Q untouched");
         for (int i : order) {
-            assertFalse(cands.item(i).equals("C") || cands.item(i).equals("E"));
+            assertTrue(i >= 0, "only candidates: C and E are filtered");
         }
+        order = new int[] {3, 1, 0, 2};
+        s.refill(order, order.length, cands, null);
+        assertArrayEquals(new int[] {-1 - 4, 1, 2, -1 - 2}, order, "unfiltered: E, D, C by log_rank");
     }
 
     @Test
@@ -186,11 +202,11 @@ class RevisitScorerTest {
         RevisitScorer s = prepared(List.of("log_rank"), 1);
         CandidateSet cands = candidates("X", "Y", "A");
         int[] order = {1, 0};
-        assertEquals(0, s.refill(order, 2, cands), "A is a candidate below the list: no slot to fill");
+        assertEquals(0, s.refill(order, 2, cands, null), "A is a candidate below the list: no slot to fill");
         assertArrayEquals(new int[] {1, 0}, order);
         s.prepare(new String[0], new EventType[0], new long[0], 0, T);
         order = new int[] {2, 1, 0};
-        assertEquals(0, s.refill(order, 3, cands));
+        assertEquals(0, s.refill(order, 3, cands, null));
         assertArrayEquals(new int[] {2, 1, 0}, order);
     }
 
@@ -209,7 +225,7 @@ class RevisitScorerTest {
                 for (int j = 0; j < order.length; j++) {
                     order[j] = (j + i) % order.length;
                 }
-                sink += s.refill(order, order.length, cands);
+                sink += s.refill(order, order.length, cands, null);
             }
             long allocated = mx.getCurrentThreadAllocatedBytes() - before;
             if (round == 1) {
