@@ -75,7 +75,7 @@ public final class FeatureEncoder {
     private int covisitTouchedLen;
     /** Whether the bundle's co-visitation lists carry model indices of this encoder's vocabulary. */
     private final boolean covisitByIndex;
-    private final HistoryAggregates history = new HistoryAggregates();
+    private final HistoryWindow history = new HistoryWindow();
     private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
     /** The scores the current candidates read: {@link #onlineScores} or a request's precomputed ones. */
     private OnlineCovisitation.Scores activeScores = onlineScores;
@@ -387,124 +387,26 @@ public final class FeatureEncoder {
                     break;
                 }
                 case HIST_COUNT:
-                    v = slot < 0 ? 0.0 : Math.log1p(history.count[slot]);
+                    v = slot < 0 ? 0.0 : Math.log1p(history.count(slot));
                     break;
                 case HIST_RECENCY:
-                    v = slot < 0 ? 0.0 : 1.0 / (1 + history.first[slot]);
+                    v = slot < 0 ? 0.0 : 1.0 / (1 + history.firstPos(slot));
                     break;
                 case HIST_AGE:
-                    v = slot < 0 || !history.hasTs ? 0.0
-                            : Math.log1p(Math.max(0L, triggerTs - history.firstTs[slot]) / (double) HOUR_MS);
+                    v = slot < 0 || !history.hasTs() ? 0.0
+                            : Math.log1p(Math.max(0L, triggerTs - history.firstTs(slot)) / (double) HOUR_MS);
                     break;
                 case HIST_CART:
-                    v = slot >= 0 && (history.flags[slot] & HistoryAggregates.CART) != 0 ? 1.0 : 0.0;
+                    v = slot >= 0 && history.seen(slot, EventType.ADD_TO_CART) ? 1.0 : 0.0;
                     break;
                 case HIST_PURCHASE:
-                    v = slot >= 0 && (history.flags[slot] & HistoryAggregates.PURCHASE) != 0 ? 1.0 : 0.0;
+                    v = slot >= 0 && history.seen(slot, EventType.PURCHASE) ? 1.0 : 0.0;
                     break;
                 default: // ONLINE_COVISIT
                     v = Math.log1p(activeScores.get(candidate));
                     break;
             }
             out[off + f] = (float) v;
-        }
-    }
-
-    /**
-     * Per distinct item id of the last L' history events: count, smallest position p*, time of p*, and whether some
-     * occurrence was an add_to_cart or a purchase. An open-addressing table reused between events.
-     */
-    private static final class HistoryAggregates {
-        static final byte CART = 1;
-        static final byte PURCHASE = 2;
-
-        String[] keys = new String[16];
-        int[] hashes = new int[16];
-        int[] count = new int[16];
-        int[] first = new int[16];
-        long[] firstTs = new long[16];
-        byte[] flags = new byte[16];
-        int[] slots = new int[32];
-        int size;
-        boolean hasTs;
-
-        void build(String[] hist, EventType[] types, long[] ts, int n) {
-            for (int i = 0; i < size; i++) {
-                keys[i] = null;
-            }
-            size = 0;
-            if (slots.length < 2 * n) {
-                slots = new int[Integer.highestOneBit(Math.max(1, 2 * n - 1)) << 1];
-            } else {
-                Arrays.fill(slots, 0);
-            }
-            if (keys.length < n) {
-                int cap = Math.max(n, keys.length * 2);
-                keys = new String[cap];
-                hashes = new int[cap];
-                count = new int[cap];
-                first = new int[cap];
-                firstTs = new long[cap];
-                flags = new byte[cap];
-            }
-            hasTs = ts != null;
-            int mask = slots.length - 1;
-            for (int p = 0; p < n; p++) {
-                String id = hist[p];
-                if (id == null) {
-                    continue;
-                }
-                int h = id.hashCode();
-                int s = mix(h) & mask;
-                int e = -1;
-                int q;
-                while ((q = slots[s]) != 0) {
-                    if (hashes[q - 1] == h && keys[q - 1].equals(id)) {
-                        e = q - 1;
-                        break;
-                    }
-                    s = (s + 1) & mask;
-                }
-                if (e < 0) {
-                    e = size++;
-                    slots[s] = e + 1;
-                    keys[e] = id;
-                    hashes[e] = h;
-                    count[e] = 0;
-                    first[e] = p;
-                    firstTs[e] = ts != null ? ts[p] : 0L;
-                    flags[e] = 0;
-                }
-                count[e]++;
-                EventType t = types != null ? types[p] : null;
-                if (t == EventType.ADD_TO_CART) {
-                    flags[e] |= CART;
-                } else if (t == EventType.PURCHASE) {
-                    flags[e] |= PURCHASE;
-                }
-            }
-        }
-
-        int find(String id) {
-            if (size == 0) {
-                return -1;
-            }
-            int h = id.hashCode();
-            int mask = slots.length - 1;
-            int s = mix(h) & mask;
-            int q;
-            while ((q = slots[s]) != 0) {
-                if (hashes[q - 1] == h && keys[q - 1].equals(id)) {
-                    return q - 1;
-                }
-                s = (s + 1) & mask;
-            }
-            return -1;
-        }
-
-        private static int mix(int h) {
-            h *= 0x9E3779B9;
-            return h ^ (h >>> 16);
         }
     }
 

@@ -52,24 +52,15 @@ public final class RevisitScorer {
     private final double[] weights;
     private final int seqLen;
 
-    // the window's distinct items, by rank r
-    private final String[] items;
-    private final int[] hashes;
-    private final int[] counts;
-    private final long[] lastTs;
-    private final int[] seen; // bit EventType.ordinal() set when some occurrence has that type
+    /** The window's distinct items: entry e is the item of distinct rank r = e. */
+    private final HistoryWindow window = new HistoryWindow();
     private final double[] scores;
     /** Ranks r, best score first (ties: smaller r first). */
     private final int[] byScore;
     private int size;
     private long triggerTs;
-    private boolean hasTs;
-    /** Open-addressing table: slot → r + 1, 0 = empty. */
-    private final int[] slots;
     /** For {@link #refill}: the candidate index holding rank r, or -1. */
     private final int[] candidateOfRank;
-    /** The history position of rank r's most recent occurrence ({@code p*}). */
-    private final int[] firstPos;
 
     /**
      * @param features the manifest's {@code revisit.features}, in order
@@ -102,16 +93,9 @@ public final class RevisitScorer {
         }
         this.weights = weights.clone();
         this.seqLen = seqLen;
-        items = new String[seqLen];
-        hashes = new int[seqLen];
-        counts = new int[seqLen];
-        lastTs = new long[seqLen];
-        seen = new int[seqLen];
         scores = new double[seqLen];
         byScore = new int[seqLen];
         candidateOfRank = new int[seqLen];
-        firstPos = new int[seqLen];
-        slots = new int[Integer.highestOneBit(Math.max(2, 2 * seqLen - 1)) << 1];
     }
 
     /** True when {@code name} is a re-visit feature this reader knows. */
@@ -177,47 +161,9 @@ public final class RevisitScorer {
      * @return the number of distinct items of the window, {@link #size()}
      */
     public int prepare(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs) {
-        Arrays.fill(slots, 0);
-        for (int r = 0; r < size; r++) {
-            items[r] = null;
-        }
-        size = 0;
         this.triggerTs = triggerTs;
-        this.hasTs = ts != null;
-        int n = Math.min(seqLen, histLen);
-        int mask = slots.length - 1;
-        for (int p = 0; p < n; p++) {
-            String id = hist[p];
-            if (id == null) {
-                continue;
-            }
-            int h = id.hashCode();
-            int s = mix(h) & mask;
-            int r = -1;
-            int q;
-            while ((q = slots[s]) != 0) {
-                if (hashes[q - 1] == h && items[q - 1].equals(id)) {
-                    r = q - 1;
-                    break;
-                }
-                s = (s + 1) & mask;
-            }
-            if (r < 0) {
-                r = size++;
-                slots[s] = r + 1;
-                items[r] = id;
-                hashes[r] = h;
-                firstPos[r] = p;
-                counts[r] = 0;
-                lastTs[r] = ts != null ? ts[p] : 0L;
-                seen[r] = 0;
-            }
-            counts[r]++;
-            EventType t = types != null ? types[p] : null;
-            if (t != null) {
-                seen[r] |= 1 << t.ordinal();
-            }
-        }
+        window.build(hist, types, ts, Math.min(seqLen, histLen));
+        size = window.size();
         for (int r = 0; r < size; r++) {
             double sc = 0.0;
             for (int f = 0; f < kinds.length; f++) {
@@ -248,11 +194,11 @@ public final class RevisitScorer {
             case RANK_2:
                 return r == 2 ? 1.0 : 0.0;
             case LOG_COUNT:
-                return Math.log1p(counts[r]);
+                return Math.log1p(window.count(r));
             case LOG_MINUTES:
-                return hasTs ? Math.log1p(Math.max(0L, triggerTs - lastTs[r]) / MINUTE_MS) : 0.0;
+                return window.hasTs() ? Math.log1p(Math.max(0L, triggerTs - window.firstTs(r)) / MINUTE_MS) : 0.0;
             default:
-                return (seen[r] & (1 << (kind - SEEN_BASE))) != 0 ? 1.0 : 0.0;
+                return window.seenOrdinal(r, kind - SEEN_BASE) ? 1.0 : 0.0;
         }
     }
 
@@ -264,25 +210,12 @@ public final class RevisitScorer {
     /** The item of distinct rank {@code r} ({@code r = 0} is the trigger's item). */
     public String item(int r) {
         check(r);
-        return items[r];
+        return window.item(r);
     }
 
     /** The item's distinct rank r in the prepared window, or -1 if it is not there (or null). */
     public int rankOf(String item) {
-        if (item == null || size == 0) {
-            return -1;
-        }
-        int h = item.hashCode();
-        int mask = slots.length - 1;
-        int s = mix(h) & mask;
-        int q;
-        while ((q = slots[s]) != 0) {
-            if (hashes[q - 1] == h && items[q - 1].equals(item)) {
-                return q - 1;
-            }
-            s = (s + 1) & mask;
-        }
-        return -1;
+        return window.find(item);
     }
 
     /** Feature {@code f} (manifest order) of the item of rank {@code r}, in float64. */
@@ -333,7 +266,7 @@ public final class RevisitScorer {
             if (order[j] < 0 || rankOf(candidates[order[j]]) < 0) {
                 continue;
             }
-            while (next < size && allowedAt != null && !allowedAt[firstPos[byScore[next]]]) {
+            while (next < size && allowedAt != null && !allowedAt[window.firstPos(byScore[next])]) {
                 next++;
             }
             if (next == size) {
@@ -358,10 +291,5 @@ public final class RevisitScorer {
         if (r < 0 || r >= size) {
             throw new IndexOutOfBoundsException("rank " + r + " of " + size);
         }
-    }
-
-    private static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
     }
 }
