@@ -10,8 +10,9 @@ import java.util.Arrays;
  * recent occurrence, so entry {@code e} is the item of distinct rank {@code r = e}.
  *
  * <p>Why one class: the ranker's {@code hist_*} candidate features ({@link FeatureEncoder}) and the re-visit order
- * ({@link RevisitScorer}) read the same window the same way. An open-addressing table, reused from event to event:
- * once it has grown to the window's size, building it allocates nothing. Not thread-safe.
+ * ({@link RevisitScorer}) read the same window the same way; the job also builds one over a user's purchased items
+ * as a set for its filters. An open-addressing table, reused from event to event: once it has grown to the window's
+ * size, building it allocates nothing. Not thread-safe.
  */
 public final class HistoryWindow {
     private String[] keys = new String[16];

@@ -144,6 +144,23 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void neverRecommendsARecentItemWithTheSeenFilterOn() throws Exception {
+        harness.close();
+        JobSettings settings = new JobSettings();
+        settings.filterSeen = true;
+        harness = newHarness(settings);
+        harness.open();
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        send(event("e2", "u1", item(2), EventType.VIEW, T0 + 1000));
+        send(event("e3", "u2", item(3), EventType.VIEW, T0 + 2000));
+        List<ScoredList> out = harness.extractOutputValues();
+        List<String> u1 = Arrays.asList(out.get(1).items);
+        assertFalse(u1.contains(item(1)) || u1.contains(item(2)), "u1's own items are filtered: " + u1);
+        assertFalse(Arrays.asList(out.get(2).items).contains(item(3)), "so are u2's");
+        assertTrue(u1.size() > 0, "the list is still filled from other sources");
+    }
+
+    @Test
     void dropsUserStateAfterTtl() throws Exception {
         harness.close();
         JobSettings settings = new JobSettings();
