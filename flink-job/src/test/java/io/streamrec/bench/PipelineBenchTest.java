@@ -32,4 +32,15 @@ class PipelineBenchTest {
     void noSlowEventsMeansNoBursts() {
         assertEquals(List.of(), PipelineBench.stalls(new long[]{MS, 2 * MS}, new long[]{0, S}, 20 * MS, 0));
     }
+
+    @Test
+    void traceTimesAreMillisecondsWithThreeDecimalsAsStringFormatWrites() {
+        long[] cases = {0L, 999L, 1_500L, 12_345_678L, 1_795_679_232_749_027_000L, -2_500_000L};
+        for (long nanos : cases) {
+            StringBuilder sb = new StringBuilder();
+            PipelineBench.appendMillis(sb, nanos);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6), sb.toString(), "nanos " + nanos);
+        }
+    }
 }
