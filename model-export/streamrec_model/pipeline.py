@@ -678,7 +678,9 @@ def fit_revisit(P, cut, params, log=log_msg):
 
 def revisit_lists(P, ex, scores, names, weights, k):
     """The ranker's top-k lists of ``ex`` with the serving refill rule applied (docs/MODEL_BUNDLE.md "At serving
-    time"): the slots holding an item of the trigger's L' window get the window's candidates in re-visit order."""
+    time"): the slots holding an item of the trigger's L' window get the window's items in re-visit order. Offline
+    lists are model indices, so only the window's known items take part: an item outside the vocabulary could never
+    be scored a hit here (the job matches by id and can), and would only push a known item out."""
     vitems = P.vocab.items
     hps = P.history(ex["pos"], P.L)
     out = []
@@ -688,7 +690,7 @@ def revisit_lists(P, ex, scores, names, weights, k):
         items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[ex["pos"][r]]),
                                         P.L, names)
         sc = revisit_scores(feats, weights)
-        key = {it: (-sc[i], i) for i, it in enumerate(items)}
+        key = {it: (-sc[i], i) for i, it in enumerate(items) if P.vocab.idx(it) > 0}
         top = [ids[j] for j in np.argsort(-s, kind="stable")[:k]]
         out.append(np.asarray([P.vocab.idx(x) if x is not None else 0 for x in revisit_refill(top, key)],
                               dtype=np.int64))
