@@ -145,22 +145,28 @@ def _type_index(t):
     return TYPE_INDEX[t] if isinstance(t, str) else int(t)
 
 
-def history_stats(hist_ids, hist_types, hist_ts, L):
-    """Per item id among the first L' = min(L, len) history events (most recent first, p = 0 the trigger):
-    [n_c, p*, ts_{p*}, carted, purchased]."""
-    stats = {}
+def history_window(hist_ids, hist_types, hist_ts, L):
+    """The distinct item ids of the first L' = min(L, len) history events (most recent first, p = 0 the trigger), in
+    the order of their most recent occurrence (list position = distinct rank r), and per id [n_c, p*, ts_{p*}, set of
+    the type indices it was seen with]. Types are names or type indices. The hist_* candidate features and the
+    re-visit order both read this (the Java side's HistoryWindow)."""
+    order, stats = [], {}
     for p in range(min(L, len(hist_ids))):
         c = hist_ids[p]
         s = stats.get(c)
         if s is None:
-            s = stats[c] = [0, p, int(hist_ts[p]), False, False]
+            s = stats[c] = [0, p, int(hist_ts[p]), set()]
+            order.append(c)
         s[0] += 1
-        t = _type_index(hist_types[p])
-        if t == _CART:
-            s[3] = True
-        elif t == _PURCHASE:
-            s[4] = True
-    return stats
+        s[3].add(_type_index(hist_types[p]))
+    return order, stats
+
+
+def history_stats(hist_ids, hist_types, hist_ts, L):
+    """Per item id among the first L' = min(L, len) history events (most recent first, p = 0 the trigger):
+    [n_c, p*, ts_{p*}, carted, purchased]."""
+    _, window = history_window(hist_ids, hist_types, hist_ts, L)
+    return {c: [n, p, ts, _CART in types, _PURCHASE in types] for c, (n, p, ts, types) in window.items()}
 
 
 def hist_feature_values(stats, trigger_ts, c):
@@ -193,22 +199,6 @@ def unknown_revisit_features(names):
     return [n for n in names if n not in REVISIT_KNOWN]
 
 
-def revisit_window(hist_ids, hist_types, hist_ts, L):
-    """The distinct item ids of the first L' = min(L, len) history events (most recent first, p = 0 the trigger), in
-    the order of their most recent occurrence (list position = distinct rank r), and per id [n_c, ts_{p*}, set of the
-    type indices it was seen with]. Types are names or type indices."""
-    order, stats = [], {}
-    for p in range(min(L, len(hist_ids))):
-        c = hist_ids[p]
-        s = stats.get(c)
-        if s is None:
-            s = stats[c] = [0, int(hist_ts[p]), set()]
-            order.append(c)
-        s[0] += 1
-        s[2].add(_type_index(hist_types[p]))
-    return order, stats
-
-
 def _revisit_columns(names):
     """Per name, a function (r, n_c, minutes, types seen) -> float64 value."""
     cols = []
@@ -235,11 +225,11 @@ def revisit_features(hist_ids, hist_types, hist_ts, trigger_ts, L, names=REVISIT
     (items by distinct rank r, one float64 row per item in ``names`` order). History most recent first (p = 0 the
     trigger), matched by item id; types are names or type indices; times in ms."""
     cols = _revisit_columns(names)
-    items, stats = revisit_window(hist_ids, hist_types, hist_ts, L)
+    items, stats = history_window(hist_ids, hist_types, hist_ts, L)
     trigger_ts = int(trigger_ts)
     rows = []
     for r, c in enumerate(items):
-        n, ts_p, types = stats[c]
+        n, _, ts_p, types = stats[c]
         mins = max(0, trigger_ts - ts_p) / 60_000.0
         rows.append([f(r, n, mins, types) for f in cols])
     return items, rows

@@ -8,10 +8,10 @@ import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.HistoryWindow;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankRequest;
 import io.streamrec.ranking.RankerOptions;
-import io.streamrec.ranking.HistoryWindow;
 import io.streamrec.ranking.RevisitScorer;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
@@ -402,9 +402,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /**
      * The emitted list: the best {@code topK + OVERFETCH} candidates by score, with source and "because". With a
-     * re-visit scorer, the slots holding an item of the history window are refilled with the window's candidates in
-     * re-visit order (docs/MODEL_BUNDLE.md, "Re-visit order"): each slot keeps its ranker score, each item its own
-     * source and "because".
+     * re-visit scorer, the slots holding an item of the history window are refilled with the window's allowed items
+     * in re-visit order (docs/MODEL_BUNDLE.md, "Re-visit order"): each slot keeps its ranker score, a candidate its
+     * own source and "because", and a window item no source proposed is a {@code recent} item.
      */
     private ScoredList toList(Pending p, float[] scores) {
         CandidateSet candidates = p.candidates;

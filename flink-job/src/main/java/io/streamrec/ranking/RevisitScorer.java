@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>Per event: {@link #prepare} reads the history window, then {@link #item}, {@link #feature} and {@link #score}
  * describe its distinct items by rank {@code r} (what the golden replay checks), and {@link #refill} reorders an
- * emitted list. The buffers are sized for {@code L} at construction and reused: nothing is allocated per event.
+ * emitted list. The buffers are sized for {@code L} at construction (the window's table on first use) and reused:
+ * nothing is allocated per event.
  * Not thread-safe: one instance per operator instance.
  */
 public final class RevisitScorer {
