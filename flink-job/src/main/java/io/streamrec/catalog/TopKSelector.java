@@ -12,7 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Turns a ranked list into the emitted recommendation: skips unavailable items, cuts to top-K, stamps
- * {@code emitted_ts}, and records the emit metrics. Shared by the catalog-filtered and the catalog-less pipelines.
+ * {@code emitted_ts}, and records the emit metrics. When the ranked list marks history items, it also cuts the
+ * discovery list: the first top-K available entries, extra ones included, that are not in the history window. Shared by the catalog-filtered and the catalog-less pipelines.
  */
 final class TopKSelector {
     private final int topK;
@@ -33,21 +34,30 @@ final class TopKSelector {
         r.triggerEventId = in.triggerEventId;
         r.eventTs = in.eventTs;
         r.ingestTs = in.ingestTs;
-        int n = 0;
-        Recommendation.RecommendedItem[] items = new Recommendation.RecommendedItem[Math.min(topK, in.items.length)];
-        for (int i = 0; i < in.items.length && n < items.length; i++) {
-            if (unavailable.test(in.items[i])) {
-                continue;
-            }
-            items[n++] = new Recommendation.RecommendedItem(in.items[i], in.scores[i], in.sources[i],
-                    in.because == null ? null : in.because[i]);
+        r.items = cut(in, in.mainCount(), null, unavailable);
+        if (in.inHistory != null) {
+            r.discover = cut(in, in.items.length, in.inHistory, unavailable);
         }
-        r.items = n == items.length ? items : Arrays.copyOf(items, n);
         r.emittedTs = System.currentTimeMillis();
         if (in.ingestTs > 0) {
             eventToEmitMs.update(Math.max(0, r.emittedTs - in.ingestTs));
         }
         recommendationsOut.inc();
         return r;
+    }
+
+    /** The first top-K of entries {@code [0, end)} that are available and, with {@code skip}, not skipped. */
+    private Recommendation.RecommendedItem[] cut(ScoredList in, int end, boolean[] skip,
+            Predicate<String> unavailable) {
+        int n = 0;
+        Recommendation.RecommendedItem[] items = new Recommendation.RecommendedItem[Math.min(topK, end)];
+        for (int i = 0; i < end && n < items.length; i++) {
+            if ((skip != null && skip[i]) || unavailable.test(in.items[i])) {
+                continue;
+            }
+            items[n++] = new Recommendation.RecommendedItem(in.items[i], in.scores[i], in.sources[i],
+                    in.because == null ? null : in.because[i]);
+        }
+        return n == items.length ? items : Arrays.copyOf(items, n);
     }
 }

@@ -80,6 +80,12 @@ public final class StreamrecOptions {
             ConfigOptions.key("recs.filter-seen").booleanType().defaultValue(false)
                     .withDescription("Never recommend an item already in the user's recent history (discovery only).");
 
+    public static final ConfigOption<Boolean> DISCOVER_LIST =
+            ConfigOptions.key("recs.discover-list").booleanType().defaultValue(true)
+                    .withDescription("Also emit 'discover', a second list of recs.top-k items: the best ranked items "
+                            + "that are not in the user's recent history (a discovery carousel next to the main list, "
+                            + "which mixes re-visits and new items).");
+
     public static final ConfigOption<Integer> RETRIEVAL_N =
             ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)
                     .withDescription("Candidates from nearest items to the interest vector (inner product).");

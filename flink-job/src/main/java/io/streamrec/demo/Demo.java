@@ -298,7 +298,16 @@ public final class Demo {
                 }
                 sb.append(String.format(Locale.ROOT, "  %s %s %s", it.itemId(), c, shortSource(it.source())));
             }
-            sb.append(String.format(Locale.ROOT, "%n         seq %d at %s, %d ms after the event; %d of %d in the "
+            sb.append('\n');
+            if (!rec.discover().isEmpty()) {
+                sb.append("  new for you:");
+                for (DemoView.Item it : rec.discover().subList(0, Math.min(5, rec.discover().size()))) {
+                    sb.append(String.format(Locale.ROOT, "  %s %s %s", it.itemId(), view.categoryOf(it.itemId()),
+                            shortSource(it.source())));
+                }
+                sb.append('\n');
+            }
+            sb.append(String.format(Locale.ROOT, "         seq %d at %s, %d ms after the event; %d of %d in the "
                     + "top-2 interests%n", rec.seq(), HMS.format(Instant.ofEpochMilli(rec.emittedTs())),
                     rec.emittedTs() - rec.eventTs(), inTopInterests, Math.min(5, rec.items().size())));
         }

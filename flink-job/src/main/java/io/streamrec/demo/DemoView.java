@@ -27,7 +27,8 @@ final class DemoView {
     record Item(String itemId, double score, String source) {}
 
     /** The latest list for a user. */
-    record Rec(long seq, String modelVersion, long eventTs, long emittedTs, long consumedTs, List<Item> items) {}
+    record Rec(long seq, String modelVersion, long eventTs, long emittedTs, long consumedTs, List<Item> items,
+            List<Item> discover) {}
 
     private final Catalogue catalogue;
     private final List<String> watched;
@@ -106,13 +107,17 @@ final class DemoView {
             }
         }
         if (watched.contains(user)) {
-            List<Item> items = new ArrayList<>();
-            for (JsonNode it : n.path("items")) {
-                items.add(new Item(it.path("item_id").asText(), it.path("score").asDouble(), it.path("source")
-                        .asText("")));
-            }
-            latest.put(user, new Rec(seq, modelVersion, eventTs, emittedTs, consumedTs, items));
+            latest.put(user, new Rec(seq, modelVersion, eventTs, emittedTs, consumedTs, items(n.path("items")),
+                    items(n.path("discover"))));
         }
+    }
+
+    private static List<Item> items(JsonNode list) {
+        List<Item> items = new ArrayList<>();
+        for (JsonNode it : list) {
+            items.add(new Item(it.path("item_id").asText(), it.path("score").asDouble(), it.path("source").asText("")));
+        }
+        return items;
     }
 
     /** Consumer thread: a record of the dead-letter topic. */

@@ -17,6 +17,7 @@ public final class JobSettings implements Serializable {
     public int topK = StreamrecOptions.TOP_K.defaultValue();
     public boolean filterPurchased = StreamrecOptions.FILTER_PURCHASED.defaultValue();
     public boolean filterSeen = StreamrecOptions.FILTER_SEEN.defaultValue();
+    public boolean discoverList = StreamrecOptions.DISCOVER_LIST.defaultValue();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
     public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
     public int onlineCovisitN = StreamrecOptions.ONLINE_COVISIT_N.defaultValue();
@@ -41,6 +42,7 @@ public final class JobSettings implements Serializable {
         s.topK = conf.get(StreamrecOptions.TOP_K);
         s.filterPurchased = conf.get(StreamrecOptions.FILTER_PURCHASED);
         s.filterSeen = conf.get(StreamrecOptions.FILTER_SEEN);
+        s.discoverList = conf.get(StreamrecOptions.DISCOVER_LIST);
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
         s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
         s.onlineCovisitN = conf.get(StreamrecOptions.ONLINE_COVISIT_N);

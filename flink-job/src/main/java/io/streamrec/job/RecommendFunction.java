@@ -84,6 +84,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      */
     private transient HistoryWindow purchasedSet;
     private transient HistoryWindow seenSet;
+    /** The ranked event's history window as a hash set, for the discovery list; reused. */
+    private transient HistoryWindow historySet;
     private transient Predicate<String> excluded;
     private transient Counter duplicates;
     private transient Counter modelSwaps;
@@ -154,6 +156,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         collectorEmitter = new CollectorEmitter();
         purchasedSet = new HistoryWindow();
         seenSet = new HistoryWindow();
+        historySet = new HistoryWindow();
         excluded = item -> (settings.filterPurchased && purchasedSet.find(item) >= 0)
                 || (settings.filterSeen && seenSet.find(item) >= 0);
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -405,26 +408,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * re-visit scorer, the slots holding an item of the history window are refilled with the window's allowed items
      * in re-visit order (docs/MODEL_BUNDLE.md, "Re-visit order"): each slot keeps its ranker score, a candidate its
      * own source and "because", and a window item no source proposed is a {@code recent} item.
+     *
+     * <p>With the discovery list on, every entry says whether its item is in the history window, and the next best
+     * candidates outside the window follow as {@link ScoredList#extra} entries until {@code topK + OVERFETCH} entries
+     * are outside it, so the catalog filter can cut a discovery list of top-K from the same ranking.
      */
     private ScoredList toList(Pending p, float[] scores) {
         CandidateSet candidates = p.candidates;
         int n = candidates.size();
         int m = Math.min(n, settings.topK + OVERFETCH);
-        int[] order = topIndices(scores, n, m);
-
-        ScoredList list = new ScoredList();
-        list.userId = p.userId;
-        list.seq = p.seq;
-        list.modelVersion = bundle.modelVersion();
-        list.triggerEventId = p.eventId;
-        list.eventTs = p.eventTs;
-        list.ingestTs = p.ingestTs;
-        list.items = new String[m];
-        list.scores = new float[m];
-        list.sources = new String[m];
-        list.because = new String[m];
-        for (int j = 0; j < m; j++) {
-            list.scores[j] = scores[order[j]]; // the slot's score, before any re-visit refill
+        int ranked = settings.discoverList ? Math.min(n, m + settings.topK + OVERFETCH) : m;
+        int[] order = topIndices(scores, n, ranked);
+        float[] slotScores = new float[ranked];
+        for (int j = 0; j < ranked; j++) {
+            slotScores[j] = scores[order[j]]; // the slot's score, before any re-visit refill
         }
         if (revisit != null && m > 0) {
             RankRequest r = p.request;
@@ -435,8 +432,42 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             }
         }
         String[] hist = p.request.histItems;
+        int total = m;
+        boolean[] inHistory = null;
+        if (settings.discoverList) {
+            historySet.build(hist, null, null, p.histLen);
+            inHistory = new boolean[ranked];
+            int outside = 0;
+            for (int j = 0; j < m; j++) {
+                inHistory[j] = order[j] < 0 || historySet.find(candidates.item(order[j])) >= 0;
+                outside += inHistory[j] ? 0 : 1;
+            }
+            for (int j = m; j < ranked && outside < settings.topK + OVERFETCH; j++) {
+                if (historySet.find(candidates.item(order[j])) < 0) { // keep only extras outside the window
+                    order[total] = order[j];
+                    slotScores[total] = slotScores[j];
+                    total++;
+                    outside++;
+                }
+            }
+            inHistory = Arrays.copyOf(inHistory, total);
+        }
+
+        ScoredList list = new ScoredList();
+        list.userId = p.userId;
+        list.seq = p.seq;
+        list.modelVersion = bundle.modelVersion();
+        list.triggerEventId = p.eventId;
+        list.eventTs = p.eventTs;
+        list.ingestTs = p.ingestTs;
+        list.items = new String[total];
+        list.scores = total == ranked ? slotScores : Arrays.copyOf(slotScores, total);
+        list.sources = new String[total];
+        list.because = new String[total];
+        list.extra = total - m;
+        list.inHistory = inHistory;
         because.prepare(bundle, hist, p.histLen);
-        for (int j = 0; j < m; j++) {
+        for (int j = 0; j < total; j++) {
             int i = order[j];
             if (i < 0) { // a re-visit the candidate sources did not propose: the history window's item of rank -1-i
                 list.items[j] = revisit.item(-1 - i);

@@ -2,7 +2,8 @@ package io.streamrec.sink;
 
 /**
  * The message on the {@code recommendations} topic: a user's complete current list. {@code seq} increases per user,
- * so a consumer keeps only the highest one it has seen. Flink POJO; {@link RecommendationJson} writes the wire form.
+ * so a consumer keeps only the highest one it has seen. It may carry a second list, {@link #discover}, for discovery.
+ * Flink POJO; {@link RecommendationJson} writes the wire form.
  */
 public class Recommendation {
     public String userId;
@@ -13,6 +14,11 @@ public class Recommendation {
     public long emittedTs;
     public long ingestTs;
     public RecommendedItem[] items;
+    /**
+     * The discovery list ({@code recs.discover-list}): the best items that are not in the user's history window, or
+     * null when the job emits only {@link #items}.
+     */
+    public RecommendedItem[] discover;
 
     public Recommendation() {}
 

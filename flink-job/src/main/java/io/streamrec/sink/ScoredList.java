@@ -4,7 +4,9 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * The ranked candidates for one accepted event, best first, as the keyed ranking operator emits them. It holds a few
- * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. Serialized by
+ * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. With the
+ * discovery list on ({@code recs.discover-list}), it also says which entries are in the user's history window and
+ * carries {@link #extra} entries, ranked below the rest, that only the discovery list may use. Serialized by
  * {@link ScoredListSerializer}.
  */
 @TypeInfo(ScoredListSerializer.Factory.class)
@@ -21,6 +23,18 @@ public class ScoredList {
     public String[] sources;
     /** For each item, the recent item that contributed most to proposing it, or null. */
     public String[] because;
+    /**
+     * How many trailing entries are for the discovery list only: the main list is the first
+     * {@code items.length - extra} entries.
+     */
+    public int extra;
+    /** Per entry, whether its item is in the user's history window; null when there is no discovery list. */
+    public boolean[] inHistory;
+
+    /** How many leading entries make up the main list. */
+    public int mainCount() {
+        return items == null ? 0 : items.length - extra;
+    }
 
     public ScoredList() {}
 }

@@ -31,6 +31,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
     private static final int HAS_SCORES = 2;
     private static final int HAS_SOURCES = 4;
     private static final int HAS_BECAUSE = 8;
+    private static final int HAS_IN_HISTORY = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -55,13 +56,16 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         c.scores = from.scores == null ? null : from.scores.clone();
         c.sources = from.sources == null ? null : from.sources.clone();
         c.because = from.because == null ? null : from.because.clone();
+        c.extra = from.extra;
+        c.inHistory = from.inHistory == null ? null : from.inHistory.clone();
         return c;
     }
 
     @Override
     public void serialize(ScoredList l, DataOutputView out) throws IOException {
         out.writeByte((l.items != null ? HAS_ITEMS : 0) | (l.scores != null ? HAS_SCORES : 0)
-                | (l.sources != null ? HAS_SOURCES : 0) | (l.because != null ? HAS_BECAUSE : 0));
+                | (l.sources != null ? HAS_SOURCES : 0) | (l.because != null ? HAS_BECAUSE : 0)
+                | (l.inHistory != null ? HAS_IN_HISTORY : 0));
         StringValue.writeString(l.userId, out);
         CompactIO.writeVarint(out, l.seq);
         StringValue.writeString(l.modelVersion, out);
@@ -82,6 +86,13 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         }
         if (l.because != null) {
             CompactIO.writeStrings(out, l.because);
+        }
+        CompactIO.writeVarint(out, l.extra);
+        if (l.inHistory != null) {
+            CompactIO.writeVarint(out, l.inHistory.length);
+            for (boolean b : l.inHistory) {
+                out.writeBoolean(b);
+            }
         }
     }
 
@@ -110,6 +121,14 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         }
         if ((flags & HAS_BECAUSE) != 0) {
             l.because = CompactIO.readStrings(in);
+        }
+        l.extra = CompactIO.readLength(in);
+        if ((flags & HAS_IN_HISTORY) != 0) {
+            boolean[] h = new boolean[CompactIO.readLength(in)];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = in.readBoolean();
+            }
+            l.inHistory = h;
         }
         return l;
     }

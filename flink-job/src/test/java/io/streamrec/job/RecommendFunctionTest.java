@@ -161,6 +161,55 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryList() throws Exception {
+        JobSettings defaults = new JobSettings();
+        int wanted = defaults.topK + RecommendFunction.OVERFETCH;
+        for (int i = 0; i < 30; i++) {
+            send(event("e" + i, "u1", item(i % 12), EventType.VIEW, T0 + i * 1000));
+        }
+        java.util.Set<String> history = new java.util.HashSet<>(Arrays.asList(stateOf("u1").histItems));
+        ScoredList l = harness.extractOutputValues().get(29);
+        assertNotNull(l.inHistory);
+        assertEquals(l.items.length, l.inHistory.length);
+        int outside = 0;
+        for (int j = 0; j < l.items.length; j++) {
+            assertEquals(history.contains(l.items[j]), l.inHistory[j], "mark of " + l.items[j]);
+            outside += l.inHistory[j] ? 0 : 1;
+        }
+        assertTrue(l.mainCount() <= wanted && l.mainCount() > 0);
+        assertTrue(l.extra > 0, "twelve history items leave the ranked list short of others");
+        assertEquals(wanted, outside, "extras are added until top-K + overfetch entries are outside the history");
+        float lowestMain = Float.POSITIVE_INFINITY;
+        for (int j = 0; j < l.mainCount(); j++) {
+            lowestMain = Math.min(lowestMain, l.scores[j]);
+        }
+        for (int j = l.mainCount(); j < l.items.length; j++) {
+            assertFalse(l.inHistory[j], "an extra is never a history item");
+            assertTrue(l.scores[j] <= lowestMain, "extras rank below the main list");
+            if (j > l.mainCount()) {
+                assertTrue(l.scores[j - 1] >= l.scores[j], "extras are best-first");
+            }
+        }
+        assertEquals(l.items.length, Arrays.stream(l.items).distinct().count(), "no item twice");
+    }
+
+    @Test
+    void sendsNoHistoryMarksWithTheDiscoveryListOff() throws Exception {
+        harness.close();
+        JobSettings settings = new JobSettings();
+        settings.discoverList = false;
+        harness = newHarness(settings);
+        harness.open();
+        for (int i = 0; i < 5; i++) {
+            send(event("e" + i, "u1", item(i), EventType.VIEW, T0 + i * 1000));
+        }
+        ScoredList l = harness.extractOutputValues().get(4);
+        assertEquals(null, l.inHistory);
+        assertEquals(0, l.extra);
+        assertEquals(settings.topK + RecommendFunction.OVERFETCH, l.items.length);
+    }
+
+    @Test
     void dropsUserStateAfterTtl() throws Exception {
         harness.close();
         JobSettings settings = new JobSettings();

@@ -50,6 +50,8 @@ class ScoredListSerializerTest {
         assertArrayEquals(a.scores, b.scores);
         assertArrayEquals(a.sources, b.sources);
         assertArrayEquals(a.because, b.because);
+        assertEquals(a.extra, b.extra);
+        assertArrayEquals(a.inHistory, b.inHistory);
     }
 
     @Test
@@ -61,6 +63,20 @@ class ScoredListSerializerTest {
     void roundTripsEveryField() throws Exception {
         ScoredList l = list("u1", 300);
         assertSameList(l, roundTrip(l));
+    }
+
+    @Test
+    void roundTripsTheDiscoveryListsMarksAndExtras() throws Exception {
+        ScoredList l = list("u1", 301);
+        l.extra = 1;
+        l.inHistory = new boolean[] {true, false, false};
+        ScoredList back = roundTrip(l);
+        assertSameList(l, back);
+        assertEquals(2, back.mainCount());
+        ScoredList copy = serializer.copy(l);
+        assertArrayEquals(l.inHistory, copy.inHistory);
+        assertNotSame(l.inHistory, copy.inHistory);
+        assertEquals(1, copy.extra);
     }
 
     @Test
