@@ -69,6 +69,13 @@ public final class Baselines {
         }
     }
 
+    /**
+     * How many items the popularity baselines rank when they refresh: enough for a discovery list
+     * ({@link Recommender#discover}) and a dump, so a longer request between refreshes does not refresh off cadence
+     * (which would change what later lists see).
+     */
+    static final int CACHED_K = Protocol.DUMP_K + Recommender.DISCOVERY_EXTRA;
+
     /** All-time popularity: event counts over everything observed so far. */
     public static final class Popular implements Recommender {
         private final Map<String, Integer> counts = new HashMap<>();
@@ -101,8 +108,8 @@ public final class Baselines {
 
         List<String> top(int k) {
             if (cachedAt < 0 || observed - cachedAt >= refreshEvery || k > cachedK) {
-                cached = TopItems.of(counts, Math.max(k, 100), null);
-                cachedK = Math.max(k, 100);
+                cachedK = Math.max(k, CACHED_K);
+                cached = TopItems.of(counts, cachedK, null);
                 cachedAt = observed;
             }
             return cached.size() <= k ? cached : cached.subList(0, k);
@@ -118,6 +125,7 @@ public final class Baselines {
         private final int refreshEvery;
         private long observed;
         private long cachedAt = -1;
+        private int cachedK;
         private List<String> cached = List.of();
 
         public Trending(int windowEvents, int refreshEvery, Popular fallback) {
@@ -144,8 +152,9 @@ public final class Baselines {
 
         @Override
         public List<String> recommend(LogEvent e, int k) {
-            if (cachedAt < 0 || observed - cachedAt >= refreshEvery || cached.size() < k) {
-                cached = TopItems.fill(TopItems.of(counts, k, null), fallback.top(k), k);
+            if (cachedAt < 0 || observed - cachedAt >= refreshEvery || k > cachedK) {
+                cachedK = Math.max(k, CACHED_K);
+                cached = TopItems.fill(TopItems.of(counts, cachedK, null), fallback.top(cachedK), cachedK);
                 cachedAt = observed;
             }
             return cached.size() <= k ? cached : cached.subList(0, k);
@@ -348,10 +357,18 @@ public final class Baselines {
     public static final class Fixed implements Recommender {
         private final String name;
         private final Map<String, List<String>> lists;
+        private final Map<String, List<String>> discoverLists;
 
+        /** Lists of a job that emits one list: it serves discovery too. */
         public Fixed(String name, Map<String, List<String>> lists) {
+            this(name, lists, null);
+        }
+
+        /** @param discoverLists the emitted discovery lists by trigger event id, or null if the job emits none */
+        public Fixed(String name, Map<String, List<String>> lists, Map<String, List<String>> discoverLists) {
             this.name = name;
             this.lists = lists;
+            this.discoverLists = discoverLists;
         }
 
         @Override
@@ -369,6 +386,16 @@ public final class Baselines {
         @Override
         public List<String> recommend(LogEvent e, int k) {
             List<String> l = lists.get(e.eventId());
+            return l == null ? List.of() : l;
+        }
+
+        /** The discovery list as emitted; without one, the one list as emitted (nothing is dropped from it). */
+        @Override
+        public List<String> discover(LogEvent e, int k, java.util.Set<String> history) {
+            if (discoverLists == null) {
+                return recommend(e, k);
+            }
+            List<String> l = discoverLists.get(e.eventId());
             return l == null ? List.of() : l;
         }
 

@@ -227,7 +227,7 @@ public final class EvaluateCommand implements Command {
             data.oracle = sc.toString();
         }
         List<Recommender> recs = new ArrayList<>();
-        recs.add(new Baselines.Fixed("streamrec", job.lists));
+        recs.add(new Baselines.Fixed("streamrec", job.lists, job.discoverLists.isEmpty() ? null : job.discoverLists));
         boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
         for (Recommender b : baselines) { // the job's purchased-item filter applies to every method alike
             recs.add(purchaseFilter ? new Baselines.PurchaseFiltered(b, conf.get(StreamrecOptions.PURCHASED_MAX)) : b);

@@ -30,6 +30,8 @@ public final class JobReplay {
     /** What the job emitted for the scored events. */
     public static final class Result {
         public final Map<String, List<String>> lists = new HashMap<>();
+        /** The discovery lists, by trigger event id; empty when the job emits none ({@code recs.discover-list}). */
+        public final Map<String, List<String>> discoverLists = new HashMap<>();
         public long emitted;
         public long deadLetters;
         public final Map<String, Long> deadLetterReasons = new HashMap<>();
@@ -38,6 +40,14 @@ public final class JobReplay {
     }
 
     private JobReplay() {}
+
+    private static List<String> ids(Recommendation.RecommendedItem[] items) {
+        List<String> l = new ArrayList<>(items.length);
+        for (Recommendation.RecommendedItem it : items) {
+            l.add(it.itemId);
+        }
+        return l;
+    }
 
     /**
      * The configuration the replay runs with: the user's, forced to parallelism 1 (time order). Unless the user set a
@@ -129,11 +139,10 @@ public final class JobReplay {
                     res.modelVersion = r.modelVersion;
                 }
                 if (keep.contains(r.triggerEventId)) {
-                    List<String> l = new ArrayList<>(r.items.length);
-                    for (Recommendation.RecommendedItem it : r.items) {
-                        l.add(it.itemId);
+                    res.lists.put(r.triggerEventId, ids(r.items));
+                    if (r.discover != null) {
+                        res.discoverLists.put(r.triggerEventId, ids(r.discover));
                     }
-                    res.lists.put(r.triggerEventId, l);
                 }
             }
         } finally {

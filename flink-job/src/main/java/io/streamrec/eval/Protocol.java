@@ -10,7 +10,8 @@ import java.util.Set;
  * The "predict the next item of every prefix" protocol (SR-GNN, NARM): every recommender observes the training part
  * (not scored), then the test part event by event; after each test event that has a next event from the same user in
  * the test part, each recommender's list is scored against that next item. A user with no training events starts the
- * test part with an empty history (the session-based case) and is scored all the same.
+ * test part with an empty history (the session-based case) and is scored all the same. In the {@code new} protocol
+ * each method is scored on its discovery list ({@link Recommender#discover}).
  */
 public final class Protocol {
     public static final int K = 20;
@@ -60,8 +61,8 @@ public final class Protocol {
 
     /**
      * Runs the protocol; with a non-null {@code dump}, also writes one JSON line per scored event: the user, the
-     * next item, whether it is new, the user's history (items observed so far) and each method's first
-     * {@link #DUMP_K} items, so list policies can be analysed offline.
+     * next item, whether it is new, the user's history (items observed so far), each method's first
+     * {@link #DUMP_K} items and its discovery list, so list policies can be analysed offline.
      */
     public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer,
             java.io.Writer dump) throws java.io.IOException {
@@ -109,11 +110,14 @@ public final class Protocol {
             }
             var line = dump == null ? null : MAPPER.createObjectNode();
             var lists = line == null ? null : line.putObject("lists");
+            var discover = line == null ? null : line.putObject("discover");
             for (Recommender r : recs) {
                 List<String> l = r.recommend(e, dump == null ? K : DUMP_K);
-                scorer.score(r.name(), l, target.itemId(), target.type(), isNew);
+                List<String> d = isNew || discover != null ? r.discover(e, K, h) : null;
+                scorer.score(r.name(), l, d, target.itemId(), target.type(), isNew);
                 if (lists != null) {
                     l.stream().limit(DUMP_K).forEach(lists.putArray(r.name())::add);
+                    d.forEach(discover.putArray(r.name())::add);
                 }
             }
             if (line != null) {

@@ -65,6 +65,11 @@ public final class Report {
             coverage.put(m, st.catalogue == 0 ? 0.0 : (double) s.distinctRecommended() / st.catalogue);
         }
         root.put("methods", ms);
+        Map<String, Object> newMain = new LinkedHashMap<>();
+        for (String m : methods) {
+            newMain.put(m, scorer.method(m).newOnMainList().asMap());
+        }
+        root.put("new_on_main_list", newMain);
         root.put("by_next_type", byType);
         root.put("catalogue_coverage", coverage);
         Map<String, Object> anywhere = new LinkedHashMap<>();
@@ -138,11 +143,22 @@ public final class Report {
                 + "part; the list the job emitted after each test event that has a next event of the same user "
                 + "is scored against that next item. Full catalogue, no sampled negatives (an item not in the "
                 + "top-20 list is a miss). `all` = every next event; `new` = next item not in the user's history. "
-                + "Baselines see the same events and are scored by the same scorer.\n\n");
+                + "Baselines see the same events and are scored by the same scorer.\n\n"
+                + "In `new` every method is scored on its discovery list: streamrec on the `discover` list it emits "
+                + "(`recs.discover-list`; its one list when that is off), every other method on its own list without "
+                + "the items the user has touched so far (the strictest fair form of a one-list method: those items "
+                + "can never be a new next item). The same events scored on each method's main list are under "
+                + "\"New items, main lists\".\n\n");
         sb.append("## Results: all next events\n\n");
         table(sb, scorer, methods, "all", coverage);
-        sb.append("\n## Results: new items only\n\n");
+        sb.append("\n## Results: new items only (discovery lists)\n\n");
         table(sb, scorer, methods, "new", coverage);
+        sb.append("\n### New items, main lists\n\n| method | HR@10 | HR@20 | MRR@20 | NDCG@20 |\n|---|---|---|---|---|\n");
+        for (String m : methods) {
+            Scorer.Acc a = scorer.method(m).newOnMainList();
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f |%n", m, a.get("HR@10"),
+                    a.get("HR@20"), a.get("MRR@20"), a.get("NDCG@20")));
+        }
         sb.append("\n![HR@20 and MRR@20](chart.png)\n\n");
         sb.append("## By the next event's type (HR@20 / MRR@20, n)\n\n");
         for (String p : Scorer.PROTOCOLS) {

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Scores lists against next items: full-catalogue ranking, no sampled negatives (an item absent from the list is a
  * miss). HR@10, HR@20, MRR@20 and NDCG@20 (one relevant item: 1/log2(rank+1)), per method, per protocol ("all" next
- * events; "new": next item not in the user's history) and per group of the next event's type.
+ * events, on the method's list; "new": next item not in the user's history, on the method's discovery list) and per
+ * group of the next event's type. For continuity, the "new" events are also scored on the main list
+ * ({@link MethodScores#newOnMainList}).
  */
 public final class Scorer {
     public static final String[] PROTOCOLS = {"all", "new"};
@@ -71,6 +73,8 @@ public final class Scorer {
         /** Per scored event, in scoring order: the reciprocal rank at 20 (paired comparisons between methods). */
         final Map<String, DoubleList> reciprocalRanks = new LinkedHashMap<>();
         long emptyLists;
+        /** The {@code new} protocol's events scored on the main list instead of the discovery list. */
+        final Acc newOnMainList = new Acc();
         /** Targets found anywhere in the list, beyond 20 too (= candidate recall when recs.top-k is large). */
         final Map<String, long[]> hitAnywhere = new LinkedHashMap<>();
 
@@ -92,6 +96,10 @@ public final class Scorer {
 
         public int distinctRecommended() {
             return recommended.size();
+        }
+
+        public Acc newOnMainList() {
+            return newOnMainList;
         }
 
         public long emptyLists() {
@@ -174,8 +182,17 @@ public final class Scorer {
         return 0;
     }
 
-    /** Scores one list of {@code method} against the next item. */
+    /** Scores one list of {@code method} against the next item; the list serves discovery too. */
     public void score(String method, List<String> list, String target, EventType nextType, boolean newItem) {
+        score(method, list, null, target, nextType, newItem);
+    }
+
+    /**
+     * Scores one event of {@code method}: {@code list} in the {@code all} protocol and, when the next item is new,
+     * {@code discover} (or {@code list} if null) in the {@code new} protocol.
+     */
+    public void score(String method, List<String> list, List<String> discover, String target, EventType nextType,
+            boolean newItem) {
         MethodScores m = methods.computeIfAbsent(method, x -> new MethodScores());
         int r = rank(list, target, 20);
         double rr = r > 0 ? 1.0 / r : 0.0;
@@ -188,10 +205,13 @@ public final class Scorer {
             m.hitAnywhere.get("all")[0]++;
         }
         if (newItem) {
-            m.cell("new", "all").add(r);
-            m.cell("new", g).add(r);
-            m.reciprocalRanks.get("new").add(rr);
-            if (anywhere) {
+            m.newOnMainList.add(r);
+            List<String> d = discover == null ? list : discover;
+            int rd = rank(d, target, 20);
+            m.cell("new", "all").add(rd);
+            m.cell("new", g).add(rd);
+            m.reciprocalRanks.get("new").add(rd > 0 ? 1.0 / rd : 0.0);
+            if (rd > 0 || d.contains(target)) {
                 m.hitAnywhere.get("new")[0]++;
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.streamrec.event.EventType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The metrics against cases computed by hand. */
@@ -91,6 +92,55 @@ class ScorerTest {
         assertEquals(0.0, s.method("repeat").cell("new", "all").get("HR@20"), EPS);
         // popular after (u,B): counts A1 B1 -> [A, B] (ties by id) -> A at rank 1
         assertEquals(1.0 / 3, s.method("popular").cell("all", "all").get("MRR@20"), EPS);
+    }
+
+    @Test
+    void newProtocolScoresEachMethodsDiscoveryList() {
+        // e4 (u views A; history {A, B}) -> next C is new; e3 (v views X) -> next Y is new; e2 -> A is a re-visit
+        Map<String, List<String>> main = Map.of("e2", List.of("A", "C"), "e3", List.of("X", "Q"),
+                "e4", List.of("A", "B", "C"));
+        Map<String, List<String>> discover = Map.of("e2", List.of("Q"), "e3", List.of("Y"), "e4", List.of("C"));
+        Baselines.Fixed twoLists = new Baselines.Fixed("job", main, discover);
+        Baselines.Fixed oneList = new Baselines.Fixed("one", main);
+        Baselines.Popular pop = new Baselines.Popular(1);
+        Scorer s = new Scorer();
+        Protocol.run(TRAIN, TEST, List.of(twoLists, oneList, pop), s);
+        // all: the main lists (e2 -> A at rank 1, e3 -> Y missed, e4 -> C at rank 3)
+        assertEquals((1.0 + 0 + 1.0 / 3) / 3, s.method("job").cell("all", "all").get("MRR@20"), EPS);
+        // new: the discovery lists, Y and C both at rank 1
+        assertEquals(1.0, s.method("job").cell("new", "all").get("MRR@20"), EPS);
+        assertEquals((0 + 1.0 / 3) / 2, s.method("job").newOnMainList().get("MRR@20"), EPS);
+        // a job without a discovery list is scored on its one list, as emitted
+        assertEquals((0 + 1.0 / 3) / 2, s.method("one").cell("new", "all").get("MRR@20"), EPS);
+        // a baseline's discovery list is its list without the user's history: after e4, popular's counts are
+        // A 2, B 1, X 1, so its list [A, B, X] becomes [X] for u, whose history is {A, B}
+        Baselines.Popular at = new Baselines.Popular(1);
+        for (LogEvent e : List.of(TRAIN.get(0), TEST.get(0), TEST.get(1), TEST.get(2))) {
+            at.observe(e);
+        }
+        assertEquals(List.of("A", "B", "X"), at.recommend(TEST.get(2), 20));
+        assertEquals(List.of("X"), at.discover(TEST.get(2), 20, java.util.Set.of("A", "B")));
+    }
+
+    @Test
+    void askingABaselineForALongerListDoesNotChangeItsLaterLists() {
+        // trending refreshes every 3 events; a longer request in between must not refresh it off cadence
+        Baselines.Popular pop1 = new Baselines.Popular(3);
+        Baselines.Trending plain = new Baselines.Trending(100, 3, pop1);
+        Baselines.Popular pop2 = new Baselines.Popular(3);
+        Baselines.Trending asked = new Baselines.Trending(100, 3, pop2);
+        List<LogEvent> events = List.of(ev("a1", "u", "A", 1), ev("a2", "u", "B", 2), ev("a3", "u", "B", 3),
+                ev("a4", "v", "C", 4), ev("a5", "v", "C", 5), ev("a6", "v", "C", 6));
+        for (int i = 0; i < events.size(); i++) {
+            LogEvent e = events.get(i);
+            plain.observe(e);
+            pop1.observe(e);
+            asked.observe(e);
+            pop2.observe(e);
+            List<String> want = plain.recommend(e, 2);
+            asked.recommend(e, 2 + Recommender.DISCOVERY_EXTRA); // what a discovery list asks for
+            assertEquals(want, asked.recommend(e, 2), "after event " + (i + 1));
+        }
     }
 
     @Test
