@@ -521,6 +521,7 @@ final class PipelineBench {
                 final long startEpochMs = System.currentTimeMillis();
                 int sent = offer(producer, sim, names, sentAt, rate, secondsPerRate);
                 double sendSecs = (System.nanoTime() - t0) / 1e9;
+                log.println("    load producer: " + producerDelays(producer));
                 long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!sentAt.isEmpty() && System.nanoTime() < grace) {
                     Thread.sleep(20);
@@ -691,6 +692,30 @@ final class PipelineBench {
             next += periodNs;
         }
         return sent;
+    }
+
+    /**
+     * The load producer's own delays over its last metric window (Kafka keeps two 30-s samples): how long records
+     * waited in its buffer and how long produce requests took to be acknowledged. A latency burst that shows here
+     * happened between the generator and the broker, not in the job.
+     */
+    static String producerDelays(KafkaProducer<?, ?> producer) {
+        Map<String, Double> m = new java.util.TreeMap<>();
+        for (var e : producer.metrics().entrySet()) {
+            var name = e.getKey();
+            if (name.group().equals("producer-metrics") && (name.name().equals("record-queue-time-max")
+                    || name.name().equals("record-queue-time-avg") || name.name().equals("request-latency-max")
+                    || name.name().equals("request-latency-avg"))) {
+                Object v = e.getValue().metricValue();
+                if (v instanceof Number n) {
+                    m.put(name.name(), n.doubleValue());
+                }
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "record queue time avg %.1f ms, max %.0f ms; request latency "
+                + "avg %.1f ms, max %.0f ms", m.getOrDefault("record-queue-time-avg", Double.NaN),
+                m.getOrDefault("record-queue-time-max", Double.NaN), m.getOrDefault("request-latency-avg", Double.NaN),
+                m.getOrDefault("request-latency-max", Double.NaN));
     }
 
     static String triggerEventId(byte[] json) {
