@@ -81,10 +81,11 @@ public final class StreamrecOptions {
                     .withDescription("Never recommend an item already in the user's recent history (discovery only).");
 
     public static final ConfigOption<Boolean> DISCOVER_LIST =
-            ConfigOptions.key("recs.discover-list").booleanType().defaultValue(true)
+            ConfigOptions.key("recs.discover-list").booleanType().defaultValue(false)
                     .withDescription("Also emit 'discover', a second list of recs.top-k items: the best ranked items "
                             + "that are not in the user's recent history (a discovery carousel next to the main list, "
-                            + "which mixes re-visits and new items).");
+                            + "which mixes re-visits and new items). Costs about a quarter more CPU per event, most "
+                            + "of it in the longer message (docs/BENCHMARKS.md, round 9).");
 
     public static final ConfigOption<Integer> RETRIEVAL_N =
             ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)

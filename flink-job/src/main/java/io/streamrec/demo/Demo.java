@@ -132,6 +132,7 @@ public final class Demo {
         c.setString("topic.dlq", Topics.DLQ);
         c.setString("model.path", o.modelPath);
         c.setString("recs.top-k", Integer.toString(o.topK));
+        c.setString("recs.discover-list", "true"); // the view shows both lists
         c.setString("parallelism.default", Integer.toString(o.parallelism));
         c.setString("state.backend.type", o.stateBackend);
         c.setString("execution.checkpointing.dir", tempDir.resolve("checkpoints").toUri().toString());

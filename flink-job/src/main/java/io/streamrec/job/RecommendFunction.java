@@ -412,6 +412,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * <p>With the discovery list on, every entry says whether its item is in the history window, and the next best
      * candidates outside the window follow as {@link ScoredList#extra} entries until {@code topK + OVERFETCH} entries
      * are outside it, so the catalog filter can cut a discovery list of top-K from the same ranking.
+     *
+     * <p>"because" is filled only for the entries the two lists show when the catalog filter drops nothing (it was a
+     * quarter of this operator's Java time, JFR): an overfetched entry that moves up in place of an out-of-stock
+     * item has none.
      */
     private ScoredList toList(Pending p, float[] scores) {
         CandidateSet candidates = p.candidates;
@@ -467,20 +471,29 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.extra = total - m;
         list.inHistory = inHistory;
         because.prepare(bundle, hist, p.histLen);
+        int outsideSeen = 0;
         for (int j = 0; j < total; j++) {
+            // "because" for what the lists show when the catalog filter drops nothing: the main list's first top-K
+            // and the first top-K outside the history; the overfetched rest only stand in for dropped items
+            boolean explain = j < settings.topK;
+            if (inHistory != null && !inHistory[j]) {
+                explain |= outsideSeen++ < settings.topK;
+            }
             int i = order[j];
             if (i < 0) { // a re-visit the candidate sources did not propose: the history window's item of rank -1-i
                 list.items[j] = revisit.item(-1 - i);
                 list.sources[j] = CandidateSource.RECENT.wireName();
-                list.because[j] = because.explain(list.items[j], -1, CandidateSource.RECENT);
+                list.because[j] = explain ? because.explain(list.items[j], -1, CandidateSource.RECENT) : null;
                 continue;
             }
             list.items[j] = candidates.item(i);
             CandidateSource source = candidates.source(i);
             list.sources[j] = source.wireName();
-            list.because[j] = source == CandidateSource.ONLINE_COVISIT
-                    ? Because.online(online, p.onlineScores, list.items[j])
-                    : because.explain(list.items[j], candidates.modelIndex(i), source);
+            if (explain) {
+                list.because[j] = source == CandidateSource.ONLINE_COVISIT
+                        ? Because.online(online, p.onlineScores, list.items[j])
+                        : because.explain(list.items[j], candidates.modelIndex(i), source);
+            }
         }
         because.release();
         return list;

@@ -162,8 +162,12 @@ class RecommendFunctionTest {
 
     @Test
     void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryList() throws Exception {
-        JobSettings defaults = new JobSettings();
-        int wanted = defaults.topK + RecommendFunction.OVERFETCH;
+        harness.close();
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        harness = newHarness(settings);
+        harness.open();
+        int wanted = settings.topK + RecommendFunction.OVERFETCH;
         for (int i = 0; i < 30; i++) {
             send(event("e" + i, "u1", item(i % 12), EventType.VIEW, T0 + i * 1000));
         }
@@ -194,19 +198,29 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void explainsOnlyTheEntriesTheListsShowWhenNothingIsOutOfStock() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            send(event("e" + i, "u1", item(i), EventType.VIEW, T0 + i * 1000));
+        }
+        ScoredList l = harness.extractOutputValues().get(7);
+        int topK = new JobSettings().topK;
+        assertTrue(l.items.length > topK, "the list is overfetched");
+        assertTrue(Arrays.stream(l.because, 0, topK).anyMatch(b -> b != null), "shown entries are explained");
+        for (int j = topK; j < l.items.length; j++) {
+            assertEquals(null, l.because[j], "overfetched entry " + j + " stands in only for a dropped item");
+        }
+    }
+
+    @Test
     void sendsNoHistoryMarksWithTheDiscoveryListOff() throws Exception {
-        harness.close();
-        JobSettings settings = new JobSettings();
-        settings.discoverList = false;
-        harness = newHarness(settings);
-        harness.open();
+        assertFalse(new JobSettings().discoverList, "off by default");
         for (int i = 0; i < 5; i++) {
             send(event("e" + i, "u1", item(i), EventType.VIEW, T0 + i * 1000));
         }
         ScoredList l = harness.extractOutputValues().get(4);
         assertEquals(null, l.inHistory);
         assertEquals(0, l.extra);
-        assertEquals(settings.topK + RecommendFunction.OVERFETCH, l.items.length);
+        assertEquals(new JobSettings().topK + RecommendFunction.OVERFETCH, l.items.length);
     }
 
     @Test
