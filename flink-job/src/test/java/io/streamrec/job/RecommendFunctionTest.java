@@ -50,6 +50,13 @@ class RecommendFunctionTest {
         harness.close();
     }
 
+    /** Replaces the default harness with an open one running {@code settings}. */
+    private void reopenWith(JobSettings settings) throws Exception {
+        harness.close();
+        harness = newHarness(settings);
+        harness.open();
+    }
+
     private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> newHarness(JobSettings settings)
             throws Exception {
         settings.modelReloadIntervalMs = 0;
@@ -145,11 +152,9 @@ class RecommendFunctionTest {
 
     @Test
     void neverRecommendsARecentItemWithTheSeenFilterOn() throws Exception {
-        harness.close();
         JobSettings settings = new JobSettings();
         settings.filterSeen = true;
-        harness = newHarness(settings);
-        harness.open();
+        reopenWith(settings);
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         send(event("e2", "u1", item(2), EventType.VIEW, T0 + 1000));
         send(event("e3", "u2", item(3), EventType.VIEW, T0 + 2000));
@@ -162,11 +167,9 @@ class RecommendFunctionTest {
 
     @Test
     void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryList() throws Exception {
-        harness.close();
         JobSettings settings = new JobSettings();
         settings.discoverList = true;
-        harness = newHarness(settings);
-        harness.open();
+        reopenWith(settings);
         int wanted = settings.topK + RecommendFunction.OVERFETCH;
         for (int i = 0; i < 30; i++) {
             send(event("e" + i, "u1", item(i % 12), EventType.VIEW, T0 + i * 1000));
@@ -286,9 +289,7 @@ class RecommendFunctionTest {
 
     @Test
     void proposesAnItemFirstSeenAfterTrainingToAnotherUserAfterCoVisitation() throws Exception {
-        harness.close();
-        harness = newHarness(everyCandidateEmitted());
-        harness.open();
+        reopenWith(everyCandidateEmitted());
         String fresh = "fresh-item-after-training";
         assertEquals(0, bundle.items().indexOf(fresh), "not in the bundle's vocabulary");
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
@@ -310,9 +311,7 @@ class RecommendFunctionTest {
 
     @Test
     void onlineCoVisitationSurvivesSnapshotAndRestore() throws Exception {
-        harness.close();
-        harness = newHarness(everyCandidateEmitted());
-        harness.open();
+        reopenWith(everyCandidateEmitted());
         String fresh = "fresh-item-after-training";
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         send(event("e2", "u1", fresh, EventType.VIEW, T0 + 1_000));
@@ -335,11 +334,9 @@ class RecommendFunctionTest {
 
     @Test
     void noOnlineTableWhenTheSourceIsOffAndTheBundleDoesNotNameTheFeature() throws Exception {
-        harness.close();
         JobSettings settings = new JobSettings();
         settings.onlineCovisitN = 0;
-        harness = newHarness(settings);
-        harness.open();
+        reopenWith(settings);
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         send(event("e2", "u1", "fresh", EventType.VIEW, T0 + 1_000));
         assertEquals(null, function.onlineCovisitation());
