@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 /**
  * Turns a ranked list into the emitted recommendation: skips unavailable items, cuts to top-K, stamps
  * {@code emitted_ts}, and records the emit metrics. When the ranked list marks history items, it also cuts the
- * discovery list: the first top-K available entries, extra ones included, that are not in the history window. Shared by the catalog-filtered and the catalog-less pipelines.
+ * discovery list: the first top-K available entries, extra ones included, that are not in the history window.
+ * Shared by the catalog-filtered and the catalog-less pipelines.
  */
 final class TopKSelector {
     private final int topK;

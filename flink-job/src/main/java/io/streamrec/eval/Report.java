@@ -153,7 +153,8 @@ public final class Report {
         table(sb, scorer, methods, "all", coverage);
         sb.append("\n## Results: new items only (discovery lists)\n\n");
         table(sb, scorer, methods, "new", coverage);
-        sb.append("\n### New items, main lists\n\n| method | HR@10 | HR@20 | MRR@20 | NDCG@20 |\n|---|---|---|---|---|\n");
+        sb.append("\n### New items, main lists\n\n");
+        sb.append("| method | HR@10 | HR@20 | MRR@20 | NDCG@20 |\n|---|---|---|---|---|\n");
         for (String m : methods) {
             Scorer.Acc a = scorer.method(m).newOnMainList();
             sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f |%n", m, a.get("HR@10"),
