@@ -75,8 +75,16 @@ class EvaluateCommandTest {
         // the oracle knows the world: it must beat popularity on the simulator
         assertTrue(m.get("methods").get("oracle").get("all").get("HR@20").asDouble()
                 > m.get("methods").get("popular").get("all").get("HR@20").asDouble());
+        // the evaluation config turns the job's discovery list on, and `new` scores it. A new next item is outside the
+        // history window, so wherever the main list has it the discovery list has it at the same rank or better
+        JsonNode job = m.get("methods").get("streamrec").get("new");
+        JsonNode jobMain = m.get("new_on_main_list").get("streamrec");
+        for (String metric : new String[] {"HR@10", "HR@20", "MRR@20"}) {
+            assertTrue(job.get(metric).asDouble() >= jobMain.get(metric).asDouble(), metric + " " + m);
+        }
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("| streamrec |") && report.contains("recs.filter-purchased"), report);
+        assertTrue(report.contains("recs.discover-list=true") && report.contains("New items, main lists"), report);
         byte[] png = Files.readAllBytes(out.resolve("chart.png"));
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
     }
