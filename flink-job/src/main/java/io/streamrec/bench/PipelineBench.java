@@ -461,6 +461,8 @@ final class PipelineBench {
             throws Exception {
         Topics.Names names = names("lat-p" + parallelism);
         Topics.createIfMissing(bootstrap, names, 4, (short) 1);
+        brokerAppendTime(names.events());
+        Map<String, Long> appendedAt = new ConcurrentHashMap<>();
         Simulator sim = simulator(seed, users, true);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<long[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -487,7 +489,8 @@ final class PipelineBench {
                             String id = triggerEventId(r.value());
                             Long t0 = id == null ? null : sentAt.remove(id);
                             if (t0 != null) {
-                                received.add(new long[]{t0, now, r.timestamp()});
+                                Long appended = appendedAt.remove(id);
+                                received.add(new long[]{t0, now, r.timestamp(), appended == null ? -1 : appended});
                             }
                         }
                     }
@@ -504,7 +507,7 @@ final class PipelineBench {
             // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm and the job
             // has taken its first checkpoint (every 10 s) before anything is measured.
             for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
-                offer(producer, sim, names, sentAt, warmRate, Math.max(1.5, secondsPerRate / 3));
+                offer(producer, sim, names, sentAt, appendedAt, warmRate, Math.max(1.5, secondsPerRate / 3));
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!sentAt.isEmpty() && System.nanoTime() < settle) {
                     if (own != null) {
@@ -519,7 +522,8 @@ final class PipelineBench {
                 long t0 = System.nanoTime();
                 final long startNs = t0;
                 final long startEpochMs = System.currentTimeMillis();
-                int sent = offer(producer, sim, names, sentAt, rate, secondsPerRate);
+                appendedAt.clear();
+                int sent = offer(producer, sim, names, sentAt, appendedAt, rate, secondsPerRate);
                 double sendSecs = (System.nanoTime() - t0) / 1e9;
                 log.println("    load producer: " + producerDelays(producer));
                 long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -529,14 +533,17 @@ final class PipelineBench {
                 long[] lat;
                 long[] sentNs;
                 long[] emittedMs;
+                long[] appendedMs;
                 synchronized (received) {
                     lat = new long[received.size()];
                     sentNs = new long[received.size()];
                     emittedMs = new long[received.size()];
+                    appendedMs = new long[received.size()];
                     for (int i = 0; i < lat.length; i++) {
                         lat[i] = received.get(i)[1] - received.get(i)[0];
                         sentNs[i] = received.get(i)[0];
                         emittedMs[i] = received.get(i)[2];
+                        appendedMs[i] = received.get(i)[3];
                     }
                 }
                 LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
@@ -544,7 +551,7 @@ final class PipelineBench {
                 p.bursts = stalls(lat, sentNs, p.latency.pNanos(0.99), startNs);
                 p.stepStartEpochMs = startEpochMs;
                 if (latencyTrace != null) {
-                    trace(latencyTrace, points.size(), rate, lat, sentNs, emittedMs, startNs, startEpochMs);
+                    trace(latencyTrace, points.size(), rate, lat, sentNs, appendedMs, emittedMs, startNs, startEpochMs);
                 }
                 log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d);"
                                 + " slowest 1%% in bursts at %s%n",
@@ -568,12 +575,15 @@ final class PipelineBench {
 
     /** Writes one step's rows to the trace CSV: a new file (with its header) for the first step, appended after. */
     private static void trace(java.nio.file.Path file, int step, double rate, long[] lat, long[] sentNs,
-                              long[] emittedMs, long startNs, long startEpochMs) throws java.io.IOException {
+                              long[] appendedMs, long[] emittedMs, long startNs, long startEpochMs)
+            throws java.io.IOException {
         try (java.io.Writer w = step == 0 ? Files.newBufferedWriter(file, StandardCharsets.UTF_8)
                 : Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND)) {
             if (step == 0) {
-                // emitted_epoch_ms: the list's Kafka timestamp, stamped by the job's catalog filter as it emits the list
-                w.write("step,offered_events_per_s,sent_epoch_ms,emitted_epoch_ms,latency_ms\n");
+                // appended_epoch_ms: the broker's append time of the event (the latency topics use LogAppendTime;
+                // -1 if the acknowledgement had not arrived); emitted_epoch_ms: the list's Kafka timestamp, stamped
+                // by the job's catalog filter as it emits the list
+                w.write("step,offered_events_per_s,sent_epoch_ms,appended_epoch_ms,emitted_epoch_ms,latency_ms\n");
             }
             // one reused builder and no String.format: the trace is written between steps in the JVM that hosts the
             // job, and 165,000 formatted rows of garbage would show up as GC in the next step's latencies
@@ -583,7 +593,7 @@ final class PipelineBench {
                 row.setLength(0);
                 row.append(head);
                 appendMillis(row, startEpochMs * 1_000_000L + (sentNs[i] - startNs));
-                row.append(',').append(emittedMs[i]).append(',');
+                row.append(',').append(appendedMs[i]).append(',').append(emittedMs[i]).append(',');
                 appendMillis(row, lat[i]);
                 row.append('\n');
                 w.append(row);
@@ -666,7 +676,7 @@ final class PipelineBench {
 
     /** Sends well-formed events at a fixed rate (absolute schedule, so a late send does not shift the rest). */
     private static int offer(KafkaProducer<byte[], byte[]> producer, Simulator sim, Topics.Names names,
-                             Map<String, Long> sentAt, double rate, double seconds) {
+                             Map<String, Long> sentAt, Map<String, Long> appendedAt, double rate, double seconds) {
         long periodNs = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -686,8 +696,13 @@ final class PipelineBench {
             if (r.event() == null || r.duplicate()) {
                 continue;
             }
-            sentAt.put(r.event().eventId(), System.nanoTime());
-            producer.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()));
+            String id = r.event().eventId();
+            sentAt.put(id, System.nanoTime());
+            producer.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()), (md, e) -> {
+                if (md != null && md.hasTimestamp()) {
+                    appendedAt.put(id, md.timestamp()); // the broker's append time (LogAppendTime topic)
+                }
+            });
             sent++;
             next += periodNs;
         }
@@ -716,6 +731,22 @@ final class PipelineBench {
                 + "avg %.1f ms, max %.0f ms", m.getOrDefault("record-queue-time-avg", Double.NaN),
                 m.getOrDefault("record-queue-time-max", Double.NaN), m.getOrDefault("request-latency-avg", Double.NaN),
                 m.getOrDefault("request-latency-max", Double.NaN));
+    }
+
+    /**
+     * Makes the broker stamp each record of {@code topic} with its append time, which the producer's acknowledgement
+     * then carries: the latency trace can then split a list's latency at the broker. Only the bench's own topics.
+     */
+    private void brokerAppendTime(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var op = new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("message.timestamp.type", "LogAppendTime"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     static String triggerEventId(byte[] json) {

@@ -74,17 +74,25 @@ class BenchCommandTest {
         assertTrue(received > 0 && received == Integer.parseInt(got.group(2)), "every event got its list: " + out);
 
         java.util.List<String> lines = Files.readAllLines(trace);
-        assertEquals("step,offered_events_per_s,sent_epoch_ms,emitted_epoch_ms,latency_ms", lines.get(0));
+        assertEquals("step,offered_events_per_s,sent_epoch_ms,appended_epoch_ms,emitted_epoch_ms,latency_ms",
+                lines.get(0));
         assertEquals(received, lines.size() - 1, "one row per measured event");
+        int withAppend = 0;
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
             double sent = Double.parseDouble(f[2]);
-            long emitted = Long.parseLong(f[3]);
-            double latency = Double.parseDouble(f[4]);
+            long appended = Long.parseLong(f[3]);
+            long emitted = Long.parseLong(f[4]);
+            double latency = Double.parseDouble(f[5]);
             assertTrue(latency > 0, line);
             // the list is emitted after its event is sent and before it is received (ms clock, 1 ms of rounding)
             assertTrue(emitted >= Math.floor(sent) - 1 && emitted <= sent + latency + 1, line);
+            if (appended >= 0) { // the broker's append time lies between the send and the list's emission
+                withAppend++;
+                assertTrue(appended >= Math.floor(sent) - 1 && appended <= emitted + 1, line);
+            }
         }
+        assertTrue(withAppend > 0, "the broker's append times reach the trace");
     }
 
     @Test
