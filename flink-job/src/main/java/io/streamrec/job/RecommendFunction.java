@@ -86,6 +86,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient HistoryWindow seenSet;
     /** The ranked event's history window as a hash set, for the discovery list; reused. */
     private transient HistoryWindow historySet;
+    /** {@link #toList}'s per-slot scores and history marks, reused across events (grown, never shrunk). */
+    private transient float[] slotScores;
+    private transient boolean[] marks;
     private transient Predicate<String> excluded;
     private transient Counter duplicates;
     private transient Counter modelSwaps;
@@ -157,6 +160,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         purchasedSet = new HistoryWindow();
         seenSet = new HistoryWindow();
         historySet = new HistoryWindow();
+        slotScores = new float[0];
+        marks = new boolean[0];
         excluded = item -> (settings.filterPurchased && purchasedSet.find(item) >= 0)
                 || (settings.filterSeen && seenSet.find(item) >= 0);
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -423,7 +428,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         int m = Math.min(n, settings.topK + OVERFETCH);
         int ranked = settings.discoverList ? Math.min(n, m + settings.topK + OVERFETCH) : m;
         int[] order = topIndices(scores, n, ranked);
-        float[] slotScores = new float[ranked];
+        if (slotScores.length < ranked) { // reused buffers, grown to the largest list so far
+            slotScores = new float[ranked];
+            marks = new boolean[ranked];
+        }
         for (int j = 0; j < ranked; j++) {
             slotScores[j] = scores[order[j]]; // the slot's score, before any re-visit refill
         }
@@ -440,21 +448,21 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         boolean[] inHistory = null;
         if (settings.discoverList) {
             historySet.build(hist, null, null, p.histLen);
-            inHistory = new boolean[ranked];
             int outside = 0;
             for (int j = 0; j < m; j++) {
-                inHistory[j] = order[j] < 0 || historySet.find(candidates.item(order[j])) >= 0;
-                outside += inHistory[j] ? 0 : 1;
+                marks[j] = order[j] < 0 || historySet.find(candidates.item(order[j])) >= 0;
+                outside += marks[j] ? 0 : 1;
             }
             for (int j = m; j < ranked && outside < settings.topK + OVERFETCH; j++) {
                 if (historySet.find(candidates.item(order[j])) < 0) { // keep only extras outside the window
                     order[total] = order[j];
                     slotScores[total] = slotScores[j];
+                    marks[total] = false;
                     total++;
                     outside++;
                 }
             }
-            inHistory = Arrays.copyOf(inHistory, total);
+            inHistory = Arrays.copyOf(marks, total);
         }
 
         ScoredList list = new ScoredList();
@@ -465,7 +473,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.eventTs = p.eventTs;
         list.ingestTs = p.ingestTs;
         list.items = new String[total];
-        list.scores = total == ranked ? slotScores : Arrays.copyOf(slotScores, total);
+        list.scores = Arrays.copyOf(slotScores, total);
         list.sources = new String[total];
         list.because = new String[total];
         list.extra = total - m;

@@ -169,16 +169,18 @@ class RevisitBundleTest {
     @Test
     void acceptsAGoldenRevisitScoreWithinToleranceAndRefusesOneBeyond() throws Exception {
         Path dir = bundle();
-        editCase(dir, c -> {
-            ArrayNode s = (ArrayNode) c.get("scores");
-            s.set(1, JSON.getNodeFactory().numberNode(s.get(1).asDouble() + 2e-5));
-        });
+        shiftScore(dir, 1, 2e-5);
         ModelBundle.load(dir.toString());
+        shiftScore(dir, 1, 1e-3);
+        assertMentions(loadRefusal(dir), "revisit_cases[0].scores[1]", "> tolerance");
+    }
+
+    /** Adds {@code delta} to the first golden re-visit case's score {@code at}. */
+    private static void shiftScore(Path dir, int at, double delta) throws Exception {
         editCase(dir, c -> {
             ArrayNode s = (ArrayNode) c.get("scores");
-            s.set(1, JSON.getNodeFactory().numberNode(s.get(1).asDouble() + 1e-3));
+            s.set(at, JSON.getNodeFactory().numberNode(s.get(at).asDouble() + delta));
         });
-        assertMentions(loadRefusal(dir), "revisit_cases[0].scores[1]", "> tolerance");
     }
 
     @Test
