@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Which generator proposed a candidate; shown as {@code source} in the output topic. */
 public enum CandidateSource {
-    RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING, ONLINE_COVISIT;
+    RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING, ONLINE_COVISIT,
+    /** Only in discovery lists ordered by neighbours ({@code recs.discover-order}). */
+    SESSION_KNN;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

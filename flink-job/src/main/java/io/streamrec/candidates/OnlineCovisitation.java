@@ -488,7 +488,7 @@ public final class OnlineCovisitation {
             numSeeds = 0;
         }
 
-        private boolean isSeed(String item, int n) {
+        boolean isSeed(String item, int n) {
             for (int i = 0; i < n; i++) {
                 if (seeds[i].equals(item)) {
                     return true;
@@ -497,7 +497,7 @@ public final class OnlineCovisitation {
             return false;
         }
 
-        private void addSeed(String item, int n) {
+        void addSeed(String item, int n) {
             if (n == seeds.length) {
                 seeds = Arrays.copyOf(seeds, n * 2);
             }
@@ -520,7 +520,22 @@ public final class OnlineCovisitation {
             return size;
         }
 
-        private void add(String key, int h, double v) {
+        /** The i-th item with a score ({@code 0 <= i < size()}), in the order they were first added. */
+        public String key(int i) {
+            return keys[i];
+        }
+
+        /** The score of {@link #key(int) key(i)}. */
+        public double value(int i) {
+            return values[i];
+        }
+
+        /** Adds {@code v} to an item's score. */
+        public void add(String key, double v) {
+            add(key, key.hashCode(), v);
+        }
+
+        void add(String key, int h, double v) {
             int mask = slots.length - 1;
             int s = mix(h) & mask;
             int p;

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * Turns a ranked list into the emitted recommendation: skips unavailable items, cuts to top-K, stamps
- * {@code emitted_ts}, and records the emit metrics. When the ranked list marks history items, it also cuts the
- * discovery list: the first top-K available entries, extra ones included, that are not in the history window.
+ * {@code emitted_ts}, and records the emit metrics. When the ranked list marks the entries the discovery list skips,
+ * it also cuts the discovery list: the first top-K available entries, extra ones included, that are not skipped.
  * Shared by the catalog-filtered and the catalog-less pipelines.
  */
 final class TopKSelector {
@@ -36,8 +36,8 @@ final class TopKSelector {
         r.eventTs = in.eventTs;
         r.ingestTs = in.ingestTs;
         r.items = cut(in, in.mainCount(), null, unavailable);
-        if (in.inHistory != null) {
-            r.discover = cut(in, in.items.length, in.inHistory, unavailable);
+        if (in.skipInDiscover != null) {
+            r.discover = cut(in, in.items.length, in.skipInDiscover, unavailable);
         }
         r.emittedTs = System.currentTimeMillis();
         if (in.ingestTs > 0) {

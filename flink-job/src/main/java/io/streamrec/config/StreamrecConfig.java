@@ -93,6 +93,15 @@ public final class StreamrecConfig {
             throw new ConfigException("option '" + StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS.key()
                     + "' must be between 2 and 100000000 (a pair needs two items), got " + maxItems);
         }
+        positive(conf, StreamrecOptions.SESSION_KNN_SEEDS, 50);
+        positive(conf, StreamrecOptions.SESSION_KNN_NEIGHBOURS, 10_000);
+        positive(conf, StreamrecOptions.SESSION_KNN_ITEM_USERS, 10_000);
+        positive(conf, StreamrecOptions.SESSION_KNN_MAX_USERS, 100_000_000);
+        double sessionWeight = conf.get(StreamrecOptions.DISCOVER_SESSION_WEIGHT);
+        if (!(sessionWeight >= 0 && sessionWeight <= 100)) {
+            throw new ConfigException("option '" + StreamrecOptions.DISCOVER_SESSION_WEIGHT.key()
+                    + "' must be between 0 and 100, got " + sessionWeight);
+        }
         nonNegative(conf, StreamrecOptions.RECENT_N);
         nonNegative(conf, StreamrecOptions.POPULAR_N);
         nonNegative(conf, StreamrecOptions.IVF_MIN_ITEMS);

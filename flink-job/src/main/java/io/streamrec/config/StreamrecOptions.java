@@ -87,6 +87,39 @@ public final class StreamrecOptions {
                             + "which mixes re-visits and new items). Costs about a quarter more CPU per event, most "
                             + "of it in the longer message (docs/BENCHMARKS.md, round 9).");
 
+    /** How the discovery list is ordered ({@link #DISCOVER_ORDER}). */
+    public enum DiscoverOrder { RANKER, NEIGHBOURS }
+
+    public static final ConfigOption<DiscoverOrder> DISCOVER_ORDER =
+            ConfigOptions.key("recs.discover-order").enumType(DiscoverOrder.class).defaultValue(DiscoverOrder.NEIGHBOURS)
+                    .withDescription("How the discovery list is ordered (with recs.discover-list). 'ranker': the "
+                            + "ranker's order of the candidates outside the history. 'neighbours': items outside the "
+                            + "history scored ln(1 + online co-visitation) + recs.discover-session-weight × ln(1 + "
+                            + "session-kNN), so items only similar shoppers' recent sessions point to can appear "
+                            + "(docs/EVALUATION.md, round 10).");
+
+    public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =
+            ConfigOptions.key("recs.discover-session-weight").doubleType().defaultValue(1.0)
+                    .withDescription("Weight of the session-kNN term in the 'neighbours' discovery order (0-100).");
+
+    public static final ConfigOption<Integer> SESSION_KNN_SEEDS =
+            ConfigOptions.key("session-knn.seeds").intType().defaultValue(5)
+                    .withDescription("Distinct recent items of the user that find its session neighbours (1-50).");
+
+    public static final ConfigOption<Integer> SESSION_KNN_NEIGHBOURS =
+            ConfigOptions.key("session-knn.neighbours").intType().defaultValue(100)
+                    .withDescription("Most similar other users whose recent items are scored (1-10000).");
+
+    public static final ConfigOption<Integer> SESSION_KNN_ITEM_USERS =
+            ConfigOptions.key("session-knn.item-users").intType().defaultValue(200)
+                    .withDescription("Users each item of the session index remembers, most recent first (1-10000).");
+
+    public static final ConfigOption<Integer> SESSION_KNN_MAX_USERS =
+            ConfigOptions.key("session-knn.max-users").intType().defaultValue(100_000)
+                    .withDescription("Users the session index keeps per parallel instance, each with the distinct "
+                            + "items of its history window; the least recently active leaves first (1-100000000). "
+                            + "The index exists only with recs.discover-order=neighbours.");
+
     public static final ConfigOption<Integer> RETRIEVAL_N =
             ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)
                     .withDescription("Candidates from nearest items to the interest vector (inner product).");

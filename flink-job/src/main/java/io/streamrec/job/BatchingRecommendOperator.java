@@ -2,6 +2,8 @@ package io.streamrec.job;
 
 import io.streamrec.event.UserEvent;
 import io.streamrec.sink.ScoredList;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -14,7 +16,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * of the input: the batch is flushed in {@link #prepareSnapshotPreBarrier}, before a watermark is forwarded and in
  * {@link #finish}, so every list emitted belongs to the same checkpoint as the state update that produced it, and a
  * restore neither loses nor repeats it (beyond what at-least-once already allows). With a batch size of 1 this is
- * exactly a {@link KeyedProcessOperator}.
+ * exactly a {@link KeyedProcessOperator}. After a restore, {@link #open} lets the function refill its session index
+ * from the keyed state of the users this instance owns.
  */
 public class BatchingRecommendOperator extends KeyedProcessOperator<String, UserEvent, ScoredList>
         implements RecommendFunction.ListEmitter {
@@ -41,6 +44,15 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
         }
         super.open();
         reuse = new StreamRecord<>(null);
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        function.rebuildSessions(user -> {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, task.getMaxNumberOfParallelSubtasks(),
+                    task.getNumberOfParallelSubtasks()) != task.getIndexOfThisSubtask()) {
+                return false;
+            }
+            setCurrentKey(user);
+            return true;
+        });
     }
 
     @Override

@@ -18,6 +18,12 @@ public final class JobSettings implements Serializable {
     public boolean filterPurchased = StreamrecOptions.FILTER_PURCHASED.defaultValue();
     public boolean filterSeen = StreamrecOptions.FILTER_SEEN.defaultValue();
     public boolean discoverList = StreamrecOptions.DISCOVER_LIST.defaultValue();
+    public StreamrecOptions.DiscoverOrder discoverOrder = StreamrecOptions.DISCOVER_ORDER.defaultValue();
+    public double discoverSessionWeight = StreamrecOptions.DISCOVER_SESSION_WEIGHT.defaultValue();
+    public int sessionSeeds = StreamrecOptions.SESSION_KNN_SEEDS.defaultValue();
+    public int sessionNeighbours = StreamrecOptions.SESSION_KNN_NEIGHBOURS.defaultValue();
+    public int sessionItemUsers = StreamrecOptions.SESSION_KNN_ITEM_USERS.defaultValue();
+    public int sessionMaxUsers = StreamrecOptions.SESSION_KNN_MAX_USERS.defaultValue();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
     public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
     public int onlineCovisitN = StreamrecOptions.ONLINE_COVISIT_N.defaultValue();
@@ -43,6 +49,12 @@ public final class JobSettings implements Serializable {
         s.filterPurchased = conf.get(StreamrecOptions.FILTER_PURCHASED);
         s.filterSeen = conf.get(StreamrecOptions.FILTER_SEEN);
         s.discoverList = conf.get(StreamrecOptions.DISCOVER_LIST);
+        s.discoverOrder = conf.get(StreamrecOptions.DISCOVER_ORDER);
+        s.discoverSessionWeight = conf.get(StreamrecOptions.DISCOVER_SESSION_WEIGHT);
+        s.sessionSeeds = conf.get(StreamrecOptions.SESSION_KNN_SEEDS);
+        s.sessionNeighbours = conf.get(StreamrecOptions.SESSION_KNN_NEIGHBOURS);
+        s.sessionItemUsers = conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS);
+        s.sessionMaxUsers = conf.get(StreamrecOptions.SESSION_KNN_MAX_USERS);
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
         s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
         s.onlineCovisitN = conf.get(StreamrecOptions.ONLINE_COVISIT_N);
@@ -60,5 +72,10 @@ public final class JobSettings implements Serializable {
         s.rankerBatchSize = conf.get(StreamrecOptions.RANKER_BATCH_SIZE);
         s.rankerBatchWaitMs = conf.get(StreamrecOptions.RANKER_BATCH_WAIT).toMillis();
         return s;
+    }
+
+    /** Whether the job keeps the session index: the discovery list ordered by neighbours. */
+    public boolean sessionIndex() {
+        return discoverList && discoverOrder == StreamrecOptions.DiscoverOrder.NEIGHBOURS;
     }
 }

@@ -5,6 +5,7 @@ import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSource;
 import io.streamrec.candidates.OnlineCovisitation;
+import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
@@ -23,6 +24,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -49,6 +51,10 @@ import java.util.function.Predicate;
  * users it serves before that event is ranked (so the event's own pairs count, as the contract's feature requires).
  * It feeds the {@code online_covisit} candidate source and feature, survives model swaps (a new bundle only changes
  * its K/W/G) and is operator state: checkpointed as byte chunks of whole item lists, merged on rescale.
+ *
+ * <p>With the discovery list ordered by neighbours, each instance also keeps a {@link SessionNeighbours} index of
+ * its users' recent sessions. A user's items in it are its history window, so a checkpoint keeps only the users'
+ * ids and a restore re-reads their windows from the keyed state ({@link #rebuildSessions}).
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -97,6 +103,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The online co-visitation table; null when neither the source nor the serving bundle's features need it. */
     private transient OnlineCovisitation online;
     private transient ListState<OnlineCovisitation.Chunk> onlineState;
+    /** The session-kNN index; null unless the discovery list is ordered by neighbours. */
+    private transient SessionNeighbours sessions;
+    /** The index's users, least recently active first: all an index needs to be rebuilt from the keyed state. */
+    private transient ListState<String> sessionUsersState;
+    /** Users of the checkpoint this instance was restored from, until {@link #rebuildSessions} has read them. */
+    private transient List<String> restoredSessionUsers;
     private transient long[] pairTs;
 
     public RecommendFunction(JobSettings settings) {
@@ -108,7 +120,14 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         // the chunks are frozen views of the table, serialised in the checkpoint's asynchronous part
         onlineState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("online-covisitation-chunks", new OnlineChunkTypeInfo()));
+        // a union: after a rescale every instance sees every user and keeps those whose key it now owns
+        sessionUsersState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("session-knn-users", Types.STRING));
         if (context.isRestored()) {
+            restoredSessionUsers = new ArrayList<>();
+            for (String user : sessionUsersState.get()) {
+                restoredSessionUsers.add(user);
+            }
             for (OnlineCovisitation.Chunk chunk : onlineState.get()) {
                 if (online == null) {
                     online = newOnlineTable(OnlineCovisitation.DEFAULT_PAIR_WINDOW,
@@ -125,6 +144,36 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             onlineState.clear();
         } else {
             onlineState.update(online.freeze(ONLINE_CHUNK_ITEMS));
+        }
+        if (sessions == null) {
+            sessionUsersState.clear();
+        } else {
+            sessionUsersState.update(Arrays.asList(sessions.usersByActivity()));
+        }
+    }
+
+    /**
+     * After a restore, refills the session index from the keyed state: each checkpointed user, least recently
+     * active first, is observed again with the history window its state holds (an expired one is skipped). The
+     * users' list is all the checkpoint keeps of the index, because a user's items are its history window.
+     *
+     * @param selectKey makes a user the current key and returns true, or returns false if this instance does not
+     *                  own the user's key
+     */
+    void rebuildSessions(Predicate<String> selectKey) throws java.io.IOException {
+        List<String> users = restoredSessionUsers;
+        restoredSessionUsers = null;
+        if (sessions == null || users == null) {
+            return;
+        }
+        for (String user : users) {
+            if (!selectKey.test(user)) {
+                continue;
+            }
+            UserState s = state.value();
+            if (s != null) {
+                sessions.observe(user, s.histItems, s.histItems.length);
+            }
         }
     }
 
@@ -162,6 +211,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         historySet = new HistoryWindow();
         slotScores = new float[0];
         marks = new boolean[0];
+        if (settings.sessionIndex()) {
+            sessions = new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers);
+        }
         excluded = item -> (settings.filterPurchased && purchasedSet.find(item) >= 0)
                 || (settings.filterSeen && seenSet.find(item) >= 0);
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -281,6 +333,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         state.update(s);
+        if (sessions != null) {
+            sessions.observe(e.userId, s.histItems, s.histItems.length);
+        }
         Long ts = ctx.timestamp();
         prepare(slots[pending++], s, e, ts != null ? ts : 0L, ts != null);
         if (emitter == null) {
@@ -345,6 +400,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         } else {
             r.onlineScores = null;
         }
+        if (sessions != null) {
+            sessions.score(e.userId, s.histItems, h, settings.sessionSeeds, settings.sessionNeighbours,
+                    p.sessionScores);
+            neighbourDiscovery(p, s.histItems, h);
+        }
         r.candidates = p.candidates.itemArray();
         r.candidateIndices = p.candidates.modelIndexArray();
         r.numCandidates = p.candidates.size();
@@ -356,6 +416,41 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         p.seq = s.seq;
         p.timestamp = timestamp;
         p.hasTimestamp = hasTimestamp;
+    }
+
+    /**
+     * The discovery list ordered by neighbours ({@code recs.discover-order=neighbours}), built while the user's
+     * filter sets are current: every item with an online co-visitation or session-kNN score that is outside the
+     * history window and allowed by the filters, scored {@code ln(1 + covisit) + weight · ln(1 + session)}, best
+     * {@code topK + OVERFETCH} first (ties by item id). An entry's source is the term that gave it more.
+     */
+    private void neighbourDiscovery(Pending p, String[] hist, int h) {
+        historySet.build(hist, null, null, h);
+        OnlineCovisitation.Scores fused = p.fused;
+        fused.clearAll();
+        if (online != null) {
+            addAllowed(fused, p.onlineScores, 1.0);
+        }
+        addAllowed(fused, p.sessionScores, settings.discoverSessionWeight);
+        int want = settings.topK + OVERFETCH;
+        p.ensureDiscover(want);
+        int n = fused.top(want, p.discoverIds, p.discoverScores);
+        for (int j = 0; j < n; j++) {
+            double covisitTerm = online == null ? 0.0 : Math.log1p(p.onlineScores.get(p.discoverIds[j]));
+            p.discoverSources[j] = covisitTerm >= p.discoverScores[j] - covisitTerm
+                    ? CandidateSource.ONLINE_COVISIT : CandidateSource.SESSION_KNN;
+        }
+        p.discoverCount = n;
+    }
+
+    private void addAllowed(OnlineCovisitation.Scores into, OnlineCovisitation.Scores from, double weight) {
+        for (int i = 0, n = from.size(); i < n; i++) {
+            String item = from.key(i);
+            double v = from.value(i);
+            if (v > 0 && historySet.find(item) < 0 && !excluded.test(item)) {
+                into.add(item, weight * Math.log1p(v));
+            }
+        }
     }
 
     /** How many events are prepared but not yet scored. */
@@ -426,7 +521,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         CandidateSet candidates = p.candidates;
         int n = candidates.size();
         int m = Math.min(n, settings.topK + OVERFETCH);
-        int ranked = settings.discoverList ? Math.min(n, m + settings.topK + OVERFETCH) : m;
+        boolean byNeighbours = settings.discoverList && sessions != null;
+        int ranked = settings.discoverList && !byNeighbours ? Math.min(n, m + settings.topK + OVERFETCH) : m;
         int[] order = topIndices(scores, n, ranked);
         if (slotScores.length < ranked) { // reused buffers, grown to the largest list so far
             slotScores = new float[ranked];
@@ -445,8 +541,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         String[] hist = p.request.histItems;
         int total = m;
-        boolean[] inHistory = null;
-        if (settings.discoverList) {
+        boolean[] skipInDiscover = null;
+        if (byNeighbours) { // the discovery list is the prepared neighbour list, after the main list
+            total = m + p.discoverCount;
+            if (marks.length < total) {
+                marks = new boolean[total];
+                slotScores = Arrays.copyOf(slotScores, total);
+            }
+            Arrays.fill(marks, 0, m, true);
+            Arrays.fill(marks, m, total, false);
+            for (int j = 0; j < p.discoverCount; j++) {
+                slotScores[m + j] = (float) p.discoverScores[j];
+            }
+            skipInDiscover = Arrays.copyOf(marks, total);
+        } else if (settings.discoverList) {
             historySet.build(hist, null, null, p.histLen);
             int outside = 0;
             for (int j = 0; j < m; j++) {
@@ -462,7 +570,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                     outside++;
                 }
             }
-            inHistory = Arrays.copyOf(marks, total);
+            skipInDiscover = Arrays.copyOf(marks, total);
         }
 
         ScoredList list = new ScoredList();
@@ -477,15 +585,24 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         list.sources = new String[total];
         list.because = new String[total];
         list.extra = total - m;
-        list.inHistory = inHistory;
+        list.skipInDiscover = skipInDiscover;
         because.prepare(bundle, hist, p.histLen);
         int outsideSeen = 0;
         for (int j = 0; j < total; j++) {
             // "because" for what the lists show when the catalog filter drops nothing: the main list's first top-K
             // and the first top-K outside the history; the overfetched rest only stand in for dropped items
             boolean explain = j < settings.topK;
-            if (inHistory != null && !inHistory[j]) {
+            if (skipInDiscover != null && !skipInDiscover[j]) {
                 explain |= outsideSeen++ < settings.topK;
+            }
+            if (j >= m && byNeighbours) {
+                int d = j - m;
+                list.items[j] = p.discoverIds[d];
+                list.sources[j] = p.discoverSources[d].wireName();
+                if (explain && p.discoverSources[d] == CandidateSource.ONLINE_COVISIT) {
+                    list.because[j] = Because.online(online, p.onlineScores, list.items[j]);
+                }
+                continue;
             }
             int i = order[j];
             if (i < 0) { // a re-visit the candidate sources did not propose: the history window's item of rank -1-i
@@ -527,6 +644,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final RankRequest request = new RankRequest();
         final CandidateSet candidates = new CandidateSet();
         final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+        final OnlineCovisitation.Scores sessionScores = new OnlineCovisitation.Scores();
+        final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
+        /** The neighbour-ordered discovery list ({@link #neighbourDiscovery}). */
+        String[] discoverIds = new String[0];
+        double[] discoverScores = new double[0];
+        CandidateSource[] discoverSources = new CandidateSource[0];
+        int discoverCount;
         int histLen;
         /** Per history position, whether the job's filters allow its item (when {@link #filtered}). */
         boolean[] allowedAt = new boolean[0];
@@ -559,8 +683,18 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             }
         }
 
+        void ensureDiscover(int n) {
+            if (discoverIds.length < n) {
+                discoverIds = new String[n];
+                discoverScores = new double[n];
+                discoverSources = new CandidateSource[n];
+            }
+        }
+
         /** Drops references to this event's objects so a quiet operator does not pin them. */
         void release() {
+            Arrays.fill(discoverIds, 0, discoverCount, null);
+            discoverCount = 0;
             userId = null;
             eventId = null;
             Arrays.fill(request.histItems, null);
@@ -571,6 +705,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The current key's state; for harness tests, which set the key on the operator first. */
     UserState currentState() throws java.io.IOException {
         return state.value();
+    }
+
+    /** The session-kNN index, or null; for harness tests. */
+    SessionNeighbours sessionNeighbours() {
+        return sessions;
     }
 
     /** The online co-visitation table, or null; for harness tests. */

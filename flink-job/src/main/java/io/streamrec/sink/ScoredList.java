@@ -5,8 +5,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 /**
  * The ranked candidates for one accepted event, best first, as the keyed ranking operator emits them. It holds a few
  * more than top-K so the catalog filter downstream can drop out-of-stock items and still fill the list. With the
- * discovery list on ({@code recs.discover-list}), it also says which entries are in the user's history window and
- * carries {@link #extra} entries, ranked below the rest, that only the discovery list may use. Serialized by
+ * discovery list on ({@code recs.discover-list}), it also says which entries the discovery list skips and carries
+ * {@link #extra} entries, after the main list, that only the discovery list may use. Serialized by
  * {@link ScoredListSerializer}.
  */
 @TypeInfo(ScoredListSerializer.Factory.class)
@@ -28,8 +28,11 @@ public class ScoredList {
      * {@code items.length - extra} entries.
      */
     public int extra;
-    /** Per entry, whether its item is in the user's history window; null when there is no discovery list. */
-    public boolean[] inHistory;
+    /**
+     * Per entry, whether the discovery list skips it: its item is in the user's history window, or (with
+     * {@code recs.discover-order=neighbours}) it is a main-list entry. Null when there is no discovery list.
+     */
+    public boolean[] skipInDiscover;
 
     /** How many leading entries make up the main list. */
     public int mainCount() {

@@ -31,7 +31,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
     private static final int HAS_SCORES = 2;
     private static final int HAS_SOURCES = 4;
     private static final int HAS_BECAUSE = 8;
-    private static final int HAS_IN_HISTORY = 16;
+    private static final int HAS_DISCOVER_SKIPS = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -57,7 +57,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         c.sources = from.sources == null ? null : from.sources.clone();
         c.because = from.because == null ? null : from.because.clone();
         c.extra = from.extra;
-        c.inHistory = from.inHistory == null ? null : from.inHistory.clone();
+        c.skipInDiscover = from.skipInDiscover == null ? null : from.skipInDiscover.clone();
         return c;
     }
 
@@ -65,7 +65,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
     public void serialize(ScoredList l, DataOutputView out) throws IOException {
         out.writeByte((l.items != null ? HAS_ITEMS : 0) | (l.scores != null ? HAS_SCORES : 0)
                 | (l.sources != null ? HAS_SOURCES : 0) | (l.because != null ? HAS_BECAUSE : 0)
-                | (l.inHistory != null ? HAS_IN_HISTORY : 0));
+                | (l.skipInDiscover != null ? HAS_DISCOVER_SKIPS : 0));
         StringValue.writeString(l.userId, out);
         CompactIO.writeVarint(out, l.seq);
         StringValue.writeString(l.modelVersion, out);
@@ -88,9 +88,9 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
             CompactIO.writeStrings(out, l.because);
         }
         CompactIO.writeVarint(out, l.extra);
-        if (l.inHistory != null) {
-            CompactIO.writeVarint(out, l.inHistory.length);
-            for (boolean b : l.inHistory) {
+        if (l.skipInDiscover != null) {
+            CompactIO.writeVarint(out, l.skipInDiscover.length);
+            for (boolean b : l.skipInDiscover) {
                 out.writeBoolean(b);
             }
         }
@@ -123,12 +123,12 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
             l.because = CompactIO.readStrings(in);
         }
         l.extra = CompactIO.readLength(in);
-        if ((flags & HAS_IN_HISTORY) != 0) {
+        if ((flags & HAS_DISCOVER_SKIPS) != 0) {
             boolean[] h = new boolean[CompactIO.readLength(in)];
             for (int i = 0; i < h.length; i++) {
                 h[i] = in.readBoolean();
             }
-            l.inHistory = h;
+            l.skipInDiscover = h;
         }
         return l;
     }

@@ -22,7 +22,7 @@ class TopKSelectorTest {
         l.sources = new String[] {"recent", "covisit", "recent", "retrieval", "online_covisit", "popular"};
         l.because = new String[6];
         l.extra = 2;
-        l.inHistory = new boolean[] {true, false, true, false, false, false};
+        l.skipInDiscover = new boolean[] {true, false, true, false, false, false};
         return l;
     }
 
@@ -50,7 +50,7 @@ class TopKSelectorTest {
     @Test
     void noDiscoveryListWithoutHistoryMarks() {
         ScoredList l = ranked();
-        l.inHistory = null;
+        l.skipInDiscover = null;
         l.extra = 0;
         Recommendation r = new TopKSelector(10, new UnregisteredMetricsGroup()).select(l, item -> false);
         assertEquals(6, r.items.length);

@@ -76,6 +76,33 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void discoveryOrderAndSessionIndexOptionsHaveDefaultsAndBadValuesNameTheOption() {
+        var conf = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(StreamrecOptions.DiscoverOrder.NEIGHBOURS, conf.get(StreamrecOptions.DISCOVER_ORDER));
+        assertEquals(1.0, conf.get(StreamrecOptions.DISCOVER_SESSION_WEIGHT));
+        assertEquals(5, conf.get(StreamrecOptions.SESSION_KNN_SEEDS));
+        assertEquals(100, conf.get(StreamrecOptions.SESSION_KNN_NEIGHBOURS));
+        assertEquals(200, conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS));
+        assertEquals(100_000, conf.get(StreamrecOptions.SESSION_KNN_MAX_USERS));
+        assertEquals(StreamrecOptions.DiscoverOrder.RANKER, StreamrecConfig.fromArgs(
+                new String[] {"--recs.discover-order", "ranker"}).get(StreamrecOptions.DISCOVER_ORDER));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.discover-order", "popularity"}));
+        assertTrue(e.getMessage().contains("'recs.discover-order'"), e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.discover-session-weight", "-1"}));
+        assertTrue(e.getMessage().startsWith("option 'recs.discover-session-weight' must be between 0 and 100"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--session-knn.seeds", "0"}));
+        assertTrue(e.getMessage().startsWith("option 'session-knn.seeds' must be between 1 and 50"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--session-knn.max-users", "0"}));
+        assertTrue(e.getMessage().startsWith("option 'session-knn.max-users' must be between 1"), e.getMessage());
+    }
+
+    @Test
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));

@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
@@ -62,8 +63,8 @@ class RecommendFunctionTest {
         settings.modelReloadIntervalMs = 0;
         function = new RecommendFunction(settings);
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                        UserEvent::getUserId, Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(new BatchingRecommendOperator(function, 1, 0),
+                        UserEvent::getUserId, Types.STRING); // the production operator, unbatched
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
         return h;
     }
@@ -166,9 +167,10 @@ class RecommendFunctionTest {
     }
 
     @Test
-    void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryList() throws Exception {
+    void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryListInRankerOrder() throws Exception {
         JobSettings settings = new JobSettings();
         settings.discoverList = true;
+        settings.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER;
         reopenWith(settings);
         int wanted = settings.topK + RecommendFunction.OVERFETCH;
         for (int i = 0; i < 30; i++) {
@@ -176,12 +178,12 @@ class RecommendFunctionTest {
         }
         java.util.Set<String> history = new java.util.HashSet<>(Arrays.asList(stateOf("u1").histItems));
         ScoredList l = harness.extractOutputValues().get(29);
-        assertNotNull(l.inHistory);
-        assertEquals(l.items.length, l.inHistory.length);
+        assertNotNull(l.skipInDiscover);
+        assertEquals(l.items.length, l.skipInDiscover.length);
         int outside = 0;
         for (int j = 0; j < l.items.length; j++) {
-            assertEquals(history.contains(l.items[j]), l.inHistory[j], "mark of " + l.items[j]);
-            outside += l.inHistory[j] ? 0 : 1;
+            assertEquals(history.contains(l.items[j]), l.skipInDiscover[j], "mark of " + l.items[j]);
+            outside += l.skipInDiscover[j] ? 0 : 1;
         }
         assertTrue(l.mainCount() <= wanted && l.mainCount() > 0);
         assertTrue(l.extra > 0, "twelve history items leave the ranked list short of others");
@@ -191,13 +193,108 @@ class RecommendFunctionTest {
             lowestMain = Math.min(lowestMain, l.scores[j]);
         }
         for (int j = l.mainCount(); j < l.items.length; j++) {
-            assertFalse(l.inHistory[j], "an extra is never a history item");
+            assertFalse(l.skipInDiscover[j], "an extra is never a history item");
             assertTrue(l.scores[j] <= lowestMain, "extras rank below the main list");
             if (j > l.mainCount()) {
                 assertTrue(l.scores[j - 1] >= l.scores[j], "extras are best-first");
             }
         }
         assertEquals(l.items.length, Arrays.stream(l.items).distinct().count(), "no item twice");
+    }
+
+    /**
+     * u2 views x1, x2, x3; u3 views x5 and, two days later, x1 (too far apart to co-visit); then u1 views x1. By hand:
+     * online co-visitation from x1: x2 1, x3 1/2. Session neighbours through x1: u3 and u2 (sim 1 each); u3's items
+     * score 1/√2, u2's 1/√3. So x2 = ln 2 + ln(1 + 1/√3), x3 = ln 1.5 + ln(1 + 1/√3), x5 = ln(1 + 1/√2); x1 is history.
+     */
+    private List<ScoredList> neighbourScenario() throws Exception {
+        long day = 86_400_000L;
+        send(event("a1", "u2", "x1", EventType.VIEW, T0));
+        send(event("a2", "u2", "x2", EventType.VIEW, T0 + 1_000));
+        send(event("a3", "u2", "x3", EventType.VIEW, T0 + 2_000));
+        send(event("b1", "u3", "x5", EventType.VIEW, T0 + 3_000));
+        send(event("b2", "u3", "x1", EventType.VIEW, T0 + 3_000 + 2 * day));
+        send(event("c1", "u1", "x1", EventType.VIEW, T0 + 4_000 + 2 * day));
+        return harness.extractOutputValues();
+    }
+
+    private static void assertNeighbourDiscovery(ScoredList l) {
+        int m = l.mainCount();
+        for (int j = 0; j < m; j++) {
+            assertTrue(l.skipInDiscover[j], "the discovery list skips every main-list entry");
+        }
+        String[] discover = Arrays.copyOfRange(l.items, m, l.items.length);
+        assertArrayEquals(new String[] {"x2", "x3", "x5"}, discover);
+        double session2 = Math.log1p(1 / Math.sqrt(3));
+        assertEquals((float) (Math.log(2) + session2), l.scores[m], 1e-6);
+        assertEquals((float) (Math.log(1.5) + session2), l.scores[m + 1], 1e-6);
+        assertEquals((float) Math.log1p(1 / Math.sqrt(2)), l.scores[m + 2], 1e-6);
+        assertEquals("online_covisit", l.sources[m], "co-visitation gives x2 more");
+        assertEquals("session_knn", l.sources[m + 1], "the session term is the larger for x3");
+        assertEquals("session_knn", l.sources[m + 2], "only u3's session points to x5");
+        assertEquals("x1", l.because[m], "x2 is explained by the item it was co-visited with");
+        for (int j = m; j < l.items.length; j++) {
+            assertFalse(l.skipInDiscover[j]);
+        }
+    }
+
+    @Test
+    void ordersTheDiscoveryListByCovisitationAndSessionNeighboursByDefault() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        assertEquals(StreamrecOptions.DiscoverOrder.NEIGHBOURS, settings.discoverOrder);
+        reopenWith(settings);
+        List<ScoredList> out = neighbourScenario();
+        assertNeighbourDiscovery(out.get(5));
+        assertArrayEquals(new String[] {"x1"}, function.sessionNeighbours().itemsOf("u1"));
+    }
+
+    @Test
+    void leavesPurchasedItemsOutOfTheNeighbourDiscoveryList() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        // u1 bought x5 long ago (beyond the pair window and the gap, so it co-visits nothing)
+        send(event("p0", "u1", "x5", EventType.PURCHASE, T0 - 10 * 86_400_000L));
+        List<ScoredList> out = neighbourScenario();
+        ScoredList l = out.get(out.size() - 1);
+        assertFalse(Arrays.asList(l.items).subList(l.mainCount(), l.items.length).contains("x5"));
+        assertFalse(Arrays.asList(l.items).subList(l.mainCount(), l.items.length).contains("x1"));
+    }
+
+    @Test
+    void rebuildsTheSessionIndexFromKeyedStateAfterRestore() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        long day = 86_400_000L;
+        send(event("a1", "u2", "x1", EventType.VIEW, T0));
+        send(event("a2", "u2", "x2", EventType.VIEW, T0 + 1_000));
+        send(event("a3", "u2", "x3", EventType.VIEW, T0 + 2_000));
+        send(event("b1", "u3", "x5", EventType.VIEW, T0 + 3_000));
+        send(event("b2", "u3", "x1", EventType.VIEW, T0 + 3_000 + 2 * day));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness(settings);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertArrayEquals(new String[] {"x3", "x2", "x1"}, function.sessionNeighbours().itemsOf("u2"));
+        assertArrayEquals(new String[] {"u3", "u2"}, function.sessionNeighbours().usersOf("x1"));
+        send(event("c1", "u1", "x1", EventType.VIEW, T0 + 4_000 + 2 * day));
+        assertNeighbourDiscovery(harness.extractOutputValues().get(0));
+    }
+
+    @Test
+    void keepsNoSessionIndexWhenTheDiscoveryListIsRankerOrderedOrOff() throws Exception {
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        assertEquals(null, function.sessionNeighbours(), "discovery list off");
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        settings.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER;
+        reopenWith(settings);
+        send(event("e1", "u1", item(1), EventType.VIEW, T0));
+        assertEquals(null, function.sessionNeighbours(), "ranker order");
     }
 
     @Test
@@ -221,7 +318,7 @@ class RecommendFunctionTest {
             send(event("e" + i, "u1", item(i), EventType.VIEW, T0 + i * 1000));
         }
         ScoredList l = harness.extractOutputValues().get(4);
-        assertEquals(null, l.inHistory);
+        assertEquals(null, l.skipInDiscover);
         assertEquals(0, l.extra);
         assertEquals(new JobSettings().topK + RecommendFunction.OVERFETCH, l.items.length);
     }

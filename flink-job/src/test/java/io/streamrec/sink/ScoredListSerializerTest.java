@@ -51,7 +51,7 @@ class ScoredListSerializerTest {
         assertArrayEquals(a.sources, b.sources);
         assertArrayEquals(a.because, b.because);
         assertEquals(a.extra, b.extra);
-        assertArrayEquals(a.inHistory, b.inHistory);
+        assertArrayEquals(a.skipInDiscover, b.skipInDiscover);
     }
 
     @Test
@@ -69,13 +69,13 @@ class ScoredListSerializerTest {
     void roundTripsTheDiscoveryListsMarksAndExtras() throws Exception {
         ScoredList l = list("u1", 301);
         l.extra = 1;
-        l.inHistory = new boolean[] {true, false, false};
+        l.skipInDiscover = new boolean[] {true, false, false};
         ScoredList back = roundTrip(l);
         assertSameList(l, back);
         assertEquals(2, back.mainCount());
         ScoredList copy = serializer.copy(l);
-        assertArrayEquals(l.inHistory, copy.inHistory);
-        assertNotSame(l.inHistory, copy.inHistory);
+        assertArrayEquals(l.skipInDiscover, copy.skipInDiscover);
+        assertNotSame(l.skipInDiscover, copy.skipInDiscover);
         assertEquals(1, copy.extra);
     }
 

@@ -1,0 +1,462 @@
+package io.streamrec.candidates;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Session-kNN over the live stream: which other shoppers recently looked at the same things as this one, and what
+ * else they looked at. Item co-visitation ({@link OnlineCovisitation}) links pairs of items; this links whole recent
+ * sessions, so it finds items that no single recent item points to (docs/EVALUATION.md, round 10).
+ *
+ * <p>The index is a bipartite graph between users and items. A user's list holds the distinct items of the user's
+ * history window as the job's state has it, most recent first ({@link #observe}); an item's list holds the users
+ * whose lists contain it, most recent touch first, at most {@code itemUsers} of them. The users are bounded too: past
+ * {@code maxUsers}, the least recently active user leaves the index with all its edges, and an item leaves when no
+ * user's list holds it. So memory is bounded by {@code maxUsers × history window} edges.
+ *
+ * <p>Scoring ({@link #score}) for a user with seeds {@code d_0, d_1, …} (the first distinct items of the history,
+ * most recent first): every other user {@code v} in the seeds' item lists gets {@code sim(v) = Σ_q 1/(q+1)} over
+ * the seeds whose list holds it; the {@code neighbours} users with the highest {@code sim} (ties: first met, reading
+ * seed by seed and each item list most recent first) each add {@code sim(v)/√|items(v)|} to every item of their
+ * list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
+ */
+public final class SessionNeighbours {
+    private final int itemUsers;
+    private final int maxUsers;
+
+    // users: slot -> id, distinct items (item slots, most recent first), LRU links (head = most recently active)
+    private final Map<String, Integer> userSlots = new HashMap<>();
+    private String[] userIds = new String[16];
+    private int[][] userItems = new int[16][];
+    private int[] userItemCount = new int[16];
+    private int[] newer = new int[16];
+    private int[] older = new int[16];
+    private int head = -1;
+    private int tail = -1;
+    private int[] freeUsers = new int[16];
+    private int freeUserCount;
+    private int userSlotCount;
+
+    // items: slot -> id, users (user slots, most recent touch first), how many user lists hold it
+    private final Map<String, Integer> itemSlots = new HashMap<>();
+    private String[] itemIds = new String[16];
+    private int[][] itemUserLists = new int[16][];
+    private int[] itemUserCount = new int[16];
+    private int[] refs = new int[16];
+    private int[] freeItems = new int[16];
+    private int freeItemCount;
+    private int itemSlotCount;
+
+    // per-call scratch, reused
+    private int[] window = new int[64];
+    private int windowLen;
+    private double[] sim = new double[16];
+    private int[] met = new int[64];
+    private int metCount;
+    private double[] itemScore = new double[16];
+    private int[] touchedItems = new int[64];
+    private int touchedCount;
+    private int[] chosen = new int[0];
+
+    /**
+     * @param itemUsers the most users an item's list keeps
+     * @param maxUsers  the most users the index keeps
+     */
+    public SessionNeighbours(int itemUsers, int maxUsers) {
+        if (itemUsers < 1 || maxUsers < 1) {
+            throw new IllegalArgumentException("itemUsers and maxUsers must be positive");
+        }
+        this.itemUsers = itemUsers;
+        this.maxUsers = maxUsers;
+    }
+
+    /** Users in the index. */
+    public int users() {
+        return userSlots.size();
+    }
+
+    /** Items in the index (items some user's list holds). */
+    public int items() {
+        return itemSlots.size();
+    }
+
+    /**
+     * Records a user's event: the user's list becomes the distinct items of {@code hist[0..histLen)} (most recent
+     * first, the trigger's item at position 0), the trigger's item moves the user to the front of its list, and the
+     * user becomes the most recently active.
+     */
+    public void observe(String user, String[] hist, int histLen) {
+        Integer boxed = userSlots.get(user);
+        int u;
+        if (boxed == null) {
+            if (userSlots.size() >= maxUsers) {
+                removeUser(tail);
+            }
+            u = newUserSlot(user);
+        } else {
+            u = boxed;
+            unlink(u);
+        }
+        linkFront(u);
+
+        // the new list: distinct items of the window, most recent first
+        windowLen = 0;
+        if (window.length < histLen) {
+            window = new int[Math.max(histLen, window.length * 2)];
+        }
+        for (int p = 0; p < histLen; p++) {
+            String id = hist[p];
+            if (id == null) {
+                continue;
+            }
+            int it = itemSlot(id);
+            boolean dup = false;
+            for (int i = 0; i < windowLen; i++) {
+                if (window[i] == it) {
+                    dup = true;
+                    break;
+                }
+            }
+            if (!dup) {
+                window[windowLen++] = it;
+            }
+        }
+        // items that left the window lose this user; new ones gain it (at the back: it touched them earlier)
+        int[] old = userItems[u];
+        int oldCount = userItemCount[u];
+        for (int i = 0; i < oldCount; i++) {
+            int it = old[i];
+            if (!contains(window, windowLen, it)) {
+                removeUserFromItem(it, u);
+                release(it);
+            }
+        }
+        for (int i = 0; i < windowLen; i++) {
+            int it = window[i];
+            if (!contains(old, oldCount, it)) {
+                refs[it]++;
+                if (i > 0) {
+                    appendUser(it, u);
+                }
+            }
+        }
+        if (windowLen > 0) {
+            moveUserToFront(window[0], u);
+        }
+        if (old == null || old.length < windowLen) {
+            old = new int[Math.max(windowLen, 8)];
+            userItems[u] = old;
+        }
+        System.arraycopy(window, 0, old, 0, windowLen);
+        userItemCount[u] = windowLen;
+    }
+
+    /**
+     * Scores items for {@code user} from its first {@code seeds} distinct items of {@code hist[0..histLen)} (most
+     * recent first) and its {@code neighbours} nearest other users, into {@code out} (cleared first). The user's own
+     * list is not read, so its own items score only through other users.
+     */
+    public void score(String user, String[] hist, int histLen, int seeds, int neighbours, OnlineCovisitation.Scores out) {
+        out.clear();
+        Integer self = userSlots.get(user);
+        int selfSlot = self == null ? -1 : self;
+        metCount = 0;
+        int q = 0;
+        for (int p = 0; p < histLen && q < seeds; p++) {
+            String id = hist[p];
+            if (id == null || out.isSeed(id, q)) {
+                continue;
+            }
+            out.addSeed(id, q);
+            double w = 1.0 / (q + 1);
+            q++;
+            Integer it = itemSlots.get(id);
+            if (it == null) {
+                continue;
+            }
+            int[] us = itemUserLists[it];
+            for (int i = 0, n = itemUserCount[it]; i < n; i++) {
+                int v = us[i];
+                if (v == selfSlot) {
+                    continue;
+                }
+                if (sim[v] == 0.0) {
+                    if (metCount == met.length) {
+                        met = Arrays.copyOf(met, metCount * 2);
+                    }
+                    met[metCount++] = v;
+                }
+                sim[v] += w;
+            }
+        }
+        int k = Math.min(neighbours, metCount);
+        if (chosen.length < k) {
+            chosen = new int[Math.max(k, 16)];
+        }
+        // the k best by sim, ties by first met (insertion into a sorted prefix; stable because only > moves)
+        int filled = 0;
+        for (int i = 0; i < metCount; i++) {
+            int v = met[i];
+            double s = sim[v];
+            if (filled == k && !(s > sim[chosen[k - 1]])) {
+                continue;
+            }
+            int pos = filled < k ? filled++ : k - 1;
+            while (pos > 0 && s > sim[chosen[pos - 1]]) {
+                chosen[pos] = chosen[pos - 1];
+                pos--;
+            }
+            chosen[pos] = v;
+        }
+        touchedCount = 0;
+        for (int c = 0; c < filled; c++) {
+            int v = chosen[c];
+            int n = userItemCount[v];
+            if (n == 0) {
+                continue;
+            }
+            double w = sim[v] / Math.sqrt(n);
+            int[] items = userItems[v];
+            for (int i = 0; i < n; i++) {
+                int it = items[i];
+                if (itemScore[it] == 0.0) {
+                    if (touchedCount == touchedItems.length) {
+                        touchedItems = Arrays.copyOf(touchedItems, touchedCount * 2);
+                    }
+                    touchedItems[touchedCount++] = it;
+                }
+                itemScore[it] += w;
+            }
+        }
+        for (int i = 0; i < touchedCount; i++) {
+            int it = touchedItems[i];
+            String id = itemIds[it];
+            out.add(id, id.hashCode(), itemScore[it]);
+            itemScore[it] = 0.0;
+        }
+        for (int i = 0; i < metCount; i++) {
+            sim[met[i]] = 0.0;
+        }
+    }
+
+    /** The distinct items the index holds for a user, most recent first (empty if unknown); for tests. */
+    public String[] itemsOf(String user) {
+        Integer u = userSlots.get(user);
+        if (u == null) {
+            return new String[0];
+        }
+        String[] out = new String[userItemCount[u]];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = itemIds[userItems[u][i]];
+        }
+        return out;
+    }
+
+    /** The users an item's list holds, most recent touch first (empty if unknown); for tests. */
+    public String[] usersOf(String item) {
+        Integer it = itemSlots.get(item);
+        if (it == null) {
+            return new String[0];
+        }
+        String[] out = new String[itemUserCount[it]];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = userIds[itemUserLists[it][i]];
+        }
+        return out;
+    }
+
+    /** The users, least recently active first: the order {@link #observe} must replay them in after a restore. */
+    public String[] usersByActivity() {
+        String[] out = new String[userSlots.size()];
+        int i = 0;
+        for (int u = tail; u >= 0; u = newer[u]) {
+            out[i++] = userIds[u];
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------ users
+
+    private int newUserSlot(String user) {
+        int u;
+        if (freeUserCount > 0) {
+            u = freeUsers[--freeUserCount];
+        } else {
+            u = userSlotCount++;
+            if (u == userIds.length) {
+                int cap = u * 2;
+                userIds = Arrays.copyOf(userIds, cap);
+                userItems = Arrays.copyOf(userItems, cap);
+                userItemCount = Arrays.copyOf(userItemCount, cap);
+                newer = Arrays.copyOf(newer, cap);
+                older = Arrays.copyOf(older, cap);
+                sim = Arrays.copyOf(sim, cap);
+            }
+        }
+        userIds[u] = user;
+        userItemCount[u] = 0;
+        userSlots.put(user, u);
+        return u;
+    }
+
+    private void removeUser(int u) {
+        for (int i = 0; i < userItemCount[u]; i++) {
+            int it = userItems[u][i];
+            removeUserFromItem(it, u);
+            release(it);
+        }
+        userItemCount[u] = 0;
+        unlink(u);
+        userSlots.remove(userIds[u]);
+        userIds[u] = null;
+        if (freeUserCount == freeUsers.length) {
+            freeUsers = Arrays.copyOf(freeUsers, freeUserCount * 2);
+        }
+        freeUsers[freeUserCount++] = u;
+    }
+
+    private void linkFront(int u) {
+        older[u] = head;
+        newer[u] = -1;
+        if (head >= 0) {
+            newer[head] = u;
+        }
+        head = u;
+        if (tail < 0) {
+            tail = u;
+        }
+    }
+
+    private void unlink(int u) {
+        int n = newer[u];
+        int o = older[u];
+        if (n >= 0) {
+            older[n] = o;
+        } else if (head == u) {
+            head = o;
+        }
+        if (o >= 0) {
+            newer[o] = n;
+        } else if (tail == u) {
+            tail = n;
+        }
+        newer[u] = -1;
+        older[u] = -1;
+    }
+
+    // ------------------------------------------------------------------------------------------ items
+
+    private int itemSlot(String id) {
+        Integer boxed = itemSlots.get(id);
+        if (boxed != null) {
+            return boxed;
+        }
+        int it;
+        if (freeItemCount > 0) {
+            it = freeItems[--freeItemCount];
+        } else {
+            it = itemSlotCount++;
+            if (it == itemIds.length) {
+                int cap = it * 2;
+                itemIds = Arrays.copyOf(itemIds, cap);
+                itemUserLists = Arrays.copyOf(itemUserLists, cap);
+                itemUserCount = Arrays.copyOf(itemUserCount, cap);
+                refs = Arrays.copyOf(refs, cap);
+                itemScore = Arrays.copyOf(itemScore, cap);
+            }
+        }
+        itemIds[it] = id;
+        itemUserCount[it] = 0;
+        refs[it] = 0;
+        itemSlots.put(id, it);
+        return it;
+    }
+
+    /** One user list fewer holds the item; at none, the item leaves the index. */
+    private void release(int it) {
+        if (--refs[it] == 0) {
+            freeItem(it);
+        }
+    }
+
+    private void freeItem(int it) {
+        itemSlots.remove(itemIds[it]);
+        itemIds[it] = null;
+        itemUserCount[it] = 0;
+        itemUserLists[it] = null;
+        if (freeItemCount == freeItems.length) {
+            freeItems = Arrays.copyOf(freeItems, freeItemCount * 2);
+        }
+        freeItems[freeItemCount++] = it;
+    }
+
+    private void removeUserFromItem(int it, int u) {
+        int[] us = itemUserLists[it];
+        int n = itemUserCount[it];
+        for (int i = 0; i < n; i++) {
+            if (us[i] == u) {
+                System.arraycopy(us, i + 1, us, i, n - i - 1);
+                itemUserCount[it] = n - 1;
+                return;
+            }
+        }
+    }
+
+    /** Adds u at the back of the item's list, if there is room (an older touch than every listed user's). */
+    private void appendUser(int it, int u) {
+        int n = itemUserCount[it];
+        if (n >= itemUsers) {
+            return;
+        }
+        int[] us = ensureUserList(it, n + 1);
+        us[n] = u;
+        itemUserCount[it] = n + 1;
+    }
+
+    /** Moves (or inserts) u to the front of the item's list; a full list drops its last user. */
+    private void moveUserToFront(int it, int u) {
+        int n = itemUserCount[it];
+        int[] us = itemUserLists[it];
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            if (us[i] == u) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0) {
+            at = Math.min(n, itemUsers - 1);
+            if (n < itemUsers) {
+                us = ensureUserList(it, n + 1);
+                itemUserCount[it] = n + 1;
+            }
+        }
+        System.arraycopy(us, 0, us, 1, at);
+        us[0] = u;
+    }
+
+    private int[] ensureUserList(int it, int size) {
+        int[] us = itemUserLists[it];
+        if (us == null || us.length < size) {
+            us = us == null ? new int[Math.min(itemUsers, 4)] : Arrays.copyOf(us, Math.min(itemUsers, us.length * 2));
+            if (us.length < size) {
+                us = Arrays.copyOf(us, size);
+            }
+            itemUserLists[it] = us;
+        }
+        return us;
+    }
+
+    private static boolean contains(int[] a, int n, int v) {
+        if (a == null) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (a[i] == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
