@@ -136,9 +136,11 @@ public final class StreamrecOptions {
                             + "unless the bundle names the online_covisit feature.");
 
     public static final ConfigOption<Integer> ONLINE_COVISIT_NEIGHBOURS =
-            ConfigOptions.key("candidates.online-covisit-neighbours").intType().defaultValue(32)
+            ConfigOptions.key("candidates.online-covisit-neighbours").intType().defaultValue(128)
                     .withDescription("Neighbours the online co-visitation table keeps per item; when a list is full a "
-                            + "new neighbour replaces the lightest (Space-Saving). About 16 bytes each (1-10000).");
+                            + "new neighbour replaces the lightest (Space-Saving). About 16 bytes each, so at most "
+                            + "about 2 KB per item (1-10000). The trainer's table is unbounded: a smaller list "
+                            + "serves features the ranker never saw (docs/EVALUATION.md, round 10).");
 
     public static final ConfigOption<Integer> ONLINE_COVISIT_MAX_ITEMS =
             ConfigOptions.key("candidates.online-covisit-max-items").intType().defaultValue(200_000)

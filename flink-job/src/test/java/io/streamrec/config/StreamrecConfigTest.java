@@ -106,7 +106,7 @@ class StreamrecConfigTest {
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));
-        assertEquals(32, conf.get(StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS));
+        assertEquals(128, conf.get(StreamrecOptions.ONLINE_COVISIT_NEIGHBOURS));
         assertEquals(200_000, conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_ITEMS));
         assertEquals(0, StreamrecConfig.fromArgs(new String[] {"--candidates.online-covisit-n", "0"})
                 .get(StreamrecOptions.ONLINE_COVISIT_N));
