@@ -145,7 +145,8 @@ public final class Report {
                 + "top-20 list is a miss). `all` = every next event; `new` = next item not in the user's history. "
                 + "Baselines see the same events and are scored by the same scorer.\n\n"
                 + "In `new` every method is scored on its discovery list: streamrec on the `discover` list it emits "
-                + "(`recs.discover-list`; its one list when that is off), every other method on its own list without "
+                + "(`recs.discover-list`, in the order `recs.discover-order` names; its one list when that is off), "
+                + "every other method on its own list without "
                 + "the items the user has touched so far (the strictest fair form of a one-list method: those items "
                 + "can never be a new next item). The same events scored on each method's main list are under "
                 + "\"New items, main lists\".\n\n");

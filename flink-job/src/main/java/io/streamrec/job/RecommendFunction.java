@@ -92,9 +92,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient HistoryWindow seenSet;
     /** The ranked event's history window as a hash set, for the discovery list; reused. */
     private transient HistoryWindow historySet;
-    /** {@link #toList}'s per-slot scores and history marks, reused across events (grown, never shrunk). */
+    /**
+     * {@link #toList}'s per-slot scores, discovery skips and neighbour-list fill candidates, reused across events
+     * (grown, never shrunk).
+     */
     private transient float[] slotScores;
     private transient boolean[] marks;
+    private transient int[] fill;
     private transient Predicate<String> excluded;
     private transient Counter duplicates;
     private transient Counter modelSwaps;
@@ -211,6 +215,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         historySet = new HistoryWindow();
         slotScores = new float[0];
         marks = new boolean[0];
+        fill = new int[0];
         if (settings.sessionIndex()) {
             sessions = new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers);
         }
@@ -509,9 +514,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * in re-visit order (docs/MODEL_BUNDLE.md, "Re-visit order"): each slot keeps its ranker score, a candidate its
      * own source and "because", and a window item no source proposed is a {@code recent} item.
      *
-     * <p>With the discovery list on, every entry says whether its item is in the history window, and the next best
-     * candidates outside the window follow as {@link ScoredList#extra} entries until {@code topK + OVERFETCH} entries
-     * are outside it, so the catalog filter can cut a discovery list of top-K from the same ranking.
+     * <p>With the discovery list on, every entry says whether the discovery list skips it. In ranker order a
+     * history-window item is skipped, and the next best candidates outside the window follow as
+     * {@link ScoredList#extra} entries until {@code topK + OVERFETCH} entries are outside it, so the catalog filter
+     * can cut a discovery list of top-K from the same ranking. In neighbour order the main list is skipped and the
+     * extras are the prepared neighbour list ({@link #neighbourDiscovery}), filled up when it is short with the
+     * ranker's best candidates outside the window (score 0, so the list stays best-first).
      *
      * <p>"because" is filled only for the entries the two lists show when the catalog filter drops nothing (it was a
      * quarter of this operator's Java time, JFR): an overfetched entry that moves up in place of an out-of-stock
@@ -522,11 +530,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         int n = candidates.size();
         int m = Math.min(n, settings.topK + OVERFETCH);
         boolean byNeighbours = settings.discoverList && sessions != null;
-        int ranked = settings.discoverList && !byNeighbours ? Math.min(n, m + settings.topK + OVERFETCH) : m;
+        int want = settings.topK + OVERFETCH;
+        int ranked = settings.discoverList ? Math.min(n, m + want) : m;
         int[] order = topIndices(scores, n, ranked);
-        if (slotScores.length < ranked) { // reused buffers, grown to the largest list so far
-            slotScores = new float[ranked];
-            marks = new boolean[ranked];
+        if (slotScores.length < m + want) { // reused buffers, grown to the largest list so far
+            slotScores = new float[m + want];
+            marks = new boolean[m + want];
+            fill = new int[m + want];
         }
         for (int j = 0; j < ranked; j++) {
             slotScores[j] = scores[order[j]]; // the slot's score, before any re-visit refill
@@ -541,18 +551,25 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         String[] hist = p.request.histItems;
         int total = m;
+        int fills = 0;
         boolean[] skipInDiscover = null;
-        if (byNeighbours) { // the discovery list is the prepared neighbour list, after the main list
-            total = m + p.discoverCount;
-            if (marks.length < total) {
-                marks = new boolean[total];
-                slotScores = Arrays.copyOf(slotScores, total);
+        if (byNeighbours) {
+            // the discovery list is the prepared neighbour list, after the main list; when the neighbours reach
+            // fewer items (a new shopper), the ranker's best candidates outside the history fill it, with score 0
+            historySet.build(hist, null, null, p.histLen);
+            for (int j = 0; j < ranked && p.discoverCount + fills < want; j++) {
+                int i = order[j];
+                if (i >= 0 && historySet.find(candidates.item(i)) < 0 && !p.discovers(candidates.item(i))) {
+                    fill[fills++] = i;
+                }
             }
+            total = m + p.discoverCount + fills;
             Arrays.fill(marks, 0, m, true);
             Arrays.fill(marks, m, total, false);
             for (int j = 0; j < p.discoverCount; j++) {
                 slotScores[m + j] = (float) p.discoverScores[j];
             }
+            Arrays.fill(slotScores, m + p.discoverCount, total, 0f);
             skipInDiscover = Arrays.copyOf(marks, total);
         } else if (settings.discoverList) {
             historySet.build(hist, null, null, p.histLen);
@@ -561,7 +578,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 marks[j] = order[j] < 0 || historySet.find(candidates.item(order[j])) >= 0;
                 outside += marks[j] ? 0 : 1;
             }
-            for (int j = m; j < ranked && outside < settings.topK + OVERFETCH; j++) {
+            for (int j = m; j < ranked && outside < want; j++) {
                 if (historySet.find(candidates.item(order[j])) < 0) { // keep only extras outside the window
                     order[total] = order[j];
                     slotScores[total] = slotScores[j];
@@ -595,7 +612,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             if (skipInDiscover != null && !skipInDiscover[j]) {
                 explain |= outsideSeen++ < settings.topK;
             }
-            if (j >= m && byNeighbours) {
+            int i;
+            if (j < m || !byNeighbours) {
+                i = order[j];
+            } else if (j - m < p.discoverCount) {
                 int d = j - m;
                 list.items[j] = p.discoverIds[d];
                 list.sources[j] = p.discoverSources[d].wireName();
@@ -603,8 +623,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                     list.because[j] = Because.online(online, p.onlineScores, list.items[j]);
                 }
                 continue;
+            } else {
+                i = fill[j - m - p.discoverCount];
             }
-            int i = order[j];
             if (i < 0) { // a re-visit the candidate sources did not propose: the history window's item of rank -1-i
                 list.items[j] = revisit.item(-1 - i);
                 list.sources[j] = CandidateSource.RECENT.wireName();
@@ -681,6 +702,16 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 request.histTs = new long[cap];
                 allowedAt = new boolean[cap];
             }
+        }
+
+        /** Whether the neighbour-ordered discovery list holds the item. */
+        boolean discovers(String item) {
+            for (int j = 0; j < discoverCount; j++) {
+                if (discoverIds[j].equals(item)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void ensureDiscover(int n) {

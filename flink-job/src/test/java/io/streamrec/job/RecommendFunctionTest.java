@@ -223,8 +223,8 @@ class RecommendFunctionTest {
         for (int j = 0; j < m; j++) {
             assertTrue(l.skipInDiscover[j], "the discovery list skips every main-list entry");
         }
-        String[] discover = Arrays.copyOfRange(l.items, m, l.items.length);
-        assertArrayEquals(new String[] {"x2", "x3", "x5"}, discover);
+        String[] neighbours = Arrays.copyOfRange(l.items, m, m + 3);
+        assertArrayEquals(new String[] {"x2", "x3", "x5"}, neighbours);
         double session2 = Math.log1p(1 / Math.sqrt(3));
         assertEquals((float) (Math.log(2) + session2), l.scores[m], 1e-6);
         assertEquals((float) (Math.log(1.5) + session2), l.scores[m + 1], 1e-6);
@@ -233,9 +233,33 @@ class RecommendFunctionTest {
         assertEquals("session_knn", l.sources[m + 1], "the session term is the larger for x3");
         assertEquals("session_knn", l.sources[m + 2], "only u3's session points to x5");
         assertEquals("x1", l.because[m], "x2 is explained by the item it was co-visited with");
+        assertFilledByTheRanker(l, 3);
+    }
+
+    /** After the neighbours' {@code reached} entries, the ranker's candidates fill the list with score 0. */
+    private static void assertFilledByTheRanker(ScoredList l, int reached) {
+        int m = l.mainCount();
+        assertEquals(new JobSettings().topK + RecommendFunction.OVERFETCH, l.extra, "filled to top-K + overfetch");
+        java.util.Set<String> discover = new java.util.HashSet<>();
         for (int j = m; j < l.items.length; j++) {
             assertFalse(l.skipInDiscover[j]);
+            assertTrue(discover.add(l.items[j]), "no item twice in the discovery list: " + l.items[j]);
+            assertFalse(l.items[j].equals("x1"), "never the user's own item");
+            if (j >= m + reached) {
+                assertEquals(0f, l.scores[j], "a fill entry");
+                assertFalse(l.sources[j].equals("session_knn"));
+            }
         }
+    }
+
+    @Test
+    void fillsANewShoppersDiscoveryListWithTheRankersCandidates() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        send(event("c1", "u1", "x1", EventType.VIEW, T0));
+        ScoredList l = harness.extractOutputValues().get(0);
+        assertFilledByTheRanker(l, 0);
     }
 
     @Test
