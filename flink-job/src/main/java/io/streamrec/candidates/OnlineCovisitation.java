@@ -433,16 +433,10 @@ public final class OnlineCovisitation {
      * {@code T/(q+1)} to within one float64 ulp, far below the float32 the feature is stored in.
      */
     public void accumulate(String[] hist, int histLen, int k, Scores out) {
-        out.clear();
-        int seeds = 0;
-        for (int p = 0; p < histLen && seeds < k; p++) {
-            String item = hist[p];
-            if (item == null || out.isSeed(item, seeds)) {
-                continue;
-            }
-            out.addSeed(item, seeds);
-            double w = 1.0 / (seeds + 1);
-            seeds++;
+        int seeds = out.clearAndSeed(hist, histLen, k);
+        for (int q = 0; q < seeds; q++) {
+            String item = out.seed(q);
+            double w = 1.0 / (q + 1);
             int e = find(item);
             if (e < 0) {
                 continue;
@@ -471,6 +465,24 @@ public final class OnlineCovisitation {
         // top-n scratch
         private int[] order = new int[0];
 
+        /**
+         * Empties the scores and takes the seeds {@code d_0, d_1, …}: the first {@code k} distinct items of
+         * {@code hist[0..histLen)} (most recent first; null entries skipped).
+         *
+         * @return how many seeds there are ({@code K' ≤ k})
+         */
+        public int clearAndSeed(String[] hist, int histLen, int k) {
+            clear();
+            int n = 0;
+            for (int p = 0; p < histLen && n < k; p++) {
+                String item = hist[p];
+                if (item != null && !isSeed(item, n)) {
+                    addSeed(item, n++);
+                }
+            }
+            return n;
+        }
+
         /** Empties the scores and seeds (an empty table's result). */
         public void clearAll() {
             clear();
@@ -488,7 +500,7 @@ public final class OnlineCovisitation {
             numSeeds = 0;
         }
 
-        boolean isSeed(String item, int n) {
+        private boolean isSeed(String item, int n) {
             for (int i = 0; i < n; i++) {
                 if (seeds[i].equals(item)) {
                     return true;
@@ -497,7 +509,7 @@ public final class OnlineCovisitation {
             return false;
         }
 
-        void addSeed(String item, int n) {
+        private void addSeed(String item, int n) {
             if (n == seeds.length) {
                 seeds = Arrays.copyOf(seeds, n * 2);
             }

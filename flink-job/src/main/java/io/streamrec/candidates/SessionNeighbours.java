@@ -158,20 +158,13 @@ public final class SessionNeighbours {
      * list is not read, so its own items score only through other users.
      */
     public void score(String user, String[] hist, int histLen, int seeds, int neighbours, OnlineCovisitation.Scores out) {
-        out.clear();
+        int numSeeds = out.clearAndSeed(hist, histLen, seeds);
         Integer self = userSlots.get(user);
         int selfSlot = self == null ? -1 : self;
         metCount = 0;
-        int q = 0;
-        for (int p = 0; p < histLen && q < seeds; p++) {
-            String id = hist[p];
-            if (id == null || out.isSeed(id, q)) {
-                continue;
-            }
-            out.addSeed(id, q);
+        for (int q = 0; q < numSeeds; q++) {
             double w = 1.0 / (q + 1);
-            q++;
-            Integer it = itemSlots.get(id);
+            Integer it = itemSlots.get(out.seed(q));
             if (it == null) {
                 continue;
             }

@@ -208,14 +208,23 @@ class RecommendFunctionTest {
      * score 1/√2, u2's 1/√3. So x2 = ln 2 + ln(1 + 1/√3), x3 = ln 1.5 + ln(1 + 1/√3), x5 = ln(1 + 1/√2); x1 is history.
      */
     private List<ScoredList> neighbourScenario() throws Exception {
-        long day = 86_400_000L;
+        sendNeighboursSessions();
+        sendNeighbourScenarioTrigger();
+        return harness.extractOutputValues();
+    }
+
+    private static final long DAY = 86_400_000L;
+
+    private void sendNeighboursSessions() throws Exception {
         send(event("a1", "u2", "x1", EventType.VIEW, T0));
         send(event("a2", "u2", "x2", EventType.VIEW, T0 + 1_000));
         send(event("a3", "u2", "x3", EventType.VIEW, T0 + 2_000));
         send(event("b1", "u3", "x5", EventType.VIEW, T0 + 3_000));
-        send(event("b2", "u3", "x1", EventType.VIEW, T0 + 3_000 + 2 * day));
-        send(event("c1", "u1", "x1", EventType.VIEW, T0 + 4_000 + 2 * day));
-        return harness.extractOutputValues();
+        send(event("b2", "u3", "x1", EventType.VIEW, T0 + 3_000 + 2 * DAY));
+    }
+
+    private void sendNeighbourScenarioTrigger() throws Exception {
+        send(event("c1", "u1", "x1", EventType.VIEW, T0 + 4_000 + 2 * DAY));
     }
 
     private static void assertNeighbourDiscovery(ScoredList l) {
@@ -291,12 +300,7 @@ class RecommendFunctionTest {
         JobSettings settings = new JobSettings();
         settings.discoverList = true;
         reopenWith(settings);
-        long day = 86_400_000L;
-        send(event("a1", "u2", "x1", EventType.VIEW, T0));
-        send(event("a2", "u2", "x2", EventType.VIEW, T0 + 1_000));
-        send(event("a3", "u2", "x3", EventType.VIEW, T0 + 2_000));
-        send(event("b1", "u3", "x5", EventType.VIEW, T0 + 3_000));
-        send(event("b2", "u3", "x1", EventType.VIEW, T0 + 3_000 + 2 * day));
+        sendNeighboursSessions();
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
@@ -305,7 +309,7 @@ class RecommendFunctionTest {
         harness.open();
         assertArrayEquals(new String[] {"x3", "x2", "x1"}, function.sessionNeighbours().itemsOf("u2"));
         assertArrayEquals(new String[] {"u3", "u2"}, function.sessionNeighbours().usersOf("x1"));
-        send(event("c1", "u1", "x1", EventType.VIEW, T0 + 4_000 + 2 * day));
+        sendNeighbourScenarioTrigger();
         assertNeighbourDiscovery(harness.extractOutputValues().get(0));
     }
 
