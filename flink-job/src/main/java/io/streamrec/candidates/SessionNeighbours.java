@@ -15,8 +15,8 @@ import java.util.Map;
  * {@code maxUsers}, the least recently active user leaves the index with all its edges, and an item leaves when no
  * user's list holds it. So memory is bounded by {@code maxUsers × history window} edges.
  *
- * <p>Scoring ({@link #score}) for a user with seeds {@code d_0, d_1, …} (the first distinct items of the history,
- * most recent first): every other user {@code v} in the seeds' item lists gets {@code sim(v) = Σ_q 1/(q+1)} over
+ * <p>Scoring ({@link #score}) for a user with seeds {@code d_0, d_1, …} (the first items of its own list, i.e. the
+ * first distinct items of its history window): every other user {@code v} in the seeds' item lists gets {@code sim(v) = Σ_q 1/(q+1)} over
  * the seeds whose list holds it; the {@code neighbours} users with the highest {@code sim} (ties: first met, reading
  * seed by seed and each item list most recent first) each add {@code sim(v)/√|items(v)|} to every item of their
  * list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
@@ -57,7 +57,8 @@ public final class SessionNeighbours {
     private double[] itemScore = new double[16];
     private int[] touchedItems = new int[64];
     private int touchedCount;
-    private int[] chosen = new int[0];
+    private boolean[] ownMark = new boolean[16];
+    private final TopK heap = new TopK(16);
 
     /**
      * @param itemUsers the most users an item's list keeps
@@ -153,23 +154,31 @@ public final class SessionNeighbours {
     }
 
     /**
-     * Scores items for {@code user} from its first {@code seeds} distinct items of {@code hist[0..histLen)} (most
-     * recent first) and its {@code neighbours} nearest other users, into {@code out} (cleared first). The user's own
-     * list is not read, so its own items score only through other users.
+     * Scores items for {@code user} from its first {@code seeds} items (its own list's, which are the first distinct
+     * items of its history window) and its {@code neighbours} nearest other users, and writes the best {@code n} that
+     * are not in the user's own list to {@code outIds}/{@code outScores}, best first (ties: the item first reached).
+     * Until the next call, {@link #lastScore} reads the score of any item. The index must have observed the user.
+     *
+     * @return how many were written
      */
-    public void score(String user, String[] hist, int histLen, int seeds, int neighbours, OnlineCovisitation.Scores out) {
-        int numSeeds = out.clearAndSeed(hist, histLen, seeds);
+    public int score(String user, int seeds, int neighbours, int n, String[] outIds, double[] outScores) {
+        for (int i = 0; i < touchedCount; i++) { // the previous call's scores, kept for lastScore
+            itemScore[touchedItems[i]] = 0.0;
+        }
+        touchedCount = 0;
         Integer self = userSlots.get(user);
-        int selfSlot = self == null ? -1 : self;
+        if (self == null) {
+            return 0;
+        }
+        int selfSlot = self;
+        int[] own = userItems[selfSlot];
+        int numSeeds = Math.min(seeds, userItemCount[selfSlot]);
         metCount = 0;
         for (int q = 0; q < numSeeds; q++) {
             double w = 1.0 / (q + 1);
-            Integer it = itemSlots.get(out.seed(q));
-            if (it == null) {
-                continue;
-            }
+            int it = own[q];
             int[] us = itemUserLists[it];
-            for (int i = 0, n = itemUserCount[it]; i < n; i++) {
+            for (int i = 0, m = itemUserCount[it]; i < m; i++) {
                 int v = us[i];
                 if (v == selfSlot) {
                     continue;
@@ -183,35 +192,18 @@ public final class SessionNeighbours {
                 sim[v] += w;
             }
         }
-        int k = Math.min(neighbours, metCount);
-        if (chosen.length < k) {
-            chosen = new int[Math.max(k, 16)];
-        }
-        // the k best by sim, ties by first met (insertion into a sorted prefix; stable because only > moves)
-        int filled = 0;
+        // the nearest neighbours: a heap keyed by (sim, first met); sims are sums of a few 1/(q+1), exact in float
+        heap.reset(Math.min(neighbours, metCount));
         for (int i = 0; i < metCount; i++) {
-            int v = met[i];
-            double s = sim[v];
-            if (filled == k && !(s > sim[chosen[k - 1]])) {
-                continue;
-            }
-            int pos = filled < k ? filled++ : k - 1;
-            while (pos > 0 && s > sim[chosen[pos - 1]]) {
-                chosen[pos] = chosen[pos - 1];
-                pos--;
-            }
-            chosen[pos] = v;
+            heap.offer((float) sim[met[i]], i);
         }
-        touchedCount = 0;
-        for (int c = 0; c < filled; c++) {
-            int v = chosen[c];
-            int n = userItemCount[v];
-            if (n == 0) {
-                continue;
-            }
-            double w = sim[v] / Math.sqrt(n);
+        int k = heap.drainSorted();
+        for (int c = 0; c < k; c++) {
+            int v = met[heap.idAt(c)];
+            int count = userItemCount[v];
+            double w = sim[v] / Math.sqrt(count);
             int[] items = userItems[v];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < count; i++) {
                 int it = items[i];
                 if (itemScore[it] == 0.0) {
                     if (touchedCount == touchedItems.length) {
@@ -222,15 +214,36 @@ public final class SessionNeighbours {
                 itemScore[it] += w;
             }
         }
-        for (int i = 0; i < touchedCount; i++) {
-            int it = touchedItems[i];
-            String id = itemIds[it];
-            out.add(id, id.hashCode(), itemScore[it]);
-            itemScore[it] = 0.0;
-        }
         for (int i = 0; i < metCount; i++) {
             sim[met[i]] = 0.0;
         }
+        // the best n items outside the user's own list
+        for (int q = 0, m = userItemCount[selfSlot]; q < m; q++) {
+            ownMark[own[q]] = true;
+        }
+        heap.reset(Math.min(n, touchedCount));
+        for (int i = 0; i < touchedCount; i++) {
+            int it = touchedItems[i];
+            if (!ownMark[it]) {
+                heap.offer((float) itemScore[it], i);
+            }
+        }
+        for (int q = 0, m = userItemCount[selfSlot]; q < m; q++) {
+            ownMark[own[q]] = false;
+        }
+        int out = heap.drainSorted();
+        for (int j = 0; j < out; j++) {
+            int it = touchedItems[heap.idAt(j)];
+            outIds[j] = itemIds[it];
+            outScores[j] = itemScore[it];
+        }
+        return out;
+    }
+
+    /** An item's score from the last {@link #score} call (0 if it got none); valid until the index changes. */
+    public double lastScore(String item) {
+        Integer it = itemSlots.get(item);
+        return it == null ? 0.0 : itemScore[it];
     }
 
     /** The distinct items the index holds for a user, most recent first (empty if unknown); for tests. */
@@ -357,6 +370,7 @@ public final class SessionNeighbours {
                 itemUserCount = Arrays.copyOf(itemUserCount, cap);
                 refs = Arrays.copyOf(refs, cap);
                 itemScore = Arrays.copyOf(itemScore, cap);
+                ownMark = Arrays.copyOf(ownMark, cap);
             }
         }
         itemIds[it] = id;
@@ -375,6 +389,7 @@ public final class SessionNeighbours {
 
     private void freeItem(int it) {
         itemSlots.remove(itemIds[it]);
+        itemScore[it] = 0.0;
         itemIds[it] = null;
         itemUserCount[it] = 0;
         itemUserLists[it] = null;

@@ -59,6 +59,8 @@ import java.util.function.Predicate;
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    /** Each neighbour term proposes this many times top-K + overfetch items to the neighbour-ordered list. */
+    static final int NEIGHBOUR_POOL = 2;
     /** Items per checkpointed chunk of the online table: chunks are what rescaling redistributes. */
     static final int ONLINE_CHUNK_ITEMS = 4096;
 
@@ -406,9 +408,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             r.onlineScores = null;
         }
         if (sessions != null) {
-            sessions.score(e.userId, s.histItems, h, settings.sessionSeeds, settings.sessionNeighbours,
-                    p.sessionScores);
-            neighbourDiscovery(p, s.histItems, h);
+            neighbourDiscovery(p, e.userId, s.histItems, h);
         }
         r.candidates = p.candidates.itemArray();
         r.candidateIndices = p.candidates.modelIndexArray();
@@ -425,20 +425,30 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /**
      * The discovery list ordered by neighbours ({@code recs.discover-order=neighbours}), built while the user's
-     * filter sets are current: every item with an online co-visitation or session-kNN score that is outside the
-     * history window and allowed by the filters, scored {@code ln(1 + covisit) + weight · ln(1 + session)}, best
-     * {@code topK + OVERFETCH} first (ties by item id). An entry's source is the term that gave it more.
+     * filter sets are current and the session index has just observed this event: items outside the history window
+     * and allowed by the filters, scored {@code ln(1 + covisit) + weight · ln(1 + session)}, best
+     * {@code topK + OVERFETCH} first (ties by item id). The candidates are the {@link #NEIGHBOUR_POOL} best of each
+     * term (co-visitation's after leaving out the history window), which is where the best of their sum lies unless
+     * an item is middling on both. An entry's source is the term that gave it more.
      */
-    private void neighbourDiscovery(Pending p, String[] hist, int h) {
+    private void neighbourDiscovery(Pending p, String user, String[] hist, int h) {
+        int want = settings.topK + OVERFETCH;
+        int pool = NEIGHBOUR_POOL * want;
+        p.ensureDiscover(pool + h);
         historySet.build(hist, null, null, h);
         OnlineCovisitation.Scores fused = p.fused;
         fused.clearAll();
-        if (online != null) {
-            addAllowed(fused, p.onlineScores, 1.0);
+        int ns = sessions.score(user, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds,
+                p.poolScores);
+        for (int j = 0; j < ns; j++) {
+            addAllowed(fused, p.poolIds[j], p);
         }
-        addAllowed(fused, p.sessionScores, settings.discoverSessionWeight);
-        int want = settings.topK + OVERFETCH;
-        p.ensureDiscover(want);
+        if (online != null) {
+            int nk = p.onlineScores.top(pool + h, p.poolIds, null);
+            for (int j = 0; j < nk; j++) {
+                addAllowed(fused, p.poolIds[j], p);
+            }
+        }
         int n = fused.top(want, p.discoverIds, p.discoverScores);
         for (int j = 0; j < n; j++) {
             double covisitTerm = online == null ? 0.0 : Math.log1p(p.onlineScores.get(p.discoverIds[j]));
@@ -448,13 +458,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         p.discoverCount = n;
     }
 
-    private void addAllowed(OnlineCovisitation.Scores into, OnlineCovisitation.Scores from, double weight) {
-        for (int i = 0, n = from.size(); i < n; i++) {
-            String item = from.key(i);
-            double v = from.value(i);
-            if (v > 0 && historySet.find(item) < 0 && !excluded.test(item)) {
-                into.add(item, weight * Math.log1p(v));
-            }
+    /** Adds an item's neighbour score to {@code fused}, once, if it is outside the history and the filters allow it. */
+    private void addAllowed(OnlineCovisitation.Scores fused, String item, Pending p) {
+        if (fused.get(item) > 0 || historySet.find(item) >= 0 || excluded.test(item)) {
+            return;
+        }
+        double covisit = online == null ? 0.0 : p.onlineScores.get(item);
+        double v = Math.log1p(covisit) + settings.discoverSessionWeight * Math.log1p(sessions.lastScore(item));
+        if (v > 0) {
+            fused.add(item, v);
         }
     }
 
@@ -665,8 +677,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final RankRequest request = new RankRequest();
         final CandidateSet candidates = new CandidateSet();
         final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
-        final OnlineCovisitation.Scores sessionScores = new OnlineCovisitation.Scores();
         final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
+        /** Scratch for {@link #neighbourDiscovery}: the best items of one term at a time. */
+        String[] poolIds = new String[0];
+        double[] poolScores = new double[0];
         /** The neighbour-ordered discovery list ({@link #neighbourDiscovery}). */
         String[] discoverIds = new String[0];
         double[] discoverScores = new double[0];
@@ -719,12 +733,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 discoverIds = new String[n];
                 discoverScores = new double[n];
                 discoverSources = new CandidateSource[n];
+                poolIds = new String[n];
+                poolScores = new double[n];
             }
         }
 
         /** Drops references to this event's objects so a quiet operator does not pin them. */
         void release() {
             Arrays.fill(discoverIds, 0, discoverCount, null);
+            Arrays.fill(poolIds, null);
             discoverCount = 0;
             userId = null;
             eventId = null;

@@ -43,24 +43,27 @@ class SessionNeighboursTest {
     @Test
     void scoresItemsOfTheNearestOtherUsersAsComputedByHand() {
         SessionNeighbours s = threeShoppers(200, 100);
-        OnlineCovisitation.Scores out = new OnlineCovisitation.Scores();
-        // seeds i2 (weight 1) and i1 (1/2): C meets through i2 (sim 1), B through i1 (sim 1/2); A itself is skipped
-        s.score("A", h("i2", "i1"), 2, 2, 10, out);
+        String[] ids = new String[10];
+        double[] scores = new double[10];
+        // A's seeds are its own items i2 (weight 1) and i1 (1/2): C meets through i2 (sim 1), B through i1 (sim 1/2)
+        int n = s.score("A", 2, 10, 10, ids, scores);
         double c = 1.0 / Math.sqrt(2);
         double b = 0.5 / Math.sqrt(2);
-        assertEquals(c, out.get("i4"), 1e-12);
-        assertEquals(c, out.get("i2"), 1e-12);
-        assertEquals(b, out.get("i3"), 1e-12);
-        assertEquals(b, out.get("i1"), 1e-12);
-        assertEquals(4, out.size());
-        assertEquals(2, out.numSeeds());
+        assertEquals(2, n, "A's own items i2 and i1 are scored but not listed");
+        assertArrayEquals(h("i4", "i3"), java.util.Arrays.copyOf(ids, n));
+        assertEquals(c, scores[0], 1e-12);
+        assertEquals(b, scores[1], 1e-12);
+        assertEquals(c, s.lastScore("i2"), 1e-12);
+        assertEquals(b, s.lastScore("i1"), 1e-12);
+        assertEquals(0.0, s.lastScore("unknown"));
 
-        s.score("A", h("i2", "i1"), 2, 2, 1, out);
-        assertEquals(2, out.size(), "one neighbour: only C's items");
-        assertEquals(0.0, out.get("i3"));
+        n = s.score("A", 2, 1, 10, ids, scores);
+        assertArrayEquals(h("i4"), java.util.Arrays.copyOf(ids, n), "one neighbour: only C's items");
+        assertEquals(0.0, s.lastScore("i3"));
 
-        s.score("A", h("i2", "i1"), 2, 1, 10, out);
-        assertEquals(0.0, out.get("i3"), "one seed: B is not met");
+        s.score("A", 1, 10, 10, ids, scores);
+        assertEquals(0.0, s.lastScore("i3"), "one seed: B is not met");
+        assertEquals(0, s.score("nobody", 5, 10, 10, ids, scores), "a user the index never observed");
     }
 
     @Test
@@ -68,10 +71,13 @@ class SessionNeighboursTest {
         SessionNeighbours s = threeShoppers(200, 100);
         s.observe("D", h("i1"), 1); // D touched i1 after B: both have sim 1 for a user seeded by i1
         s.observe("D", h("i5", "i1"), 2);
-        OnlineCovisitation.Scores out = new OnlineCovisitation.Scores();
-        s.score("E", h("i1"), 1, 1, 1, out);
-        assertEquals(1.0 / Math.sqrt(2), out.get("i5"), 1e-12);
-        assertEquals(0.0, out.get("i3"));
+        s.observe("E", h("i1"), 1);
+        String[] ids = new String[10];
+        double[] scores = new double[10];
+        int n = s.score("E", 1, 1, 10, ids, scores);
+        assertArrayEquals(h("i5"), java.util.Arrays.copyOf(ids, n));
+        assertEquals(1.0 / Math.sqrt(2), scores[0], 1e-12);
+        assertEquals(0.0, s.lastScore("i3"));
     }
 
     @Test
