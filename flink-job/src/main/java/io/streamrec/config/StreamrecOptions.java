@@ -82,10 +82,11 @@ public final class StreamrecOptions {
 
     public static final ConfigOption<Boolean> DISCOVER_LIST =
             ConfigOptions.key("recs.discover-list").booleanType().defaultValue(false)
-                    .withDescription("Also emit 'discover', a second list of recs.top-k items: the best ranked items "
-                            + "that are not in the user's recent history (a discovery carousel next to the main list, "
-                            + "which mixes re-visits and new items). Costs about a quarter more CPU per event, most "
-                            + "of it in the longer message (docs/BENCHMARKS.md, round 9).");
+                    .withDescription("Also emit 'discover', a second list of recs.top-k items that are not in the "
+                            + "user's recent history, ordered as recs.discover-order says (a discovery carousel next "
+                            + "to the main list, which mixes re-visits and new items). Costs about a quarter more CPU "
+                            + "per event in ranker order and half as much again in neighbour order "
+                            + "(docs/BENCHMARKS.md, rounds 9 and 10).");
 
     /** How the discovery list is ordered ({@link #DISCOVER_ORDER}). */
     public enum DiscoverOrder { RANKER, NEIGHBOURS }
@@ -95,8 +96,9 @@ public final class StreamrecOptions {
                     .withDescription("How the discovery list is ordered (with recs.discover-list). 'ranker': the "
                             + "ranker's order of the candidates outside the history. 'neighbours': items outside the "
                             + "history scored ln(1 + online co-visitation) + recs.discover-session-weight × ln(1 + "
-                            + "session-kNN), so items only similar shoppers' recent sessions point to can appear "
-                            + "(docs/EVALUATION.md, round 10).");
+                            + "session-kNN), so items only similar shoppers' recent sessions point to can appear; "
+                            + "the ranker's order fills a short list. Better on every evaluation set but one, for "
+                            + "about 35 CPU-µs more per event (docs/EVALUATION.md and BENCHMARKS.md, round 10).");
 
     public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =
             ConfigOptions.key("recs.discover-session-weight").doubleType().defaultValue(1.0)
