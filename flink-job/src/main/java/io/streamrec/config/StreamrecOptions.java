@@ -109,11 +109,11 @@ public final class StreamrecOptions {
                     .withDescription("Distinct recent items of the user that find its session neighbours (1-50).");
 
     public static final ConfigOption<Integer> SESSION_KNN_NEIGHBOURS =
-            ConfigOptions.key("session-knn.neighbours").intType().defaultValue(100)
+            ConfigOptions.key("session-knn.neighbours").intType().defaultValue(50)
                     .withDescription("Most similar other users whose recent items are scored (1-10000).");
 
     public static final ConfigOption<Integer> SESSION_KNN_ITEM_USERS =
-            ConfigOptions.key("session-knn.item-users").intType().defaultValue(200)
+            ConfigOptions.key("session-knn.item-users").intType().defaultValue(100)
                     .withDescription("Users each item of the session index remembers, most recent first (1-10000).");
 
     public static final ConfigOption<Integer> SESSION_KNN_MAX_USERS =

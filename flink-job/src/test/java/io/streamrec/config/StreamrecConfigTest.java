@@ -81,8 +81,8 @@ class StreamrecConfigTest {
         assertEquals(StreamrecOptions.DiscoverOrder.NEIGHBOURS, conf.get(StreamrecOptions.DISCOVER_ORDER));
         assertEquals(1.0, conf.get(StreamrecOptions.DISCOVER_SESSION_WEIGHT));
         assertEquals(5, conf.get(StreamrecOptions.SESSION_KNN_SEEDS));
-        assertEquals(100, conf.get(StreamrecOptions.SESSION_KNN_NEIGHBOURS));
-        assertEquals(200, conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS));
+        assertEquals(50, conf.get(StreamrecOptions.SESSION_KNN_NEIGHBOURS));
+        assertEquals(100, conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS));
         assertEquals(100_000, conf.get(StreamrecOptions.SESSION_KNN_MAX_USERS));
         assertEquals(StreamrecOptions.DiscoverOrder.RANKER, StreamrecConfig.fromArgs(
                 new String[] {"--recs.discover-order", "ranker"}).get(StreamrecOptions.DISCOVER_ORDER));
