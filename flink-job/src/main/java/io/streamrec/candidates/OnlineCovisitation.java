@@ -65,10 +65,7 @@ public final class OnlineCovisitation {
      */
     private boolean[] shared = new boolean[16];
     // LRU list over entries: head = most recently updated, tail = least
-    private int[] prev = new int[16];
-    private int[] next = new int[16];
-    private int head = -1;
-    private int tail = -1;
+    private final SlotRecency recency = new SlotRecency(16);
     private int size;
     // open addressing, linear probing: slot holds entry + 1, 0 = empty
     private int[] index = new int[32];
@@ -185,9 +182,9 @@ public final class OnlineCovisitation {
     }
 
     private int touch(int e) {
-        if (e != head) {
-            unlink(e);
-            pushFront(e);
+        if (e != recency.head()) {
+            recency.unlink(e);
+            recency.pushFront(e);
         }
         return e;
     }
@@ -201,7 +198,8 @@ public final class OnlineCovisitation {
         int h = id.hashCode();
         int e;
         if (size >= maxItems) {
-            e = tail == keep ? prev[tail] : tail;
+            int tail = recency.tail();
+            e = tail == keep ? recency.newer(tail) : tail;
             evict(e);
             e = reuse(e);
         } else {
@@ -221,7 +219,7 @@ public final class OnlineCovisitation {
         }
         nbCount[e] = 0;
         insertIndex(e);
-        pushFront(e);
+        recency.pushFront(e);
         return e;
     }
 
@@ -303,7 +301,7 @@ public final class OnlineCovisitation {
             }
         }
         index[hole] = 0;
-        unlink(e);
+        recency.unlink(e);
         ids[e] = null;
     }
 
@@ -337,35 +335,7 @@ public final class OnlineCovisitation {
         nbWeights = Arrays.copyOf(nbWeights, cap);
         nbCount = Arrays.copyOf(nbCount, cap);
         shared = Arrays.copyOf(shared, cap);
-        prev = Arrays.copyOf(prev, cap);
-        next = Arrays.copyOf(next, cap);
-    }
-
-    private void unlink(int e) {
-        int p = prev[e];
-        int n = next[e];
-        if (p >= 0) {
-            next[p] = n;
-        } else {
-            head = n;
-        }
-        if (n >= 0) {
-            prev[n] = p;
-        } else {
-            tail = p;
-        }
-    }
-
-    private void pushFront(int e) {
-        prev[e] = -1;
-        next[e] = head;
-        if (head >= 0) {
-            prev[head] = e;
-        }
-        head = e;
-        if (tail < 0) {
-            tail = e;
-        }
+        recency.grow(cap);
     }
 
     private static int mix(int h) {
@@ -420,7 +390,7 @@ public final class OnlineCovisitation {
     /** The items with a list, least recently updated first (for tests and tools; allocates). */
     public List<String> itemsByRecency() {
         List<String> out = new ArrayList<>(size);
-        for (int e = tail; e >= 0; e = prev[e]) {
+        for (int e = recency.tail(); e >= 0; e = recency.newer(e)) {
             out.add(ids[e]);
         }
         return out;
@@ -728,14 +698,14 @@ public final class OnlineCovisitation {
     public List<Chunk> freeze(int itemsPerChunk) {
         List<Chunk> chunks = new ArrayList<>();
         int per = Math.max(1, itemsPerChunk);
-        int e = tail;
+        int e = recency.tail();
         while (e >= 0) {
             int n = 0;
-            for (int x = e; x >= 0 && n < per; x = prev[x]) {
+            for (int x = e; x >= 0 && n < per; x = recency.newer(x)) {
                 n++;
             }
             Chunk c = new Chunk(n);
-            for (int i = 0; i < n; i++, e = prev[e]) {
+            for (int i = 0; i < n; i++, e = recency.newer(e)) {
                 c.ids[i] = ids[e];
                 c.counts[i] = nbCount[e];
                 c.nbIds[i] = nbIds[e];

@@ -30,10 +30,7 @@ public final class SessionNeighbours {
     private String[] userIds = new String[16];
     private int[][] userItems = new int[16][];
     private int[] userItemCount = new int[16];
-    private int[] newer = new int[16];
-    private int[] older = new int[16];
-    private int head = -1;
-    private int tail = -1;
+    private final SlotRecency recency = new SlotRecency(16);
     private int[] freeUsers = new int[16];
     private int freeUserCount;
     private int userSlotCount;
@@ -92,14 +89,14 @@ public final class SessionNeighbours {
         int u;
         if (boxed == null) {
             if (userSlots.size() >= maxUsers) {
-                removeUser(tail);
+                removeUser(recency.tail());
             }
             u = newUserSlot(user);
         } else {
             u = boxed;
-            unlink(u);
+            recency.unlink(u);
         }
-        linkFront(u);
+        recency.pushFront(u);
 
         // the new list: distinct items of the window, most recent first
         windowLen = 0;
@@ -276,7 +273,7 @@ public final class SessionNeighbours {
     public String[] usersByActivity() {
         String[] out = new String[userSlots.size()];
         int i = 0;
-        for (int u = tail; u >= 0; u = newer[u]) {
+        for (int u = recency.tail(); u >= 0; u = recency.newer(u)) {
             out[i++] = userIds[u];
         }
         return out;
@@ -295,8 +292,7 @@ public final class SessionNeighbours {
                 userIds = Arrays.copyOf(userIds, cap);
                 userItems = Arrays.copyOf(userItems, cap);
                 userItemCount = Arrays.copyOf(userItemCount, cap);
-                newer = Arrays.copyOf(newer, cap);
-                older = Arrays.copyOf(older, cap);
+                recency.grow(cap);
                 sim = Arrays.copyOf(sim, cap);
             }
         }
@@ -313,42 +309,13 @@ public final class SessionNeighbours {
             release(it);
         }
         userItemCount[u] = 0;
-        unlink(u);
+        recency.unlink(u);
         userSlots.remove(userIds[u]);
         userIds[u] = null;
         if (freeUserCount == freeUsers.length) {
             freeUsers = Arrays.copyOf(freeUsers, freeUserCount * 2);
         }
         freeUsers[freeUserCount++] = u;
-    }
-
-    private void linkFront(int u) {
-        older[u] = head;
-        newer[u] = -1;
-        if (head >= 0) {
-            newer[head] = u;
-        }
-        head = u;
-        if (tail < 0) {
-            tail = u;
-        }
-    }
-
-    private void unlink(int u) {
-        int n = newer[u];
-        int o = older[u];
-        if (n >= 0) {
-            older[n] = o;
-        } else if (head == u) {
-            head = o;
-        }
-        if (o >= 0) {
-            newer[o] = n;
-        } else if (tail == u) {
-            tail = n;
-        }
-        newer[u] = -1;
-        older[u] = -1;
     }
 
     // ------------------------------------------------------------------------------------------ items
