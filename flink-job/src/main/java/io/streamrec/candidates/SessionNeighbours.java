@@ -16,10 +16,10 @@ import java.util.Map;
  * user's list holds it. So memory is bounded by {@code maxUsers × history window} edges.
  *
  * <p>Scoring ({@link #score}) for a user with seeds {@code d_0, d_1, …} (the first items of its own list, i.e. the
- * first distinct items of its history window): every other user {@code v} in the seeds' item lists gets {@code sim(v) = Σ_q 1/(q+1)} over
- * the seeds whose list holds it; the {@code neighbours} users with the highest {@code sim} (ties: first met, reading
- * seed by seed and each item list most recent first) each add {@code sim(v)/√|items(v)|} to every item of their
- * list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
+ * first distinct items of its history window): every other user {@code v} in the seeds' item lists gets
+ * {@code sim(v) = Σ_q 1/(q+1)} over the seeds whose list holds it; the {@code neighbours} users with the highest
+ * {@code sim} (ties: first met, reading seed by seed and each item list most recent first) each add
+ * {@code sim(v)/√|items(v)|} to every item of their list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
  */
 public final class SessionNeighbours {
     private final int itemUsers;
@@ -109,14 +109,7 @@ public final class SessionNeighbours {
                 continue;
             }
             int it = itemSlot(id);
-            boolean dup = false;
-            for (int i = 0; i < windowLen; i++) {
-                if (window[i] == it) {
-                    dup = true;
-                    break;
-                }
-            }
-            if (!dup) {
+            if (!contains(window, windowLen, it)) {
                 window[windowLen++] = it;
             }
         }
@@ -153,7 +146,8 @@ public final class SessionNeighbours {
     /**
      * Scores items for {@code user} from its first {@code seeds} items (its own list's, which are the first distinct
      * items of its history window) and its {@code neighbours} nearest other users, and writes the best {@code n} that
-     * are not in the user's own list to {@code outIds}/{@code outScores}, best first (ties: the item first reached).
+     * are not in the user's own list to {@code outIds} (and {@code outScores} if not null), best first (ties: the item
+     * first reached).
      * Until the next call, {@link #lastScore} reads the score of any item. The index must have observed the user.
      *
      * @return how many were written
@@ -232,7 +226,9 @@ public final class SessionNeighbours {
         for (int j = 0; j < out; j++) {
             int it = touchedItems[heap.idAt(j)];
             outIds[j] = itemIds[it];
-            outScores[j] = itemScore[it];
+            if (outScores != null) {
+                outScores[j] = itemScore[it];
+            }
         }
         return out;
     }

@@ -438,8 +438,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         historySet.build(hist, null, null, h);
         OnlineCovisitation.Scores fused = p.fused;
         fused.clearAll();
-        int ns = sessions.score(user, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds,
-                p.poolScores);
+        // each term's best items; their scores are read back per item below (lastScore, get)
+        int ns = sessions.score(user, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds, null);
         for (int j = 0; j < ns; j++) {
             addAllowed(fused, p.poolIds[j], p);
         }
@@ -680,7 +680,6 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
         /** Scratch for {@link #neighbourDiscovery}: the best items of one term at a time. */
         String[] poolIds = new String[0];
-        double[] poolScores = new double[0];
         /** The neighbour-ordered discovery list ({@link #neighbourDiscovery}). */
         String[] discoverIds = new String[0];
         double[] discoverScores = new double[0];
@@ -734,7 +733,6 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 discoverScores = new double[n];
                 discoverSources = new CandidateSource[n];
                 poolIds = new String[n];
-                poolScores = new double[n];
             }
         }
 
