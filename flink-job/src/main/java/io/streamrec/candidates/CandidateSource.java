@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum CandidateSource {
     RETRIEVAL, COVISIT, RECENT, POPULAR, TRENDING, ONLINE_COVISIT,
     /** Only in discovery lists ordered by neighbours ({@code recs.discover-order}). */
-    SESSION_KNN;
+    SESSION_KNN,
+    /** Only in discovery lists ordered by neighbours: popular in the event's category ({@code CategoryPopularity}). */
+    CATEGORY_POPULAR;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

@@ -1,7 +1,5 @@
 package io.streamrec.candidates;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +32,7 @@ import java.util.Map;
  * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
  * a reusable {@link Scores}, which answers per-candidate lookups and {@link Scores#top} (score desc, ties by item id
  * ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
- * {@link #freeze(int)} / {@link #restore(Chunk)}, chunks of whole item lists that merge on rescale.
+ * {@link #freeze(int)} / {@link #restore(ListChunk)}, chunks of whole item lists that merge on rescale.
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */
@@ -44,7 +42,6 @@ public final class OnlineCovisitation {
     /** For {@code maxNeighbours} and {@code maxItems}: no bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
-    private static final int SNAPSHOT_VERSION = 1;
     private static final int INITIAL_NEIGHBOURS = 2;
 
     private final int maxNeighbours;
@@ -622,81 +619,14 @@ public final class OnlineCovisitation {
     // ---------------------------------------------------------------- checkpointing
 
     /**
-     * One chunk of a table's checkpoint: whole item lists, least recently updated first. Immutable: a chunk from
-     * {@link #freeze} shares the table's neighbour arrays, which the table copies before it changes them again.
-     */
-    public static final class Chunk {
-        private final String[] ids;
-        private final int[] counts;
-        private final String[][] nbIds;
-        private final double[][] nbWeights;
-
-        private Chunk(int n) {
-            ids = new String[n];
-            counts = new int[n];
-            nbIds = new String[n][];
-            nbWeights = new double[n][];
-        }
-
-        /** Items in this chunk. */
-        public int size() {
-            return ids.length;
-        }
-
-        /** Writes the chunk: version, item count, then per item its id, count and (neighbour id, weight) pairs. */
-        public void write(java.io.DataOutput out) throws IOException {
-            out.writeInt(SNAPSHOT_VERSION);
-            out.writeInt(ids.length);
-            for (int i = 0; i < ids.length; i++) {
-                writeString(out, ids[i]);
-                int c = counts[i];
-                out.writeInt(c);
-                for (int j = 0; j < c; j++) {
-                    writeString(out, nbIds[i][j]);
-                    out.writeDouble(nbWeights[i][j]);
-                }
-            }
-        }
-
-        /** Reads a chunk written by {@link #write}. */
-        public static Chunk read(java.io.DataInput in) throws IOException {
-            int version = in.readInt();
-            if (version != SNAPSHOT_VERSION) {
-                throw new IllegalStateException("online co-visitation snapshot version " + version
-                        + ", this reader knows " + SNAPSHOT_VERSION);
-            }
-            int n = in.readInt();
-            if (n < 0) {
-                throw new IOException("corrupt online co-visitation chunk: " + n + " items");
-            }
-            Chunk c = new Chunk(n);
-            for (int i = 0; i < n; i++) {
-                c.ids[i] = readString(in);
-                int k = in.readInt();
-                if (k < 0) {
-                    throw new IOException("corrupt online co-visitation chunk: " + k + " neighbours");
-                }
-                c.counts[i] = k;
-                c.nbIds[i] = new String[k];
-                c.nbWeights[i] = new double[k];
-                for (int j = 0; j < k; j++) {
-                    c.nbIds[i][j] = readString(in);
-                    c.nbWeights[i][j] = in.readDouble();
-                }
-            }
-            return c;
-        }
-    }
-
-    /**
      * The table as it stands, in chunks of whole item lists (least recently updated first, at most
      * {@code itemsPerChunk} items each, so operator state can hand chunks to any instance on rescale), without
      * copying or serialising the lists: a checkpoint calls this on the task thread, where serialising a full table at
      * the default bounds took 0.6 s (docs/BENCHMARKS.md), and serialises the chunks in its asynchronous part. The
      * table copies a frozen list before it next changes it.
      */
-    public List<Chunk> freeze(int itemsPerChunk) {
-        List<Chunk> chunks = new ArrayList<>();
+    public List<ListChunk> freeze(int itemsPerChunk) {
+        List<ListChunk> chunks = new ArrayList<>();
         int per = Math.max(1, itemsPerChunk);
         int e = recency.tail();
         while (e >= 0) {
@@ -704,12 +634,12 @@ public final class OnlineCovisitation {
             for (int x = e; x >= 0 && n < per; x = recency.newer(x)) {
                 n++;
             }
-            Chunk c = new Chunk(n);
+            ListChunk c = new ListChunk(n);
             for (int i = 0; i < n; i++, e = recency.newer(e)) {
-                c.ids[i] = ids[e];
+                c.keys[i] = ids[e];
                 c.counts[i] = nbCount[e];
-                c.nbIds[i] = nbIds[e];
-                c.nbWeights[i] = nbWeights[e];
+                c.ids[i] = nbIds[e];
+                c.weights[i] = nbWeights[e];
                 shared[e] = true;
             }
             chunks.add(c);
@@ -722,28 +652,12 @@ public final class OnlineCovisitation {
      * already has (two instances merged on rescale) adds the chunk's weights to its own, neighbour by neighbour,
      * under the same bounds.
      */
-    public void restore(Chunk chunk) {
-        for (int i = 0; i < chunk.ids.length; i++) {
-            int row = rowFor(chunk.ids[i], -1);
+    public void restore(ListChunk chunk) {
+        for (int i = 0; i < chunk.keys.length; i++) {
+            int row = rowFor(chunk.keys[i], -1);
             for (int j = 0; j < chunk.counts[i]; j++) {
-                add(row, chunk.nbIds[i][j], chunk.nbWeights[i][j]);
+                add(row, chunk.ids[i][j], chunk.weights[i][j]);
             }
         }
-    }
-
-    private static void writeString(java.io.DataOutput out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(java.io.DataInput in) throws IOException {
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 20) {
-            throw new IOException("corrupt online co-visitation chunk: an id of " + len + " bytes");
-        }
-        byte[] b = new byte[len];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -102,6 +102,17 @@ public final class StreamrecConfig {
             throw new ConfigException("option '" + StreamrecOptions.DISCOVER_SESSION_WEIGHT.key()
                     + "' must be between 0 and 100, got " + sessionWeight);
         }
+        double categoryWeight = conf.get(StreamrecOptions.DISCOVER_CATEGORY_WEIGHT);
+        if (!(categoryWeight >= 0 && categoryWeight <= 100)) {
+            throw new ConfigException("option '" + StreamrecOptions.DISCOVER_CATEGORY_WEIGHT.key()
+                    + "' must be between 0 and 100, got " + categoryWeight);
+        }
+        positive(conf, StreamrecOptions.CATEGORY_POPULAR_ITEMS, 100_000);
+        positive(conf, StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES, 10_000_000);
+        if (conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis() < 1) {
+            throw new ConfigException("option '" + StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE.key()
+                    + "' must be at least 1 ms, got " + conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE));
+        }
         nonNegative(conf, StreamrecOptions.RECENT_N);
         nonNegative(conf, StreamrecOptions.POPULAR_N);
         nonNegative(conf, StreamrecOptions.IVF_MIN_ITEMS);

@@ -96,9 +96,11 @@ public final class StreamrecOptions {
                     .withDescription("How the discovery list is ordered (with recs.discover-list). 'ranker': the "
                             + "ranker's order of the candidates outside the history. 'neighbours': items outside the "
                             + "history scored ln(1 + online co-visitation) + recs.discover-session-weight × ln(1 + "
-                            + "session-kNN), so items only similar shoppers' recent sessions point to can appear; "
-                            + "the ranker's order fills a short list. Better on every evaluation set but one, for "
-                            + "about 35 CPU-µs more per event (docs/EVALUATION.md and BENCHMARKS.md, round 10).");
+                            + "session-kNN) + recs.discover-category-weight × ln(1 + popularity in the event's "
+                            + "category), so items only similar shoppers' recent sessions or the category's current "
+                            + "favourites point to can appear; the ranker's order fills a short list. Better on "
+                            + "every evaluation set, for CPU time per event (docs/EVALUATION.md and BENCHMARKS.md, "
+                            + "rounds 10 and 11).");
 
     public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =
             ConfigOptions.key("recs.discover-session-weight").doubleType().defaultValue(1.0)
@@ -121,6 +123,26 @@ public final class StreamrecOptions {
                     .withDescription("Users the session index keeps per parallel instance, each with the distinct "
                             + "items of its history window; the least recently active leaves first (1-100000000). "
                             + "The index exists only with recs.discover-order=neighbours.");
+
+    public static final ConfigOption<Double> DISCOVER_CATEGORY_WEIGHT =
+            ConfigOptions.key("recs.discover-category-weight").doubleType().defaultValue(0.5)
+                    .withDescription("Weight of a third term in the 'neighbours' discovery order: ln(1 + the item's "
+                            + "time-decayed popularity in the event's category), learnt from the stream. Events "
+                            + "without a category add nothing. 0 turns the category table off (0-100).");
+
+    public static final ConfigOption<Duration> CATEGORY_POPULAR_HALF_LIFE =
+            ConfigOptions.key("category-popular.half-life").durationType().defaultValue(Duration.ofDays(7))
+                    .withDescription("How long a view takes to count half in its category's popularity (≥ 1 ms).");
+
+    public static final ConfigOption<Integer> CATEGORY_POPULAR_ITEMS =
+            ConfigOptions.key("category-popular.items").intType().defaultValue(200)
+                    .withDescription("Items each category keeps; a new item replaces the least popular (1-100000).");
+
+    public static final ConfigOption<Integer> CATEGORY_POPULAR_MAX_CATEGORIES =
+            ConfigOptions.key("category-popular.max-categories").intType().defaultValue(10_000)
+                    .withDescription("Categories kept per parallel instance; the least recently viewed leaves first "
+                            + "(1-10000000). The table exists only with recs.discover-order=neighbours and a "
+                            + "category weight above 0.");
 
     public static final ConfigOption<Integer> RETRIEVAL_N =
             ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)

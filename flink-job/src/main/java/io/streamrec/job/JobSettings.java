@@ -24,6 +24,10 @@ public final class JobSettings implements Serializable {
     public int sessionNeighbours = StreamrecOptions.SESSION_KNN_NEIGHBOURS.defaultValue();
     public int sessionItemUsers = StreamrecOptions.SESSION_KNN_ITEM_USERS.defaultValue();
     public int sessionMaxUsers = StreamrecOptions.SESSION_KNN_MAX_USERS.defaultValue();
+    public double discoverCategoryWeight = StreamrecOptions.DISCOVER_CATEGORY_WEIGHT.defaultValue();
+    public long categoryHalfLifeMs = StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE.defaultValue().toMillis();
+    public int categoryItems = StreamrecOptions.CATEGORY_POPULAR_ITEMS.defaultValue();
+    public int categoryMaxCategories = StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES.defaultValue();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
     public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
     public int onlineCovisitN = StreamrecOptions.ONLINE_COVISIT_N.defaultValue();
@@ -55,6 +59,10 @@ public final class JobSettings implements Serializable {
         s.sessionNeighbours = conf.get(StreamrecOptions.SESSION_KNN_NEIGHBOURS);
         s.sessionItemUsers = conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS);
         s.sessionMaxUsers = conf.get(StreamrecOptions.SESSION_KNN_MAX_USERS);
+        s.discoverCategoryWeight = conf.get(StreamrecOptions.DISCOVER_CATEGORY_WEIGHT);
+        s.categoryHalfLifeMs = conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis();
+        s.categoryItems = conf.get(StreamrecOptions.CATEGORY_POPULAR_ITEMS);
+        s.categoryMaxCategories = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES);
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
         s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
         s.onlineCovisitN = conf.get(StreamrecOptions.ONLINE_COVISIT_N);
@@ -77,5 +85,10 @@ public final class JobSettings implements Serializable {
     /** Whether the job keeps the session index: the discovery list ordered by neighbours. */
     public boolean sessionIndex() {
         return discoverList && discoverOrder == StreamrecOptions.DiscoverOrder.NEIGHBOURS;
+    }
+
+    /** Whether the job keeps the category popularity table: the neighbour order with a category weight. */
+    public boolean categoryIndex() {
+        return sessionIndex() && discoverCategoryWeight > 0;
     }
 }

@@ -4,6 +4,8 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSource;
+import io.streamrec.candidates.CategoryPopularity;
+import io.streamrec.candidates.ListChunk;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.EventType;
@@ -54,7 +56,9 @@ import java.util.function.Predicate;
  *
  * <p>With the discovery list ordered by neighbours, each instance also keeps a {@link SessionNeighbours} index of
  * its users' recent sessions. A user's items in it are its history window, so a checkpoint keeps only the users'
- * ids and a restore re-reads their windows from the keyed state ({@link #rebuildSessions}).
+ * ids and a restore re-reads their windows from the keyed state ({@link #rebuildSessions}). With a category weight,
+ * it also keeps a {@link CategoryPopularity} table of what is popular in each category, checkpointed in chunks like
+ * the online table.
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -63,6 +67,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     static final int NEIGHBOUR_POOL = 2;
     /** Items per checkpointed chunk of the online table: chunks are what rescaling redistributes. */
     static final int ONLINE_CHUNK_ITEMS = 4096;
+    /** Categories per checkpointed chunk of the category popularity table. */
+    static final int CATEGORY_CHUNK_SIZE = 256;
 
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
@@ -108,9 +114,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient Histogram inferenceUs;
     /** The online co-visitation table; null when neither the source nor the serving bundle's features need it. */
     private transient OnlineCovisitation online;
-    private transient ListState<OnlineCovisitation.Chunk> onlineState;
+    private transient ListState<ListChunk> onlineState;
     /** The session-kNN index; null unless the discovery list is ordered by neighbours. */
     private transient SessionNeighbours sessions;
+    /** What is popular in each category; null unless the neighbour order has a category weight. */
+    private transient CategoryPopularity categories;
+    private transient ListState<ListChunk> categoryState;
     /** The index's users, least recently active first: all an index needs to be rebuilt from the keyed state. */
     private transient ListState<String> sessionUsersState;
     /** Users of the checkpoint this instance was restored from, until {@link #rebuildSessions} has read them. */
@@ -125,16 +134,24 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     public void initializeState(FunctionInitializationContext context) throws Exception {
         // the chunks are frozen views of the table, serialised in the checkpoint's asynchronous part
         onlineState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("online-covisitation-chunks", new OnlineChunkTypeInfo()));
+                new ListStateDescriptor<>("online-covisitation-chunks", new ListChunkTypeInfo()));
         // a union: after a rescale every instance sees every user and keeps those whose key it now owns
         sessionUsersState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("session-knn-users", Types.STRING));
+        categoryState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("category-popularity-chunks", new ListChunkTypeInfo()));
         if (context.isRestored()) {
+            for (ListChunk chunk : categoryState.get()) {
+                if (categories == null) {
+                    categories = newCategoryTable();
+                }
+                categories.restore(chunk); // chunks of several old instances merge
+            }
             restoredSessionUsers = new ArrayList<>();
             for (String user : sessionUsersState.get()) {
                 restoredSessionUsers.add(user);
             }
-            for (OnlineCovisitation.Chunk chunk : onlineState.get()) {
+            for (ListChunk chunk : onlineState.get()) {
                 if (online == null) {
                     online = newOnlineTable(OnlineCovisitation.DEFAULT_PAIR_WINDOW,
                             OnlineCovisitation.DEFAULT_MAX_GAP_S);
@@ -150,6 +167,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             onlineState.clear();
         } else {
             onlineState.update(online.freeze(ONLINE_CHUNK_ITEMS));
+        }
+        if (categories == null) {
+            categoryState.clear();
+        } else {
+            categoryState.update(categories.freeze(CATEGORY_CHUNK_SIZE));
         }
         if (sessions == null) {
             sessionUsersState.clear();
@@ -181,6 +203,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 sessions.observe(user, s.histItems, s.histItems.length);
             }
         }
+    }
+
+    private CategoryPopularity newCategoryTable() {
+        return new CategoryPopularity(settings.categoryItems, settings.categoryMaxCategories,
+                settings.categoryHalfLifeMs);
     }
 
     private OnlineCovisitation newOnlineTable(int pairWindow, long maxGapS) {
@@ -220,6 +247,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         fill = new int[0];
         if (settings.sessionIndex()) {
             sessions = new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers);
+        }
+        if (!settings.categoryIndex()) {
+            categories = null; // a restored table the new configuration no longer asks for
+        } else if (categories == null) {
+            categories = newCategoryTable();
         }
         excluded = item -> (settings.filterPurchased && purchasedSet.find(item) >= 0)
                 || (settings.filterSeen && seenSet.find(item) >= 0);
@@ -343,6 +375,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (sessions != null) {
             sessions.observe(e.userId, s.histItems, s.histItems.length);
         }
+        if (categories != null) {
+            categories.observe(e.category, e.itemId, e.ts);
+        }
         Long ts = ctx.timestamp();
         prepare(slots[pending++], s, e, ts != null ? ts : 0L, ts != null);
         if (emitter == null) {
@@ -408,7 +443,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             r.onlineScores = null;
         }
         if (sessions != null) {
-            neighbourDiscovery(p, e.userId, s.histItems, h);
+            neighbourDiscovery(p, e, s.histItems, h);
         }
         r.candidates = p.candidates.itemArray();
         r.candidateIndices = p.candidates.modelIndexArray();
@@ -425,21 +460,25 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /**
      * The discovery list ordered by neighbours ({@code recs.discover-order=neighbours}), built while the user's
-     * filter sets are current and the session index has just observed this event: items outside the history window
-     * and allowed by the filters, scored {@code ln(1 + covisit) + weight · ln(1 + session)}, best
-     * {@code topK + OVERFETCH} first (ties by item id). The candidates are the {@link #NEIGHBOUR_POOL} best of each
-     * term (co-visitation's after leaving out the history window), which is where the best of their sum lies unless
-     * an item is middling on both. An entry's source is the term that gave it more.
+     * filter sets are current and the session index and category table have just observed this event: items outside
+     * the history window and allowed by the filters, scored {@code ln(1 + covisit) + ws · ln(1 + session) + wc ·
+     * ln(1 + popularity in the event's category)}, best {@code topK + OVERFETCH} first (ties by item id). The
+     * candidates are the {@link #NEIGHBOUR_POOL} best of each term (co-visitation's and the category's after leaving
+     * out the history window), which is where the best of their sum lies unless an item is middling on all. An
+     * entry's source is the term that gave it most.
      */
-    private void neighbourDiscovery(Pending p, String user, String[] hist, int h) {
+    private void neighbourDiscovery(Pending p, UserEvent e, String[] hist, int h) {
         int want = settings.topK + OVERFETCH;
         int pool = NEIGHBOUR_POOL * want;
         p.ensureDiscover(pool + h);
         historySet.build(hist, null, null, h);
         OnlineCovisitation.Scores fused = p.fused;
         fused.clearAll();
+        if (categories != null) {
+            categories.scores(e.category, e.ts, p.categoryScores);
+        }
         // each term's best items; their scores are read back per item below (lastScore, get)
-        int ns = sessions.score(user, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds, null);
+        int ns = sessions.score(e.userId, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds, null);
         for (int j = 0; j < ns; j++) {
             addAllowed(fused, p.poolIds[j], p);
         }
@@ -449,11 +488,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 addAllowed(fused, p.poolIds[j], p);
             }
         }
+        if (categories != null) {
+            int nc = p.categoryScores.top(pool + h, p.poolIds, null);
+            for (int j = 0; j < nc; j++) {
+                addAllowed(fused, p.poolIds[j], p);
+            }
+        }
         int n = fused.top(want, p.discoverIds, p.discoverScores);
         for (int j = 0; j < n; j++) {
-            double covisitTerm = online == null ? 0.0 : Math.log1p(p.onlineScores.get(p.discoverIds[j]));
-            p.discoverSources[j] = covisitTerm >= p.discoverScores[j] - covisitTerm
-                    ? CandidateSource.ONLINE_COVISIT : CandidateSource.SESSION_KNN;
+            String item = p.discoverIds[j];
+            double covisit = covisitTerm(item, p);
+            double category = categoryTerm(item, p);
+            double session = p.discoverScores[j] - covisit - category;
+            p.discoverSources[j] = covisit >= session && covisit >= category ? CandidateSource.ONLINE_COVISIT
+                    : session >= category ? CandidateSource.SESSION_KNN : CandidateSource.CATEGORY_POPULAR;
         }
         p.discoverCount = n;
     }
@@ -463,11 +511,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (fused.get(item) > 0 || historySet.find(item) >= 0 || excluded.test(item)) {
             return;
         }
-        double covisit = online == null ? 0.0 : p.onlineScores.get(item);
-        double v = Math.log1p(covisit) + settings.discoverSessionWeight * Math.log1p(sessions.lastScore(item));
+        double v = covisitTerm(item, p) + settings.discoverSessionWeight * Math.log1p(sessions.lastScore(item))
+                + categoryTerm(item, p);
         if (v > 0) {
             fused.add(item, v);
         }
+    }
+
+    private double covisitTerm(String item, Pending p) {
+        return online == null ? 0.0 : Math.log1p(p.onlineScores.get(item));
+    }
+
+    private double categoryTerm(String item, Pending p) {
+        return categories == null ? 0.0
+                : settings.discoverCategoryWeight * Math.log1p(p.categoryScores.get(item));
     }
 
     /** How many events are prepared but not yet scored. */
@@ -678,6 +735,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final CandidateSet candidates = new CandidateSet();
         final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
         final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
+        /** The event's category's popular items, for {@link #neighbourDiscovery}. */
+        final OnlineCovisitation.Scores categoryScores = new OnlineCovisitation.Scores();
         /** Scratch for {@link #neighbourDiscovery}: the best items of one term at a time. */
         String[] poolIds = new String[0];
         /** The neighbour-ordered discovery list ({@link #neighbourDiscovery}). */
@@ -756,6 +815,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The session-kNN index, or null; for harness tests. */
     SessionNeighbours sessionNeighbours() {
         return sessions;
+    }
+
+    /** The category popularity table, or null; for harness tests. */
+    CategoryPopularity categoryPopularity() {
+        return categories;
     }
 
     /** The online co-visitation table, or null; for harness tests. */

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static io.streamrec.candidates.ChunkBytes.bytes;
+import static io.streamrec.candidates.ChunkBytes.chunk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,31 +20,10 @@ class OnlineCovisitationTest {
         t.update(item, ts, prev, prevTs, prev.length);
     }
 
-    /** A chunk's bytes, as the operator state's serializer writes them. */
-    private static byte[] bytes(OnlineCovisitation.Chunk c) {
-        try {
-            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(b);
-            c.write(out);
-            out.flush();
-            return b.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static OnlineCovisitation.Chunk chunk(byte[] b) {
-        try {
-            return OnlineCovisitation.Chunk.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** The table frozen and every chunk written, as a checkpoint does. */
     private static List<byte[]> snapshot(OnlineCovisitation t, int itemsPerChunk) {
         List<byte[]> out = new java.util.ArrayList<>();
-        for (OnlineCovisitation.Chunk c : t.freeze(itemsPerChunk)) {
+        for (ListChunk c : t.freeze(itemsPerChunk)) {
             out.add(bytes(c));
         }
         return out;
@@ -179,9 +160,9 @@ class OnlineCovisitationTest {
         int len = 0;
         long ts = T;
         for (int round = 0; round < 20; round++) {
-            List<OnlineCovisitation.Chunk> frozen = t.freeze(5);
+            List<ListChunk> frozen = t.freeze(5);
             List<byte[]> atFreeze = new java.util.ArrayList<>();
-            for (OnlineCovisitation.Chunk c : frozen) {
+            for (ListChunk c : frozen) {
                 atFreeze.add(bytes(c));
             }
             for (int i = 0; i < 200; i++) {
@@ -248,5 +229,23 @@ class OnlineCovisitationTest {
     void refusesBoundsThatCannotHoldAPair() {
         assertThrows(IllegalArgumentException.class, () -> new OnlineCovisitation(5, DAY_S, 0, 10));
         assertThrows(IllegalArgumentException.class, () -> new OnlineCovisitation(5, DAY_S, 4, 1));
+    }
+
+    @Test
+    void restoresAChunkOfTheFirstFormatWhichHadNoStamps() throws java.io.IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(b);
+        out.writeInt(1); // format 1: the online table's chunks of earlier releases
+        out.writeInt(1);
+        out.writeInt(1);
+        out.write('x');
+        out.writeInt(1);
+        out.writeInt(1);
+        out.write('y');
+        out.writeDouble(0.5);
+        out.flush();
+        OnlineCovisitation t = OnlineCovisitation.unbounded(5, 86_400);
+        t.restore(chunk(b.toByteArray()));
+        assertEquals(0.5, t.weight("x", "y"));
     }
 }

@@ -103,6 +103,33 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void categoryPopularityOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
+        var conf = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(0.5, conf.get(StreamrecOptions.DISCOVER_CATEGORY_WEIGHT));
+        assertEquals(java.time.Duration.ofDays(7), conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE));
+        assertEquals(200, conf.get(StreamrecOptions.CATEGORY_POPULAR_ITEMS));
+        assertEquals(10_000, conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES));
+        assertEquals(java.time.Duration.ofHours(6), StreamrecConfig.fromArgs(
+                new String[] {"--category-popular.half-life", "6 h"}).get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.discover-category-weight", "101"}));
+        assertTrue(e.getMessage().startsWith("option 'recs.discover-category-weight' must be between 0 and 100"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--category-popular.half-life", "0 ms"}));
+        assertTrue(e.getMessage().startsWith("option 'category-popular.half-life' must be at least 1 ms"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--category-popular.items", "0"}));
+        assertTrue(e.getMessage().startsWith("option 'category-popular.items' must be between 1 and 100000"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--category-popular.max-categories", "0"}));
+        assertTrue(e.getMessage().startsWith("option 'category-popular.max-categories' must be between 1"),
+                e.getMessage());
+    }
+
+    @Test
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));

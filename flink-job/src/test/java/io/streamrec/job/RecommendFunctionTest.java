@@ -313,6 +313,76 @@ class RecommendFunctionTest {
         assertNeighbourDiscovery(harness.extractOutputValues().get(0));
     }
 
+    /** Three other shoppers view two items of category "c"; then u1 views a third item of it. */
+    private void sendCategoryViews() throws Exception {
+        send(categorised(event("k1", "u2", "y1", EventType.VIEW, T0)));
+        send(categorised(event("k2", "u3", "y1", EventType.VIEW, T0 + 1_000)));
+        send(categorised(event("k3", "u4", "y2", EventType.VIEW, T0 + 2_000)));
+    }
+
+    private static UserEvent categorised(UserEvent e) {
+        e.category = "c";
+        return e;
+    }
+
+    private void assertCategoryDiscovery(ScoredList l) {
+        int m = l.mainCount();
+        assertArrayEquals(new String[] {"y1", "y2"}, Arrays.copyOfRange(l.items, m, m + 2));
+        double halfLife = new JobSettings().categoryHalfLifeMs;
+        double y1 = Math.pow(2, -3_000 / halfLife) + Math.pow(2, -2_000 / halfLife);
+        double y2 = Math.pow(2, -1_000 / halfLife);
+        double w = new JobSettings().discoverCategoryWeight;
+        assertEquals((float) (w * Math.log1p(y1)), l.scores[m], 1e-6);
+        assertEquals((float) (w * Math.log1p(y2)), l.scores[m + 1], 1e-6);
+        assertEquals("category_popular", l.sources[m]);
+        assertEquals("category_popular", l.sources[m + 1]);
+        assertFilledByTheRanker(l, 2);
+    }
+
+    @Test
+    void addsTheEventsCategoryFavouritesToTheNeighbourDiscoveryList() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        sendCategoryViews();
+        send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
+        List<ScoredList> out = harness.extractOutputValues();
+        assertCategoryDiscovery(out.get(3));
+        // the trigger's own item counts too, but it is in u1's history, so never in u1's discovery list
+        assertEquals(1.0, function.categoryPopularity().popularity("c", "z", T0 + 3_000), 1e-12);
+    }
+
+    @Test
+    void categoryPopularitySurvivesSnapshotAndRestore() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        sendCategoryViews();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness(settings);
+        harness.initializeState(snapshot);
+        harness.open();
+        send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
+        assertCategoryDiscovery(harness.extractOutputValues().get(0));
+    }
+
+    @Test
+    void keepsNoCategoryTableWithoutACategoryWeight() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        settings.discoverCategoryWeight = 0;
+        reopenWith(settings);
+        sendCategoryViews();
+        send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
+        assertEquals(null, function.categoryPopularity());
+        ScoredList l = harness.extractOutputValues().get(3);
+        for (String src : l.sources) {
+            assertFalse(src.equals("category_popular"));
+        }
+    }
+
     @Test
     void keepsNoSessionIndexWhenTheDiscoveryListIsRankerOrderedOrOff() throws Exception {
         send(event("e1", "u1", item(1), EventType.VIEW, T0));

@@ -1,5 +1,6 @@
 package io.streamrec.bench.jmh;
 
+import io.streamrec.candidates.ListChunk;
 import io.streamrec.candidates.OnlineCovisitation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +39,7 @@ public class OnlineTableCheckpointBenchmark {
     public int maxItems;
 
     private OnlineCovisitation table;
-    private List<OnlineCovisitation.Chunk> frozen;
+    private List<ListChunk> frozen;
 
     @Setup(Level.Trial)
     public void fill() {
@@ -78,7 +79,7 @@ public class OnlineTableCheckpointBenchmark {
     public long write() throws IOException {
         CountingStream bytes = new CountingStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        for (OnlineCovisitation.Chunk c : frozen) {
+        for (ListChunk c : frozen) {
             c.write(out);
         }
         out.flush();
