@@ -158,6 +158,12 @@ public final class JobReplay {
         progress.printf(Locale.ROOT, "replay: done, %d lists for %d events in %.1f s (%.0f events/s), %d dead letters%n",
                 res.emitted, events.size(), res.seconds, events.size() / Math.max(res.seconds, 1e-9),
                 res.deadLetters);
+        long missing = events.size() - res.emitted - res.deadLetters;
+        if (missing > 0) {
+            // Flink's result fetcher only warns when it loses results; this count is the check that matters
+            progress.printf(Locale.ROOT, "evaluate: warning: %d events got neither a list nor a dead letter "
+                    + "(duplicate event ids, or results lost by the replay); they score as misses%n", missing);
+        }
         return res;
     }
 }
