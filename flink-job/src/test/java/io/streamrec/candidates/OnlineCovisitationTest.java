@@ -151,6 +151,32 @@ class OnlineCovisitationTest {
     }
 
     @Test
+    void topAgreesWithAFullSortForEveryCutOfRandomScoresWithTies() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        for (int round = 0; round < 200; round++) {
+            s.clearAll();
+            int size = rnd.nextInt(300);
+            java.util.Map<String, Double> expected = new java.util.HashMap<>();
+            for (int i = 0; i < size; i++) {
+                String key = "i" + rnd.nextInt(400);
+                double v = rnd.nextInt(6) * 0.5; // few distinct values: ties everywhere, zeros too
+                s.add(key, v);
+                expected.merge(key, v, Double::sum);
+            }
+            List<String> sorted = expected.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()
+                            .thenComparing(java.util.Map.Entry.comparingByKey()))
+                    .map(java.util.Map.Entry::getKey).toList();
+            int n = rnd.nextInt(1, 200);
+            String[] ids = new String[n];
+            int got = s.top(n, ids, null);
+            assertEquals(sorted.subList(0, Math.min(n, sorted.size())), java.util.Arrays.asList(ids).subList(0, got),
+                    "round " + round + ", top " + n + " of " + s.size());
+        }
+    }
+
+    @Test
     void frozenChunksKeepTheTableAsItStoodWhileItKeepsLearning() {
         // small bounds, so the updates after the freeze replace neighbours (Space-Saving) and evict and reuse items
         OnlineCovisitation t = new OnlineCovisitation(5, DAY_S, 3, 12);
