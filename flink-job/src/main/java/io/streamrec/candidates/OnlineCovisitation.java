@@ -584,26 +584,21 @@ public final class OnlineCovisitation {
             if (order.length < m) {
                 order = new int[Math.max(m, 64)];
             }
-            // a heap of the best m so far with the worst at the root: O(size · log m), where an insertion-sorted
-            // prefix cost O(size · m) moves, which showed when m is a pool of a hundred items or more
             int filled = 0;
             for (int i = 0; i < size; i++) {
-                if (!(values[i] > 0)) {
+                double v = values[i];
+                if (!(v > 0)) {
                     continue;
                 }
-                if (filled < m) {
-                    order[filled] = i;
-                    siftUp(filled++);
-                } else if (better(i, order[0])) {
-                    order[0] = i;
-                    siftDown(0, filled);
+                if (filled == m && !better(i, order[m - 1])) {
+                    continue;
                 }
-            }
-            for (int end = filled - 1; end > 0; end--) { // take the worst to the back: best first
-                int t = order[0];
-                order[0] = order[end];
-                order[end] = t;
-                siftDown(0, end);
+                int pos = filled < m ? filled++ : m - 1;
+                while (pos > 0 && better(i, order[pos - 1])) {
+                    order[pos] = order[pos - 1];
+                    pos--;
+                }
+                order[pos] = i;
             }
             for (int j = 0; j < filled; j++) {
                 outIds[j] = keys[order[j]];
@@ -612,38 +607,6 @@ public final class OnlineCovisitation {
                 }
             }
             return filled;
-        }
-
-        private void siftUp(int c) {
-            while (c > 0) {
-                int parent = (c - 1) >>> 1;
-                if (!better(order[parent], order[c])) {
-                    return;
-                }
-                int t = order[parent];
-                order[parent] = order[c];
-                order[c] = t;
-                c = parent;
-            }
-        }
-
-        private void siftDown(int p, int len) {
-            while (true) {
-                int c = 2 * p + 1;
-                if (c >= len) {
-                    return;
-                }
-                if (c + 1 < len && better(order[c], order[c + 1])) {
-                    c++; // the worse child
-                }
-                if (!better(order[p], order[c])) {
-                    return;
-                }
-                int t = order[p];
-                order[p] = order[c];
-                order[c] = t;
-                p = c;
-            }
         }
 
         private boolean better(int a, int b) {
