@@ -13,7 +13,9 @@ def alternating_log(path, users=20, steps=40):
         for u in range(users):
             for t in range(steps):
                 item = "n%d_%d" % (u, t) if t % 5 == 4 else ("a%d" % u if t % 2 == 0 else "b%d" % u)
-                f.write("%d,%s,1,%s,%d\n" % (u, item, "cart" if t == 0 else "pv", 1_000_000 + t * 60 + u))
+                category = 2 if item.startswith("b") else 1
+                behaviour = "cart" if t == 0 else "buy" if t == 1 else "pv"
+                f.write("%d,%s,%d,%s,%d\n" % (u, item, category, behaviour, 1_000_000 + t * 60 + u))
     return path
 
 
@@ -38,3 +40,27 @@ def test_fitted_model_learns_to_put_the_own_item_last(tmp_path):
     assert w[7] < 0  # the is-current feature
     learned = lambda x, d, ev: float(sum(a * b for a, b in zip(w, ro.features(x, d, ev))))
     assert ro.mrr(rev, learned) >= ro.mrr(rev, lambda x, d, ev: -d["rank"])
+
+
+def test_purchase_filter_leaves_bought_items_out_and_counts_them_as_misses(tmp_path):
+    rows = ro.read(str(alternating_log(tmp_path / "ub.csv")))
+    _, rev = ro.revisit_events(rows, 0.5, purchase_filter=True)
+    _, unfiltered = ro.revisit_events(rows, 0.5)
+    assert len(rev) == len(unfiltered)  # the same scored events
+    for ev in rev:
+        assert all(not x.startswith("b") for x in ev["items"])  # each user bought its b item at t = 1
+    own_last = lambda x, d, ev: -d["rank"] - (1e6 if x == ev["current"] else 0)
+    assert ro.mrr(rev, own_last) < ro.mrr(unfiltered, own_last)  # the b targets are misses now
+
+
+def test_category_features_tell_the_fit_which_history_items_share_the_events_category(tmp_path):
+    rows = ro.read(str(alternating_log(tmp_path / "ub.csv")))
+    _, rev = ro.revisit_events(rows, 0.5)
+    ev = next(e for e in rev if e["current"].startswith("a"))
+    a_item = ev["current"]
+    b_item = "b" + a_item[1:]
+    assert ro.features(a_item, ev["items"][a_item], ev, categories=True)[10] == 1.0
+    assert ro.features(b_item, ev["items"][b_item], ev, categories=True)[10] == 0.0
+    assert len(ro.features(a_item, ev["items"][a_item], ev)) == 10
+    w = ro.fit(rev, epochs=50, categories=True)
+    assert len(w) == 12

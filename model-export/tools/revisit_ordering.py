@@ -15,7 +15,12 @@ that history under:
 It prints MRR@20 over the re-visit events; multiply by their share of scored events for the `all` protocol. Compare
 with streamrec's own MRR@20 on the same events (`evaluate --dump-lists`, rows whose "new" is false). Stdlib + numpy.
 
-    /usr/bin/python3 model-export/tools/revisit_ordering.py /path/to/UserBehavior.csv [--split 0.8]
+`--purchase-filter` leaves bought items out, as the job does with `recs.filter-purchased` (a bought next item is then
+a miss); `--category-features` adds two features to the fitted model: whether the item's category is the event's,
+and that divided by 1 + rank (docs/EVALUATION.md, round 11).
+
+    /usr/bin/python3 model-export/tools/revisit_ordering.py /path/to/UserBehavior.csv [--split 0.8] \
+        [--purchase-filter] [--category-features]
 """
 import argparse
 import collections
@@ -32,23 +37,24 @@ def read(path):
             if len(r) < 5:
                 continue
             try:
-                rows.append((int(r[4]), i, r[0], r[1], r[3]))  # ts (s), file order, user, item, behaviour
+                rows.append((int(r[4]), i, r[0], r[1], r[3], r[2]))  # ts (s), order, user, item, behaviour, category
             except ValueError:
                 continue
     rows.sort()
     return rows
 
 
-def revisit_events(rows, split):
+def revisit_events(rows, split, purchase_filter=False):
     cut = rows[int(len(rows) * split)][0]
     by_user = collections.defaultdict(list)
-    for ts, _, user, item, behaviour in rows:
-        by_user[user].append((ts, item, behaviour))
+    for ts, _, user, item, behaviour, category in rows:
+        by_user[user].append((ts, item, behaviour, category))
     scored, revisits = 0, []
     for events in by_user.values():
         hist = {}
-        for j, (ts, item, behaviour) in enumerate(events[:-1]):
+        for j, (ts, item, behaviour, category) in enumerate(events[:-1]):
             d = hist.setdefault(item, {"count": 0, "last_ts": 0, "types": set(), "last_pos": 0})
+            d["category"] = category
             d["count"] += 1
             d["last_ts"] = ts
             d["types"].add(behaviour)
@@ -58,17 +64,23 @@ def revisit_events(rows, split):
             scored += 1
             target = events[j + 1][1]
             if target in hist:
-                order = sorted(hist, key=lambda x: -hist[x]["last_pos"])
-                revisits.append({"ts": ts, "target": target, "current": item,
+                shown = [x for x in hist if not (purchase_filter and "buy" in hist[x]["types"])]
+                order = sorted(shown, key=lambda x: -hist[x]["last_pos"])
+                # a bought target stays a scored re-visit event: a miss for every order
+                revisits.append({"ts": ts, "target": target, "current": item, "category": category,
                                  "items": {x: dict(hist[x], rank=n) for n, x in enumerate(order)}})
     return scored, revisits
 
 
-def features(item, d, ev):
+def features(item, d, ev, categories=False):
     r = d["rank"]
-    return [math.log1p(r), 1.0 / (1 + r), math.log1p(d["count"]), float("cart" in d["types"]),
-            float("fav" in d["types"]), float("buy" in d["types"]), math.log1p(max(ev["ts"] - d["last_ts"], 0) / 60),
-            float(item == ev["current"]), float(r == 1), float(r == 2)]
+    out = [math.log1p(r), 1.0 / (1 + r), math.log1p(d["count"]), float("cart" in d["types"]),
+           float("fav" in d["types"]), float("buy" in d["types"]), math.log1p(max(ev["ts"] - d["last_ts"], 0) / 60),
+           float(item == ev["current"]), float(r == 1), float(r == 2)]
+    if categories:
+        same = float(d["category"] == ev["category"])
+        out += [same, same / (1 + r)]
+    return out
 
 
 def mrr(events, score, k=20):
@@ -80,11 +92,13 @@ def mrr(events, score, k=20):
     return total / max(len(events), 1)
 
 
-def fit(events, epochs=300, lr=0.2):
+def fit(events, epochs=300, lr=0.2, categories=False):
     data = []
     for ev in events:
         keys = list(ev["items"])
-        data.append((np.array([features(x, ev["items"][x], ev) for x in keys]), keys.index(ev["target"])))
+        if ev["target"] not in keys:  # bought, under the purchase filter: nothing to learn from
+            continue
+        data.append((np.array([features(x, ev["items"][x], ev, categories) for x in keys]), keys.index(ev["target"])))
     w = np.zeros(data[0][0].shape[1])
     for _ in range(epochs):
         g = np.zeros_like(w)
@@ -101,8 +115,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("csv")
     ap.add_argument("--split", type=float, default=0.8)
+    ap.add_argument("--purchase-filter", action="store_true", help="leave bought items out, as the job does")
+    ap.add_argument("--category-features", action="store_true", help="two same-category features in the fit")
     a = ap.parse_args()
-    scored, rev = revisit_events(read(a.csv), a.split)
+    scored, rev = revisit_events(read(a.csv), a.split, a.purchase_filter)
     rev.sort(key=lambda e: e["ts"])
     half = len(rev) // 2
     print("scored test events %d, re-visit events %d (%.1f %%)" % (scored, len(rev), 100.0 * len(rev) / scored))
@@ -114,8 +130,8 @@ def main():
     print("MRR@20 over re-visit events: %-24s %8s %12s" % ("", "all", "later half"))
     for name, rule in rules.items():
         print("  %-46s %8.4f %12.4f" % (name, mrr(rev, rule), mrr(rev[half:], rule)))
-    w = fit(rev[:half])
-    learned = lambda x, d, ev: float(np.dot(w, features(x, d, ev)))
+    w = fit(rev[:half], categories=a.category_features)
+    learned = lambda x, d, ev: float(np.dot(w, features(x, d, ev, a.category_features)))
     print("  %-46s %8s %12.4f" % ("learned (fitted on the earlier half)", "-", mrr(rev[half:], learned)))
     print("  weights:", " ".join("%.2f" % v for v in w))
 
