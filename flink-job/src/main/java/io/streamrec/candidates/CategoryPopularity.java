@@ -1,6 +1,5 @@
 package io.streamrec.candidates;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -120,26 +119,14 @@ public final class CategoryPopularity {
      * it next changes them.
      */
     public List<ListChunk> freeze(int perChunk) {
-        List<ListChunk> chunks = new ArrayList<>();
-        int per = Math.max(1, perChunk);
-        int c = recency.tail();
-        while (c >= 0) {
-            int n = 0;
-            for (int x = c; x >= 0 && n < per; x = recency.newer(x)) {
-                n++;
-            }
-            ListChunk chunk = new ListChunk(n);
-            for (int i = 0; i < n; i++, c = recency.newer(c)) {
-                chunk.keys[i] = categories[c];
-                chunk.stamps[i] = refTs[c];
-                chunk.counts[i] = counts[c];
-                chunk.ids[i] = items[c];
-                chunk.weights[i] = weights[c];
-                shared[c] = true;
-            }
-            chunks.add(chunk);
-        }
-        return chunks;
+        return ListChunk.freeze(recency, perChunk, (chunk, i, c) -> {
+            chunk.keys[i] = categories[c];
+            chunk.stamps[i] = refTs[c];
+            chunk.counts[i] = counts[c];
+            chunk.ids[i] = items[c];
+            chunk.weights[i] = weights[c];
+            shared[c] = true;
+        });
     }
 
     /**

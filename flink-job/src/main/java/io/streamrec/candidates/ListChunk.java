@@ -4,6 +4,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One chunk of a bounded table's checkpoint: whole weighted lists, each a key (an item, a category) with a stamp and
@@ -31,6 +33,33 @@ public final class ListChunk {
         counts = new int[n];
         ids = new String[n][];
         weights = new double[n][];
+    }
+
+    /** Writes the list of table slot {@code slot} into entry {@code i} of a chunk being frozen. */
+    interface SlotWriter {
+        void write(ListChunk chunk, int i, int slot);
+    }
+
+    /**
+     * A table's slots in chunks of at most {@code perChunk} lists, least recently used first (the order a restore
+     * replays them in, so the restored table's recency order is the same); {@code writer} fills each entry.
+     */
+    static List<ListChunk> freeze(SlotRecency recency, int perChunk, SlotWriter writer) {
+        List<ListChunk> chunks = new ArrayList<>();
+        int per = Math.max(1, perChunk);
+        int slot = recency.tail();
+        while (slot >= 0) {
+            int n = 0;
+            for (int x = slot; x >= 0 && n < per; x = recency.newer(x)) {
+                n++;
+            }
+            ListChunk chunk = new ListChunk(n);
+            for (int i = 0; i < n; i++, slot = recency.newer(slot)) {
+                writer.write(chunk, i, slot);
+            }
+            chunks.add(chunk);
+        }
+        return chunks;
     }
 
     /** Lists in this chunk. */

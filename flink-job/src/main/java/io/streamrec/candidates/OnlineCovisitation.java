@@ -626,25 +626,13 @@ public final class OnlineCovisitation {
      * table copies a frozen list before it next changes it.
      */
     public List<ListChunk> freeze(int itemsPerChunk) {
-        List<ListChunk> chunks = new ArrayList<>();
-        int per = Math.max(1, itemsPerChunk);
-        int e = recency.tail();
-        while (e >= 0) {
-            int n = 0;
-            for (int x = e; x >= 0 && n < per; x = recency.newer(x)) {
-                n++;
-            }
-            ListChunk c = new ListChunk(n);
-            for (int i = 0; i < n; i++, e = recency.newer(e)) {
-                c.keys[i] = ids[e];
-                c.counts[i] = nbCount[e];
-                c.ids[i] = nbIds[e];
-                c.weights[i] = nbWeights[e];
-                shared[e] = true;
-            }
-            chunks.add(c);
-        }
-        return chunks;
+        return ListChunk.freeze(recency, itemsPerChunk, (c, i, e) -> {
+            c.keys[i] = ids[e];
+            c.counts[i] = nbCount[e];
+            c.ids[i] = nbIds[e];
+            c.weights[i] = nbWeights[e];
+            shared[e] = true;
+        });
     }
 
     /**

@@ -51,6 +51,15 @@ class RecommendFunctionTest {
         harness.close();
     }
 
+    /** Snapshots the harness, closes it, and opens a new one running {@code settings} restored from the snapshot. */
+    private void restartFromSnapshot(JobSettings settings) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = newHarness(settings);
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
     /** Replaces the default harness with an open one running {@code settings}. */
     private void reopenWith(JobSettings settings) throws Exception {
         harness.close();
@@ -301,12 +310,7 @@ class RecommendFunctionTest {
         settings.discoverList = true;
         reopenWith(settings);
         sendNeighboursSessions();
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = newHarness(settings);
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromSnapshot(settings);
         assertArrayEquals(new String[] {"x3", "x2", "x1"}, function.sessionNeighbours().itemsOf("u2"));
         assertArrayEquals(new String[] {"u3", "u2"}, function.sessionNeighbours().usersOf("x1"));
         sendNeighbourScenarioTrigger();
@@ -358,12 +362,7 @@ class RecommendFunctionTest {
         settings.discoverList = true;
         reopenWith(settings);
         sendCategoryViews();
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = newHarness(settings);
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromSnapshot(settings);
         send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
         assertCategoryDiscovery(harness.extractOutputValues().get(0));
     }
@@ -511,12 +510,7 @@ class RecommendFunctionTest {
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         send(event("e2", "u1", fresh, EventType.VIEW, T0 + 1_000));
         send(event("e3", "u1", item(2), EventType.VIEW, T0 + 2_000));
-        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-
-        harness = newHarness(everyCandidateEmitted());
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromSnapshot(everyCandidateEmitted());
         assertEquals(1.0, function.onlineCovisitation().weight(fresh, item(1)));
         assertEquals(1.0, function.onlineCovisitation().weight(item(2), fresh));
         assertEquals(0.5, function.onlineCovisitation().weight(item(2), item(1)));
