@@ -689,6 +689,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 list.sources[j] = p.discoverSources[d].wireName();
                 if (explain && p.discoverSources[d] == CandidateSource.ONLINE_COVISIT) {
                     list.because[j] = Because.online(online, p.onlineScores, list.items[j]);
+                } else if (explain && p.discoverSources[d] == CandidateSource.CATEGORY_POPULAR && p.histLen > 0) {
+                    list.because[j] = hist[0]; // popular in the category of the item just viewed
                 }
                 continue;
             } else {

@@ -340,6 +340,7 @@ class RecommendFunctionTest {
         assertEquals((float) (w * Math.log1p(y2)), l.scores[m + 1], 1e-6);
         assertEquals("category_popular", l.sources[m]);
         assertEquals("category_popular", l.sources[m + 1]);
+        assertEquals("z", l.because[m], "explained by the item just viewed, whose category it is popular in");
         assertFilledByTheRanker(l, 2);
     }
 
