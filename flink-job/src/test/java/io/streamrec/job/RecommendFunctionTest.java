@@ -60,6 +60,14 @@ class RecommendFunctionTest {
         harness.open();
     }
 
+    /** Replaces the default harness with an open one running the defaults plus the discovery list; returns them. */
+    private JobSettings reopenWithDiscoveryList() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        reopenWith(settings);
+        return settings;
+    }
+
     /** Replaces the default harness with an open one running {@code settings}. */
     private void reopenWith(JobSettings settings) throws Exception {
         harness.close();
@@ -272,9 +280,7 @@ class RecommendFunctionTest {
 
     @Test
     void fillsANewShoppersDiscoveryListWithTheRankersCandidates() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        reopenWith(settings);
+        reopenWithDiscoveryList();
         send(event("c1", "u1", "x1", EventType.VIEW, T0));
         ScoredList l = harness.extractOutputValues().get(0);
         assertFilledByTheRanker(l, 0);
@@ -293,9 +299,7 @@ class RecommendFunctionTest {
 
     @Test
     void leavesPurchasedItemsOutOfTheNeighbourDiscoveryList() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        reopenWith(settings);
+        reopenWithDiscoveryList();
         // u1 bought x5 long ago (beyond the pair window and the gap, so it co-visits nothing)
         send(event("p0", "u1", "x5", EventType.PURCHASE, T0 - 10 * 86_400_000L));
         List<ScoredList> out = neighbourScenario();
@@ -306,9 +310,7 @@ class RecommendFunctionTest {
 
     @Test
     void rebuildsTheSessionIndexFromKeyedStateAfterRestore() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        reopenWith(settings);
+        JobSettings settings = reopenWithDiscoveryList();
         sendNeighboursSessions();
         restartFromSnapshot(settings);
         assertArrayEquals(new String[] {"x3", "x2", "x1"}, function.sessionNeighbours().itemsOf("u2"));
@@ -346,9 +348,7 @@ class RecommendFunctionTest {
 
     @Test
     void addsTheEventsCategoryFavouritesToTheNeighbourDiscoveryList() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        reopenWith(settings);
+        reopenWithDiscoveryList();
         sendCategoryViews();
         send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
         List<ScoredList> out = harness.extractOutputValues();
@@ -359,9 +359,7 @@ class RecommendFunctionTest {
 
     @Test
     void categoryPopularitySurvivesSnapshotAndRestore() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        reopenWith(settings);
+        JobSettings settings = reopenWithDiscoveryList();
         sendCategoryViews();
         restartFromSnapshot(settings);
         send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));

@@ -3,20 +3,11 @@ package io.streamrec.bench.jmh;
 import io.streamrec.candidates.CategoryPopularity;
 import io.streamrec.candidates.OnlineCovisitation;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The category popularity table of the neighbour-ordered discovery list, per event: {@code observe} = one event's
@@ -25,13 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with a cubed uniform (a few very popular), {@code categories} categories, full tables of {@code items} per category
  * after {@code warmEvents} events, one minute of event time per thousand events.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class CategoryPopularityBenchmark {
+public class CategoryPopularityBenchmark extends HotPathBenchmark {
     private static final int POOL = 90;
 
     @Param({"200"})

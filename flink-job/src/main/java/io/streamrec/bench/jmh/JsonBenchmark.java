@@ -9,35 +9,20 @@ import io.streamrec.sim.World;
 import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.RecommendationJson;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The JSON ends of the job: parsing and validating one simulated {@code user-events} record (EventParser, as
  * ParseEventsFunction calls it) and writing one {@code recommendations} record of top-K items (RecommendationJson, as
  * the sink's serialization schema calls it).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class JsonBenchmark {
+public class JsonBenchmark extends HotPathBenchmark {
     @Param({"20"})
     public int topK;
 

@@ -7,23 +7,14 @@ import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The session-kNN index of the neighbour-ordered discovery list, on the simulator's traffic (2,000 users, 2,000
@@ -31,13 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code observe} = one event's index update, {@code score} = one event's neighbours and best 80 items, as the rank
  * operator runs them per event with the discovery list on.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SessionNeighboursBenchmark {
+public class SessionNeighboursBenchmark extends HotPathBenchmark {
     private static final int WINDOW = 50;
 
     @Param({"200"})
