@@ -12,7 +12,7 @@ from . import EVENT_TYPES, FORMAT_VERSION, TYPE_INDEX
 from .config import candidate_feature_names, online_covisit_params
 from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
                        candidate_feature_matrix, context_feature_names, context_features, covisit_feature,
-                       distinct_recent, revisit_features, revisit_scores, type_weight_array,
+                       category_key, distinct_recent, revisit_features, revisit_scores, type_weight_array,
                        unknown_revisit_features)
 from .model import INPUT_NAMES, OUTPUT_NAMES, Ranker
 
@@ -128,13 +128,15 @@ def _ranker_case(model, rows):
 
 
 def _synthetic_case(items, t0):
-    """A history with carts, purchases, repeats, an unknown item and an event later than the trigger, an online
-    table over it, and candidates hitting every feature (golden coverage that does not depend on the data)."""
+    """A history with carts, purchases, repeats, an unknown item, an event later than the trigger and categories
+    (the trigger's, others, one missing, a non-ASCII one, an item whose category changed), an online table over it,
+    and candidates hitting every feature (golden coverage that does not depend on the data)."""
     it = lambda i: items[i % len(items)]
-    seq = [(it(0), "view", 0), ("__unknown_a__", "click", 5), (it(1), "add_to_cart", 9), (it(0), "click", 20),
-           ("__unknown_a__", "add_to_cart", 31), (it(2), "purchase", 47), (it(1), "view", 60),
-           ("__unknown_b__", "view", 75), (it(3), "remove_from_cart", 80), (it(0), "view", 200)]
-    ev = [{"item_id": i, "type": t, "ts": t0 + m * 60_000} for i, t, m in seq]
+    seq = [(it(0), "view", 0, "shoes"), ("__unknown_a__", "click", 5, "bags"), (it(1), "add_to_cart", 9, "shoes"),
+           (it(0), "click", 20, "shoes"), ("__unknown_a__", "add_to_cart", 31, "bags"), (it(2), "purchase", 47, None),
+           (it(1), "view", 60, "Schuhe \u00fc"), ("__unknown_b__", "view", 75, "shoes"),
+           (it(3), "remove_from_cart", 80, "hats"), (it(0), "view", 200, "shoes")]
+    ev = [{"item_id": i, "type": t, "ts": t0 + m * 60_000, **({"category": c} if c else {})} for i, t, m, c in seq]
     ev[-2]["ts"] = t0 + 230 * 60_000  # later than the trigger: its age is clamped at 0
     T = OnlineCovisit(5, 86400)
     for i, e in enumerate(ev):
@@ -152,10 +154,13 @@ def revisit_case(recent, L, revisit):
     hist = [e["item_id"] for e in recent]
     types = [e["type"] for e in recent]
     ts = [int(e["ts"]) for e in recent]
+    cats = [e.get("category") for e in recent]
     trigger_ts = ts[0]
-    items, rows = revisit_features(hist, types, ts, trigger_ts, L, revisit["features"])
-    return {"history": hist, "history_types": types, "history_ts": ts, "trigger_ts": trigger_ts, "items": items,
-            "features": rows, "scores": revisit_scores(rows, revisit["weights"])}
+    items, rows = revisit_features(hist, types, ts, trigger_ts, L, revisit["features"],
+                                   [category_key(c) for c in cats])
+    return {"history": hist, "history_types": types, "history_ts": ts, "history_categories": cats,
+            "trigger_ts": trigger_ts, "items": items, "features": rows,
+            "scores": revisit_scores(rows, revisit["weights"])}
 
 
 def revisit_cases(samples, items, L, revisit):

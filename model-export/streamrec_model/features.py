@@ -1,6 +1,7 @@
 """Feature formulas shared with the Flink job, written exactly as docs/MODEL_BUNDLE.md states them."""
 import collections
 import math
+import zlib
 
 import numpy as np
 
@@ -189,9 +190,12 @@ def hist_features(hist_ids, hist_types, hist_ts, trigger_ts, candidates, L):
 
 # ---------------------------------------------------------------------------- re-visit order (docs "Re-visit order")
 REVISIT_FEATURES = ["log_rank", "inv_rank", "rank_0", "rank_1", "rank_2", "log_count", "log_minutes", "seen_click",
-                    "seen_add_to_cart", "seen_purchase"]
+                    "seen_add_to_cart", "seen_purchase", "log_after_trigger", "after_trigger_inv_rank",
+                    "log_before_trigger", "same_category", "same_category_inv_rank"]
 REVISIT_KNOWN = (["log_rank", "inv_rank", "rank_0", "rank_1", "rank_2", "log_count", "log_minutes"] +
-                 ["seen_" + t for t in EVENT_TYPES])
+                 ["seen_" + t for t in EVENT_TYPES] +
+                 ["log_after_trigger", "after_trigger_inv_rank", "log_before_trigger", "same_category",
+                  "same_category_inv_rank"])
 
 
 def unknown_revisit_features(names):
@@ -200,39 +204,82 @@ def unknown_revisit_features(names):
 
 
 def _revisit_columns(names):
-    """Per name, a function (r, n_c, minutes, types seen) -> float64 value."""
+    """Per name, a function (r, n_c, minutes, types seen, a_c, b_c, same category) -> float64 value."""
     cols = []
     for name in names:
         if name == "log_rank":
-            cols.append(lambda r, n, mins, ty: math.log1p(r))
+            cols.append(lambda r, n, mins, ty, a, b, same: math.log1p(r))
         elif name == "inv_rank":
-            cols.append(lambda r, n, mins, ty: 1.0 / (1.0 + r))
+            cols.append(lambda r, n, mins, ty, a, b, same: 1.0 / (1.0 + r))
         elif name in ("rank_0", "rank_1", "rank_2"):
-            cols.append(lambda r, n, mins, ty, k=int(name[-1]): 1.0 if r == k else 0.0)
+            cols.append(lambda r, n, mins, ty, a, b, same, k=int(name[-1]): 1.0 if r == k else 0.0)
         elif name == "log_count":
-            cols.append(lambda r, n, mins, ty: math.log1p(n))
+            cols.append(lambda r, n, mins, ty, a, b, same: math.log1p(n))
         elif name == "log_minutes":
-            cols.append(lambda r, n, mins, ty: math.log1p(mins))
+            cols.append(lambda r, n, mins, ty, a, b, same: math.log1p(mins))
         elif name.startswith("seen_") and name[5:] in TYPE_INDEX:
-            cols.append(lambda r, n, mins, ty, t=TYPE_INDEX[name[5:]]: 1.0 if t in ty else 0.0)
+            cols.append(lambda r, n, mins, ty, a, b, same, t=TYPE_INDEX[name[5:]]: 1.0 if t in ty else 0.0)
+        elif name == "log_after_trigger":
+            cols.append(lambda r, n, mins, ty, a, b, same: math.log1p(a))
+        elif name == "after_trigger_inv_rank":
+            cols.append(lambda r, n, mins, ty, a, b, same: (1.0 if a > 0 else 0.0) / (1.0 + r))
+        elif name == "log_before_trigger":
+            cols.append(lambda r, n, mins, ty, a, b, same: math.log1p(b))
+        elif name == "same_category":
+            cols.append(lambda r, n, mins, ty, a, b, same: 1.0 if same else 0.0)
+        elif name == "same_category_inv_rank":
+            cols.append(lambda r, n, mins, ty, a, b, same: (1.0 if same else 0.0) / (1.0 + r))
         else:
             raise ValueError("unknown re-visit feature %r (known: %s)" % (name, REVISIT_KNOWN))
     return cols
 
 
-def revisit_features(hist_ids, hist_types, hist_ts, trigger_ts, L, names=REVISIT_FEATURES):
+def revisit_features(hist_ids, hist_types, hist_ts, trigger_ts, L, names=REVISIT_FEATURES, hist_cat_keys=None):
     """The re-visit features (docs/MODEL_BUNDLE.md "Re-visit order") of the L' window's distinct items: returns
     (items by distinct rank r, one float64 row per item in ``names`` order). History most recent first (p = 0 the
-    trigger), matched by item id; types are names or type indices; times in ms."""
+    trigger), matched by item id; types are names or type indices; times in ms; ``hist_cat_keys`` the events'
+    category keys (category_key; None: no categories)."""
     cols = _revisit_columns(names)
     items, stats = history_window(hist_ids, hist_types, hist_ts, L)
+    after, before = trigger_transitions(hist_ids, L)
     trigger_ts = int(trigger_ts)
+    k0 = int(hist_cat_keys[0]) if hist_cat_keys is not None and len(hist_cat_keys) else 0
     rows = []
     for r, c in enumerate(items):
-        n, _, ts_p, types = stats[c]
+        n, p, ts_p, types = stats[c]
         mins = max(0, trigger_ts - ts_p) / 60_000.0
-        rows.append([f(r, n, mins, types) for f in cols])
+        same = k0 != 0 and int(hist_cat_keys[p]) == k0
+        rows.append([f(r, n, mins, types, after.get(c, 0), before.get(c, 0), same) for f in cols])
     return items, rows
+
+
+def category_key(category):
+    """The one-byte key a history event keeps for its category (docs/MODEL_BUNDLE.md "Re-visit order"): 0 for None
+    or "", else 1 + CRC-32 of the UTF-8 bytes mod 255 (the Java side's CategoryKey)."""
+    if not category:
+        return 0
+    return 1 + zlib.crc32(str(category).encode("utf-8")) % 255
+
+
+def trigger_transitions(hist_ids, L):
+    """How often each item of the L' window came right after, and right before, an occurrence of the trigger's item
+    (p = 0) within the window: ({c: a_c}, {c: b_c}). History most recent first, so position p - 1 is the event after
+    position p. The trigger's item itself counts neither way (docs/MODEL_BUNDLE.md "Re-visit order")."""
+    n = min(L, len(hist_ids))
+    after, before = {}, {}
+    if n == 0:
+        return after, before
+    t = hist_ids[0]
+    if t is None:
+        return after, before
+    for p in range(n):
+        if hist_ids[p] != t:
+            continue
+        if p > 0 and hist_ids[p - 1] not in (t, None):
+            after[hist_ids[p - 1]] = after.get(hist_ids[p - 1], 0) + 1
+        if p + 1 < n and hist_ids[p + 1] not in (t, None):
+            before[hist_ids[p + 1]] = before.get(hist_ids[p + 1], 0) + 1
+    return after, before
 
 
 def revisit_scores(rows, weights):

@@ -11,7 +11,8 @@ import torch
 from . import EVENT_TYPES, TYPE_INDEX
 from .data import time_split
 from .config import candidate_feature_names, online_candidates, online_covisit_params, revisit_params
-from .features import (HIST_FEATURES, InterestState, OnlineCovisit, Vocab, build_covisit, context_feature_names,
+from .features import (HIST_FEATURES, InterestState, OnlineCovisit, Vocab, build_covisit, category_key,
+                       context_feature_names,
                        context_features, distinct_recent, hist_feature_values, history_stats, popular_items,
                        revisit_features, revisit_refill, revisit_scores, type_weight_array)
 from .model import Ranker, Retrieval
@@ -43,6 +44,11 @@ class Prepared:
         self.item_str = [log.items[i] for i in order]
         self.types = log.types[order]
         self.ts = log.ts[order]
+        # one-byte category keys (features.category_key), what the job keeps per history event; 0 = none
+        cats = log.categories
+        self.cat_str = [cats[i] for i in order] if cats is not None else None
+        self.cat_key = (np.array([category_key(c) for c in self.cat_str], dtype=np.int64) if cats is not None
+                        else np.zeros(n, dtype=np.int64))
         self.is_train = self.ts < cutoff
         bounds = np.flatnonzero(np.diff(self.user)) + 1
         self.starts = np.concatenate([[0], bounds])
@@ -576,7 +582,8 @@ def revisit_examples(P, pos, names):
     y = np.zeros(len(pos), dtype=np.int64)
     for i, (p, h) in enumerate(zip(pos, P.history(pos, P.L))):
         h = h[h >= 0]
-        items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[p]), P.L, names)
+        items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[p]), P.L, names,
+                                        P.cat_key[h])
         X[i, :len(items)] = feats
         mask[i, :len(items)] = True
         y[i] = items.index(P.item_str[p + 1])
@@ -688,7 +695,7 @@ def revisit_lists(P, ex, scores, names, weights, k):
         ids = ex["cand_ids"][r] if ex["cand_ids"] else [vitems[int(x) - 1] if x > 0 else None for x in c]
         h = hps[r][hps[r] >= 0]
         items, feats = revisit_features([P.item_str[q] for q in h], P.types[h], P.ts[h], int(P.ts[ex["pos"][r]]),
-                                        P.L, names)
+                                        P.L, names, P.cat_key[h])
         sc = revisit_scores(feats, weights)
         key = {it: (-sc[i], i) for i, it in enumerate(items) if P.vocab.idx(it) > 0}
         top = [ids[j] for j in np.argsort(-s, kind="stable")[:k]]
@@ -938,7 +945,8 @@ def save_checkpoint(out_dir, cfg, vocab, E, covisit, popular, model, training, P
     for r in rows:
         p = int(ex["pos"][r])
         s = P.seq_start[p]
-        events = [{"item_id": P.item_str[i], "type": TYPE_NAME[int(P.types[i])], "ts": int(P.ts[i])}
+        events = [{"item_id": P.item_str[i], "type": TYPE_NAME[int(P.types[i])], "ts": int(P.ts[i]),
+                   **({"category": P.cat_str[i]} if P.cat_str is not None and P.cat_str[i] else {})}
                   for i in range(max(s, p - 60), p + 1)]
         if not ex.get("sample_rows"):  # covisit only: exactly the samples earlier bundles were made from
             samples.append({"events": events, "candidates": [vocab.items[c - 1] for c in ex["cands"][r][:40] if c > 0]})

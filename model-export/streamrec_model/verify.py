@@ -13,8 +13,8 @@ from . import EVENT_TYPES, FORMAT_VERSION
 from . import onnx_eval
 from .export import sha256
 from .features import (CANDIDATE_FEATURES, HIST_FEATURES, InterestState, OnlineCovisit, Vocab,
-                       candidate_feature_matrix, context_feature_names, context_features, revisit_features,
-                       revisit_scores, type_weight_array, unknown_revisit_features)
+                       candidate_feature_matrix, category_key, context_feature_names, context_features,
+                       revisit_features, revisit_scores, type_weight_array, unknown_revisit_features)
 
 KNOWN_CONTEXT = set(context_feature_names())
 KNOWN_CANDIDATE = set(CANDIDATE_FEATURES)
@@ -227,8 +227,12 @@ def _check_revisit_golden(c, g, rv, L, tol):
     worst, bad = 0.0, []
     for i, case in enumerate(cases):
         try:
+            cats = case.get("history_categories")
+            if cats is not None and len(cats) != len(case["history"]):
+                raise ValueError("history_categories has %d entries for %d events" % (len(cats), len(case["history"])))
             items, rows = revisit_features(case["history"], case["history_types"], case["history_ts"],
-                                           case["trigger_ts"], L, rv["features"])
+                                           case["trigger_ts"], L, rv["features"],
+                                           None if cats is None else [category_key(x) for x in cats])
             if items != case["items"]:
                 bad.append("case %d: items %s, expected %s" % (i, items, case["items"]))
                 continue

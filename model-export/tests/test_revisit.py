@@ -9,12 +9,17 @@ from pytest import approx
 from streamrec_model import TYPE_INDEX
 from streamrec_model.config import load_config, revisit_params
 from streamrec_model.data import EventLog
-from streamrec_model.features import (REVISIT_FEATURES, revisit_features, revisit_order, revisit_refill,
-                                      revisit_scores)
-from streamrec_model.pipeline import (Prepared, fit_revisit, fit_revisit_weights, pack_revisit, revisit_mrr)
+from streamrec_model.features import (REVISIT_FEATURES, category_key, revisit_features, revisit_order,
+                                      revisit_refill, revisit_scores)
+from streamrec_model.pipeline import (Prepared, fit_revisit, fit_revisit_weights, pack_revisit, revisit_examples,
+                                      revisit_mrr)
 
 MIN = 60_000
 T0 = 1_700_000_000_000
+
+
+TEN = ["log_rank", "inv_rank", "rank_0", "rank_1", "rank_2", "log_count", "log_minutes", "seen_click",
+       "seen_add_to_cart", "seen_purchase"]
 
 
 def hand_history():
@@ -27,7 +32,7 @@ def hand_history():
 
 def test_revisit_features_hand_computed():
     ids, types, ts = hand_history()
-    items, rows = revisit_features(ids, types, ts, T0, 6)  # L' = 6: "d" (p = 6) is outside the window
+    items, rows = revisit_features(ids, types, ts, T0, 6, TEN)  # L' = 6: "d" (p = 6) is outside the window
     # distinct ranks by most recent occurrence: a (p 0), b (p 1), u (p 3), c (p 4); the repeats at p 2, 5 add no rank
     assert items == ["a", "b", "u", "c"]
     ln = math.log
@@ -40,11 +45,11 @@ def test_revisit_features_hand_computed():
     for got, want in zip(rows, exp):
         assert got == approx(want, rel=1e-15, abs=0)
     # L beyond the history: L' = history length, so d comes in at r = 4, 90 minutes old
-    items, rows = revisit_features(ids, types, ts, T0, 50)
+    items, rows = revisit_features(ids, types, ts, T0, 50, TEN)
     assert items == ["a", "b", "u", "c", "d"]
     assert rows[4] == approx([ln(5), 0.2, 0, 0, 0, ln(2), ln(91), 0, 0, 1], rel=1e-15, abs=0)
     # type indices work like names; trigger_ts is the given one (one minute after p 0's event)
-    items2, rows2 = revisit_features(ids, [TYPE_INDEX[t] for t in types], ts, T0 + MIN, 6)
+    items2, rows2 = revisit_features(ids, [TYPE_INDEX[t] for t in types], ts, T0 + MIN, 6, TEN)
     assert items2 == ["a", "b", "u", "c"]
     assert rows2[0][6] == approx(ln(2)) and rows2[1][6] == approx(ln(4)) and rows2[3][6] == approx(ln(32))
     # any seen_<event type>, in the order asked; r 2 flag
@@ -55,6 +60,42 @@ def test_revisit_features_hand_computed():
         ["x"], [[1.0, 1.0, math.log(2)]])
     with pytest.raises(ValueError):
         revisit_features(ids, types, ts, T0, 6, ["log_rank", "seen_favourite"])
+
+
+def test_transition_features_count_neighbours_of_the_triggers_item_inside_the_window():
+    ids, types, ts = hand_history()
+    names = ["log_after_trigger", "after_trigger_inv_rank", "log_before_trigger"]
+    ln = math.log
+    # window a b a u c b (L' = 6); the trigger's item a is at p 0 and 2: b is right before p 0 and right after
+    # p 2, u right before p 2; a itself counts neither way
+    items, rows = revisit_features(ids, types, ts, T0, 6, names)
+    assert items == ["a", "b", "u", "c"]
+    assert rows == [[0.0, 0.0, 0.0], [ln(2), 0.5, ln(2)], [0.0, 0.0, ln(2)], [0.0, 0.0, 0.0]]
+    # L' = 2 (a b): only p 0's neighbour b, before it
+    assert revisit_features(ids, types, ts, T0, 2, names)[1] == [[0.0, 0.0, 0.0], [0.0, 0.0, ln(2)]]
+    # repeats count: x y x y x, trigger x, y twice on each side
+    _, rows = revisit_features(list("xyxyx"), ["view"] * 5, [T0] * 5, T0, 50, names)
+    assert rows[1] == approx([ln(3), 0.5, ln(3)])
+
+
+def test_category_key_is_the_java_sides_one_byte_key():
+    # the same values CategoryKeyTest pins on the Java side
+    assert [category_key(c) for c in ["shoes", "Schuhe \u00fc", "4145813", "c1", "c2"]] == [253, 189, 84, 3, 62]
+    assert category_key(None) == 0 and category_key("") == 0
+    assert all(1 <= category_key("category-%d" % i) <= 255 for i in range(10_000))
+
+
+def test_same_category_reads_each_items_most_recent_event_and_the_triggers_key():
+    ids, types, ts = hand_history()
+    names = ["same_category", "same_category_inv_rank"]
+    # a (trigger, p 0) in 7; b's latest event (p 1) in 7, its older one (p 5) not; u (p 3) has no key; c (p 4) 9
+    keys = [7, 7, 9, 0, 9, 3, 7]
+    items, rows = revisit_features(ids, types, ts, T0, 6, names, keys)
+    assert items == ["a", "b", "u", "c"]
+    assert rows == [[1.0, 1.0], [1.0, 0.5], [0.0, 0.0], [0.0, 0.0]]
+    # a trigger without a category matches nothing; no keys at all is the same
+    assert revisit_features(ids, types, ts, T0, 6, names, [0, 7, 9, 0, 9, 3, 7])[1] == [[0.0, 0.0]] * 4
+    assert revisit_features(ids, types, ts, T0, 6, names)[1] == [[0.0, 0.0]] * 4
 
 
 def test_revisit_scores_and_order_ties_go_to_smaller_rank():
@@ -139,6 +180,22 @@ def test_fit_revisit_on_a_log_uses_the_latest_revisit_triggers():
     # nothing to fit: no weights, and a summary that says so
     w0, s0 = fit_revisit(P, T0 + 1, params, log=lines.append)
     assert w0 is None and s0["examples"] == 0
+
+
+def test_the_fit_reads_each_events_category_key_from_the_log():
+    # one user: a (shoes), b (hats), c (shoes), a (shoes) -> next b; a second user without categories
+    users = ["u1"] * 5 + ["u2"] * 3
+    items = ["a", "b", "c", "a", "b", "x", "y", "x"]
+    cats = ["shoes", "hats", "shoes", "shoes", "hats", None, None, None]
+    ts = [T0 + i * MIN for i in range(5)] + [T0 + i * MIN for i in range(3)]
+    order = np.argsort(ts, kind="stable")
+    log = EventLog([users[i] for i in order], [items[i] for i in order], np.ones(8, dtype=np.int64),
+                   np.array(ts, dtype=np.int64)[order], [cats[i] for i in order])
+    P = Prepared(log, load_config(None, ["features.seq_len=10"]), T0 + 10 * MIN)
+    assert sorted(P.cat_key.tolist()) == sorted(category_key(c) for c in cats)
+    pos = np.array([P.inv[order.tolist().index(3)]])  # u1's second "a": window a, c, b (r 0, 1, 2)
+    X, mask, y = revisit_examples(P, pos, ["same_category", "log_after_trigger"])
+    assert X[0][mask[0]].tolist() == [[1.0, 0.0], [1.0, 0.0], [0.0, math.log(2)]] and y.tolist() == [2]
 
 
 def test_revisit_config_defaults_and_validation():

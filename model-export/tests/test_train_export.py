@@ -128,7 +128,7 @@ def test_bundle_ships_the_revisit_order_with_golden_cases(run):
     """Default config: the re-visit order is fitted, shipped under the manifest's "revisit" key, its golden cases
     come from the sample triggers (a repeated item, a cart or purchase) plus the synthetic history, and the report
     keeps the ranker's own order next to the shipped one."""
-    from streamrec_model.features import REVISIT_FEATURES, revisit_features, revisit_scores
+    from streamrec_model.features import REVISIT_FEATURES, category_key, revisit_features, revisit_scores
     tmp, report, manifest, _ = run
     rv = manifest["revisit"]
     assert rv["features"] == REVISIT_FEATURES and len(rv["weights"]) == len(REVISIT_FEATURES)
@@ -151,12 +151,17 @@ def test_bundle_ships_the_revisit_order_with_golden_cases(run):
     assert any(len(c["items"]) < len(c["history"]) for c in from_samples)            # an item repeats
     assert any({"add_to_cart", "purchase"} & set(c["history_types"]) for c in from_samples)
     assert any("__unknown_a__" in c["items"] for c in cases)                           # the synthetic history
+    same = rv["features"].index("same_category")
+    assert any(row[same] == 1.0 for c in from_samples for row in c["features"][1:])   # the log's categories
+    after = rv["features"].index("log_after_trigger")
+    assert any(row[after] > 0 for c in cases for row in c["features"])
     L = manifest["seq_len"]
     for c in cases:
         assert len(c["history"]) == len(c["history_types"]) == len(c["history_ts"]) <= L
         assert c["trigger_ts"] == c["history_ts"][0]
+        assert len(c["history_categories"]) == len(c["history"])
         items, rows = revisit_features(c["history"], c["history_types"], c["history_ts"], c["trigger_ts"], L,
-                                       rv["features"])
+                                       rv["features"], [category_key(x) for x in c["history_categories"]])
         assert items == c["items"] and rows == c["features"]
         assert c["scores"] == revisit_scores(rows, rv["weights"])
 

@@ -399,6 +399,7 @@ final class PipelineBench {
     static UserEvent userEvent(SimEvent s) {
         UserEvent e = new UserEvent(s.eventId(), s.userId(), s.itemId(), EventType.fromWire(s.type().wireName()),
                 s.ts());
+        e.category = s.category(); // the state keeps a key per history event, so its size counts them
         return e;
     }
 

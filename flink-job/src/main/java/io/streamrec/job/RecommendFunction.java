@@ -10,6 +10,7 @@ import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
+import io.streamrec.model.CategoryKey;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.HistoryWindow;
 import io.streamrec.ranking.OnnxRanker;
@@ -425,6 +426,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         System.arraycopy(s.interest, 0, r.interest, 0, s.interest.length);
         System.arraycopy(s.histItems, 0, r.histItems, 0, h);
+        int keys = Math.min(h, s.histCategories.length); // equal, except for a state built without keys
+        System.arraycopy(s.histCategories, 0, r.histCategories, 0, keys);
+        Arrays.fill(r.histCategories, keys, h, CategoryKey.NONE);
         for (int i = 0; i < h; i++) {
             r.histTypes[i] = EventType.fromModelIndex(s.histTypes[i]);
             r.histTs[i] = s.historyTs(i);
@@ -611,7 +615,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         if (revisit != null && m > 0) {
             RankRequest r = p.request;
-            revisit.prepare(r.histItems, r.histTypes, r.histTs, r.histLen, r.triggerTs);
+            revisit.prepare(r.histItems, r.histTypes, r.histTs, r.histCategories, r.histLen, r.triggerTs);
             int moved = revisit.refill(order, m, candidates, p.filtered ? p.allowedAt : null);
             if (moved > 0) {
                 revisitSlotsReordered.inc(moved);
@@ -762,6 +766,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             request.histItems = new String[0];
             request.histTypes = new EventType[0];
             request.histTs = new long[0];
+            request.histCategories = new byte[0];
         }
 
         void ensureHistory(int h, int d) {
@@ -773,6 +778,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 request.histItems = new String[cap];
                 request.histTypes = new EventType[cap];
                 request.histTs = new long[cap];
+                request.histCategories = new byte[cap];
                 allowedAt = new boolean[cap];
             }
         }

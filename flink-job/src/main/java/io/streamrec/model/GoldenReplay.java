@@ -362,7 +362,8 @@ final class GoldenReplay {
             }
             EventType[] types = historyTypes(cs.get("history_types"), h.length, where + " " + at, "");
             long[] ts = historyTimes(cs.get("history_ts"), h.length, where + " " + at, "");
-            int n = scorer.prepare(h, types, ts, h.length, trig.asLong());
+            byte[] categories = historyCategories(cs.get("history_categories"), h.length, where + " " + at);
+            int n = scorer.prepare(h, types, ts, categories, h.length, trig.asLong());
             List<String> javaItems = new ArrayList<>(n);
             for (int r = 0; r < n; r++) {
                 javaItems.add(scorer.item(r));
@@ -394,6 +395,28 @@ final class GoldenReplay {
                 check(scores.get(r).asDouble(), scorer.score(r), tol, where, at + ".scores[" + r + "]");
             }
         }
+    }
+
+    /**
+     * A re-visit case's optional {@code history_categories} (one category string or null per history event) as
+     * category keys; null when the case has none.
+     */
+    private static byte[] historyCategories(JsonNode n, int len, String at) throws BundleException {
+        if (n == null) {
+            return null;
+        }
+        if (!n.isArray() || n.size() != len) {
+            throw new BundleException(at + ".history_categories must list one category (or null) per history event");
+        }
+        byte[] out = new byte[len];
+        for (int i = 0; i < len; i++) {
+            JsonNode c = n.get(i);
+            if (!c.isNull() && !c.isTextual()) {
+                throw new BundleException(at + ".history_categories[" + i + "] is not a string or null: " + c);
+            }
+            out[i] = CategoryKey.of(c.isNull() ? null : c.asText());
+        }
+        return out;
     }
 
     /** The case's {@code online_covisit} table, loaded as given: {@code {"ITEM": [["NEIGHBOUR", weight], ...]}}. */

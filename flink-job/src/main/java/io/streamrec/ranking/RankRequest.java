@@ -16,6 +16,11 @@ public final class RankRequest {
     public EventType[] histTypes;
     /** Event times, epoch ms. */
     public long[] histTs;
+    /**
+     * The events' category keys ({@link io.streamrec.model.CategoryKey}), read only by the re-visit order; null reads
+     * as no category.
+     */
+    public byte[] histCategories;
     /** Number of valid history entries (including the trigger), ≤ the arrays' length. */
     public int histLen;
     public long triggerTs;

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The bundle's optional re-visit scorer (docs/MODEL_BUNDLE.md, "Re-visit order"): a linear model over a few features
  * of the items in the user's last {@code L' = min(L, history length)} events (rank among the distinct items, count,
- * minutes since the last touch, event types seen) that orders the items the user has already touched.
+ * minutes since the last touch, event types seen, how often the item came right after or before the trigger's item,
+ * whether its category is the trigger's) that orders the items the user has already touched.
  *
  * <p>Why: most hits of a list are re-visits, and the ranker, whose softmax runs over all candidates, does not learn
  * their order well. So the ranker still decides how many slots go to re-visits and where, and {@link #refill} decides
@@ -35,6 +36,11 @@ public final class RevisitScorer {
     private static final int RANK_2 = 4;
     private static final int LOG_COUNT = 5;
     private static final int LOG_MINUTES = 6;
+    private static final int LOG_AFTER_TRIGGER = 7;
+    private static final int AFTER_TRIGGER_INV_RANK = 8;
+    private static final int LOG_BEFORE_TRIGGER = 9;
+    private static final int SAME_CATEGORY = 10;
+    private static final int SAME_CATEGORY_INV_RANK = 11;
     private static final int SEEN_BASE = 100; // SEEN_BASE + EventType.ordinal()
 
     private static final double MINUTE_MS = 60_000.0;
@@ -45,6 +51,8 @@ public final class RevisitScorer {
         for (EventType t : EventType.values()) {
             names.add("seen_" + t.wireName());
         }
+        names.addAll(List.of("log_after_trigger", "after_trigger_inv_rank", "log_before_trigger", "same_category",
+                "same_category_inv_rank"));
         FEATURES = Collections.unmodifiableList(names);
     }
 
@@ -60,8 +68,17 @@ public final class RevisitScorer {
     private final int[] byScore;
     private int size;
     private long triggerTs;
+    /** The prepared history's category keys, or null (no categories). */
+    private byte[] categories;
     /** For {@link #refill}: the candidate index holding rank r, or -1. */
     private final int[] candidateOfRank;
+    /**
+     * By distinct rank r: how often the item came right after ({@code after}) and right before ({@code before}) an
+     * occurrence of the trigger's item in the window; filled only when a feature reads them.
+     */
+    private final int[] after;
+    private final int[] before;
+    private final boolean transitions;
 
     /**
      * @param features the manifest's {@code revisit.features}, in order
@@ -97,6 +114,13 @@ public final class RevisitScorer {
         scores = new double[seqLen];
         byScore = new int[seqLen];
         candidateOfRank = new int[seqLen];
+        after = new int[seqLen];
+        before = new int[seqLen];
+        boolean t = false;
+        for (int k : kinds) {
+            t |= k == LOG_AFTER_TRIGGER || k == AFTER_TRIGGER_INV_RANK || k == LOG_BEFORE_TRIGGER;
+        }
+        transitions = t;
     }
 
     /** True when {@code name} is a re-visit feature this reader knows. */
@@ -120,6 +144,16 @@ public final class RevisitScorer {
                 return LOG_COUNT;
             case "log_minutes":
                 return LOG_MINUTES;
+            case "log_after_trigger":
+                return LOG_AFTER_TRIGGER;
+            case "after_trigger_inv_rank":
+                return AFTER_TRIGGER_INV_RANK;
+            case "log_before_trigger":
+                return LOG_BEFORE_TRIGGER;
+            case "same_category":
+                return SAME_CATEGORY;
+            case "same_category_inv_rank":
+                return SAME_CATEGORY_INV_RANK;
             default:
                 if (name.startsWith("seen_")) {
                     String type = name.substring("seen_".length());
@@ -162,9 +196,22 @@ public final class RevisitScorer {
      * @return the number of distinct items of the window, {@link #size()}
      */
     public int prepare(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs) {
+        return prepare(hist, types, ts, null, histLen, triggerTs);
+    }
+
+    /**
+     * {@link #prepare(String[], EventType[], long[], int, long)} with the events' category keys
+     * ({@link io.streamrec.model.CategoryKey}); null reads as no category, which makes {@code same_category} 0.
+     */
+    public int prepare(String[] hist, EventType[] types, long[] ts, byte[] categories, int histLen, long triggerTs) {
         this.triggerTs = triggerTs;
-        window.build(hist, types, ts, Math.min(seqLen, histLen));
+        this.categories = categories;
+        int n = Math.min(seqLen, histLen);
+        window.build(hist, types, ts, n);
         size = window.size();
+        if (transitions) {
+            countTransitions(hist, n);
+        }
         for (int r = 0; r < size; r++) {
             double sc = 0.0;
             for (int f = 0; f < kinds.length; f++) {
@@ -180,6 +227,30 @@ public final class RevisitScorer {
             byScore[pos] = r;
         }
         return size;
+    }
+
+    /**
+     * Fills {@link #after} and {@link #before}: for each position p of the window holding the trigger's item, the
+     * item at p - 1 (the event right after it) and at p + 1 (right before it), unless that is the trigger's item too.
+     */
+    private void countTransitions(String[] hist, int n) {
+        Arrays.fill(after, 0, size, 0);
+        Arrays.fill(before, 0, size, 0);
+        String t = n > 0 ? hist[0] : null;
+        if (t == null) {
+            return;
+        }
+        for (int p = 0; p < n; p++) {
+            if (!t.equals(hist[p])) {
+                continue;
+            }
+            if (p > 0 && hist[p - 1] != null && !t.equals(hist[p - 1])) {
+                after[window.find(hist[p - 1])]++;
+            }
+            if (p + 1 < n && hist[p + 1] != null && !t.equals(hist[p + 1])) {
+                before[window.find(hist[p + 1])]++;
+            }
+        }
     }
 
     private double value(int kind, int r) {
@@ -198,9 +269,28 @@ public final class RevisitScorer {
                 return Math.log1p(window.count(r));
             case LOG_MINUTES:
                 return window.hasTs() ? Math.log1p(Math.max(0L, triggerTs - window.firstTs(r)) / MINUTE_MS) : 0.0;
+            case LOG_AFTER_TRIGGER:
+                return Math.log1p(after[r]);
+            case AFTER_TRIGGER_INV_RANK:
+                return after[r] > 0 ? 1.0 / (1 + r) : 0.0;
+            case LOG_BEFORE_TRIGGER:
+                return Math.log1p(before[r]);
+            case SAME_CATEGORY:
+                return sameCategory(r) ? 1.0 : 0.0;
+            case SAME_CATEGORY_INV_RANK:
+                return sameCategory(r) ? 1.0 / (1 + r) : 0.0;
             default:
                 return window.seenOrdinal(r, kind - SEEN_BASE) ? 1.0 : 0.0;
         }
+    }
+
+    /** Whether the item of rank r, at its most recent position, has the trigger's (known) category key. */
+    private boolean sameCategory(int r) {
+        if (categories == null) {
+            return false;
+        }
+        byte k = categories[window.firstPos(r)];
+        return k != io.streamrec.model.CategoryKey.NONE && k == categories[0];
     }
 
     /** The number of distinct items of the last prepared window. */

@@ -22,6 +22,11 @@ public class UserState {
     public String[] histItems = new String[0];
     public byte[] histTypes = new byte[0];
     public int[] histOffsetMs = new int[0];
+    /**
+     * The events' one-byte category keys ({@link io.streamrec.model.CategoryKey}, 0 for none), as long as
+     * {@link #histItems}: what the re-visit order's {@code same_category} features read.
+     */
+    public byte[] histCategories = new byte[0];
 
     /** Purchased items and the current cart, most recent first. */
     public String[] purchased = new String[0];

@@ -7,6 +7,7 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A dense serializer for {@link UserState}, the value every event reads and writes in RocksDB. Flink's POJO serializer
@@ -15,6 +16,10 @@ import java.io.IOException;
  * number are varints, history offsets are zigzag varints of their difference to the previous one (events minutes apart
  * take 2–3 bytes), and event types are packed two per byte. Strings use Flink's {@link StringValue} encoding, as the
  * POJO serializer did. The format is versioned by {@link Snapshot}.
+ *
+ * <p>The history's category keys come last, one byte per event, and only when some event has a category (flag
+ * {@code HAS_CATEGORIES}): a log without categories pays nothing, and a value written before they existed reads as
+ * all keys 0 ("no category").
  */
 public final class UserStateSerializer extends StatelessSerializer<UserState> {
     private static final long serialVersionUID = 1L;
@@ -25,6 +30,7 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
     private static final int HAS_LAST_TS = 2;
     private static final int HAS_MODEL_VERSION = 4;
     private static final int TYPES_PACKED = 8;
+    private static final int HAS_CATEGORIES = 16;
 
     @Override
     public boolean isImmutableType() {
@@ -44,6 +50,7 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         s.modelVersion = from.modelVersion;
         s.histItems = from.histItems.clone();
         s.histTypes = from.histTypes.clone();
+        s.histCategories = from.histCategories.clone();
         s.histOffsetMs = from.histOffsetMs.clone();
         s.purchased = from.purchased.clone();
         s.cart = from.cart.clone();
@@ -58,8 +65,13 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         for (byte t : s.histTypes) {
             packed &= t >= 0 && t < 16;
         }
+        boolean categories = false;
+        for (byte k : s.histCategories) {
+            categories |= k != 0;
+        }
         int flags = (s.interest != null ? HAS_INTEREST : 0) | (s.lastTs != Long.MIN_VALUE ? HAS_LAST_TS : 0)
-                | (s.modelVersion != null ? HAS_MODEL_VERSION : 0) | (packed ? TYPES_PACKED : 0);
+                | (s.modelVersion != null ? HAS_MODEL_VERSION : 0) | (packed ? TYPES_PACKED : 0)
+                | (categories ? HAS_CATEGORIES : 0);
         out.writeByte(flags);
         if (s.interest != null) {
             CompactIO.writeVarint(out, s.interest.length);
@@ -98,6 +110,10 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         CompactIO.writeVarint(out, s.recentEventHashes.length);
         for (long h : s.recentEventHashes) {
             out.writeLong(h);
+        }
+        if (categories) { // one key per history event, whatever the array's length (missing keys are 0)
+            out.write(s.histCategories.length == s.histItems.length ? s.histCategories
+                    : Arrays.copyOf(s.histCategories, s.histItems.length));
         }
     }
 
@@ -149,6 +165,10 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
             hashes[i] = in.readLong();
         }
         s.recentEventHashes = hashes;
+        s.histCategories = new byte[s.histItems.length];
+        if ((flags & HAS_CATEGORIES) != 0) {
+            in.readFully(s.histCategories);
+        }
         return s;
     }
 

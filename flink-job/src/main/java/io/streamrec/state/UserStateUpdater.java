@@ -2,6 +2,7 @@ package io.streamrec.state;
 
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
+import io.streamrec.model.CategoryKey;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ModelBundle;
 
@@ -67,8 +68,12 @@ public final class UserStateUpdater {
         s.lastTs = InterestVector.update(bundle, s.interest, s.lastTs, e.itemId, e.type, e.ts);
         long advance = previous == Long.MIN_VALUE ? 0 : s.lastTs - previous;
 
+        if (s.histCategories.length != s.histItems.length) { // a state built without keys: align them, keys 0
+            s.histCategories = Arrays.copyOf(s.histCategories, s.histItems.length);
+        }
         s.histItems = pushFront(s.histItems, e.itemId, historyLength);
         s.histTypes = pushFront(s.histTypes, (byte) e.type.modelIndex(), historyLength);
+        s.histCategories = pushFront(s.histCategories, CategoryKey.of(e.category), historyLength);
         s.histOffsetMs = pushFront(s.histOffsetMs, offset(s.lastTs - e.ts), historyLength);
         if (advance > 0) {
             for (int i = 1; i < s.histOffsetMs.length; i++) {

@@ -164,6 +164,32 @@ class RevisitOrderTest {
     }
 
     @Test
+    void ordersReVisitsByTheEventsCategoriesKeptInTheUsersState() throws Exception {
+        // the trigger item(6) is in category X, and so are item(4) and item(2) at their latest events; item(1) was X
+        // once but its latest event is Y; item(5) (bought) has none. Same category first, then recency.
+        Path bundle = RevisitTestBundle.write(tmp.resolve("category"), "category", List.of("same_category"),
+                new double[] {1.0});
+        String[] categories = {"X", "X", "Y", "Y", "X", null, "X"};
+        RecommendFunction f = new RecommendFunction(settings(bundle, 1000));
+        ScoredList last;
+        try (KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(f)) {
+            h.open();
+            List<UserEvent> events = events();
+            for (int i = 0; i < events.size(); i++) {
+                UserEvent e = events.get(i);
+                e.category = categories[i];
+                h.processElement(new StreamRecord<>(e, e.ts));
+            }
+            List<ScoredList> out = h.extractOutputValues();
+            last = out.get(out.size() - 1);
+        }
+        assertEquals(List.of(item(6), item(4), item(2), item(3), item(1)), windowSlots(last));
+        // without categories in the events the same bundle falls back to recency
+        assertEquals(List.of(item(6), item(4), item(3), item(1), item(2)),
+                windowSlots(lastListWith(settings(bundle, 1000))));
+    }
+
+    @Test
     void aShortListFillsItsReVisitSlotsWithTheBestReVisits() throws Exception {
         // topK 1 + OVERFETCH: the ranker's list may hold fewer re-visits than there are candidates; whichever slots
         // it gives them get the best by re-visit score

@@ -22,7 +22,8 @@ public final class RevisitTestBundle {
     /** Every re-visit feature name of the contract, in its order: the columns of {@link #CASE_FEATURES}. */
     public static final List<String> ALL_FEATURES = List.of("log_rank", "inv_rank", "rank_0", "rank_1", "rank_2",
             "log_count", "log_minutes", "seen_view", "seen_click", "seen_add_to_cart", "seen_remove_from_cart",
-            "seen_purchase", "seen_search");
+            "seen_purchase", "seen_search", "log_after_trigger", "after_trigger_inv_rank", "log_before_trigger",
+            "same_category", "same_category_inv_rank");
 
     public static final long T = 1_700_000_000_000L;
     private static final long MIN = 60_000L;
@@ -30,17 +31,22 @@ public final class RevisitTestBundle {
     public static final String[] CASE_HISTORY = {"i1", "i2", "i1", "i3"};
     public static final String[] CASE_TYPES = {"view", "add_to_cart", "purchase", "click"};
     public static final long[] CASE_TS = {T, T - 3 * MIN, T - 10 * MIN, T - 60 * MIN};
+    public static final String[] CASE_CATEGORIES = {"shoes", "hats", null, "shoes"};
     public static final long CASE_TRIGGER_TS = T + MIN;
     /** Its distinct items by r. */
     public static final String[] CASE_ITEMS = {"i1", "i2", "i3"};
     /**
      * Their features, worked out by hand from the contract: i1 (r 0) at p = 0, 2, last touched 1 min before the
-     * trigger, viewed and purchased; i2 (r 1) at p = 1, 4 min, carted; i3 (r 2) at p = 3, 61 min, clicked.
+     * trigger, viewed and purchased; i2 (r 1) at p = 1, 4 min, carted, right before the trigger (p 0) and right
+     * after i1's earlier touch (p 2), in another category; i3 (r 2) at p = 3, 61 min, clicked, right before i1's
+     * earlier touch, in the trigger's category.
      */
     public static final double[][] CASE_FEATURES = {
-            {0.0, 1.0, 1, 0, 0, Math.log(3), Math.log(2), 1, 0, 0, 0, 1, 0},
-            {Math.log(2), 0.5, 0, 1, 0, Math.log(2), Math.log(5), 0, 0, 1, 0, 0, 0},
-            {Math.log(3), 1.0 / 3, 0, 0, 1, Math.log(2), Math.log(62), 0, 1, 0, 0, 0, 0},
+            {0.0, 1.0, 1, 0, 0, Math.log(3), Math.log(2), 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1},
+            {Math.log(2), 0.5, 0, 1, 0, Math.log(2), Math.log(5), 0, 0, 1, 0, 0, 0, Math.log(2), 0.5, Math.log(2), 0,
+                    0},
+            {Math.log(3), 1.0 / 3, 0, 0, 1, Math.log(2), Math.log(62), 0, 1, 0, 0, 0, 0, 0, 0, Math.log(2), 1,
+                    1.0 / 3},
     };
 
     private RevisitTestBundle() {
@@ -91,10 +97,12 @@ public final class RevisitTestBundle {
         ArrayNode h = c.putArray("history");
         ArrayNode types = c.putArray("history_types");
         ArrayNode ts = c.putArray("history_ts");
+        ArrayNode cats = c.putArray("history_categories");
         for (int p = 0; p < CASE_HISTORY.length; p++) {
             h.add(CASE_HISTORY[p]);
             types.add(CASE_TYPES[p]);
             ts.add(CASE_TS[p]);
+            cats.add(CASE_CATEGORIES[p]);
         }
         c.put("trigger_ts", CASE_TRIGGER_TS);
         ArrayNode items = c.putArray("items");

@@ -64,17 +64,21 @@ class RevisitScorerTest {
 
     @Test
     void computesTheContractsFeaturesOnAHandWorkedHistory() {
-        RevisitScorer s = prepared(RevisitScorer.FEATURES, new double[13]);
+        RevisitScorer s = prepared(RevisitScorer.FEATURES, new double[18]);
         assertEquals(5, s.size());
         assertArrayEquals(new String[] {"A", "B", "C", "D", "E"},
                 new String[] {s.item(0), s.item(1), s.item(2), s.item(3), s.item(4)});
-        // log_rank, inv_rank, rank_0..2, log_count, log_minutes, seen_ view click cart uncart purchase search
+        // log_rank, inv_rank, rank_0..2, log_count, log_minutes, seen_ view click cart uncart purchase search,
+        // log_after_trigger, after_trigger_inv_rank, log_before_trigger: the trigger's item A is at p 0, 2 and 7;
+        // B is right before p 0 and right after p 2, C right before p 2, E right after p 7 (nothing is before p 7);
+        // same_category, same_category_inv_rank: 0 without category keys
         double[][] expected = {
-                {0, 1, 1, 0, 0, Math.log(4), 0, 1, 1, 0, 0, 0, 0},
-                {Math.log(2), 0.5, 0, 1, 0, Math.log(3), Math.log(3), 1, 0, 1, 0, 0, 0},
-                {Math.log(3), 1.0 / 3, 0, 0, 1, Math.log(2), Math.log(61), 0, 0, 0, 0, 1, 0},
-                {Math.log(4), 0.25, 0, 0, 0, Math.log(2), Math.log(1441), 0, 0, 0, 0, 0, 1},
-                {Math.log(5), 0.2, 0, 0, 0, Math.log(2), 0, 0, 0, 0, 1, 0, 0},
+                {0, 1, 1, 0, 0, Math.log(4), 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                {Math.log(2), 0.5, 0, 1, 0, Math.log(3), Math.log(3), 1, 0, 1, 0, 0, 0, Math.log(2), 0.5, Math.log(2),
+                        0, 0},
+                {Math.log(3), 1.0 / 3, 0, 0, 1, Math.log(2), Math.log(61), 0, 0, 0, 0, 1, 0, 0, 0, Math.log(2), 0, 0},
+                {Math.log(4), 0.25, 0, 0, 0, Math.log(2), Math.log(1441), 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0},
+                {Math.log(5), 0.2, 0, 0, 0, Math.log(2), 0, 0, 0, 0, 1, 0, 0, Math.log(2), 0.2, 0, 0, 0},
         };
         for (int r = 0; r < expected.length; r++) {
             assertArrayEquals(expected[r], row(s, r), 1e-12, "item " + s.item(r));
@@ -121,6 +125,51 @@ class RevisitScorerTest {
         assertArrayEquals(new double[] {Math.log(2), 0, 1, 0}, row(s, 1), 1e-12, "B's view at p = 4 is outside");
         assertEquals(-1, s.rankOf("C"));
         assertEquals(1, s.prepare(HIST, TYPES, TS, 1, T), "a shorter history: L' = 1");
+    }
+
+    @Test
+    void countsTransitionsAroundTheTriggersItemOnlyInsideTheWindow() {
+        List<String> names = List.of("log_after_trigger", "after_trigger_inv_rank", "log_before_trigger");
+        RevisitScorer s = new RevisitScorer(names, new double[3], 3);
+        s.prepare(HIST, TYPES, TS, HIST.length, T);
+        // A, B, A: B is right before p 0 and right after p 2; C, right before p 2, is at p 3, outside L = 3
+        assertArrayEquals(new double[] {Math.log(2), 0.5, Math.log(2)}, row(s, 1), 1e-12);
+        assertArrayEquals(new double[] {0, 0, 0}, row(s, 0), 1e-12, "the trigger's item counts neither way");
+
+        // the next event's window starts from zero: X Y X Y X, trigger X; in the whole history Y comes after X twice
+        // and before it twice, inside L = 3 once each
+        s.prepare(new String[] {"X", "Y", "X", "Y", "X"}, null, null, 5, T);
+        assertEquals(2, s.size());
+        assertArrayEquals(new double[] {Math.log(2), 0.5, Math.log(2)}, row(s, 1), 1e-12);
+        s.prepare(new String[] {"X", "X", "Y"}, null, null, 3, T);
+        assertArrayEquals(new double[] {0, 0, Math.log(2)}, row(s, 1), 1e-12, "Y is right before X at p 1");
+
+        // an empty slot (null) is nobody's neighbour
+        RevisitScorer wide = new RevisitScorer(names, new double[3], 50);
+        wide.prepare(new String[] {"X", "Y", "X", null, "X", "Z"}, null, null, 6, T);
+        assertArrayEquals(new double[] {Math.log(2), 0.5, Math.log(2)}, row(wide, 1), 1e-12);
+        assertArrayEquals(new double[] {0, 0, Math.log(2)}, row(wide, 2), 1e-12);
+    }
+
+    @Test
+    void comparesEachItemsCategoryAtItsMostRecentEventWithTheTriggers() {
+        // keys by position for HIST = A B A C B D E A: the trigger A (p 0) is in category 7; B's most recent event
+        // (p 1) is too, though its older one (p 4) is not; C (p 3) has another; D (p 5) none; E (p 6) is in 7
+        byte[] keys = {7, 7, 9, 2, 2, 0, 7, 9};
+        RevisitScorer s = scorer(List.of("same_category", "same_category_inv_rank"), 0, 0);
+        s.prepare(HIST, TYPES, TS, keys, HIST.length, T);
+        double[][] expected = {{1, 1}, {1, 0.5}, {0, 0}, {0, 0}, {1, 0.2}};
+        for (int r = 0; r < expected.length; r++) {
+            assertArrayEquals(expected[r], row(s, r), 1e-12, "item " + s.item(r));
+        }
+        // a trigger without a category matches nothing, not even other events without one
+        byte[] none = {0, 7, 9, 2, 2, 0, 7, 9};
+        s.prepare(HIST, TYPES, TS, none, HIST.length, T);
+        for (int r = 0; r < s.size(); r++) {
+            assertArrayEquals(new double[] {0, 0}, row(s, r), 1e-12, "item " + s.item(r));
+        }
+        s.prepare(HIST, TYPES, TS, null, HIST.length, T);
+        assertArrayEquals(new double[] {0, 0}, row(s, 0), 1e-12, "no keys at all");
     }
 
     @Test
@@ -214,14 +263,15 @@ class RevisitScorerTest {
     void allocatesNothingPerEventOnceBuilt() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         RevisitScorer s = scorer(RevisitScorer.FEATURES, new double[] {-0.4, 0.3, -1, 0.2, 0.1, 0.8, -0.3, 0.1, 0.2,
-                1.2, -0.5, -2, 0.05});
+                1.2, -0.5, -2, 0.05, 0.7, 0.1, 0.8, 1.5, -0.2});
+        byte[] keys = {7, 7, 9, 2, 2, 0, 7, 9};
         CandidateSet cands = candidates("X", "A", "C", "Y", "B", "D", "Z", "E");
         int[] order = new int[6];
         long sink = 0;
         for (int round = 0; round < 2; round++) {
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 20_000; i++) {
-                s.prepare(HIST, TYPES, TS, HIST.length - (i & 3), T);
+                s.prepare(HIST, TYPES, TS, keys, HIST.length - (i & 3), T);
                 for (int j = 0; j < order.length; j++) {
                     order[j] = (j + i) % order.length;
                 }

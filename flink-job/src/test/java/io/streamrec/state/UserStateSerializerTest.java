@@ -35,10 +35,13 @@ class UserStateSerializerTest {
         s.histItems = new String[historyLen];
         s.histTypes = new byte[historyLen];
         s.histOffsetMs = new int[historyLen];
+        s.histCategories = new byte[historyLen];
+        boolean categories = rnd.nextInt(4) > 0; // else all keys 0: a log without categories
         int off = 0;
         for (int i = 0; i < historyLen; i++) {
             s.histItems[i] = "i" + rnd.nextInt(1_000_000) + (rnd.nextInt(10) == 0 ? "-ünïcode" : "");
             s.histTypes[i] = (byte) rnd.nextInt(7);
+            s.histCategories[i] = categories && rnd.nextInt(8) > 0 ? (byte) (1 + rnd.nextInt(255)) : 0;
             // mostly increasing offsets, sometimes an out-of-order event (a negative step), up to the int clamp
             off = (int) Math.max(0, Math.min(Integer.MAX_VALUE, off + rnd.nextLong(-5_000, 600_000)));
             s.histOffsetMs[i] = i == historyLen - 1 && rnd.nextBoolean() ? Integer.MAX_VALUE : off;
@@ -66,6 +69,7 @@ class UserStateSerializerTest {
         assertArrayEquals(a.histItems, b.histItems);
         assertArrayEquals(a.histTypes, b.histTypes);
         assertArrayEquals(a.histOffsetMs, b.histOffsetMs);
+        assertArrayEquals(a.histCategories, b.histCategories);
         assertArrayEquals(a.purchased, b.purchased);
         assertArrayEquals(a.cart, b.cart);
         assertEquals(a.seq, b.seq);
@@ -106,6 +110,23 @@ class UserStateSerializerTest {
         }
         UserState empty = new UserState();
         assertSame(empty, SERIALIZER.deserialize(new DataInputDeserializer(bytes(SERIALIZER, empty))));
+    }
+
+    @Test
+    void categoryKeysCostOneBytePerEventOnlyWhenTheLogHasCategories() throws Exception {
+        UserState s = random(new SplittableRandom(7), 50);
+        java.util.Arrays.fill(s.histCategories, (byte) 0);
+        byte[] without = bytes(SERIALIZER, s);
+        s.histCategories[49] = 17;
+        assertEquals(without.length + 50, bytes(SERIALIZER, s).length);
+        // a value without keys, as written before they existed, reads as "no category" for every event
+        UserState old = SERIALIZER.deserialize(new DataInputDeserializer(without));
+        assertArrayEquals(new byte[50], old.histCategories);
+        assertArrayEquals(s.histItems, old.histItems);
+        // keys missing from a state built in memory without them are written as 0, one per event
+        s.histCategories = new byte[] {5};
+        assertArrayEquals(java.util.Arrays.copyOf(new byte[] {5}, 50),
+                SERIALIZER.deserialize(new DataInputDeserializer(bytes(SERIALIZER, s))).histCategories);
     }
 
     /** The serializer Flink would use without the annotation: its POJO serializer over the public fields. */

@@ -2,6 +2,7 @@ package io.streamrec.state;
 
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
+import io.streamrec.model.CategoryKey;
 import io.streamrec.model.ModelBundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,38 @@ class UserStateUpdaterTest {
         assertEquals(T0 + 9_000, s.historyTs(0));
         assertEquals(T0 + 2_000, s.historyTs(1), "an out-of-order event keeps its own time");
         assertEquals(T0 + 5_000, s.historyTs(2));
+    }
+
+    @Test
+    void keepsOneCategoryKeyPerHistoryEventAlignedWithItsItem() {
+        UserStateUpdater up = new UserStateUpdater(3, 10, 4);
+        UserState s = new UserState();
+        UserEvent a = e("a", 1, EventType.VIEW, T0);
+        a.category = "shoes";
+        up.apply(s, a, bundle);
+        up.apply(s, e("b", 2, EventType.VIEW, T0 + 1), bundle); // no category
+        UserEvent c = e("c", 3, EventType.VIEW, T0 + 2);
+        c.category = "hats";
+        up.apply(s, c, bundle);
+        UserEvent d = e("d", 4, EventType.VIEW, T0 + 3);
+        d.category = "shoes";
+        up.apply(s, d, bundle);
+        assertArrayEquals(new byte[] {CategoryKey.of("shoes"), CategoryKey.of("hats"), CategoryKey.NONE},
+                s.histCategories, "most recent first, bounded like the items");
+
+        // a state restored without keys (three events) gets "no category" for its old events
+        UserState old = new UserState();
+        old.histItems = s.histItems.clone();
+        old.histTypes = s.histTypes.clone();
+        old.histOffsetMs = s.histOffsetMs.clone();
+        old.lastTs = s.lastTs;
+        old.interest = s.interest.clone();
+        old.modelVersion = s.modelVersion;
+        UserEvent f = e("f", 1, EventType.VIEW, T0 + 4);
+        f.category = "shoes";
+        up.apply(old, f, bundle);
+        assertArrayEquals(new byte[] {CategoryKey.of("shoes"), 0, 0}, old.histCategories);
+        assertEquals(old.histItems.length, old.histCategories.length);
     }
 
     @Test
