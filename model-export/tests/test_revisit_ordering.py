@@ -64,3 +64,19 @@ def test_category_features_tell_the_fit_which_history_items_share_the_events_cat
     assert len(ro.features(a_item, ev["items"][a_item], ev)) == 10
     w = ro.fit(rev, epochs=50, categories=True)
     assert len(w) == 12
+
+
+def test_window_cuts_each_events_history_and_transitions_count_the_event_items_neighbours(tmp_path):
+    rows = ro.read(str(alternating_log(tmp_path / "ub.csv")))
+    scored, rev = ro.revisit_events(rows, 0.5, window=3)
+    full_scored, full = ro.revisit_events(rows, 0.5)
+    assert scored == full_scored and len(rev) <= len(full)
+    for ev in rev:
+        assert len(ev["items"]) <= 3
+    # a, b alternate: inside the window the other item came right after (and before) the event's item
+    ev = next(e for e in rev if e["current"].startswith("a") and len(e["items"]) == 2)
+    b_item = "b" + ev["current"][1:]
+    f = ro.features(b_item, ev["items"][b_item], ev, transitions=True)
+    assert len(f) == 13 and f[10] > 0 and f[12] > 0
+    assert ro.features(ev["current"], ev["items"][ev["current"]], ev, transitions=True)[10:] == [0.0, 0.0, 0.0]
+    assert len(ro.fit(rev, epochs=20, categories=True, transitions=True)) == 15

@@ -17,10 +17,14 @@ with streamrec's own MRR@20 on the same events (`evaluate --dump-lists`, rows wh
 
 `--purchase-filter` leaves bought items out, as the job does with `recs.filter-purchased` (a bought next item is then
 a miss); `--category-features` adds two features to the fitted model: whether the item's category is the event's,
-and that divided by 1 + rank (docs/EVALUATION.md, round 11).
+and that divided by 1 + rank (docs/EVALUATION.md, round 11). `--window N` keeps, like the job, only each event's last
+N events (the trigger included) as its history, so a target older than that is not a re-visit event;
+`--transition-features` (with `--window`) adds three: how often the item came right after an earlier touch of the
+event's item (log, and whether at all divided by 1 + rank), and how often right before one (log)
+(docs/EVALUATION.md, round 12).
 
     /usr/bin/python3 model-export/tools/revisit_ordering.py /path/to/UserBehavior.csv [--split 0.8] \
-        [--purchase-filter] [--category-features]
+        [--purchase-filter] [--category-features] [--window 50 [--transition-features]]
 """
 import argparse
 import collections
@@ -44,11 +48,13 @@ def read(path):
     return rows
 
 
-def revisit_events(rows, split, purchase_filter=False):
+def revisit_events(rows, split, purchase_filter=False, window=0):
     cut = rows[int(len(rows) * split)][0]
     by_user = collections.defaultdict(list)
     for ts, _, user, item, behaviour, category in rows:
         by_user[user].append((ts, item, behaviour, category))
+    if window:
+        return windowed_revisit_events(by_user, cut, purchase_filter, window)
     scored, revisits = 0, []
     for events in by_user.values():
         hist = {}
@@ -72,7 +78,38 @@ def revisit_events(rows, split, purchase_filter=False):
     return scored, revisits
 
 
-def features(item, d, ev, categories=False):
+def windowed_revisit_events(by_user, cut, purchase_filter, window):
+    """revisit_events with each event's history cut to its last ``window`` events, plus the transition counts."""
+    scored, revisits = 0, []
+    for events in by_user.values():
+        for j in range(len(events) - 1):
+            ts, item, _, category = events[j]
+            if ts < cut:
+                continue
+            scored += 1
+            target = events[j + 1][1]
+            seq = events[max(0, j + 1 - window):j + 1]  # oldest first, the trigger last
+            hist = {}
+            for p, (t2, it, b, c) in enumerate(seq):
+                d = hist.setdefault(it, {"count": 0, "types": set(), "after": 0, "before": 0})
+                d.update(category=c, last_ts=t2, last_pos=p)
+                d["count"] += 1
+                d["types"].add(b)
+            for (_, a, _, _), (_, b, _, _) in zip(seq, seq[1:]):
+                if a == item and b != item:
+                    hist[b]["after"] += 1  # b came right after a touch of the event's item
+                if b == item and a != item:
+                    hist[a]["before"] += 1
+            if target not in hist:
+                continue
+            shown = [x for x in hist if not (purchase_filter and "buy" in hist[x]["types"])]
+            order = sorted(shown, key=lambda x: -hist[x]["last_pos"])
+            revisits.append({"ts": ts, "target": target, "current": item, "category": category,
+                             "items": {x: dict(hist[x], rank=n) for n, x in enumerate(order)}})
+    return scored, revisits
+
+
+def features(item, d, ev, categories=False, transitions=False):
     r = d["rank"]
     out = [math.log1p(r), 1.0 / (1 + r), math.log1p(d["count"]), float("cart" in d["types"]),
            float("fav" in d["types"]), float("buy" in d["types"]), math.log1p(max(ev["ts"] - d["last_ts"], 0) / 60),
@@ -80,6 +117,8 @@ def features(item, d, ev, categories=False):
     if categories:
         same = float(d["category"] == ev["category"])
         out += [same, same / (1 + r)]
+    if transitions:
+        out += [math.log1p(d["after"]), float(d["after"] > 0) / (1 + r), math.log1p(d["before"])]
     return out
 
 
@@ -92,13 +131,14 @@ def mrr(events, score, k=20):
     return total / max(len(events), 1)
 
 
-def fit(events, epochs=300, lr=0.2, categories=False):
+def fit(events, epochs=300, lr=0.2, categories=False, transitions=False):
     data = []
     for ev in events:
         keys = list(ev["items"])
         if ev["target"] not in keys:  # bought, under the purchase filter: nothing to learn from
             continue
-        data.append((np.array([features(x, ev["items"][x], ev, categories) for x in keys]), keys.index(ev["target"])))
+        data.append((np.array([features(x, ev["items"][x], ev, categories, transitions) for x in keys]),
+                     keys.index(ev["target"])))
     w = np.zeros(data[0][0].shape[1])
     for _ in range(epochs):
         g = np.zeros_like(w)
@@ -117,8 +157,13 @@ def main():
     ap.add_argument("--split", type=float, default=0.8)
     ap.add_argument("--purchase-filter", action="store_true", help="leave bought items out, as the job does")
     ap.add_argument("--category-features", action="store_true", help="two same-category features in the fit")
+    ap.add_argument("--window", type=int, default=0, help="history = each event's last N events, as in the job")
+    ap.add_argument("--transition-features", action="store_true",
+                    help="three features on the event's item's neighbours in the window (needs --window)")
     a = ap.parse_args()
-    scored, rev = revisit_events(read(a.csv), a.split, a.purchase_filter)
+    if a.transition_features and not a.window:
+        ap.error("--transition-features needs --window")
+    scored, rev = revisit_events(read(a.csv), a.split, a.purchase_filter, a.window)
     rev.sort(key=lambda e: e["ts"])
     half = len(rev) // 2
     print("scored test events %d, re-visit events %d (%.1f %%)" % (scored, len(rev), 100.0 * len(rev) / scored))
@@ -130,8 +175,8 @@ def main():
     print("MRR@20 over re-visit events: %-24s %8s %12s" % ("", "all", "later half"))
     for name, rule in rules.items():
         print("  %-46s %8.4f %12.4f" % (name, mrr(rev, rule), mrr(rev[half:], rule)))
-    w = fit(rev[:half], categories=a.category_features)
-    learned = lambda x, d, ev: float(np.dot(w, features(x, d, ev, a.category_features)))
+    w = fit(rev[:half], categories=a.category_features, transitions=a.transition_features)
+    learned = lambda x, d, ev: float(np.dot(w, features(x, d, ev, a.category_features, a.transition_features)))
     print("  %-46s %8s %12.4f" % ("learned (fitted on the earlier half)", "-", mrr(rev[half:], learned)))
     print("  weights:", " ".join("%.2f" % v for v in w))
 

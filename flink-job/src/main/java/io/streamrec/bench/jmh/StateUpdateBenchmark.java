@@ -55,6 +55,7 @@ public class StateUpdateBenchmark extends HotPathBenchmark {
         for (int i = 0; i < events.length; i++) {
             events[i] = new UserEvent("e" + i, "u1", b.items().idOf(1 + rnd.nextInt(n)),
                     types[rnd.nextInt(types.length)], 0L);
+            events[i].category = "category-" + (i % 20); // the state keeps a key per history event
         }
         state = new UserState();
         ts = 1_700_000_000_000L;
