@@ -11,6 +11,7 @@ import collections
 import csv
 import datetime as _dt
 import io
+import itertools
 import json
 import os
 
@@ -203,7 +204,7 @@ def read_diginetica(lines, bad=None):
     if header is None:
         return U, I, T, TS, C, bad
     cols = [h.strip() for h in header.rstrip("\r\n").split(";")]
-    if cols != ["session_id", "user_id", "item_id", "timeframe", "eventdate"]:
+    if cols != DIGINETICA_HEADER:
         raise ValueError("unexpected Diginetica header: %s" % cols)
     for n, line in enumerate(it_lines, 2):
         line = line.rstrip("\r\n")
@@ -232,7 +233,40 @@ def read_diginetica(lines, bad=None):
 READERS = {"jsonl": read_jsonl, "csv": read_generic_csv, "taobao": read_taobao, "diginetica": read_diginetica}
 
 
+DIGINETICA_HEADER = ["session_id", "user_id", "item_id", "timeframe", "eventdate"]
+
+
+def sniff_format(first_line):
+    """The format a log's first non-blank line shows, or None: a JSON object (jsonl), Diginetica's header, a CSV header
+    naming user_id and item_id (csv), or a Taobao row (five fields, the fourth a behaviour: pv, cart, fav, buy).
+    The Java evaluator's EventLogReader.sniffFormat applies the same rules."""
+    line = first_line.lstrip("\ufeff").strip()
+    if line.startswith("{"):
+        return "jsonl"
+    if [c.strip().lower() for c in line.split(";")] == DIGINETICA_HEADER:
+        return "diginetica"
+    cols = [c.strip() for c in line.split(",")]
+    if "user_id" in cols and "item_id" in cols:
+        return "csv"
+    if len(cols) == 5 and cols[3] in TAOBAO_BEHAVIOUR:
+        return "taobao"
+    return None
+
+
 def detect_format(path):
+    """``auto``: the format the file's first non-blank line shows (sniff_format); when it shows none (or the file
+    cannot be read), the file name's: *.jsonl/.json/.ndjson, *userbehavior* (Taobao), *item-views* (Diginetica),
+    else csv."""
+    try:
+        with io.open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+            for line in itertools.islice(f, 1000):
+                if line.strip():
+                    fmt = sniff_format(line)
+                    if fmt:
+                        return fmt
+                    break
+    except OSError:
+        pass
     name = os.path.basename(path).lower()
     if name.endswith(".jsonl") or name.endswith(".json") or name.endswith(".ndjson"):
         return "jsonl"
@@ -253,7 +287,7 @@ def read_lines(lines, fmt, source=""):
 
 def read_events(path, fmt="auto"):
     fmt = detect_format(path) if fmt in (None, "auto") else fmt
-    with io.open(path, "r", encoding="utf-8", errors="replace", newline="") as f:
+    with io.open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:  # -sig: a leading BOM is dropped
         return read_lines(f, fmt, source="%s (%s)" % (path, fmt))
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from streamrec_model import TYPE_INDEX
-from streamrec_model.data import read_lines, time_split, detect_format, EventLog
+from streamrec_model.data import read_events, read_lines, time_split, detect_format, EventLog
 
 
 def lines(text):
@@ -88,6 +88,23 @@ def test_diginetica_session_as_user_and_timestamps():
     assert list(log.ts) == [day + 526309, day + 1031018, day + 86400000]
     assert set(int(t) for t in log.types) == {TYPE_INDEX["view"]}
     assert dict(log.bad.counts) == {"bad_ts": 2, "wrong_column_count": 1}
+
+
+def test_detect_format_reads_the_first_line_before_the_file_name(tmp_path):
+    lines = {"jsonl": '\n{"event_id": "e1", "user_id": "u", "item_id": "i", "type": "view", "ts": 1}\n',
+             "diginetica": "session_id;user_id;item_id;timeframe;eventdate\n1;NA;81766;526309;2016-05-09\n",
+             "csv": "\ufeffuser_id,item_id,event_type,ts_ms,category\nu1,i1,view,1,c\n",
+             "taobao": "1,2268318,2520377,pv,1511544070\n"}
+    for fmt, text in lines.items():
+        for name in ("events.txt", "UserBehavior.csv", "sim.jsonl"):  # names that would say something else
+            path = tmp_path / ("%s-%s" % (fmt, name))
+            path.write_text(text, encoding="utf-8")
+            assert detect_format(str(path)) == fmt, (fmt, name)
+            assert read_events(str(path)).source.endswith("(%s)" % fmt)
+    # a first line that shows nothing: the file name decides
+    odd = tmp_path / "odd-item-views.csv"
+    odd.write_text("a;b\n")
+    assert detect_format(str(odd)) == "diginetica"
 
 
 def test_detect_format():

@@ -35,8 +35,57 @@ public final class EventLogReader {
 
     private EventLogReader() {}
 
-    /** The format model-export's {@code auto} would pick for this file name. */
+    private static final List<String> DIGINETICA_HEADER =
+            List.of("session_id", "user_id", "item_id", "timeframe", "eventdate");
+
+    /**
+     * The format model-export's {@code auto} picks (data.detect_format): the one the file's first non-blank line shows
+     * ({@link #sniffFormat}), else the one its name suggests ({@link #formatByName}).
+     */
     public static String detectFormat(Path path) {
+        try (BufferedReader r = open(path)) {
+            String line;
+            for (int i = 0; i < 1000 && (line = r.readLine()) != null; i++) {
+                if (!line.isBlank()) {
+                    String fmt = sniffFormat(line);
+                    if (fmt != null) {
+                        return fmt;
+                    }
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // unreadable here: the name decides, and reading the log reports the error
+        }
+        return formatByName(path);
+    }
+
+    /**
+     * The format a log's first non-blank line shows, or null: a JSON object (jsonl), Diginetica's header, a CSV
+     * header naming user_id and item_id (csv), or a Taobao row (five fields, the fourth pv, cart, fav or buy).
+     */
+    public static String sniffFormat(String firstLine) {
+        String line = firstLine.strip();
+        if (line.startsWith("{")) {
+            return "jsonl";
+        }
+        List<String> semi = java.util.Arrays.stream(line.split(";", -1))
+                .map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
+        if (semi.equals(DIGINETICA_HEADER)) {
+            return "diginetica";
+        }
+        List<String> cols = java.util.Arrays.stream(line.split(",", -1)).map(String::strip).toList();
+        if (cols.contains("user_id") && cols.contains("item_id")) {
+            return "csv";
+        }
+        if (cols.size() == 5 && taobaoType(cols.get(3)) != null) {
+            return "taobao";
+        }
+        return null;
+    }
+
+    /** The format a file name suggests: *.jsonl/.json/.ndjson, *userbehavior* (Taobao), *item-views*, else csv. */
+    public static String formatByName(Path path) {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
             return "jsonl";
@@ -63,10 +112,7 @@ public final class EventLogReader {
         String prefix = idPrefix;
         List<LogEvent> out = new ArrayList<>();
         Map<String, Integer> bad = new TreeMap<>();
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), decoder),
-                1 << 16)) {
+        try (BufferedReader r = open(path)) {
             switch (fmt) {
                 case "jsonl" -> readJsonl(r, out, bad);
                 case "csv" -> readCsv(r, prefix, out, bad);
@@ -78,6 +124,19 @@ public final class EventLogReader {
         }
         out.sort(Comparator.comparingLong(LogEvent::ts).thenComparingLong(LogEvent::seq));
         return new EventLog(path.toString(), fmt, out, bad);
+    }
+
+    /** The file as UTF-8 text (malformed bytes replaced), without a leading byte-order mark. */
+    private static BufferedReader open(Path path) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), decoder),
+                1 << 16);
+        r.mark(1);
+        if (r.read() != '\uFEFF') {
+            r.reset();
+        }
+        return r;
     }
 
     private static void count(Map<String, Integer> bad, String reason) {
@@ -294,7 +353,7 @@ public final class EventLogReader {
             return;
         }
         List<String> cols = java.util.Arrays.stream(header.split(";", -1)).map(String::trim).toList();
-        if (!cols.equals(List.of("session_id", "user_id", "item_id", "timeframe", "eventdate"))) {
+        if (!cols.equals(DIGINETICA_HEADER)) {
             throw new IOException("unexpected Diginetica header: " + cols);
         }
         String line;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -154,5 +155,30 @@ class EvaluateCommandTest {
         // what the job parses is the input contract
         assertEquals("{\"event_id\":\"e1\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\",\"ts\":5}",
                 new String(l.events().get(0).toJsonBytes(), StandardCharsets.UTF_8));
+    }
+    @Test
+    void autoReadsTheFormatFromTheFirstLineBeforeTheFileName(@TempDir Path dir) throws Exception {
+        Map<String, String> firstLines = Map.of(
+                "jsonl", "\n{\"event_id\":\"e1\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\",\"ts\":1}\n",
+                "diginetica", "session_id;user_id;item_id;timeframe;eventdate\n1;NA;81766;526309;2016-05-09\n",
+                "csv", "\uFEFFuser_id,item_id,event_type,ts_ms,category\nu1,i1,view,1,c\n",
+                "taobao", "1,2268318,2520377,pv,1511544070\n");
+        for (var e : firstLines.entrySet()) {
+            for (String name : List.of("events.txt", "UserBehavior.csv", "sim.jsonl")) { // names that say otherwise
+                Path f = dir.resolve(e.getKey() + "-" + name);
+                Files.writeString(f, e.getValue());
+                assertEquals(e.getKey(), EventLogReader.detectFormat(f), f.toString());
+                EventLogReader.EventLog l = EventLogReader.read(f, "auto");
+                assertEquals(1, l.events().size(), f + ": " + l.badRows());
+                assertEquals(Map.of(), l.badRows());
+            }
+        }
+        // a byte-order mark does not hide the CSV header from the reader either
+        assertEquals("u1", EventLogReader.read(dir.resolve("csv-events.txt"), "csv").events().get(0).userId());
+        // a first line that shows nothing: the file name decides
+        Path odd = dir.resolve("odd-item-views.csv");
+        Files.writeString(odd, "a;b\n");
+        assertEquals("diginetica", EventLogReader.detectFormat(odd));
+        assertEquals("jsonl", EventLogReader.detectFormat(dir.resolve("missing.jsonl")));
     }
 }
