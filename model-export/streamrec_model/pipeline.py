@@ -12,9 +12,8 @@ from . import EVENT_TYPES, TYPE_INDEX
 from .data import time_split
 from .config import candidate_feature_names, online_candidates, online_covisit_params, revisit_params
 from .features import (HIST_FEATURES, InterestState, OnlineCovisit, Vocab, build_covisit, category_key,
-                       context_feature_names,
-                       context_features, distinct_recent, hist_feature_values, history_stats, popular_items,
-                       revisit_features, revisit_refill, revisit_scores, type_weight_array)
+                       context_feature_names, context_features, distinct_recent, hist_feature_values, history_stats,
+                       popular_items, revisit_features, revisit_refill, revisit_scores, type_weight_array)
 from .model import Ranker, Retrieval
 
 TYPE_NAME = {i + 1: t for i, t in enumerate(EVENT_TYPES)}
