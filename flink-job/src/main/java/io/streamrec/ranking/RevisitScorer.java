@@ -270,11 +270,11 @@ public final class RevisitScorer {
             case LOG_MINUTES:
                 return window.hasTs() ? Math.log1p(Math.max(0L, triggerTs - window.firstTs(r)) / MINUTE_MS) : 0.0;
             case LOG_AFTER_TRIGGER:
-                return Math.log1p(after[r]);
+                return after[r] == 0 ? 0.0 : Math.log1p(after[r]); // most items have no transition: skip the log
             case AFTER_TRIGGER_INV_RANK:
                 return after[r] > 0 ? 1.0 / (1 + r) : 0.0;
             case LOG_BEFORE_TRIGGER:
-                return Math.log1p(before[r]);
+                return before[r] == 0 ? 0.0 : Math.log1p(before[r]);
             case SAME_CATEGORY:
                 return sameCategory(r) ? 1.0 : 0.0;
             case SAME_CATEGORY_INV_RANK:
