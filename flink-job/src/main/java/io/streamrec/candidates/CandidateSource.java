@@ -8,7 +8,9 @@ public enum CandidateSource {
     /** Only in discovery lists ordered by neighbours ({@code recs.discover-order}). */
     SESSION_KNN,
     /** Only in discovery lists ordered by neighbours: popular in the event's category ({@code CategoryPopularity}). */
-    CATEGORY_POPULAR;
+    CATEGORY_POPULAR,
+    /** Only in discovery lists ordered by neighbours: what came after the event's item (a directed online table). */
+    SEQUENCE;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

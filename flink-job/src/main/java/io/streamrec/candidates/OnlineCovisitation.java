@@ -15,7 +15,9 @@ import java.util.Map;
  *
  * <p>Update rule ({@link #update}): for an event {@code (x, ts)} and {@code k = 1 … W} over the user's previous
  * events (most recent first, item {@code h_k}, time {@code ts_k}): if {@code h_k ≠ x} and
- * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}.
+ * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}. A {@link #directed}
+ * table adds only {@code T(h_k, x) += 1/k}: "x came after h_k", the sequential rule behind the discovery list's
+ * sequence term (docs/EVALUATION.md, round 12).
  *
  * <p>Bounds: each item keeps at most {@code maxNeighbours} neighbours; when its list is full a new neighbour replaces
  * the lightest one (first in list order on ties) and starts from that one's weight plus its own increment (the
@@ -46,6 +48,7 @@ public final class OnlineCovisitation {
 
     private final int maxNeighbours;
     private final int maxItems;
+    private final boolean directed;
     private int pairWindow;
     private long maxGapMs;
 
@@ -74,6 +77,10 @@ public final class OnlineCovisitation {
      * @param maxItems      items with a neighbour list ({@link #UNBOUNDED} for none), ≥ 2 (a pair needs two lists)
      */
     public OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems) {
+        this(pairWindow, maxGapS, maxNeighbours, maxItems, false);
+    }
+
+    private OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems, boolean directed) {
         if (maxNeighbours < 1) {
             throw new IllegalArgumentException("maxNeighbours must be at least 1, got " + maxNeighbours);
         }
@@ -82,7 +89,21 @@ public final class OnlineCovisitation {
         }
         this.maxNeighbours = maxNeighbours;
         this.maxItems = maxItems;
+        this.directed = directed;
         setParameters(pairWindow, maxGapS);
+    }
+
+    /**
+     * A directed table, same bounds and parameters: an event on x after h_k adds {@code 1/k} to {@code T(h_k, x)}
+     * only, so {@code T(a, ·)} lists what followed a, not what was viewed around it.
+     */
+    public static OnlineCovisitation directed(int pairWindow, long maxGapS, int maxNeighbours, int maxItems) {
+        return new OnlineCovisitation(pairWindow, maxGapS, maxNeighbours, maxItems, true);
+    }
+
+    /** Whether the table learns only "x after h" ({@link #directed}). */
+    public boolean isDirected() {
+        return directed;
     }
 
     /** An unbounded table with the given update parameters (the plain definition). */
@@ -170,6 +191,10 @@ public final class OnlineCovisitation {
                 continue;
             }
             double inc = 1.0 / k;
+            if (directed) { // only h's list grows: x needs no list of its own
+                add(rowFor(h, -1), item, inc);
+                continue;
+            }
             xRow = xRow < 0 ? rowFor(item, -1) : touch(xRow);
             int hRow = rowFor(h, xRow); // never evicts xRow
 

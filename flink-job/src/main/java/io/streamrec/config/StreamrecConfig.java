@@ -107,6 +107,12 @@ public final class StreamrecConfig {
             throw new ConfigException("option '" + StreamrecOptions.DISCOVER_CATEGORY_WEIGHT.key()
                     + "' must be between 0 and 100, got " + categoryWeight);
         }
+        double sequenceWeight = conf.get(StreamrecOptions.DISCOVER_SEQUENCE_WEIGHT);
+        if (!(sequenceWeight >= 0 && sequenceWeight <= 100)) {
+            throw new ConfigException("option '" + StreamrecOptions.DISCOVER_SEQUENCE_WEIGHT.key()
+                    + "' must be between 0 and 100, got " + sequenceWeight);
+        }
+        positive(conf, StreamrecOptions.SEQUENCE_PAIR_WINDOW, 50);
         positive(conf, StreamrecOptions.CATEGORY_POPULAR_ITEMS, 100_000);
         positive(conf, StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES, 10_000_000);
         if (conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis() < 1) {

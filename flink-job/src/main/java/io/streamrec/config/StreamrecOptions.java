@@ -97,10 +97,11 @@ public final class StreamrecOptions {
                             + "ranker's order of the candidates outside the history. 'neighbours': items outside the "
                             + "history scored ln(1 + online co-visitation) + recs.discover-session-weight × ln(1 + "
                             + "session-kNN) + recs.discover-category-weight × ln(1 + popularity in the event's "
-                            + "category), so items only similar shoppers' recent sessions or the category's current "
-                            + "favourites point to can appear; the ranker's order fills a short list. Better on "
-                            + "every evaluation set, for about 30 CPU-µs more per event than 'ranker' "
-                            + "(docs/EVALUATION.md and BENCHMARKS.md, rounds 10 and 11).");
+                            + "category) + recs.discover-sequence-weight × ln(1 + how often the item came after the "
+                            + "event's item), so items only similar shoppers' recent sessions or the category's "
+                            + "current favourites point to can appear; the ranker's order fills a short list. Better "
+                            + "on every evaluation set, for about 30 CPU-µs more per event than 'ranker' "
+                            + "(docs/EVALUATION.md and BENCHMARKS.md, rounds 10-12).");
 
     public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =
             ConfigOptions.key("recs.discover-session-weight").doubleType().defaultValue(1.0)
@@ -129,6 +130,18 @@ public final class StreamrecOptions {
                     .withDescription("Weight of a third term in the 'neighbours' discovery order: ln(1 + the item's "
                             + "time-decayed popularity in the event's category), learnt from the stream. Events "
                             + "without a category add nothing. 0 turns the category table off (0-100).");
+
+    public static final ConfigOption<Double> DISCOVER_SEQUENCE_WEIGHT =
+            ConfigOptions.key("recs.discover-sequence-weight").doubleType().defaultValue(0.25)
+                    .withDescription("Weight of a fourth term in the 'neighbours' discovery order: ln(1 + how often the "
+                            + "item came within sequence.pair-window events after the event's item), from a directed "
+                            + "table learnt from the stream with the online co-visitation table's bounds and a 1-day "
+                            + "gap. 0 turns the table off (0-100).");
+
+    public static final ConfigOption<Integer> SEQUENCE_PAIR_WINDOW =
+            ConfigOptions.key("sequence.pair-window").intType().defaultValue(3)
+                    .withDescription("How many of a user's previous events an event counts as coming after, the k-th "
+                            + "with weight 1/k (1-50).");
 
     public static final ConfigOption<Duration> CATEGORY_POPULAR_HALF_LIFE =
             ConfigOptions.key("category-popular.half-life").durationType().defaultValue(Duration.ofDays(7))

@@ -25,6 +25,8 @@ public final class JobSettings implements Serializable {
     public int sessionItemUsers = StreamrecOptions.SESSION_KNN_ITEM_USERS.defaultValue();
     public int sessionMaxUsers = StreamrecOptions.SESSION_KNN_MAX_USERS.defaultValue();
     public double discoverCategoryWeight = StreamrecOptions.DISCOVER_CATEGORY_WEIGHT.defaultValue();
+    public double discoverSequenceWeight = StreamrecOptions.DISCOVER_SEQUENCE_WEIGHT.defaultValue();
+    public int sequencePairWindow = StreamrecOptions.SEQUENCE_PAIR_WINDOW.defaultValue();
     public long categoryHalfLifeMs = StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE.defaultValue().toMillis();
     public int categoryItems = StreamrecOptions.CATEGORY_POPULAR_ITEMS.defaultValue();
     public int categoryMaxCategories = StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES.defaultValue();
@@ -60,6 +62,8 @@ public final class JobSettings implements Serializable {
         s.sessionItemUsers = conf.get(StreamrecOptions.SESSION_KNN_ITEM_USERS);
         s.sessionMaxUsers = conf.get(StreamrecOptions.SESSION_KNN_MAX_USERS);
         s.discoverCategoryWeight = conf.get(StreamrecOptions.DISCOVER_CATEGORY_WEIGHT);
+        s.discoverSequenceWeight = conf.get(StreamrecOptions.DISCOVER_SEQUENCE_WEIGHT);
+        s.sequencePairWindow = conf.get(StreamrecOptions.SEQUENCE_PAIR_WINDOW);
         s.categoryHalfLifeMs = conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis();
         s.categoryItems = conf.get(StreamrecOptions.CATEGORY_POPULAR_ITEMS);
         s.categoryMaxCategories = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES);
@@ -90,5 +94,10 @@ public final class JobSettings implements Serializable {
     /** Whether the job keeps the category popularity table: the neighbour order with a category weight. */
     public boolean categoryIndex() {
         return sessionIndex() && discoverCategoryWeight > 0;
+    }
+
+    /** Whether the job keeps the directed sequence table: the neighbour order with a sequence weight. */
+    public boolean sequenceIndex() {
+        return sessionIndex() && discoverSequenceWeight > 0;
     }
 }

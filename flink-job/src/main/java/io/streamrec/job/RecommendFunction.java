@@ -116,6 +116,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient ListState<ListChunk> onlineState;
     /** The session-kNN index; null unless the discovery list is ordered by neighbours. */
     private transient SessionNeighbours sessions;
+    /** What followed each item (a directed table); null unless the neighbour order has a sequence weight. */
+    private transient OnlineCovisitation sequence;
+    private transient ListState<ListChunk> sequenceState;
     /** What is popular in each category; null unless the neighbour order has a category weight. */
     private transient CategoryPopularity categories;
     private transient ListState<ListChunk> categoryState;
@@ -139,7 +142,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 new ListStateDescriptor<>("session-knn-users", Types.STRING));
         categoryState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("category-popularity-chunks", new ListChunkTypeInfo()));
+        sequenceState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("sequence-chunks", new ListChunkTypeInfo()));
         if (context.isRestored()) {
+            for (ListChunk chunk : sequenceState.get()) {
+                if (sequence == null) {
+                    sequence = newSequenceTable();
+                }
+                sequence.restore(chunk);
+            }
             for (ListChunk chunk : categoryState.get()) {
                 if (categories == null) {
                     categories = newCategoryTable();
@@ -171,6 +182,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             categoryState.clear();
         } else {
             categoryState.update(categories.freeze(CATEGORY_CHUNK_SIZE));
+        }
+        if (sequence == null) {
+            sequenceState.clear();
+        } else {
+            sequenceState.update(sequence.freeze(ONLINE_CHUNK_ITEMS));
         }
         if (sessions == null) {
             sessionUsersState.clear();
@@ -207,6 +223,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private CategoryPopularity newCategoryTable() {
         return new CategoryPopularity(settings.categoryItems, settings.categoryMaxCategories,
                 settings.categoryHalfLifeMs);
+    }
+
+    private OnlineCovisitation newSequenceTable() {
+        return OnlineCovisitation.directed(settings.sequencePairWindow, OnlineCovisitation.DEFAULT_MAX_GAP_S,
+                settings.onlineCovisitNeighbours, settings.onlineCovisitMaxItems);
     }
 
     private OnlineCovisitation newOnlineTable(int pairWindow, long maxGapS) {
@@ -251,6 +272,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             categories = null; // a restored table the new configuration no longer asks for
         } else if (categories == null) {
             categories = newCategoryTable();
+        }
+        if (!settings.sequenceIndex()) {
+            sequence = null;
+        } else if (sequence == null) {
+            sequence = newSequenceTable();
         }
         excluded = item -> (settings.filterPurchased && purchasedSet.find(item) >= 0)
                 || (settings.filterSeen && seenSet.find(item) >= 0);
@@ -364,7 +390,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         if (online != null) {
-            learn(s, e); // from the history as it stood before this event
+            learn(online, s, e); // from the history as it stood before this event
+        }
+        if (sequence != null) {
+            learn(sequence, s, e);
         }
         if (!updater.apply(s, e, bundle)) {
             duplicates.inc();
@@ -388,16 +417,16 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
-    /** Pairs the event with the user's previous events in the online table. */
-    private void learn(UserState s, UserEvent e) {
-        int n = Math.min(online.pairWindow(), s.histItems.length);
+    /** Pairs the event with the user's previous events in an online table. */
+    private void learn(OnlineCovisitation table, UserState s, UserEvent e) {
+        int n = Math.min(table.pairWindow(), s.histItems.length);
         if (pairTs == null || pairTs.length < n) {
             pairTs = new long[Math.max(n, 16)];
         }
         for (int i = 0; i < n; i++) {
             pairTs[i] = s.historyTs(i);
         }
-        online.update(e.itemId, e.ts, s.histItems, pairTs, n);
+        table.update(e.itemId, e.ts, s.histItems, pairTs, n);
     }
 
     /**
@@ -464,9 +493,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * The discovery list ordered by neighbours ({@code recs.discover-order=neighbours}), built while the user's
      * filter sets are current and the session index and category table have just observed this event: items outside
      * the history window and allowed by the filters, scored {@code ln(1 + covisit) + ws · ln(1 + session) + wc ·
-     * ln(1 + popularity in the event's category)}, best {@code topK + OVERFETCH} first (ties by item id). The
-     * candidates are the {@code topK + OVERFETCH} best of each term (co-visitation's and the category's after leaving
-     * out the history window), which is where the best of their sum lies unless an item is middling on all: twice
+     * ln(1 + popularity in the event's category) + wq · ln(1 + how often it came after the event's item)}, best
+     * {@code topK + OVERFETCH} first (ties by item id). The candidates are the {@code topK + OVERFETCH} best of each
+     * term (all but the session term's after leaving out the history window), which is where the best of their sum
+     * lies unless an item is middling on all: twice
      * as many (round 10's pools) changed no evaluation figure but Diginetica's, a little for the worse, and cost more
      * lookups. An entry's source is the term that gave it most.
      */
@@ -479,6 +509,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         fused.clearAll();
         if (categories != null) {
             categories.scores(e.category, e.ts, p.categoryScores);
+        }
+        if (sequence != null) {
+            sequence.accumulate(hist, h, 1, p.sequenceScores); // what followed the event's item
         }
         // each term's best items; their scores are read back per item below (lastScore, get)
         int ns = sessions.score(e.userId, settings.sessionSeeds, settings.sessionNeighbours, pool, p.poolIds, null);
@@ -497,14 +530,33 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 addAllowed(fused, p.poolIds[j], p);
             }
         }
+        if (sequence != null) {
+            int nq = p.sequenceScores.top(pool + h, p.poolIds, null);
+            for (int j = 0; j < nq; j++) {
+                addAllowed(fused, p.poolIds[j], p);
+            }
+        }
         int n = fused.top(want, p.discoverIds, p.discoverScores);
         for (int j = 0; j < n; j++) {
             String item = p.discoverIds[j];
             double covisit = covisitTerm(item, p);
             double category = categoryTerm(item, p);
-            double session = p.discoverScores[j] - covisit - category;
-            p.discoverSources[j] = covisit >= session && covisit >= category ? CandidateSource.ONLINE_COVISIT
-                    : session >= category ? CandidateSource.SESSION_KNN : CandidateSource.CATEGORY_POPULAR;
+            double next = sequenceTerm(item, p);
+            double session = p.discoverScores[j] - covisit - category - next;
+            CandidateSource best = CandidateSource.ONLINE_COVISIT; // ties: co-visitation, session, category
+            double top = covisit;
+            if (session > top) {
+                best = CandidateSource.SESSION_KNN;
+                top = session;
+            }
+            if (category > top) {
+                best = CandidateSource.CATEGORY_POPULAR;
+                top = category;
+            }
+            if (next > top) {
+                best = CandidateSource.SEQUENCE;
+            }
+            p.discoverSources[j] = best;
         }
         p.discoverCount = n;
     }
@@ -515,7 +567,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         double v = covisitTerm(item, p) + settings.discoverSessionWeight * Math.log1p(sessions.lastScore(item))
-                + categoryTerm(item, p);
+                + categoryTerm(item, p) + sequenceTerm(item, p);
         if (v > 0) {
             fused.add(item, v);
         }
@@ -523,6 +575,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     private double covisitTerm(String item, Pending p) {
         return online == null ? 0.0 : Math.log1p(p.onlineScores.get(item));
+    }
+
+    private double sequenceTerm(String item, Pending p) {
+        return sequence == null ? 0.0
+                : settings.discoverSequenceWeight * Math.log1p(p.sequenceScores.get(item));
     }
 
     private double categoryTerm(String item, Pending p) {
@@ -693,8 +750,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 list.sources[j] = p.discoverSources[d].wireName();
                 if (explain && p.discoverSources[d] == CandidateSource.ONLINE_COVISIT) {
                     list.because[j] = Because.online(online, p.onlineScores, list.items[j]);
-                } else if (explain && p.discoverSources[d] == CandidateSource.CATEGORY_POPULAR && p.histLen > 0) {
-                    list.because[j] = hist[0]; // popular in the category of the item just viewed
+                } else if (explain && p.histLen > 0 && (p.discoverSources[d] == CandidateSource.CATEGORY_POPULAR
+                        || p.discoverSources[d] == CandidateSource.SEQUENCE)) {
+                    list.because[j] = hist[0]; // popular in the category of, or often after, the item just viewed
                 }
                 continue;
             } else {
@@ -742,6 +800,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
         /** The event's category's popular items, for {@link #neighbourDiscovery}. */
         final OnlineCovisitation.Scores categoryScores = new OnlineCovisitation.Scores();
+        /** What followed the event's item, for {@link #neighbourDiscovery}. */
+        final OnlineCovisitation.Scores sequenceScores = new OnlineCovisitation.Scores();
         /** Scratch for {@link #neighbourDiscovery}: the best items of one term at a time. */
         String[] poolIds = new String[0];
         /** The neighbour-ordered discovery list ({@link #neighbourDiscovery}). */
@@ -822,6 +882,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** The session-kNN index, or null; for harness tests. */
     SessionNeighbours sessionNeighbours() {
         return sessions;
+    }
+
+    /** The directed sequence table, or null; for harness tests. */
+    OnlineCovisitation sequenceTable() {
+        return sequence;
     }
 
     /** The category popularity table, or null; for harness tests. */

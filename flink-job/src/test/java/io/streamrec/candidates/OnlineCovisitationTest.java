@@ -10,6 +10,7 @@ import static io.streamrec.candidates.ChunkBytes.chunk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-computed updates of the online co-visitation table (docs/MODEL_BUNDLE.md, "Online co-visitation"). */
 class OnlineCovisitationTest {
@@ -42,6 +43,30 @@ class OnlineCovisitationTest {
         update(t, "c", T + 5000, new String[] {"x", "b"}, new long[] {T + 4000, T + 3000});
         assertEquals(1.5, t.weight("c", "b"));
         assertEquals(1.5, t.weight("b", "c"));
+    }
+
+    @Test
+    void aDirectedTableLearnsOnlyWhatCameAfter() {
+        OnlineCovisitation t = OnlineCovisitation.directed(3, DAY_S, 128, 1000);
+        assertTrue(t.isDirected());
+        update(t, "c", T, new String[] {"b", "a"}, new long[] {T - 1000, T - 2000});
+        assertEquals(1.0, t.weight("b", "c"), "c came right after b");
+        assertEquals(0.5, t.weight("a", "c"), "and two steps after a");
+        assertEquals(0.0, t.weight("c", "b"));
+        assertEquals(0.0, t.weight("c", "a"));
+        assertEquals(2, t.size(), "c, which nothing has followed yet, has no list");
+        update(t, "d", T + 1000, new String[] {"c", "b", "a", "z"}, new long[] {T, T - 1000, T - 2000, T - 3000});
+        assertEquals(1.0, t.weight("c", "d"));
+        assertEquals(1.0 / 3, t.weight("a", "d"), 1e-12);
+        assertEquals(0.0, t.weight("z", "d"), "beyond the pair window of 3");
+        // a directed table restores from its own chunks like the symmetric one
+        OnlineCovisitation back = OnlineCovisitation.directed(3, DAY_S, 128, 1000);
+        for (byte[] b : snapshot(t, 2)) {
+            back.restore(chunk(b));
+        }
+        assertEquals(t.itemsByRecency(), back.itemsByRecency());
+        assertEquals(0.5, back.weight("a", "c"));
+        assertEquals(0.0, back.weight("c", "b"));
     }
 
     @Test

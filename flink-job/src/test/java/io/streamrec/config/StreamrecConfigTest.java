@@ -130,6 +130,21 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void sequenceOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
+        var conf = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(0.25, conf.get(StreamrecOptions.DISCOVER_SEQUENCE_WEIGHT));
+        assertEquals(3, conf.get(StreamrecOptions.SEQUENCE_PAIR_WINDOW));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.discover-sequence-weight", "-1"}));
+        assertTrue(e.getMessage().startsWith("option 'recs.discover-sequence-weight' must be between 0 and 100"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--sequence.pair-window", "51"}));
+        assertTrue(e.getMessage().startsWith("option 'sequence.pair-window' must be between 1 and 50"),
+                e.getMessage());
+    }
+
+    @Test
     void onlineCovisitOptionsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
         var conf = StreamrecConfig.fromArgs(new String[0]);
         assertEquals(50, conf.get(StreamrecOptions.ONLINE_COVISIT_N));

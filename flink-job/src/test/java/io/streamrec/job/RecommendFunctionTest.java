@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
@@ -252,8 +253,10 @@ class RecommendFunctionTest {
         String[] neighbours = Arrays.copyOfRange(l.items, m, m + 3);
         assertArrayEquals(new String[] {"x2", "x3", "x5"}, neighbours);
         double session2 = Math.log1p(1 / Math.sqrt(3));
-        assertEquals((float) (Math.log(2) + session2), l.scores[m], 1e-6);
-        assertEquals((float) (Math.log(1.5) + session2), l.scores[m + 1], 1e-6);
+        // the sequence term: in u2's session x2 came right after x1 (1) and x3 two events after it (1/2)
+        double w = new JobSettings().discoverSequenceWeight;
+        assertEquals((float) (Math.log(2) + session2 + w * Math.log(2)), l.scores[m], 1e-6);
+        assertEquals((float) (Math.log(1.5) + session2 + w * Math.log(1.5)), l.scores[m + 1], 1e-6);
         assertEquals((float) Math.log1p(1 / Math.sqrt(2)), l.scores[m + 2], 1e-6);
         assertEquals("online_covisit", l.sources[m], "co-visitation gives x2 more");
         assertEquals("session_knn", l.sources[m + 1], "the session term is the larger for x3");
@@ -317,6 +320,49 @@ class RecommendFunctionTest {
         assertArrayEquals(new String[] {"u3", "u2"}, function.sessionNeighbours().usersOf("x1"));
         sendNeighbourScenarioTrigger();
         assertNeighbourDiscovery(harness.extractOutputValues().get(0));
+    }
+
+    @Test
+    void addsWhatCameAfterTheEventsItemToTheNeighbourDiscoveryList() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        settings.discoverSequenceWeight = 2.0; // above co-visitation's weight of 1, so the term names the source
+        reopenWith(settings);
+        List<ScoredList> out = neighbourScenario();
+        ScoredList l = out.get(5);
+        int m = l.mainCount();
+        assertEquals("x2", l.items[m]);
+        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3)) + 2 * Math.log(2)), l.scores[m], 1e-6);
+        assertEquals("sequence", l.sources[m], "x2 came right after x1: the sequence term is the largest");
+        assertEquals("x1", l.because[m], "explained by the item just viewed, which it followed");
+        OnlineCovisitation t = function.sequenceTable();
+        assertEquals(1.0, t.weight("x1", "x2"), 1e-12);
+        assertEquals(0.5, t.weight("x1", "x3"), 1e-12);
+        assertEquals(0.0, t.weight("x2", "x1"), "directed: x1 never came after x2");
+        assertEquals(0.0, t.weight("x5", "x1"), "u3's two views are two days apart, beyond the gap");
+    }
+
+    @Test
+    void sequenceTableSurvivesSnapshotAndRestore() throws Exception {
+        JobSettings settings = reopenWithDiscoveryList();
+        sendNeighboursSessions();
+        restartFromSnapshot(settings);
+        assertEquals(1.0, function.sequenceTable().weight("x2", "x3"), 1e-12);
+        sendNeighbourScenarioTrigger();
+        assertNeighbourDiscovery(harness.extractOutputValues().get(0));
+    }
+
+    @Test
+    void keepsNoSequenceTableWithoutASequenceWeight() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.discoverList = true;
+        settings.discoverSequenceWeight = 0;
+        reopenWith(settings);
+        List<ScoredList> out = neighbourScenario();
+        assertEquals(null, function.sequenceTable());
+        ScoredList l = out.get(5);
+        int m = l.mainCount();
+        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3))), l.scores[m], 1e-6, "round 11's score");
     }
 
     /** Three other shoppers view two items of category "c"; then u1 views a third item of it. */
