@@ -100,7 +100,7 @@ public final class StreamrecOptions {
                             + "category) + recs.discover-sequence-weight × ln(1 + how often the item came after the "
                             + "event's item), so items only similar shoppers' recent sessions or the category's "
                             + "current favourites point to can appear; the ranker's order fills a short list. Better "
-                            + "on every evaluation set, for about 30 CPU-µs more per event than 'ranker' "
+                            + "on every evaluation set, for about 40 CPU-µs more per event than 'ranker' "
                             + "(docs/EVALUATION.md and BENCHMARKS.md, rounds 10-12).");
 
     public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =

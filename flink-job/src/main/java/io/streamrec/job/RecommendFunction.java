@@ -495,8 +495,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * the history window and allowed by the filters, scored {@code ln(1 + covisit) + ws · ln(1 + session) + wc ·
      * ln(1 + popularity in the event's category) + wq · ln(1 + how often it came after the event's item)}, best
      * {@code topK + OVERFETCH} first (ties by item id). The candidates are the {@code topK + OVERFETCH} best of each
-     * term (all but the session term's after leaving out the history window), which is where the best of their sum
-     * lies unless an item is middling on all: twice
+     * term (co-visitation's and the category's after leaving out the history window), which is where the best of
+     * their sum lies unless an item is middling on all: twice
      * as many (round 10's pools) changed no evaluation figure but Diginetica's, a little for the worse, and cost more
      * lookups. An entry's source is the term that gave it most.
      */
@@ -530,8 +530,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 addAllowed(fused, p.poolIds[j], p);
             }
         }
-        if (sequence != null) {
-            int nq = p.sequenceScores.top(pool + h, p.poolIds, null);
+        if (sequence != null) { // its own top-K + 20 only: room for the history too gave the same lists (round 12)
+            int nq = p.sequenceScores.top(pool, p.poolIds, null);
             for (int j = 0; j < nq; j++) {
                 addAllowed(fused, p.poolIds[j], p);
             }
@@ -566,7 +566,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (fused.get(item) > 0 || historySet.find(item) >= 0 || excluded.test(item)) {
             return;
         }
-        double v = covisitTerm(item, p) + settings.discoverSessionWeight * Math.log1p(sessions.lastScore(item))
+        double v = covisitTerm(item, p) + settings.discoverSessionWeight * log1pOrZero(sessions.lastScore(item))
                 + categoryTerm(item, p) + sequenceTerm(item, p);
         if (v > 0) {
             fused.add(item, v);
@@ -574,17 +574,22 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     private double covisitTerm(String item, Pending p) {
-        return online == null ? 0.0 : Math.log1p(p.onlineScores.get(item));
+        return online == null ? 0.0 : log1pOrZero(p.onlineScores.get(item));
+    }
+
+    /** {@code ln(1 + x)}, without the call for the many items a term does not reach ({@code x = 0}). */
+    private static double log1pOrZero(double x) {
+        return x == 0.0 ? 0.0 : Math.log1p(x);
     }
 
     private double sequenceTerm(String item, Pending p) {
         return sequence == null ? 0.0
-                : settings.discoverSequenceWeight * Math.log1p(p.sequenceScores.get(item));
+                : settings.discoverSequenceWeight * log1pOrZero(p.sequenceScores.get(item));
     }
 
     private double categoryTerm(String item, Pending p) {
         return categories == null ? 0.0
-                : settings.discoverCategoryWeight * Math.log1p(p.categoryScores.get(item));
+                : settings.discoverCategoryWeight * log1pOrZero(p.categoryScores.get(item));
     }
 
     /** How many events are prepared but not yet scored. */
