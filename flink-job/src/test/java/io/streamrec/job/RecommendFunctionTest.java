@@ -63,8 +63,14 @@ class RecommendFunctionTest {
 
     /** Replaces the default harness with an open one running the defaults plus the discovery list; returns them. */
     private JobSettings reopenWithDiscoveryList() throws Exception {
+        return reopenWithDiscoveryList(s -> { });
+    }
+
+    /** The same, with {@code change} applied to the settings first. */
+    private JobSettings reopenWithDiscoveryList(java.util.function.Consumer<JobSettings> change) throws Exception {
         JobSettings settings = new JobSettings();
         settings.discoverList = true;
+        change.accept(settings);
         reopenWith(settings);
         return settings;
     }
@@ -186,10 +192,7 @@ class RecommendFunctionTest {
 
     @Test
     void marksHistoryItemsAndRanksEnoughOthersForTheDiscoveryListInRankerOrder() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        settings.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER;
-        reopenWith(settings);
+        JobSettings settings = reopenWithDiscoveryList(s -> s.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER);
         int wanted = settings.topK + RecommendFunction.OVERFETCH;
         for (int i = 0; i < 30; i++) {
             send(event("e" + i, "u1", item(i % 12), EventType.VIEW, T0 + i * 1000));
@@ -291,10 +294,8 @@ class RecommendFunctionTest {
 
     @Test
     void ordersTheDiscoveryListByCovisitationAndSessionNeighboursByDefault() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
+        JobSettings settings = reopenWithDiscoveryList();
         assertEquals(StreamrecOptions.DiscoverOrder.NEIGHBOURS, settings.discoverOrder);
-        reopenWith(settings);
         List<ScoredList> out = neighbourScenario();
         assertNeighbourDiscovery(out.get(5));
         assertArrayEquals(new String[] {"x1"}, function.sessionNeighbours().itemsOf("u1"));
@@ -324,10 +325,8 @@ class RecommendFunctionTest {
 
     @Test
     void addsWhatCameAfterTheEventsItemToTheNeighbourDiscoveryList() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        settings.discoverSequenceWeight = 2.0; // above co-visitation's weight of 1, so the term names the source
-        reopenWith(settings);
+        // a weight above co-visitation's 1, so the term names the source
+        reopenWithDiscoveryList(s -> s.discoverSequenceWeight = 2.0);
         List<ScoredList> out = neighbourScenario();
         ScoredList l = out.get(5);
         int m = l.mainCount();
@@ -354,10 +353,7 @@ class RecommendFunctionTest {
 
     @Test
     void keepsNoSequenceTableWithoutASequenceWeight() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        settings.discoverSequenceWeight = 0;
-        reopenWith(settings);
+        reopenWithDiscoveryList(s -> s.discoverSequenceWeight = 0);
         List<ScoredList> out = neighbourScenario();
         assertEquals(null, function.sequenceTable());
         ScoredList l = out.get(5);
@@ -414,10 +410,7 @@ class RecommendFunctionTest {
 
     @Test
     void keepsNoCategoryTableWithoutACategoryWeight() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        settings.discoverCategoryWeight = 0;
-        reopenWith(settings);
+        reopenWithDiscoveryList(s -> s.discoverCategoryWeight = 0);
         sendCategoryViews();
         send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
         assertEquals(null, function.categoryPopularity());
@@ -431,10 +424,7 @@ class RecommendFunctionTest {
     void keepsNoSessionIndexWhenTheDiscoveryListIsRankerOrderedOrOff() throws Exception {
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         assertEquals(null, function.sessionNeighbours(), "discovery list off");
-        JobSettings settings = new JobSettings();
-        settings.discoverList = true;
-        settings.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER;
-        reopenWith(settings);
+        reopenWithDiscoveryList(s -> s.discoverOrder = StreamrecOptions.DiscoverOrder.RANKER);
         send(event("e1", "u1", item(1), EventType.VIEW, T0));
         assertEquals(null, function.sessionNeighbours(), "ranker order");
     }
