@@ -170,12 +170,7 @@ public final class CategoryPopularity {
             return;
         }
         double[] ws = weights[c];
-        int min = 0;
-        for (int j = 1; j < n; j++) {
-            if (ws[j] < ws[min]) {
-                min = j;
-            }
-        }
+        int min = WeightedLists.lightest(ws, n);
         if (onlyIfMorePopular && !(w > ws[min])) {
             return;
         }
@@ -185,14 +180,7 @@ public final class CategoryPopularity {
     }
 
     private int find(int c, String item, int h) {
-        String[] ids = items[c];
-        int[] hs = hashes[c];
-        for (int i = 0, n = counts[c]; i < n; i++) {
-            if (hs[i] == h && (ids[i] == item || ids[i].equals(item))) {
-                return i;
-            }
-        }
-        return -1;
+        return WeightedLists.indexOf(items[c], hashes[c], counts[c], item, h);
     }
 
     /** Scales a category's weights to a new reference time. */

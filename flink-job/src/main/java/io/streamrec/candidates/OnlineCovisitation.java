@@ -268,11 +268,10 @@ public final class OnlineCovisitation {
         int n = nbCount[e];
         int[] hs = nbHashes[e];
         String[] ns = nbIds[e];
-        for (int i = 0; i < n; i++) {
-            if (hs[i] == h && (ns[i] == nb || ns[i].equals(nb))) {
-                nbWeights[e][i] += inc;
-                return;
-            }
+        int found = WeightedLists.indexOf(ns, hs, n, nb, h);
+        if (found >= 0) {
+            nbWeights[e][found] += inc;
+            return;
         }
         if (n < maxNeighbours) {
             if (n == ns.length) {
@@ -288,12 +287,7 @@ public final class OnlineCovisitation {
             return;
         }
         double[] ws = nbWeights[e];
-        int lightest = 0;
-        for (int i = 1; i < n; i++) {
-            if (ws[i] < ws[lightest]) {
-                lightest = i;
-            }
-        }
+        int lightest = WeightedLists.lightest(ws, n);
         ns[lightest] = nb;
         hs[lightest] = h;
         ws[lightest] += inc;
@@ -392,15 +386,8 @@ public final class OnlineCovisitation {
         if (e < 0 || b == null) {
             return 0.0;
         }
-        int h = b.hashCode();
-        int[] hs = nbHashes[e];
-        String[] ns = nbIds[e];
-        for (int i = 0, n = nbCount[e]; i < n; i++) {
-            if (hs[i] == h && ns[i].equals(b)) {
-                return nbWeights[e][i];
-            }
-        }
-        return 0.0;
+        int i = WeightedLists.indexOf(nbIds[e], nbHashes[e], nbCount[e], b, b.hashCode());
+        return i < 0 ? 0.0 : nbWeights[e][i];
     }
 
     /** The number of neighbours of an item (0 if it has no list). */
