@@ -70,12 +70,17 @@ def revisit_events(rows, split, purchase_filter=False, window=0):
             scored += 1
             target = events[j + 1][1]
             if target in hist:
-                shown = [x for x in hist if not (purchase_filter and "buy" in hist[x]["types"])]
-                order = sorted(shown, key=lambda x: -hist[x]["last_pos"])
-                # a bought target stays a scored re-visit event: a miss for every order
-                revisits.append({"ts": ts, "target": target, "current": item, "category": category,
-                                 "items": {x: dict(hist[x], rank=n) for n, x in enumerate(order)}})
+                revisits.append(revisit_event(hist, ts, target, item, category, purchase_filter))
     return scored, revisits
+
+
+def revisit_event(hist, ts, target, item, category, purchase_filter):
+    """One re-visit event: the history's shown items, most recent first, with their rank. A bought target stays a
+    scored re-visit event under the purchase filter: a miss for every order."""
+    shown = [x for x in hist if not (purchase_filter and "buy" in hist[x]["types"])]
+    order = sorted(shown, key=lambda x: -hist[x]["last_pos"])
+    return {"ts": ts, "target": target, "current": item, "category": category,
+            "items": {x: dict(hist[x], rank=n) for n, x in enumerate(order)}}
 
 
 def windowed_revisit_events(by_user, cut, purchase_filter, window):
@@ -100,12 +105,8 @@ def windowed_revisit_events(by_user, cut, purchase_filter, window):
                     hist[b]["after"] += 1  # b came right after a touch of the event's item
                 if b == item and a != item:
                     hist[a]["before"] += 1
-            if target not in hist:
-                continue
-            shown = [x for x in hist if not (purchase_filter and "buy" in hist[x]["types"])]
-            order = sorted(shown, key=lambda x: -hist[x]["last_pos"])
-            revisits.append({"ts": ts, "target": target, "current": item, "category": category,
-                             "items": {x: dict(hist[x], rank=n) for n, x in enumerate(order)}})
+            if target in hist:
+                revisits.append(revisit_event(hist, ts, target, item, category, purchase_filter))
     return scored, revisits
 
 
