@@ -75,8 +75,8 @@ final class CheckpointBench {
     static Result run(String bootstrap, int users, java.io.PrintStream log) throws Exception {
         WRITES.set(0);
         String topic = "bench-ckpt-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        Topics.createIfMissing(bootstrap, new Topics.Names(topic, topic + "-items", topic + "-recs", topic + "-dlq"),
-                1, (short) 1);
+        List<String> created = Topics.createIfMissing(bootstrap,
+                new Topics.Names(topic, topic + "-items", topic + "-recs", topic + "-dlq"), 1, (short) 1);
         Path dir = Files.createTempDirectory("streamrec-bench-ckpt1m-");
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
@@ -131,6 +131,7 @@ final class CheckpointBench {
         } finally {
             mc.close();
             deleteRecursively(dir);
+            Topics.delete(bootstrap, created);
         }
     }
 

@@ -67,6 +67,8 @@ final class PipelineBench {
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final java.io.PrintStream log;
     private final List<java.nio.file.Path> tempDirs = new ArrayList<>();
+    /** Topics this bench created; {@link #cleanup} deletes them (each run writes about 1 GB to the broker). */
+    private final List<String> createdTopics = new ArrayList<>();
 
     /**
      * linger.ms of the latency runs' load generator. A storefront's producer batches (Kafka 4's default is 5 ms);
@@ -150,7 +152,7 @@ final class PipelineBench {
 
     /** Pre-loads {@code events} events (and the catalogue snapshot and updates) into the topics. */
     List<SimEvent> preload(Topics.Names names, int events, long seed, int users) throws Exception {
-        Topics.createIfMissing(bootstrap, names, 4, (short) 1);
+        createTopics(names);
         Simulator sim = simulator(seed, users, false);
         List<SimEvent> sent = new ArrayList<>(events);
         try (KafkaProducer<byte[], byte[]> p = producer(true)) {
@@ -219,8 +221,7 @@ final class PipelineBench {
     /** Starts a fresh job on the pre-loaded topic and measures how fast it drains it. */
     Drain drain(Topics.Names names, int expected, int parallelism, int k, Duration timeout) throws Exception {
         String recs = names.recommendations() + "-p" + parallelism + "-" + UUID.randomUUID().toString().substring(0, 4);
-        Topics.createIfMissing(bootstrap, new Topics.Names(names.events(), names.items(), recs, names.dlq()), 4,
-                (short) 1);
+        createTopics(new Topics.Names(names.events(), names.items(), recs, names.dlq()));
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(jobConf(names, recs, parallelism, k)));
         long[] ts = new long[expected];
         int n = 0;
@@ -353,12 +354,22 @@ final class PipelineBench {
         return 0;
     }
 
-    /** Deletes the jobs' checkpoint directories. */
+    private void createTopics(Topics.Names names) throws Exception {
+        createdTopics.addAll(Topics.createIfMissing(bootstrap, names, 4, (short) 1));
+    }
+
+    /** Deletes the jobs' checkpoint directories and the topics this bench created. */
     void cleanup() {
         for (java.nio.file.Path d : tempDirs) {
             CheckpointBench.deleteRecursively(d);
         }
         tempDirs.clear();
+        try {
+            Topics.delete(bootstrap, createdTopics);
+        } catch (Exception e) {
+            log.println("    could not delete the bench's topics " + createdTopics + ": " + e);
+        }
+        createdTopics.clear();
     }
 
     static void cancel(JobClient job) {
@@ -461,7 +472,7 @@ final class PipelineBench {
     List<LatencyPoint> latency(double[] rates, double secondsPerRate, int parallelism, int k, long seed, int users)
             throws Exception {
         Topics.Names names = names("lat-p" + parallelism);
-        Topics.createIfMissing(bootstrap, names, 4, (short) 1);
+        createTopics(names);
         brokerAppendTime(names.events());
         Map<String, Long> appendedAt = new ConcurrentHashMap<>();
         Simulator sim = simulator(seed, users, true);

@@ -75,12 +75,26 @@ public final class Topics {
     /** Convenience: connects, creates what is missing, closes. */
     public static List<String> createIfMissing(String bootstrapServers, Names names, int partitions, short replication)
             throws Exception {
+        try (Admin admin = admin(bootstrapServers)) {
+            return createIfMissing(admin, names, partitions, replication);
+        }
+    }
+
+    /** Deletes the named topics and waits for the broker to accept the deletion. */
+    public static void delete(String bootstrapServers, java.util.Collection<String> topics) throws Exception {
+        if (topics.isEmpty()) {
+            return;
+        }
+        try (Admin admin = admin(bootstrapServers)) {
+            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Admin admin(String bootstrapServers) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000);
-        try (Admin admin = Admin.create(p)) {
-            return createIfMissing(admin, names, partitions, replication);
-        }
+        return Admin.create(p);
     }
 }

@@ -2,6 +2,7 @@ package io.streamrec.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +57,29 @@ class BenchCommandTest {
     }
 
     @Test
-    void latencyJobRunsInItsOwnJvmAndEveryEventIsTraced(@TempDir Path dir) throws Exception {
+    void latencyJobRunsInItsOwnJvmAndEveryEventIsTracedAndItsTopicsAreDeleted(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("trace.csv");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
-                .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
-                        "--latency-trace", trace.toString()});
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, out);
+        String out;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
+                    .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
+                            "--latency-trace", trace.toString(), "--bootstrap-servers", kafka.bootstrapServers()});
+            out = buf.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, out);
+            // a run writes ~1 GB at full size; an external broker must not keep it
+            try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+                java.util.Set<String> left = java.util.Set.of();
+                for (int i = 0; i < 100; i++) { // the broker's metadata follows the deletion within moments
+                    left = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                    if (left.stream().noneMatch(t -> t.startsWith("bench-"))) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertTrue(left.stream().noneMatch(t -> t.startsWith("bench-")), "bench topics left: " + left);
+            }
+        }
         java.util.regex.Matcher pid = java.util.regex.Pattern.compile("job in its own JVM \\(pid (\\d+)").matcher(out);
         assertTrue(pid.find(), out);
         assertTrue(Long.parseLong(pid.group(1)) != ProcessHandle.current().pid(), "a different process");
