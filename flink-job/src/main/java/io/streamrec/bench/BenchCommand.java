@@ -75,6 +75,8 @@ public final class BenchCommand implements Command {
                 "  --latency-seconds S     seconds per offered rate",
                 "  --latency-rates LIST    fractions of the max drain rate, e.g. 0.25,0.5,0.75",
                 "  --producer-linger-ms N  linger.ms of the latency load generator (default 1; inside the latency)",
+                "  --send-tick-us N        the latency load generator wakes at most every N µs and sends what is",
+                "                          due (default 1000; 0 wakes once per event)",
                 "  --latency-parallelism P job parallelism for the latency runs (default 1)",
                 "  --job-jvm               run the latency job in a JVM of its own, as a TaskManager would, instead",
                 "                          of in this JVM beside the load generator and its consumer",
@@ -108,6 +110,8 @@ public final class BenchCommand implements Command {
         Set<String> sections;
         /** linger.ms of the latency runs' load generator. */
         int producerLingerMs = 1;
+        /** The latency load generator's send tick in µs (PipelineBench#sendTickUs). */
+        int sendTickUs = 1000;
         /** Where to write every measured event's send time and latency, or null. */
         java.nio.file.Path latencyTrace;
         /** Run the latency job in a JVM of its own. */
@@ -171,7 +175,7 @@ public final class BenchCommand implements Command {
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
                 Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
-                        "producer-linger-ms", "latency-seconds", "latency-rates", "latency-parallelism",
+                        "producer-linger-ms", "send-tick-us", "latency-seconds", "latency-rates", "latency-parallelism",
                         "checkpoint-users", "model", "max-rate", "replot", "latency-trace"),
                 Set.of("quick", "smoke", "help", "job-jvm"));
         if (a.flag("help")) {
@@ -203,6 +207,7 @@ public final class BenchCommand implements Command {
         }
         plan.events = a.getInt("events", plan.events, 10);
         plan.producerLingerMs = a.getInt("producer-linger-ms", plan.producerLingerMs, 0);
+        plan.sendTickUs = a.getInt("send-tick-us", plan.sendTickUs, 0);
         // a drain stops after N lists, so the warm-up can use at most the pre-loaded events
         plan.warmupEvents = Math.min(plan.events, a.getInt("warmup-events", plan.warmupEvents, 0));
         plan.latencySeconds = a.getDouble("latency-seconds", plan.latencySeconds, 0.5, 3600);
@@ -313,6 +318,7 @@ public final class BenchCommand implements Command {
             pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
             if (pb != null) {
                 pb.producerLingerMs = plan.producerLingerMs;
+                pb.sendTickUs = plan.sendTickUs;
                 pb.jobInOwnJvm = plan.jobInOwnJvm;
                 pb.latencyTrace = plan.latencyTrace;
             }

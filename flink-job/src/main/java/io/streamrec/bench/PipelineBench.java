@@ -78,6 +78,15 @@ final class PipelineBench {
      */
     int producerLingerMs = 1;
 
+    /**
+     * The latency runs' load generator wakes at most once per this many microseconds and sends every event that is
+     * due. One wake-up per event (0) cost the generator's thread about a tenth of a core at half load (a timed park,
+     * a wake-up and a new producer batch each time) and the job's fetcher two points more, CPU taken from the job on
+     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, round 13). The schedule stays absolute, so the offered rate is unchanged, and each event's clock
+     * starts when it is really sent.
+     */
+    int sendTickUs = 1000;
+
     /** Run the latency job in a JVM of its own ({@link JobProcess}) instead of this JVM's MiniCluster. */
     boolean jobInOwnJvm;
 
@@ -519,7 +528,8 @@ final class PipelineBench {
             // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm and the job
             // has taken its first checkpoint (every 10 s) before anything is measured.
             for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
-                offer(producer, sim, names, sentAt, appendedAt, warmRate, Math.max(1.5, secondsPerRate / 3));
+                offer(producer, sim, names, sentAt, appendedAt, warmRate, Math.max(1.5, secondsPerRate / 3),
+                        sendTickUs);
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!sentAt.isEmpty() && System.nanoTime() < settle) {
                     if (own != null) {
@@ -535,7 +545,7 @@ final class PipelineBench {
                 final long startNs = t0;
                 final long startEpochMs = System.currentTimeMillis();
                 appendedAt.clear();
-                int sent = offer(producer, sim, names, sentAt, appendedAt, rate, secondsPerRate);
+                int sent = offer(producer, sim, names, sentAt, appendedAt, rate, secondsPerRate, sendTickUs);
                 double sendSecs = (System.nanoTime() - t0) / 1e9;
                 log.println("    load producer: " + producerDelays(producer));
                 long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -686,9 +696,14 @@ final class PipelineBench {
         return slow == 0 ? 0 : best / (double) slow;
     }
 
-    /** Sends well-formed events at a fixed rate (absolute schedule, so a late send does not shift the rest). */
+    /**
+     * Sends well-formed events at a fixed rate (absolute schedule, so a late send does not shift the rest), waking
+     * at most once per {@code tickUs} and then sending all that are due.
+     */
     private static int offer(KafkaProducer<byte[], byte[]> producer, Simulator sim, Topics.Names names,
-                             Map<String, Long> sentAt, Map<String, Long> appendedAt, double rate, double seconds) {
+                             Map<String, Long> sentAt, Map<String, Long> appendedAt, double rate, double seconds,
+                             int tickUs) {
+        long tickNs = TimeUnit.MICROSECONDS.toNanos(tickUs);
         long periodNs = (long) (1e9 / rate);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
@@ -697,7 +712,7 @@ final class PipelineBench {
         while (next < end) {
             long now = System.nanoTime();
             if (now < next) {
-                LockSupport.parkNanos(next - now);
+                LockSupport.parkNanos(Math.max(next - now, tickNs));
                 continue;
             }
             SimRecord r = sim.next();
