@@ -45,7 +45,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sections 2 and 3: the whole job (StreamrecJob wired to Kafka, local MiniCluster, RocksDB, incremental checkpoints
- * every 10 s, at-least-once) against a real broker on loopback.
+ * at the job's default interval, at-least-once) against a real broker on loopback.
  *
  * <ul>
  *   <li>Throughput: the events topic is pre-loaded with simulated traffic first, then a fresh job drains it; the rate
@@ -82,8 +82,8 @@ final class PipelineBench {
      * The latency runs' load generator wakes at most once per this many microseconds and sends every event that is
      * due. One wake-up per event (0) cost the generator's thread about a tenth of a core at half load (a timed park,
      * a wake-up and a new producer batch each time) and the job's fetcher two points more, CPU taken from the job on
-     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, round 13). The schedule stays absolute, so the offered rate is unchanged, and each event's clock
-     * starts when it is really sent.
+     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, round 13). The schedule stays
+     * absolute, so the offered rate is unchanged, and each event's clock starts when it is really sent.
      */
     int sendTickUs = 1000;
 
@@ -525,8 +525,8 @@ final class PipelineBench {
             consumerThread.start();
 
             // Warm-up: until the job answers promptly (job start, RocksDB, ORT session, JIT).
-            // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm and the job
-            // has taken its first checkpoint (every 10 s) before anything is measured.
+            // Two rounds, the second at the first measured rate, so JIT, RocksDB and ORT are warm before anything
+            // is measured.
             for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
                 offer(producer, sim, names, sentAt, appendedAt, warmRate, Math.max(1.5, secondsPerRate / 3),
                         sendTickUs);
