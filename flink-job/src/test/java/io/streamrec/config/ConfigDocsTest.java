@@ -16,6 +16,6 @@ class ConfigDocsTest {
         String text = Files.readString(readme);
         assertTrue(text.contains(ConfigDocs.markdownTable()),
                 "README.md's configuration table is out of date; regenerate it with: "
-                        + "java -cp flink-job/target/streamrec.jar io.streamrec.config.ConfigDocs");
+                        + "java -cp flink-job/tools/target/streamrec.jar io.streamrec.config.ConfigDocs");
     }
 }

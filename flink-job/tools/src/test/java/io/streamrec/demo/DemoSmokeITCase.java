@@ -35,7 +35,7 @@ class DemoSmokeITCase {
                 "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
                 "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + dir,
-                "-cp", System.getProperty("java.class.path"), "io.streamrec.cli.Main",
+                "-cp", System.getProperty("java.class.path"), "io.streamrec.launcher.Main",
                 "demo", "--duration", "20s", "--users", "100", "--rate", "150", "--plain"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
         boolean done = p.waitFor(240, TimeUnit.SECONDS);

@@ -1,5 +1,8 @@
-package io.streamrec.cli;
+package io.streamrec.launcher;
 
+import io.streamrec.cli.Args;
+import io.streamrec.cli.Command;
+import io.streamrec.cli.JobCommand;
 import io.streamrec.demo.DemoCommand;
 import io.streamrec.kafka.KafkaCommand;
 import io.streamrec.sim.SimulateCommand;
@@ -26,7 +29,6 @@ public final class Main {
         list.add(new SimulateCommand());
         list.add(new KafkaCommand());
         list.add(new JobCommand());
-        // Colleagues replace these two with their commands.
         list.add(new io.streamrec.eval.EvaluateCommand());
         list.add(new io.streamrec.bench.BenchCommand());
         return list;
@@ -56,7 +58,7 @@ public final class Main {
             return 0;
         }
         if (isOption(args[0])) {
-            // `flink run streamrec-cluster.jar --config f.yaml`: the jar's main class gets the job's options.
+            // `streamrec --config f.yaml`: options without a subcommand go to the job.
             args = prepend("job", args);
         }
         Command c = commands.get(args[0]);

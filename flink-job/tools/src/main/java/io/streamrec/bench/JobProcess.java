@@ -39,7 +39,7 @@ final class JobProcess implements AutoCloseable {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.streamrec.cli.Main");
+        cmd.add("io.streamrec.launcher.Main");
         cmd.add("job");
         conf.forEach((k, v) -> {
             cmd.add("--" + k);
