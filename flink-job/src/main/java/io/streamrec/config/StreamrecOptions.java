@@ -86,7 +86,7 @@ public final class StreamrecOptions {
                             + "user's recent history, ordered as recs.discover-order says (a discovery carousel next "
                             + "to the main list, which mixes re-visits and new items). Costs about a quarter more CPU "
                             + "per event in ranker order and half as much again in neighbour order "
-                            + "(docs/BENCHMARKS.md, rounds 9 and 10).");
+                            + "(docs/BENCHMARKS.md).");
 
     /** How the discovery list is ordered ({@link #DISCOVER_ORDER}). */
     public enum DiscoverOrder { RANKER, NEIGHBOURS }
@@ -101,7 +101,7 @@ public final class StreamrecOptions {
                             + "event's item), so items only similar shoppers' recent sessions or the category's "
                             + "current favourites point to can appear; the ranker's order fills a short list. Better "
                             + "on every evaluation set, for about 40 CPU-µs more per event than 'ranker' "
-                            + "(docs/EVALUATION.md and BENCHMARKS.md, rounds 10-12).");
+                            + "(docs/EVALUATION.md and docs/BENCHMARKS.md).");
 
     public static final ConfigOption<Double> DISCOVER_SESSION_WEIGHT =
             ConfigOptions.key("recs.discover-session-weight").doubleType().defaultValue(1.0)
@@ -177,7 +177,7 @@ public final class StreamrecOptions {
                     .withDescription("Neighbours the online co-visitation table keeps per item; when a list is full a "
                             + "new neighbour replaces the lightest (Space-Saving). About 16 bytes each, so at most "
                             + "about 2 KB per item (1-10000). The trainer's table is unbounded: a smaller list "
-                            + "serves features the ranker never saw (docs/EVALUATION.md, round 10).");
+                            + "serves features the ranker never saw (docs/EVALUATION.md).");
 
     public static final ConfigOption<Integer> ONLINE_COVISIT_MAX_ITEMS =
             ConfigOptions.key("candidates.online-covisit-max-items").intType().defaultValue(200_000)
