@@ -21,11 +21,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -37,7 +33,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-import java.time.Duration;
 
 /**
  * The streamrec pipeline: parse and validate (bad records to the DLQ) → event-time watermarks → keyBy(user_id) →
@@ -193,28 +188,11 @@ public class StreamrecJob {
     }
 
     /**
-     * The execution environment for the job: RocksDB with incremental checkpoints every 30 s, no Kryo fallback,
-     * object reuse and a zero buffer timeout for latency. Values the user set (in the configuration or a cluster's config.yaml) win. Under
-     * {@code java -jar} this is a local MiniCluster; under {@code flink run} it is the cluster's environment.
+     * The execution environment for the job ({@link JobEnvironment}): the job's defaults apply only where neither the
+     * user nor, under {@code flink run}, the cluster set a value. Under {@code java -jar} this is a local MiniCluster.
      */
     public static StreamExecutionEnvironment environment(Configuration userConf) {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        // Each checkpoint stalls the rank thread for tens of ms (RocksDB flushes its memtable in the synchronous
-        // part); every 30 s instead of 10 s that touches a third as many events, which brought the half-load p99
-        // under 15 ms, and an at-least-once restore replays at most 30 s of events (docs/BENCHMARKS.md, round 13).
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                "file://" + System.getProperty("java.io.tmpdir") + "/streamrec-checkpoints");
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        // Latency: network buffers flushed after every record (0 ms; at half load p50 5.3 -> 4.0 ms against 1 ms, for
-        // ~2 % of drain throughput) and no defensive copies between chained operators (no function here keeps or
-        // mutates a record after emitting it); docs/BENCHMARKS.md measured both.
-        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
-        conf.set(PipelineOptions.OBJECT_REUSE, true);
-        conf.addAll(userConf);
-        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        return JobEnvironment.create(userConf);
     }
 
     /** Builds the Kafka-wired job and submits it without blocking (used by the demo and the tests). */
