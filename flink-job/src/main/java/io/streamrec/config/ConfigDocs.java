@@ -22,6 +22,16 @@ public final class ConfigDocs {
         return sb.toString();
     }
 
+    /** Every option for a terminal: its key and default, then its description indented. */
+    public static String plainText() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            sb.append("  --").append(o.key()).append(" (default: ").append(render(o.defaultValue())).append(")\n");
+            sb.append("      ").append(description(o)).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** The option's description as plain text. */
     public static String description(ConfigOption<?> option) {
         return new HtmlFormatter().format(option.description())

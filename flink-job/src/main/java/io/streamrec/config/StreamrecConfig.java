@@ -2,28 +2,37 @@ package io.streamrec.config;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.YamlParserUtils;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * Builds the job's {@link Configuration} from a config file ({@code --config FILE}, flat {@code key: value} YAML or
- * {@code key=value} properties) and {@code --key value} / {@code --key=value} arguments, which win over the file.
- * Streamrec options are checked eagerly: an unknown key in a streamrec namespace, a value of the wrong type, or one
- * out of range fails with a {@link ConfigException} that names the option. Other keys go to Flink untouched.
+ * Builds the job's {@link Configuration} from a config file ({@code --config FILE}: YAML, nested or flat like Flink's
+ * own config.yaml, or {@code key=value} lines in a {@code .properties} file) and {@code --key value} /
+ * {@code --key=value} arguments, which win over the file. Every key is checked eagerly: a key that is neither a
+ * streamrec option nor a Flink option ({@link FlinkOptionKeys}) nor under {@code kafka.properties.}, a value of the
+ * wrong type, or one out of range fails with a {@link ConfigException} that names the option and, for a typo, the
+ * nearest known key. Flink's keys go to Flink untouched.
  */
 public final class StreamrecConfig {
 
     /** Namespaces that belong to streamrec: an unknown key in them is a typo, not a Flink option. */
     private static final List<String> OWN_PREFIXES = List.of(
             "kafka.", "topic.", "model.", "recs.", "candidates.", "delivery.", "events.", "dlq.", "ranker.");
+
+    /** Kafka client settings (SASL, TLS, ...) pass through under this prefix to every Kafka client. */
+    public static final String KAFKA_PROPERTIES = "kafka.properties.";
 
     private StreamrecConfig() {}
 
@@ -63,9 +72,13 @@ public final class StreamrecConfig {
     /** Validates a key/value map and returns it as a Flink configuration. */
     public static Configuration fromMap(Map<String, String> values) {
         for (String key : values.keySet()) {
-            if (isOwnNamespace(key) && find(key) == null) {
+            boolean known = find(key) != null || key.startsWith(KAFKA_PROPERTIES)
+                    || FlinkOptionKeys.keys().contains(key)
+                    || !isOwnNamespace(key) && FlinkOptionKeys.isKnown(key);
+            if (!known) {
                 throw new ConfigException("unknown option '" + key + "'" + suggestion(key)
-                        + ". Run with --help for the list of options.");
+                        + "; --help lists streamrec's options, Kafka client settings go under '" + KAFKA_PROPERTIES
+                        + "'");
             }
         }
         Configuration conf = Configuration.fromMap(values);
@@ -166,6 +179,20 @@ public final class StreamrecConfig {
         }
     }
 
+    /**
+     * The Kafka client settings given under {@code kafka.properties.} (SASL, TLS, timeouts, ...), without the prefix:
+     * every Kafka client the job creates gets them.
+     */
+    public static Properties kafkaProperties(Configuration conf) {
+        Properties p = new Properties();
+        conf.toMap().forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PROPERTIES) && k.length() > KAFKA_PROPERTIES.length()) {
+                p.setProperty(k.substring(KAFKA_PROPERTIES.length()), v);
+            }
+        });
+        return p;
+    }
+
     /** True when the configured delivery guarantee is exactly-once; fails naming the option for unknown values. */
     public static boolean exactlyOnce(Configuration conf) {
         return deliveryGuarantee(conf);
@@ -206,33 +233,55 @@ public final class StreamrecConfig {
     }
 
     static Map<String, String> readFile(Path file) {
-        List<String> lines;
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("cannot read config file '" + file + "' given with --config");
+        }
+        if (file.getFileName().toString().endsWith(".properties")) {
+            return readProperties(file);
+        }
+        Map<String, Object> yaml;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            yaml = YamlParserUtils.loadYamlFile(file.toFile());
+        } catch (Exception e) {
+            throw new ConfigException("config file '" + file + "' is not valid YAML: "
+                    + rootMessage(e).lines().findFirst().orElse(""), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        flatten(file, "", yaml == null ? Map.of() : yaml, out);
+        return out;
+    }
+
+    /** Nested YAML maps become dotted keys, as in Flink's config.yaml: {@code recs: {top-k: 10}} is recs.top-k. */
+    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, String> out) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> nested) {
+                flatten(file, key + ".", nested, out);
+            } else if (v == null) {
+                throw new ConfigException("config file '" + file + "': option '" + key + "' has no value");
+            } else if (v instanceof List<?> list) {
+                StringBuilder sb = new StringBuilder("[");
+                for (Object item : list) {
+                    sb.append(sb.length() > 1 ? ", " : "").append(item);
+                }
+                out.put(key, sb.append(']').toString());
+            } else {
+                out.put(key, String.valueOf(v));
+            }
+        }
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("cannot read config file '" + file + "' given with --config: " + e.getMessage(), e);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        int n = 0;
-        for (String raw : lines) {
-            n++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            int eq = line.indexOf('=');
-            int sep = colon < 0 ? eq : (eq < 0 ? colon : Math.min(colon, eq));
-            if (sep <= 0) {
-                throw new ConfigException(file + ":" + n + ": expected 'key: value', got '" + raw + "'");
-            }
-            String key = line.substring(0, sep).strip();
-            String value = line.substring(sep + 1).strip();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                    || value.startsWith("'") && value.endsWith("'"))) {
-                value = value.substring(1, value.length() - 1);
-            }
-            out.put(key, value);
+        for (String key : p.stringPropertyNames()) {
+            out.put(key, p.getProperty(key).strip());
         }
         return out;
     }
@@ -262,11 +311,16 @@ public final class StreamrecConfig {
     private static String suggestion(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        List<String> candidates = new ArrayList<>();
         for (ConfigOption<?> o : StreamrecOptions.all()) {
-            int d = distance(key, o.key());
+            candidates.add(o.key());
+        }
+        candidates.addAll(FlinkOptionKeys.keys());
+        for (String k : candidates) {
+            int d = distance(key, k);
             if (d < bestDistance) {
                 bestDistance = d;
-                best = o.key();
+                best = k;
             }
         }
         return best != null && bestDistance <= 4 ? " (did you mean '" + best + "'?)" : "";

@@ -24,7 +24,9 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -32,6 +34,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.Properties;
 
 
 /**
@@ -148,43 +152,46 @@ public class StreamrecJob {
             default:
                 start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
-        KafkaSource<RawRecord> events = KafkaSource.<RawRecord>builder()
+        Properties kafkaProperties = StreamrecConfig.kafkaProperties(conf);
+        KafkaSourceBuilder<RawRecord> eventsBuilder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(servers)
                 .setTopics(conf.get(StreamrecOptions.TOPIC_EVENTS))
                 .setGroupId(group)
                 .setStartingOffsets(start)
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
+                .setDeserializer(new RawRecordDeserializer());
+        kafkaProperties.forEach((k, v) -> eventsBuilder.setProperty((String) k, (String) v));
+        KafkaSource<RawRecord> events = eventsBuilder.build();
         // The catalog is a compacted topic: always read it whole, so every instance knows every unavailable item.
-        KafkaSource<RawRecord> items = KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<RawRecord> itemsBuilder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(servers)
                 .setTopics(conf.get(StreamrecOptions.TOPIC_ITEMS))
                 .setGroupId(group + "-catalog")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
+                .setDeserializer(new RawRecordDeserializer());
+        kafkaProperties.forEach((k, v) -> itemsBuilder.setProperty((String) k, (String) v));
+        KafkaSource<RawRecord> items = itemsBuilder.build();
         boolean exactlyOnce = StreamrecConfig.exactlyOnce(conf);
         DeliveryGuarantee guarantee = exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         String timeoutMs = String.valueOf(conf.get(StreamrecOptions.TRANSACTION_TIMEOUT).toMillis());
         String lingerMs = String.valueOf(conf.get(StreamrecOptions.PRODUCER_LINGER).toMillis());
-        KafkaSink<Recommendation> recSink = KafkaSink.<Recommendation>builder()
+        KafkaSinkBuilder<Recommendation> recSinkBuilder = KafkaSink.<Recommendation>builder()
                 .setBootstrapServers(servers)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(group + "-recs")
                 .setProperty("transaction.timeout.ms", timeoutMs)
                 .setProperty("linger.ms", lingerMs)
                 .setRecordSerializer(new RecommendationSerializationSchema(
-                        conf.get(StreamrecOptions.TOPIC_RECOMMENDATIONS)))
-                .build();
-        KafkaSink<DeadLetter> dlqSink = KafkaSink.<DeadLetter>builder()
+                        conf.get(StreamrecOptions.TOPIC_RECOMMENDATIONS)));
+        kafkaProperties.forEach((k, v) -> recSinkBuilder.setProperty((String) k, (String) v));
+        KafkaSinkBuilder<DeadLetter> dlqSinkBuilder = KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(servers)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(group + "-dlq")
                 .setProperty("transaction.timeout.ms", timeoutMs)
                 .setProperty("linger.ms", lingerMs)
-                .setRecordSerializer(new DeadLetterSerializationSchema(conf.get(StreamrecOptions.TOPIC_DLQ)))
-                .build();
-        return new StreamrecJob(conf, events, items, recSink, dlqSink);
+                .setRecordSerializer(new DeadLetterSerializationSchema(conf.get(StreamrecOptions.TOPIC_DLQ)));
+        kafkaProperties.forEach((k, v) -> dlqSinkBuilder.setProperty((String) k, (String) v));
+        return new StreamrecJob(conf, events, items, recSinkBuilder.build(), dlqSinkBuilder.build());
     }
 
     /**
@@ -203,16 +210,17 @@ public class StreamrecJob {
     }
 
     public static void main(String[] args) throws Exception {
-        Configuration conf;
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            usage(System.out);
+            System.out.print(usage());
             return;
         }
+        Configuration conf;
         try {
             conf = StreamrecConfig.fromArgs(args);
         } catch (ConfigException e) {
-            System.err.println("error: " + e.getMessage());
-            usage(System.err);
+            // One line and a hint: the option table would scroll the error off the screen.
+            System.err.println("streamrec job: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
             System.exit(2);
             return;
         }
@@ -221,10 +229,15 @@ public class StreamrecJob {
         env.execute(conf.get(StreamrecOptions.JOB_NAME));
     }
 
-    static void usage(java.io.PrintStream out) {
-        out.println("usage: streamrec job [--config FILE] [--<option> <value> ...]");
-        out.println("Runs the streamrec job on Kafka. Flink options (parallelism.default, execution.checkpointing.*)");
-        out.println("are accepted too. streamrec options:");
-        out.print(ConfigDocs.markdownTable());
+    /** What {@code --help} prints: how to run the job, then every streamrec option. */
+    public static String usage() {
+        return "Usage: streamrec job [--config FILE] [--<option> VALUE ...]\n"
+                + "Runs the streamrec job on Kafka: a local MiniCluster under java -jar, the cluster under flink run.\n"
+                + "--config reads YAML (nested or flat, like Flink's config.yaml) or a .properties file; arguments\n"
+                + "win over the file. Flink options (parallelism.default, execution.checkpointing.*, ...) are accepted;\n"
+                + "under flink run the cluster's own settings win over the job's defaults. Kafka client settings\n"
+                + "(SASL, TLS) go under kafka.properties.*, e.g. --kafka.properties.security.protocol SASL_PLAINTEXT.\n"
+                + "\nOptions:\n"
+                + ConfigDocs.plainText();
     }
 }

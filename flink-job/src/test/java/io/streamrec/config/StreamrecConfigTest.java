@@ -183,4 +183,69 @@ class StreamrecConfigTest {
                 () -> StreamrecConfig.fromArgs(new String[] {"--config", "/nonexistent/x.yaml"}))
                 .getMessage().startsWith("cannot read config file '/nonexistent/x.yaml'"));
     }
+
+    @Test
+    void nestedYamlReadsLikeFlinksConfigYaml(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("streamrec.yaml");
+        Files.writeString(file, "recs:\n  top-k: 10\nkafka:\n  bootstrap-servers: broker:9092\n"
+                + "  properties:\n    security.protocol: SASL_PLAINTEXT\n"
+                + "execution:\n  checkpointing:\n    interval: 45 s\n"
+                + "classloader.parent-first-patterns.additional: [ai.onnxruntime, org.example]\n");
+        Configuration c = StreamrecConfig.fromArgs(new String[] {"--config", file.toString()});
+        assertEquals(10, c.get(StreamrecOptions.TOP_K));
+        assertEquals("broker:9092", c.get(StreamrecOptions.BOOTSTRAP_SERVERS));
+        assertEquals("45 s", c.toMap().get("execution.checkpointing.interval"));
+        assertEquals(java.util.List.of("ai.onnxruntime", "org.example"),
+                c.get(org.apache.flink.configuration.CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL));
+        assertEquals("SASL_PLAINTEXT", StreamrecConfig.kafkaProperties(c).getProperty("security.protocol"));
+    }
+
+    @Test
+    void propertiesFilesStillRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("streamrec.properties");
+        Files.writeString(file, "# comment\nrecs.top-k=6\nkafka.group-id = shop\n");
+        Configuration c = StreamrecConfig.fromArgs(new String[] {"--config", file.toString()});
+        assertEquals(6, c.get(StreamrecOptions.TOP_K));
+        assertEquals("shop", c.get(StreamrecOptions.GROUP_ID));
+    }
+
+    @Test
+    void invalidYamlAndEmptyValuesNameTheFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "recs:\n  top-k: [10\n");
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--config", bad.toString()}))
+                .getMessage().startsWith("config file '" + bad + "' is not valid YAML"));
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "recs:\n  top-k:\n");
+        assertEquals("config file '" + empty + "': option 'recs.top-k' has no value",
+                assertThrows(ConfigException.class,
+                        () -> StreamrecConfig.fromArgs(new String[] {"--config", empty.toString()})).getMessage());
+    }
+
+    @Test
+    void misspelledKeysAnywhereAreRefusedWithTheNearestKnownKey() {
+        ConfigException ttl = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--state.tll", "1d"}));
+        assertTrue(ttl.getMessage().startsWith("unknown option 'state.tll' (did you mean 'state.ttl'?)"),
+                ttl.getMessage());
+        ConfigException parallelism = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--paralelism.default", "4"}));
+        assertTrue(parallelism.getMessage().contains("did you mean 'parallelism.default'"), parallelism.getMessage());
+        assertFalse(parallelism.getMessage().contains("\n"), "one line");
+        assertThrows(ConfigException.class, () -> StreamrecConfig.fromArgs(new String[] {"--no.such.thing", "1"}));
+    }
+
+    @Test
+    void flinkOptionsAndKafkaClientPropertiesAreAccepted() {
+        Configuration c = StreamrecConfig.fromArgs(new String[] {
+            "--parallelism.default", "4", "--state.backend.rocksdb.writebuffer.size", "4 mb",
+            "--heartbeat.timeout", "6000", "--metrics.reporter.prom.factory.class", "x",
+            "--kafka.properties.sasl.mechanism", "PLAIN", "--kafka.properties.security.protocol", "SASL_SSL"});
+        assertEquals("4", c.toMap().get("parallelism.default"));
+        java.util.Properties kafka = StreamrecConfig.kafkaProperties(c);
+        assertEquals(2, kafka.size());
+        assertEquals("PLAIN", kafka.getProperty("sasl.mechanism"));
+        assertEquals("SASL_SSL", kafka.getProperty("security.protocol"));
+    }
 }

@@ -17,13 +17,7 @@ public final class JobCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
-                "Usage: streamrec job [--config FILE] [--<option> VALUE ...]",
-                "",
-                "Runs io.streamrec.job.StreamrecJob. Options are the job's (see README, Configuration), e.g.",
-                "  streamrec job --kafka.bootstrap-servers localhost:9092 --recs.top-k 10",
-                "Under `flink run` the jar's main class does the same: arguments that start with an option",
-                "(not a subcommand) go to the job.");
+        return StreamrecJob.usage().stripTrailing();
     }
 
     @Override

@@ -75,8 +75,9 @@ public final class Main {
         try {
             return c.run(rest);
         } catch (Args.UsageException e) {
+            // One line and a hint: the full usage would scroll the error off the screen.
             err.println("streamrec " + c.name() + ": " + e.getMessage());
-            err.println(c.usage());
+            err.println("Run 'streamrec " + c.name() + " --help' for its options.");
             return 2;
         } catch (Exception e) {
             err.println("streamrec " + c.name() + ": failed: " + e);

@@ -69,4 +69,21 @@ class MainTest {
         assertEquals(1000, lines.size());
         assertTrue(lines.get(0).startsWith("{\"event_id\":"));
     }
+
+    @Test
+    void aBadOptionPrintsOneLineAndAHintNotTheUsage() {
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--bogus", "1"));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("Run 'streamrec simulate --help' for its options.", lines.get(1));
+    }
+
+    @Test
+    void jobHelpListsEveryStreamrecOption() {
+        assertEquals(0, run("job", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (org.apache.flink.configuration.ConfigOption<?> o : io.streamrec.config.StreamrecOptions.all()) {
+            assertTrue(help.contains("--" + o.key() + " "), "missing " + o.key());
+        }
+    }
 }
