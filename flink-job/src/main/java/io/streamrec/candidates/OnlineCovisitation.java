@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import io.streamrec.model.BundleManifest;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,9 +40,9 @@ import java.util.Map;
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */
-    public static final int DEFAULT_ITEMS = 3;
-    public static final int DEFAULT_PAIR_WINDOW = 5;
-    public static final long DEFAULT_MAX_GAP_S = 86_400L;
+    public static final int DEFAULT_ITEMS = BundleManifest.DEFAULT_ONLINE_COVISIT_ITEMS;
+    public static final int DEFAULT_PAIR_WINDOW = BundleManifest.DEFAULT_ONLINE_COVISIT_PAIR_WINDOW;
+    public static final long DEFAULT_MAX_GAP_S = BundleManifest.DEFAULT_ONLINE_COVISIT_MAX_GAP_S;
     /** For {@code maxNeighbours} and {@code maxItems}: no bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 

@@ -12,6 +12,7 @@ import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.CategoryKey;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.ranking.HistoryWindow;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankRequest;
@@ -247,7 +248,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         state = getRuntimeContext().getState(descriptor);
         because = new Because(BECAUSE_WINDOW);
 
-        install(prepareServing(ModelBundle.load(settings.modelPath)));
+        install(prepareServing(BundleLoader.load(settings.modelPath)));
         reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
                 this::prepareServing, Serving::close);
         reloader.start(settings.modelReloadIntervalMs);
@@ -317,7 +318,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         OnnxRanker r = new OnnxRanker(b, rankerOptions());
         r.open();
         try {
-            return new Serving(b, r, new CandidateGenerator(b, candidateOptions()), b.newRevisitScorer());
+            return new Serving(b, r, new CandidateGenerator(b, candidateOptions()), RevisitScorer.forBundle(b));
         } catch (RuntimeException e) {
             r.close();
             throw e;

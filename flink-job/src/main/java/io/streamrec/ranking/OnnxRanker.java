@@ -70,7 +70,7 @@ public final class OnnxRanker implements AutoCloseable {
 
     /**
      * @throws IllegalArgumentException if the bundle names a feature this code does not know (cannot happen for a
-     *                                  bundle that {@link ModelBundle#load} accepted)
+     *                                  bundle that {@link BundleLoader#load} accepted)
      */
     public OnnxRanker(ModelBundle bundle, RankerOptions options) {
         this.bundle = bundle;

@@ -5,6 +5,7 @@ import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -38,7 +39,7 @@ class RecommendFunctionTest {
 
     @BeforeAll
     static void loadBundle() throws Exception {
-        bundle = ModelBundle.load("classpath:default");
+        bundle = BundleLoader.load("classpath:default");
     }
 
     @BeforeEach
