@@ -19,7 +19,7 @@ import java.util.Map;
  * events (most recent first, item {@code h_k}, time {@code ts_k}): if {@code h_k ≠ x} and
  * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}. A {@link #directed}
  * table adds only {@code T(h_k, x) += 1/k}: "x came after h_k", the sequential rule behind the discovery list's
- * sequence term (docs/EVALUATION.md, round 12).
+ * sequence term (docs/EVALUATION.md).
  *
  * <p>Bounds: each item keeps at most {@code maxNeighbours} neighbours; when its list is full a new neighbour replaces
  * the lightest one (first in list order on ties) and starts from that one's weight plus its own increment (the

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Session-kNN over the live stream: which other shoppers recently looked at the same things as this one, and what
  * else they looked at. Item co-visitation ({@link OnlineCovisitation}) links pairs of items; this links whole recent
- * sessions, so it finds items that no single recent item points to (docs/EVALUATION.md, round 10).
+ * sessions, so it finds items that no single recent item points to (docs/EVALUATION.md).
  *
  * <p>The index is a bipartite graph between users and items. A user's list holds the distinct items of the user's
  * history window as the job's state has it, most recent first ({@link #observe}); an item's list holds the users

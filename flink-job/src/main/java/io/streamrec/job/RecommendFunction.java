@@ -498,7 +498,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
      * {@code topK + OVERFETCH} first (ties by item id). The candidates are the {@code topK + OVERFETCH} best of each
      * term (co-visitation's and the category's after leaving out the history window), which is where the best of
      * their sum lies unless an item is middling on all: twice
-     * as many (round 10's pools) changed no evaluation figure but Diginetica's, a little for the worse, and cost more
+     * as many changed no evaluation figure but Diginetica's, a little for the worse, and cost more
      * lookups. An entry's source is the term that gave it most.
      */
     private void neighbourDiscovery(Pending p, UserEvent e, String[] hist, int h) {
@@ -531,7 +531,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 addAllowed(fused, p.poolIds[j], p);
             }
         }
-        if (sequence != null) { // its own top-K + 20 only: room for the history too gave the same lists (round 12)
+        if (sequence != null) { // its own top-K + 20 only: room for the history too gave the same lists
             int nq = p.sequenceScores.top(pool, p.poolIds, null);
             for (int j = 0; j < nq; j++) {
                 addAllowed(fused, p.poolIds[j], p);

@@ -203,7 +203,7 @@ public class StreamrecJob {
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         // Each checkpoint stalls the rank thread for tens of ms (RocksDB flushes its memtable in the synchronous
         // part); every 30 s instead of 10 s that touches a third as many events, which brought the half-load p99
-        // under 15 ms, and an at-least-once restore replays at most 30 s of events (docs/BENCHMARKS.md, round 13).
+        // under 15 ms, and an at-least-once restore replays at most 30 s of events (docs/BENCHMARKS.md).
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 "file://" + System.getProperty("java.io.tmpdir") + "/streamrec-checkpoints");
