@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.HistoryWindow;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.model.BundleException;

@@ -1,6 +1,7 @@
 package io.streamrec.ranking;
 
 import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.HistoryWindow;
 import io.streamrec.event.EventType;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.model.RevisitFeatures;

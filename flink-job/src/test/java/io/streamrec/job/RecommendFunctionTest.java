@@ -560,11 +560,4 @@ class RecommendFunctionTest {
             assertFalse(src.equals("online_covisit"));
         }
     }
-
-    @Test
-    void topIndicesOrdersBestFirst() {
-        float[] s = {0.1f, 0.9f, -1f, 0.5f, 0.9f, 0.3f};
-        assertArrayEquals(new int[] {1, 4, 3}, RecommendFunction.topIndices(s, s.length, 3));
-        assertArrayEquals(new int[] {1, 4, 3, 5, 0, 2}, RecommendFunction.topIndices(s, s.length, 6));
-    }
 }
