@@ -83,9 +83,9 @@ public final class CategoryPopularity {
 
     /**
      * Puts the popularity at {@code now} of every item kept for {@code category} into {@code out}, after clearing it;
-     * an unknown category leaves it empty. {@link OnlineCovisitation.Scores#top} then gives the most popular.
+     * an unknown category leaves it empty. {@link ItemScores#top} then gives the most popular.
      */
-    public void scores(String category, long now, OnlineCovisitation.Scores out) {
+    public void scores(String category, long now, ItemScores out) {
         out.clearAll();
         Integer boxed = category == null ? null : slots.get(category);
         if (boxed == null) {

@@ -27,15 +27,15 @@ public final class DiscoveryFusion {
     private final double sequenceWeight;
 
     private final HistoryWindow historySet = new HistoryWindow();
-    private final OnlineCovisitation.Scores fused = new OnlineCovisitation.Scores();
-    private final OnlineCovisitation.Scores categoryScores = new OnlineCovisitation.Scores();
-    private final OnlineCovisitation.Scores sequenceScores = new OnlineCovisitation.Scores();
+    private final ItemScores fused = new ItemScores();
+    private final ItemScores categoryScores = new ItemScores();
+    private final ItemScores sequenceScores = new ItemScores();
     /** The best items of one term at a time. */
     private String[] poolIds = new String[0];
 
     // the call being fused
     private LiveTables tables;
-    private OnlineCovisitation.Scores onlineScores;
+    private ItemScores onlineScores;
     private Predicate<String> excluded;
 
     /**
@@ -65,7 +65,7 @@ public final class DiscoveryFusion {
      * @param onlineScores the online co-visitation scores of the history (read when the tables have an online table)
      * @param excluded     the items the filters refuse
      */
-    public void fuse(LiveTables tables, UserEvent e, String[] hist, int h, OnlineCovisitation.Scores onlineScores,
+    public void fuse(LiveTables tables, UserEvent e, String[] hist, int h, ItemScores onlineScores,
                      Predicate<String> excluded, DiscoveryList out) {
         this.tables = tables;
         this.onlineScores = onlineScores;

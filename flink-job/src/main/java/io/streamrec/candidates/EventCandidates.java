@@ -42,7 +42,7 @@ public final class EventCandidates {
      * @param seqLen      how much of the history the online scores read (the model's L)
      */
     public void generate(CandidateGenerator generator, UserState s, UserEvent e, LiveTables tables, int onlineSeeds,
-                         int seqLen, CandidateSet out, OnlineCovisitation.Scores onlineScores, DiscoveryList discover) {
+                         int seqLen, CandidateSet out, ItemScores onlineScores, DiscoveryList discover) {
         int h = s.histItems.length;
         if (filterPurchased) {
             purchasedSet.build(s.purchased, null, null, s.purchased.length);

@@ -2,6 +2,7 @@ package io.streamrec.ranking;
 
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.DiscoveryList;
+import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
@@ -20,7 +21,7 @@ import java.util.function.Predicate;
 public final class PreparedEvent {
     public final RankRequest request = new RankRequest();
     public final CandidateSet candidates = new CandidateSet();
-    public final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    public final ItemScores onlineScores = new ItemScores();
     /** The neighbour-ordered discovery list, empty unless the list is ordered by neighbours. */
     public final DiscoveryList discovery = new DiscoveryList();
     /** The user's history length ({@link RankRequest#histLen} is capped at the model's L). */

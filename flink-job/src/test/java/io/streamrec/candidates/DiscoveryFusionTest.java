@@ -18,7 +18,7 @@ class DiscoveryFusionTest {
     private static final Predicate<String> NOTHING = item -> false;
 
     private LiveTables tables;
-    private final OnlineCovisitation.Scores online = new OnlineCovisitation.Scores();
+    private final ItemScores online = new ItemScores();
     private final DiscoveryList out = new DiscoveryList();
 
     /** u2 viewed x1 then x2 then x3; u1 has just viewed x1. Online co-visitation: x1 with x2 (1) and x3 (0.5). */

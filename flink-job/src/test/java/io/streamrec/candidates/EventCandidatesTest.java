@@ -22,7 +22,7 @@ class EventCandidatesTest {
     private final CandidateGenerator generator = generator();
     private final LiveTables tables = new LiveTables();
     private final CandidateSet out = new CandidateSet();
-    private final OnlineCovisitation.Scores online = new OnlineCovisitation.Scores();
+    private final ItemScores online = new ItemScores();
     private final DiscoveryList discovery = new DiscoveryList();
 
     private CandidateGenerator generator() {
