@@ -20,6 +20,9 @@ import java.util.Map;
  * {@code sim(v) = Σ_q 1/(q+1)} over the seeds whose list holds it; the {@code neighbours} users with the highest
  * {@code sim} (ties: first met, reading seed by seed and each item list most recent first) each add
  * {@code sim(v)/√|items(v)|} to every item of their list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
+ *
+ * <p>Over 400 lines because the users' and the items' lists are the two sides of one bipartite graph, updated and
+ * evicted together on every event.
  */
 public final class SessionNeighbours {
     private final int itemUsers;

@@ -20,6 +20,9 @@ import java.util.Map;
  * Parsing checks the keys' presence and types, {@code format_version == 1}, the event type list, that every event
  * type has a weight and the optional {@code revisit} object (known, distinct names, one finite weight each); cross-file
  * checks (hashes, sizes, ONNX signature, golden replay) are done by {@link ModelBundle}.
+ *
+ * <p>Over 400 lines because it is the one reader of manifest.json: each key's check sits next to its parsing, so every
+ * refusal names the key.
  */
 public final class BundleManifest {
     /** The only format this reader understands. */

@@ -23,6 +23,9 @@ import java.util.Map;
  * Replays golden.json (docs/MODEL_BUNDLE.md, "Golden cases"): ranker cases through ONNX Runtime, interest, context,
  * candidate-feature and (when the manifest has {@code revisit}) re-visit cases through the Java feature code. Any value
  * off by more than the tolerance, or a re-visit case's items in another order, refuses the bundle.
+ *
+ * <p>Over 400 lines because it replays golden.json's case lists one after another; each checker is short, and they
+ * share the file's parsing, tolerance and error wording.
  */
 final class GoldenReplay {
     private static final ObjectMapper JSON = new ObjectMapper();
