@@ -18,12 +18,10 @@ import io.streamrec.ranking.RevisitScorer;
 import io.streamrec.ranking.ServingModel;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
+import io.streamrec.state.UserStateDescriptor;
 import io.streamrec.state.UserStateUpdater;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -31,7 +29,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
@@ -88,7 +85,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        state = getRuntimeContext().getState(userStateDescriptor(settings.stateTtlMs));
+        state = getRuntimeContext().getState(UserStateDescriptor.create(settings.stateTtlMs));
         install(prepare(BundleLoader.load(settings.modelPath)));
         reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
                 this::prepare, ServingModel::close);
@@ -105,18 +102,6 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         lists = new ListAssembler(settings.topK, OVERFETCH, settings.discoverList, settings.sessionIndex());
         metrics = new RecommendMetrics(getRuntimeContext().getMetricGroup(), reloader::failures,
                 () -> serving.bundle.modelVersion());
-    }
-
-    /** The keyed user state: its name, serializer and TTL are part of the savepoint format. */
-    static ValueStateDescriptor<UserState> userStateDescriptor(long ttlMs) {
-        ValueStateDescriptor<UserState> descriptor =
-                new ValueStateDescriptor<>("user-state", TypeInformation.of(UserState.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMs))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
-        return descriptor;
     }
 
     /**

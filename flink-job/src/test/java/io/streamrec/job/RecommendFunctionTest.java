@@ -8,6 +8,7 @@ import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
+import io.streamrec.state.UserStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -341,6 +342,30 @@ class RecommendFunctionTest {
         assertEquals(0.5, t.weight("x1", "x3"), 1e-12);
         assertEquals(0.0, t.weight("x2", "x1"), "directed: x1 never came after x2");
         assertEquals(0.0, t.weight("x5", "x1"), "u3's two views are two days apart, beyond the gap");
+    }
+
+    @Test
+    void keepsTheStateNamesAndTtlThatOldSavepointsHold() throws Exception {
+        reopenWithDiscoveryList();
+        sendNeighboursSessions();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (org.apache.flink.runtime.state.OperatorStateHandle h : snapshot.getManagedOperatorState()) {
+            names.addAll(h.getStateNameToPartitionOffsets().keySet());
+        }
+        assertEquals(java.util.Set.of("category-popularity-chunks", "online-covisitation-chunks", "sequence-chunks",
+                "session-knn-users"), names);
+
+        org.apache.flink.api.common.state.ValueStateDescriptor<UserState> d = UserStateDescriptor.create(20_000);
+        assertEquals("user-state", d.getName());
+        org.apache.flink.api.common.state.StateTtlConfig ttl = d.getTtlConfig();
+        assertEquals(java.time.Duration.ofMillis(20_000), ttl.getTimeToLive());
+        assertEquals(org.apache.flink.api.common.state.StateTtlConfig.UpdateType.OnCreateAndWrite,
+                ttl.getUpdateType());
+        assertEquals(org.apache.flink.api.common.state.StateTtlConfig.StateVisibility.NeverReturnExpired,
+                ttl.getStateVisibility());
+        assertEquals(1000, ttl.getCleanupStrategies().getRocksdbCompactFilterCleanupStrategy()
+                .getQueryTimeAfterNumEntries());
     }
 
     @Test
