@@ -111,6 +111,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     @Override
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
         swapModelIfReloaded();
+        // state: dedup, the live tables (learning from the history before the event), the user's state
         UserState s = state.value();
         if (s == null) {
             s = new UserState();
@@ -127,6 +128,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         state.update(s);
         tables.live().observe(e, s);
 
+        // candidates, then the ranking request, in the event's micro-batch slot
         PreparedEvent p = batch.next();
         BundleManifest model = serving.bundle.manifest();
         candidates.generate(serving.generator, s, e, tables.live(), serving.ranker.encoder().onlineCovisitItems(),
@@ -134,6 +136,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         p.prepare(s, e, model.seqLen(), revisitFilter(), tables.live().online());
         p.stamp(ctx.timestamp());
 
+        // ranking and the list: now, or when the micro-batch is full
         if (emitter == null) {
             // not batching: score and emit this event now, through the function's own collector
             collectorEmitter.out = out;

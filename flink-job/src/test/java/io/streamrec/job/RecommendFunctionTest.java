@@ -375,7 +375,8 @@ class RecommendFunctionTest {
         assertEquals(null, function.sequenceTable());
         ScoredList l = out.get(5);
         int m = l.mainCount();
-        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3))), l.scores[m], 1e-6, "the co-visitation and session terms alone");
+        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3))), l.scores[m], 1e-6,
+                "the co-visitation and session terms alone");
     }
 
     /** Three other shoppers view two items of category "c"; then u1 views a third item of it. */
