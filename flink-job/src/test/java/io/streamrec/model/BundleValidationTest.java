@@ -295,6 +295,22 @@ class BundleValidationTest {
     }
 
     @Test
+    void readChecksTheFilesButOnlyTheLoaderReplaysGolden() throws Exception {
+        Path dir = copy();
+        ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
+        ArrayNode row = (ArrayNode) g.get("ranker_cases").get(0).get("scores").get(0);
+        row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + 1e-3));
+        JSON.writeValue(dir.resolve("golden.json").toFile(), g);
+        rehash(dir, "golden.json");
+        assertEquals(ShippedBundle.load().modelVersion(), ModelBundle.read(dir.toString()).modelVersion(),
+                "read: files, hashes and parsing only");
+        assertThrows(BundleException.class, () -> BundleLoader.load(dir.toString()), "load replays golden.json");
+        Files.write(dir.resolve("golden.json"), new byte[] {'{'});
+        assertMentions(assertThrows(BundleException.class, () -> ModelBundle.read(dir.toString())).getMessage(),
+                "sha256 mismatch for golden.json");
+    }
+
+    @Test
     void acceptsAGoldenScoreChangedWithinTolerance() throws Exception {
         Path dir = copy();
         ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
