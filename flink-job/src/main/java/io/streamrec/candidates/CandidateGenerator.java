@@ -22,7 +22,7 @@ public final class CandidateGenerator {
     private final int covisitSeeds;
     private final int onlineItems;
     private final int onlineHistory;
-    private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    private final ItemScores onlineScores = new ItemScores();
     private String[] onlineTop = new String[64];
     private final int n;
     private final int d;
@@ -262,7 +262,7 @@ public final class CandidateGenerator {
     }
 
     /** The seeds {@code d_q} of the last online co-visitation source (valid until the next call). */
-    public OnlineCovisitation.Scores onlineScores() {
+    public ItemScores onlineScores() {
         return onlineScores;
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * with a time-decayed count. The neighbour-ordered discovery list adds the trigger's category's popular items to the
  * pairs of {@link OnlineCovisitation} and the sessions of {@link SessionNeighbours}: on real shop data most discoveries
  * are items no recent item or neighbour points to, but a shopper browsing a category tends to open what others open
- * there (docs/EVALUATION.md, round 11).
+ * there (docs/EVALUATION.md).
  *
  * <p>Count: every event of item {@code x} in category {@code c} at time {@code t} adds 1, which decays with the
  * half-life {@code h}: at time {@code now} an item's popularity is {@code Σ 2^(−(now − t_k)/h)} over its events. Stored
@@ -83,9 +83,9 @@ public final class CategoryPopularity {
 
     /**
      * Puts the popularity at {@code now} of every item kept for {@code category} into {@code out}, after clearing it;
-     * an unknown category leaves it empty. {@link OnlineCovisitation.Scores#top} then gives the most popular.
+     * an unknown category leaves it empty. {@link ItemScores#top} then gives the most popular.
      */
-    public void scores(String category, long now, OnlineCovisitation.Scores out) {
+    public void scores(String category, long now, ItemScores out) {
         out.clearAll();
         Integer boxed = category == null ? null : slots.get(category);
         if (boxed == null) {

@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import io.streamrec.model.BundleManifest;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Map;
  * events (most recent first, item {@code h_k}, time {@code ts_k}): if {@code h_k ≠ x} and
  * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}. A {@link #directed}
  * table adds only {@code T(h_k, x) += 1/k}: "x came after h_k", the sequential rule behind the discovery list's
- * sequence term (docs/EVALUATION.md, round 12).
+ * sequence term (docs/EVALUATION.md).
  *
  * <p>Bounds: each item keeps at most {@code maxNeighbours} neighbours; when its list is full a new neighbour replaces
  * the lightest one (first in list order on ties) and starts from that one's weight plus its own increment (the
@@ -32,15 +34,19 @@ import java.util.Map;
  * {@code 1/k} increments exact enough on long streams.
  *
  * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
- * a reusable {@link Scores}, which answers per-candidate lookups and {@link Scores#top} (score desc, ties by item id
- * ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
+ * a reusable {@link ItemScores}, which answers per-candidate lookups and {@link ItemScores#top} (score desc, ties by
+ * item id ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
  * {@link #freeze(int)} / {@link #restore(ListChunk)}, chunks of whole item lists that merge on rescale.
+ *
+ * <p>Over 400 lines because learning, reading and checkpointing all work on the same hand-packed parallel arrays
+ * (ids, hashes, weights, the recency list and the frozen-list copy-on-write flags); splitting them would expose that
+ * layout to other classes.
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */
-    public static final int DEFAULT_ITEMS = 3;
-    public static final int DEFAULT_PAIR_WINDOW = 5;
-    public static final long DEFAULT_MAX_GAP_S = 86_400L;
+    public static final int DEFAULT_ITEMS = BundleManifest.DEFAULT_ONLINE_COVISIT_ITEMS;
+    public static final int DEFAULT_PAIR_WINDOW = BundleManifest.DEFAULT_ONLINE_COVISIT_PAIR_WINDOW;
+    public static final long DEFAULT_MAX_GAP_S = BundleManifest.DEFAULT_ONLINE_COVISIT_MAX_GAP_S;
     /** For {@code maxNeighbours} and {@code maxItems}: no bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
@@ -354,7 +360,7 @@ public final class OnlineCovisitation {
         recency.grow(cap);
     }
 
-    private static int mix(int h) {
+    static int mix(int h) {
         h *= 0x9E3779B9;
         return h ^ (h >>> 16);
     }
@@ -411,7 +417,7 @@ public final class OnlineCovisitation {
      * reciprocal, as the {@code covisit_knn} baseline always computed it; it equals the contract's
      * {@code T/(q+1)} to within one float64 ulp, far below the float32 the feature is stored in.
      */
-    public void accumulate(String[] hist, int histLen, int k, Scores out) {
+    public void accumulate(String[] hist, int histLen, int k, ItemScores out) {
         int seeds = out.clearAndSeed(hist, histLen, k);
         for (int q = 0; q < seeds; q++) {
             String item = out.seed(q);
@@ -426,205 +432,6 @@ public final class OnlineCovisitation {
             for (int i = 0, n = nbCount[e]; i < n; i++) {
                 out.add(ns[i], hs[i], w * ws[i]);
             }
-        }
-    }
-
-    /**
-     * Reusable per-event scores of {@link #accumulate}: an open-addressing map from item id to score, kept between
-     * calls so the hot path allocates nothing once warm. Also remembers the seeds {@code d_q}.
-     */
-    public static final class Scores {
-        private String[] keys = new String[64];
-        private int[] keyHashes = new int[64];
-        private double[] values = new double[64];
-        private int[] slots = new int[128];
-        private int size;
-        private String[] seeds = new String[4];
-        private int numSeeds;
-        // top-n scratch
-        private int[] order = new int[0];
-
-        /**
-         * Empties the scores and takes the seeds {@code d_0, d_1, …}: the first {@code k} distinct items of
-         * {@code hist[0..histLen)} (most recent first; null entries skipped).
-         *
-         * @return how many seeds there are ({@code K' ≤ k})
-         */
-        public int clearAndSeed(String[] hist, int histLen, int k) {
-            clear();
-            int n = 0;
-            for (int p = 0; p < histLen && n < k; p++) {
-                String item = hist[p];
-                if (item != null && !isSeed(item, n)) {
-                    addSeed(item, n++);
-                }
-            }
-            return n;
-        }
-
-        /** Empties the scores and seeds (an empty table's result). */
-        public void clearAll() {
-            clear();
-        }
-
-        void clear() {
-            for (int i = 0; i < size; i++) {
-                keys[i] = null;
-            }
-            if (size > 0) {
-                Arrays.fill(slots, 0);
-            }
-            size = 0;
-            Arrays.fill(seeds, 0, numSeeds, null);
-            numSeeds = 0;
-        }
-
-        private boolean isSeed(String item, int n) {
-            for (int i = 0; i < n; i++) {
-                if (seeds[i].equals(item)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private void addSeed(String item, int n) {
-            if (n == seeds.length) {
-                seeds = Arrays.copyOf(seeds, n * 2);
-            }
-            seeds[n] = item;
-            numSeeds = n + 1;
-        }
-
-        /** How many seed items {@code d_q} the last accumulation used ({@code K' ≤ K}). */
-        public int numSeeds() {
-            return numSeeds;
-        }
-
-        /** Seed {@code d_q}, most recent first. */
-        public String seed(int q) {
-            return seeds[q];
-        }
-
-        /** Number of items with a score. */
-        public int size() {
-            return size;
-        }
-
-        /** The i-th item with a score ({@code 0 <= i < size()}), in the order they were first added. */
-        public String key(int i) {
-            return keys[i];
-        }
-
-        /** The score of {@link #key(int) key(i)}. */
-        public double value(int i) {
-            return values[i];
-        }
-
-        /** Adds {@code v} to an item's score. */
-        public void add(String key, double v) {
-            add(key, key.hashCode(), v);
-        }
-
-        void add(String key, int h, double v) {
-            int mask = slots.length - 1;
-            int s = mix(h) & mask;
-            int p;
-            while ((p = slots[s]) != 0) {
-                int i = p - 1;
-                if (keyHashes[i] == h && (keys[i] == key || keys[i].equals(key))) {
-                    values[i] += v;
-                    return;
-                }
-                s = (s + 1) & mask;
-            }
-            if (size == keys.length) {
-                int cap = size * 2;
-                keys = Arrays.copyOf(keys, cap);
-                keyHashes = Arrays.copyOf(keyHashes, cap);
-                values = Arrays.copyOf(values, cap);
-            }
-            keys[size] = key;
-            keyHashes[size] = h;
-            values[size] = v; // 0.0 + v, bit for bit
-            size++;
-            if (size * 2 > slots.length) {
-                slots = new int[slots.length * 2];
-                int m = slots.length - 1;
-                for (int i = 0; i < size; i++) {
-                    int t = mix(keyHashes[i]) & m;
-                    while (slots[t] != 0) {
-                        t = (t + 1) & m;
-                    }
-                    slots[t] = i + 1;
-                }
-            } else {
-                slots[s] = size;
-            }
-        }
-
-        /** The score of an item, 0 if none. */
-        public double get(String key) {
-            if (key == null || size == 0) {
-                return 0.0;
-            }
-            int h = key.hashCode();
-            int mask = slots.length - 1;
-            int s = mix(h) & mask;
-            int p;
-            while ((p = slots[s]) != 0) {
-                int i = p - 1;
-                if (keyHashes[i] == h && keys[i].equals(key)) {
-                    return values[i];
-                }
-                s = (s + 1) & mask;
-            }
-            return 0.0;
-        }
-
-        /**
-         * Writes the (at most) {@code n} best items with score {@code > 0} to {@code outIds} (and {@code outScores}
-         * if not null), score descending, ties by item id ascending ({@link String#compareTo}).
-         *
-         * @return how many were written
-         */
-        public int top(int n, String[] outIds, double[] outScores) {
-            int m = Math.min(n, size);
-            if (m <= 0) {
-                return 0;
-            }
-            if (order.length < m) {
-                order = new int[Math.max(m, 64)];
-            }
-            int filled = 0;
-            for (int i = 0; i < size; i++) {
-                double v = values[i];
-                if (!(v > 0)) {
-                    continue;
-                }
-                if (filled == m && !better(i, order[m - 1])) {
-                    continue;
-                }
-                int pos = filled < m ? filled++ : m - 1;
-                while (pos > 0 && better(i, order[pos - 1])) {
-                    order[pos] = order[pos - 1];
-                    pos--;
-                }
-                order[pos] = i;
-            }
-            for (int j = 0; j < filled; j++) {
-                outIds[j] = keys[order[j]];
-                if (outScores != null) {
-                    outScores[j] = values[order[j]];
-                }
-            }
-            return filled;
-        }
-
-        private boolean better(int a, int b) {
-            double va = values[a];
-            double vb = values[b];
-            return va > vb || (va == vb && keys[a].compareTo(keys[b]) < 0);
         }
     }
 

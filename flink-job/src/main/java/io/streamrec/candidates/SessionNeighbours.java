@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Session-kNN over the live stream: which other shoppers recently looked at the same things as this one, and what
  * else they looked at. Item co-visitation ({@link OnlineCovisitation}) links pairs of items; this links whole recent
- * sessions, so it finds items that no single recent item points to (docs/EVALUATION.md, round 10).
+ * sessions, so it finds items that no single recent item points to (docs/EVALUATION.md).
  *
  * <p>The index is a bipartite graph between users and items. A user's list holds the distinct items of the user's
  * history window as the job's state has it, most recent first ({@link #observe}); an item's list holds the users
@@ -20,6 +20,9 @@ import java.util.Map;
  * {@code sim(v) = Σ_q 1/(q+1)} over the seeds whose list holds it; the {@code neighbours} users with the highest
  * {@code sim} (ties: first met, reading seed by seed and each item list most recent first) each add
  * {@code sim(v)/√|items(v)|} to every item of their list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
+ *
+ * <p>Over 400 lines because the users' and the items' lists are the two sides of one bipartite graph, updated and
+ * evicted together on every event.
  */
 public final class SessionNeighbours {
     private final int itemUsers;

@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import io.streamrec.model.BundleException;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ public final class ModelReloader<T> implements AutoCloseable {
         }
         ModelBundle bundle;
         try {
-            bundle = ModelBundle.load(location);
+            bundle = BundleLoader.load(location);
         } catch (BundleException | RuntimeException e) {
             record("refused new model bundle at " + location + ": " + e.getMessage()
                     + "; the current model keeps serving", fp);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.streamrec.event.EventType;
-import io.streamrec.ranking.RevisitScorer;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,10 +20,17 @@ import java.util.Map;
  * Parsing checks the keys' presence and types, {@code format_version == 1}, the event type list, that every event
  * type has a weight and the optional {@code revisit} object (known, distinct names, one finite weight each); cross-file
  * checks (hashes, sizes, ONNX signature, golden replay) are done by {@link ModelBundle}.
+ *
+ * <p>Over 400 lines because it is the one reader of manifest.json: each key's check sits next to its parsing, so every
+ * refusal names the key.
  */
 public final class BundleManifest {
     /** The only format this reader understands. */
     public static final int FORMAT_VERSION = 1;
+    /** {@code online_covisit} defaults when a bundle has no such object: items (K), pair_window (W), max_gap_s (G). */
+    public static final int DEFAULT_ONLINE_COVISIT_ITEMS = 3;
+    public static final int DEFAULT_ONLINE_COVISIT_PAIR_WINDOW = 5;
+    public static final long DEFAULT_ONLINE_COVISIT_MAX_GAP_S = 86_400L;
 
     static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -130,9 +136,9 @@ public final class BundleManifest {
                         + "the manifest has no key 'online_covisit' (its items, pair_window and max_gap_s are required "
                         + "then)");
             }
-            onlineCovisitItems = io.streamrec.candidates.OnlineCovisitation.DEFAULT_ITEMS;
-            onlineCovisitPairWindow = io.streamrec.candidates.OnlineCovisitation.DEFAULT_PAIR_WINDOW;
-            onlineCovisitMaxGapS = io.streamrec.candidates.OnlineCovisitation.DEFAULT_MAX_GAP_S;
+            onlineCovisitItems = DEFAULT_ONLINE_COVISIT_ITEMS;
+            onlineCovisitPairWindow = DEFAULT_ONLINE_COVISIT_PAIR_WINDOW;
+            onlineCovisitMaxGapS = DEFAULT_ONLINE_COVISIT_MAX_GAP_S;
         }
         inputs = tensorList(root, "inputs", where);
         outputs = tensorList(root, "outputs", where);
@@ -184,9 +190,9 @@ public final class BundleManifest {
                         + e);
             }
             String name = e.asText();
-            if (!RevisitScorer.isKnownFeature(name)) {
+            if (!RevisitFeatures.isKnown(name)) {
                 throw new BundleException(where + ": manifest.json revisit.features has unknown feature name '" + name
-                        + "' (known: " + String.join(", ", RevisitScorer.FEATURES) + ")");
+                        + "' (known: " + String.join(", ", RevisitFeatures.NAMES) + ")");
             }
             if (!distinct.add(name)) {
                 throw new BundleException(where + ": manifest.json revisit.features names '" + name + "' twice");

@@ -22,10 +22,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A validated model bundle (docs/MODEL_BUNDLE.md). {@link #load(String)} reads a directory, a zip, or
- * {@code classpath:NAME} (the bundle shipped in the jar under {@code streamrec/bundle/NAME/}), runs every check of the
- * contract's "Validation" section, including the golden replay through ONNX Runtime and the Java feature code, and
- * refuses the bundle with a {@link BundleException} naming the failed check. Immutable and safe to share between
+ * A model bundle (docs/MODEL_BUNDLE.md). {@link #read(String)} reads a directory, a zip, or {@code classpath:NAME}
+ * (the bundle shipped in the jar under {@code streamrec/bundle/NAME/}), runs the contract's checks of its files and
+ * refuses the bundle with a {@link BundleException} naming the failed check; {@code io.streamrec.ranking.BundleLoader}
+ * adds the checks that run the ranking code (feature names, golden replay through ONNX Runtime), so this package
+ * needs nothing from the stages that use it. Immutable and safe to share between
  * threads; holds no ONNX Runtime objects.
  */
 public final class ModelBundle {
@@ -61,18 +62,13 @@ public final class ModelBundle {
     }
 
     /**
-     * Loads and fully validates a bundle.
+     * Reads a bundle and runs the checks of its own files: presence, hashes, sizes, parsing. Not the checks that need
+     * the ranking code (known feature names, golden replay): serve only a bundle from
+     * {@code io.streamrec.ranking.BundleLoader#load}, which runs them all.
      *
      * @param location a directory path, a {@code .zip} path, or {@code classpath:NAME}
      */
-    public static ModelBundle load(String location) throws BundleException {
-        ModelBundle b = loadUnchecked(location);
-        GoldenReplay.verify(b);
-        return b;
-    }
-
-    /** Everything except the golden replay: files, hashes, sizes, parsing. */
-    static ModelBundle loadUnchecked(String location) throws BundleException {
+    public static ModelBundle read(String location) throws BundleException {
         if (location == null || location.isBlank()) {
             throw new BundleException("bundle location is empty");
         }
@@ -108,11 +104,7 @@ public final class ModelBundle {
                 manifest.embeddingDim(), where);
         Covisitation covisit = Covisitation.parse(content.remove(COVISIT), items, where);
         List<String> popular = parsePopular(content.remove(POPULAR), where);
-        ModelBundle bundle = new ModelBundle(location, manifest, items, covisit, popular, content.get(RANKER),
-                content.get(GOLDEN));
-        // Every feature name must be known: the encoder refuses unknown ones.
-        new io.streamrec.ranking.FeatureEncoder(bundle);
-        return bundle;
+        return new ModelBundle(location, manifest, items, covisit, popular, content.get(RANKER), content.get(GOLDEN));
     }
 
     private static List<String> parsePopular(byte[] json, String where) throws BundleException {
@@ -163,7 +155,7 @@ public final class ModelBundle {
         return manifest.modelVersion();
     }
 
-    /** Where the bundle was loaded from, as passed to {@link #load}. */
+    /** Where the bundle was loaded from, as passed to {@link #read}. */
     public String location() {
         return location;
     }
@@ -188,18 +180,6 @@ public final class ModelBundle {
     /** The ONNX model bytes (the shared array: never write to it). */
     public byte[] onnxModel() {
         return onnxModel;
-    }
-
-    /**
-     * A new re-visit scorer for this bundle's {@code revisit} object, or null when the manifest has none (then the
-     * job keeps the ranker's order). A scorer holds per-event buffers: one per operator instance or thread.
-     */
-    public io.streamrec.ranking.RevisitScorer newRevisitScorer() {
-        if (!manifest.hasRevisit()) {
-            return null;
-        }
-        return new io.streamrec.ranking.RevisitScorer(manifest.revisitFeatures(), manifest.revisitWeights(),
-                manifest.seqLen());
     }
 
     /** The raw golden.json (the shared array: never write to it). */

@@ -1,5 +1,7 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.HistoryWindow;
+import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 import io.streamrec.model.BundleException;
@@ -18,6 +20,9 @@ import java.util.List;
  * Per event, the history's per-item aggregates ({@code hist_*}) and the online co-visitation scores are built once
  * (at most L history entries, at most K lists) and each candidate is a hash lookup in them, never a history scan.
  * Not thread-safe: one encoder per thread.
+ *
+ * <p>Over 400 lines because it is the Java side of the contract's feature list: the names, each feature's function and
+ * the batch layout change together when the contract does, and the golden replay checks them as one.
  */
 public final class FeatureEncoder {
     // Context feature kinds
@@ -76,9 +81,9 @@ public final class FeatureEncoder {
     /** Whether the bundle's co-visitation lists carry model indices of this encoder's vocabulary. */
     private final boolean covisitByIndex;
     private final HistoryWindow history = new HistoryWindow();
-    private final OnlineCovisitation.Scores onlineScores = new OnlineCovisitation.Scores();
+    private final ItemScores onlineScores = new ItemScores();
     /** The scores the current candidates read: {@link #onlineScores} or a request's precomputed ones. */
-    private OnlineCovisitation.Scores activeScores = onlineScores;
+    private ItemScores activeScores = onlineScores;
     private long triggerTs;
 
     public FeatureEncoder(ModelBundle bundle) throws BundleException {
@@ -299,7 +304,7 @@ public final class FeatureEncoder {
      * accumulating them from {@code online} now (see {@link RankRequest#onlineScores}).
      */
     public void prepareCandidates(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs,
-                                  OnlineCovisitation online, OnlineCovisitation.Scores precomputed) {
+                                  OnlineCovisitation online, ItemScores precomputed) {
         int lp = Math.min(seqLen, histLen);
         this.triggerTs = triggerTs;
         windowLen = needsCovisit ? prepareWindow(hist, histLen) : 0;

@@ -31,6 +31,10 @@ import java.util.TreeSet;
  * from the bundle bytes; all candidates of all requests of a batch go through ONE {@code run()} call. Input buffers
  * are direct, reused and grown only when needed. Not thread-safe: one ranker per thread (Flink subtask). Never closes
  * the shared {@link OrtEnvironment}.
+ *
+ * <p>Over 400 lines because opening the session, checking its signature against the manifest, packing a batch into
+ * tensors and closing every tensor are one resource's lifecycle; {@link RawTensor} is only the golden replay's input
+ * form.
  */
 public final class OnnxRanker implements AutoCloseable {
     public static final String INTEREST = "interest";
@@ -70,7 +74,7 @@ public final class OnnxRanker implements AutoCloseable {
 
     /**
      * @throws IllegalArgumentException if the bundle names a feature this code does not know (cannot happen for a
-     *                                  bundle that {@link ModelBundle#load} accepted)
+     *                                  bundle that {@link BundleLoader#load} accepted)
      */
     public OnnxRanker(ModelBundle bundle, RankerOptions options) {
         this.bundle = bundle;

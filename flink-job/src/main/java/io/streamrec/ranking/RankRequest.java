@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
 
@@ -44,7 +45,7 @@ public final class RankRequest {
      * reading the table at scoring time, which matters when scoring is deferred (micro-batching) and the table has
      * learnt from later events meanwhile.
      */
-    public OnlineCovisitation.Scores onlineScores;
+    public ItemScores onlineScores;
 
     public RankRequest() {
     }

@@ -1,11 +1,12 @@
 package io.streamrec.ranking;
 
 import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.HistoryWindow;
 import io.streamrec.event.EventType;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.model.RevisitFeatures;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 
@@ -26,8 +27,8 @@ import java.util.List;
  * Not thread-safe: one instance per operator instance.
  */
 public final class RevisitScorer {
-    /** Every feature name this reader knows, in the contract's order. */
-    public static final List<String> FEATURES;
+    /** Every feature name this reader knows, in the contract's order ({@link RevisitFeatures#NAMES}). */
+    public static final List<String> FEATURES = RevisitFeatures.NAMES;
 
     private static final int LOG_RANK = 0;
     private static final int INV_RANK = 1;
@@ -44,17 +45,6 @@ public final class RevisitScorer {
     private static final int SEEN_BASE = 100; // SEEN_BASE + EventType.ordinal()
 
     private static final double MINUTE_MS = 60_000.0;
-
-    static {
-        List<String> names = new ArrayList<>(List.of("log_rank", "inv_rank", "rank_0", "rank_1", "rank_2",
-                "log_count", "log_minutes"));
-        for (EventType t : EventType.values()) {
-            names.add("seen_" + t.wireName());
-        }
-        names.addAll(List.of("log_after_trigger", "after_trigger_inv_rank", "log_before_trigger", "same_category",
-                "same_category_inv_rank"));
-        FEATURES = Collections.unmodifiableList(names);
-    }
 
     private final List<String> names;
     private final int[] kinds;
@@ -121,6 +111,18 @@ public final class RevisitScorer {
             t |= k == LOG_AFTER_TRIGGER || k == AFTER_TRIGGER_INV_RANK || k == LOG_BEFORE_TRIGGER;
         }
         transitions = t;
+    }
+
+    /**
+     * A new re-visit scorer for a bundle's {@code revisit} object, or null when its manifest has none (then the job
+     * keeps the ranker's order). A scorer holds per-event buffers: one per operator instance or thread.
+     */
+    public static RevisitScorer forBundle(ModelBundle bundle) {
+        if (!bundle.manifest().hasRevisit()) {
+            return null;
+        }
+        return new RevisitScorer(bundle.manifest().revisitFeatures(), bundle.manifest().revisitWeights(),
+                bundle.manifest().seqLen());
     }
 
     /** True when {@code name} is a re-visit feature this reader knows. */

@@ -17,7 +17,7 @@ class CategoryPopularityTest {
     private static final long HOUR = 3_600_000L;
 
     private static String[] top(CategoryPopularity p, String category, long now, int n, double[] scores) {
-        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        ItemScores s = new ItemScores();
         p.scores(category, now, s);
         String[] ids = new String[n];
         int k = s.top(n, ids, scores);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Large catalogues retrieve through the IVF index, which must find nearly what the exact scan finds. */
 class IvfRetrievalTest {
 
-    /** n items around 40 random directions, like embeddings of items in categories. */
+    /** n items near 40 random directions, like embeddings of items in categories. */
     private static ItemIndex clustered(int n, int d, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] centres = new float[40][d];

@@ -147,7 +147,7 @@ class OnlineCovisitationTest {
                 "a", List.of(Map.entry("n", 1.0), Map.entry("m", 4.0)),
                 "b", List.of(Map.entry("n", 2.0)),
                 "c", List.of(Map.entry("n", 100.0))));
-        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        ItemScores s = new ItemScores();
         t.accumulate(new String[] {"a", "a", "b", "c"}, 4, 2, s);
         assertEquals(2, s.numSeeds());
         assertEquals("a", s.seed(0));
@@ -163,7 +163,7 @@ class OnlineCovisitationTest {
     void topOrdersByScoreThenItemIdAndSkipsZeros() {
         OnlineCovisitation t = OnlineCovisitation.of(Map.of("x", List.of(Map.entry("b", 1.0),
                 Map.entry("c", 2.0), Map.entry("a", 1.0), Map.entry("B", 1.0), Map.entry("z", 0.0))));
-        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        ItemScores s = new ItemScores();
         t.accumulate(new String[] {"x"}, 1, 3, s);
         String[] ids = new String[10];
         double[] scores = new double[10];
@@ -178,7 +178,7 @@ class OnlineCovisitationTest {
     @Test
     void topAgreesWithAFullSortForEveryCutOfRandomScoresWithTies() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
-        OnlineCovisitation.Scores s = new OnlineCovisitation.Scores();
+        ItemScores s = new ItemScores();
         for (int round = 0; round < 200; round++) {
             s.clearAll();
             int size = rnd.nextInt(300);

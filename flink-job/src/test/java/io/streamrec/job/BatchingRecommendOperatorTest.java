@@ -3,6 +3,7 @@ package io.streamrec.job;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -36,7 +37,7 @@ class BatchingRecommendOperatorTest {
 
     @BeforeAll
     static void loadBundle() throws Exception {
-        bundle = ModelBundle.load("classpath:default");
+        bundle = BundleLoader.load("classpath:default");
     }
 
     @AfterEach
@@ -128,7 +129,7 @@ class BatchingRecommendOperatorTest {
         // a model-export bundle naming all seven candidate features: the online scores of a pending event must be
         // those of the table as it stood after that event, although later events of the batch update it
         String dir = io.streamrec.model.ShippedBundle.allFeaturesDirectory().toString();
-        assertBatchedEqualsUnbatched(dir, ModelBundle.load(dir));
+        assertBatchedEqualsUnbatched(dir, BundleLoader.load(dir));
     }
 
     private void assertBatchedEqualsUnbatched(String modelPath, ModelBundle model) throws Exception {

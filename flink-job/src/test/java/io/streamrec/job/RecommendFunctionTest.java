@@ -5,8 +5,10 @@ import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.state.UserState;
+import io.streamrec.state.UserStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -38,7 +40,7 @@ class RecommendFunctionTest {
 
     @BeforeAll
     static void loadBundle() throws Exception {
-        bundle = ModelBundle.load("classpath:default");
+        bundle = BundleLoader.load("classpath:default");
     }
 
     @BeforeEach
@@ -343,13 +345,38 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void keepsTheStateNamesAndTtlThatOldSavepointsHold() throws Exception {
+        reopenWithDiscoveryList();
+        sendNeighboursSessions();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (org.apache.flink.runtime.state.OperatorStateHandle h : snapshot.getManagedOperatorState()) {
+            names.addAll(h.getStateNameToPartitionOffsets().keySet());
+        }
+        assertEquals(java.util.Set.of("category-popularity-chunks", "online-covisitation-chunks", "sequence-chunks",
+                "session-knn-users"), names);
+
+        org.apache.flink.api.common.state.ValueStateDescriptor<UserState> d = UserStateDescriptor.create(20_000);
+        assertEquals("user-state", d.getName());
+        org.apache.flink.api.common.state.StateTtlConfig ttl = d.getTtlConfig();
+        assertEquals(java.time.Duration.ofMillis(20_000), ttl.getTimeToLive());
+        assertEquals(org.apache.flink.api.common.state.StateTtlConfig.UpdateType.OnCreateAndWrite,
+                ttl.getUpdateType());
+        assertEquals(org.apache.flink.api.common.state.StateTtlConfig.StateVisibility.NeverReturnExpired,
+                ttl.getStateVisibility());
+        assertEquals(1000, ttl.getCleanupStrategies().getRocksdbCompactFilterCleanupStrategy()
+                .getQueryTimeAfterNumEntries());
+    }
+
+    @Test
     void keepsNoSequenceTableWithoutASequenceWeight() throws Exception {
         reopenWithDiscoveryList(s -> s.discoverSequenceWeight = 0);
         List<ScoredList> out = neighbourScenario();
         assertEquals(null, function.sequenceTable());
         ScoredList l = out.get(5);
         int m = l.mainCount();
-        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3))), l.scores[m], 1e-6, "round 11's score");
+        assertEquals((float) (Math.log(2) + Math.log1p(1 / Math.sqrt(3))), l.scores[m], 1e-6,
+                "the co-visitation and session terms alone");
     }
 
     /** Three other shoppers view two items of category "c"; then u1 views a third item of it. */
@@ -558,12 +585,5 @@ class RecommendFunctionTest {
         for (String src : harness.extractOutputValues().get(1).sources) {
             assertFalse(src.equals("online_covisit"));
         }
-    }
-
-    @Test
-    void topIndicesOrdersBestFirst() {
-        float[] s = {0.1f, 0.9f, -1f, 0.5f, 0.9f, 0.3f};
-        assertArrayEquals(new int[] {1, 4, 3}, RecommendFunction.topIndices(s, s.length, 3));
-        assertArrayEquals(new int[] {1, 4, 3, 5, 0, 2}, RecommendFunction.topIndices(s, s.length, 6));
     }
 }

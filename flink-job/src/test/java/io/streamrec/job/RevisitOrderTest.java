@@ -4,6 +4,7 @@ import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.model.RevisitTestBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -51,7 +52,7 @@ class RevisitOrderTest {
     static void writeBundles() throws Exception {
         plain = RevisitTestBundle.write(tmp.resolve("plain"), "plain", null, null);
         revisit = RevisitTestBundle.write(tmp.resolve("revisit"), "revisit", FEATURES, WEIGHTS);
-        shipped = ModelBundle.load(plain.toString());
+        shipped = BundleLoader.load(plain.toString());
     }
 
     private static String item(int i) {

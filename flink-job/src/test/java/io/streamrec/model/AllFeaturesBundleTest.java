@@ -2,6 +2,7 @@ package io.streamrec.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.ranking.BundleLoader;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,7 +19,7 @@ class AllFeaturesBundleTest {
 
     @Test
     void javaReproducesPythonsGoldenCasesForEveryCandidateFeature() throws Exception {
-        ModelBundle bundle = ModelBundle.load(ShippedBundle.allFeaturesDirectory().toString());
+        ModelBundle bundle = BundleLoader.load(ShippedBundle.allFeaturesDirectory().toString());
         List<String> names = bundle.manifest().candidateFeatures();
         assertEquals(List.of("covisit", "hist_count", "hist_recency", "hist_age", "hist_cart", "hist_purchase",
                 "online_covisit"), names);

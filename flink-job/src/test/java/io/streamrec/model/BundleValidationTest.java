@@ -3,6 +3,7 @@ package io.streamrec.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.ranking.BundleLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Copies the shipped bundle, corrupts it one way at a time and checks {@link ModelBundle#load} refuses it clearly. */
+/** Copies the shipped bundle, corrupts it one way at a time and checks {@link BundleLoader#load} refuses it clearly. */
 class BundleValidationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,7 +54,7 @@ class BundleValidationTest {
     }
 
     private static String refusal(Path dir) {
-        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(dir.toString()));
+        BundleException e = assertThrows(BundleException.class, () -> BundleLoader.load(dir.toString()));
         assertTrue(e.getMessage().contains(dir.toString()), "message names the bundle: " + e.getMessage());
         return e.getMessage();
     }
@@ -67,7 +68,7 @@ class BundleValidationTest {
     @Test
     void acceptsAnUnmodifiedCopyFromADirectory() throws Exception {
         Path dir = copy();
-        ModelBundle b = ModelBundle.load(dir.toString());
+        ModelBundle b = BundleLoader.load(dir.toString());
         assertEquals(dir.toString(), b.location());
         assertEquals(ShippedBundle.load().modelVersion(), b.modelVersion());
     }
@@ -85,7 +86,7 @@ class BundleValidationTest {
                     z.closeEntry();
                 }
             }
-            assertEquals(ShippedBundle.load().modelVersion(), ModelBundle.load(zip.toString()).modelVersion());
+            assertEquals(ShippedBundle.load().modelVersion(), BundleLoader.load(zip.toString()).modelVersion());
         }
     }
 
@@ -144,7 +145,7 @@ class BundleValidationTest {
         Path dir = copy();
         editManifest(dir, m -> m.putObject("online_covisit").put("items", 4).put("pair_window", 6)
                 .put("max_gap_s", 3600));
-        BundleManifest m = ModelBundle.load(dir.toString()).manifest();
+        BundleManifest m = BundleLoader.load(dir.toString()).manifest();
         assertTrue(m.hasOnlineCovisit());
         assertEquals(4, m.onlineCovisitItems());
         assertEquals(6, m.onlineCovisitPairWindow());
@@ -192,7 +193,7 @@ class BundleValidationTest {
                 }
             }
         });
-        ModelBundle.load(dir.toString());
+        BundleLoader.load(dir.toString());
 
         editCandidateCases(dir, cases -> ((ArrayNode) cases.get(0).get("expected").get(0)).set(0, 0.25));
         assertMentions(refusal(dir), "candidate_feature_cases[0].expected[0][0] (hist_age)");
@@ -229,7 +230,7 @@ class BundleValidationTest {
                 }
             }
         });
-        ModelBundle.load(dir.toString());
+        BundleLoader.load(dir.toString());
 
         editCandidateCases(dir, cases -> ((ObjectNode) cases.get(2)).remove("online_covisit"));
         assertMentions(refusal(dir), "candidate_feature_cases[2] needs an 'online_covisit' object");
@@ -294,6 +295,22 @@ class BundleValidationTest {
     }
 
     @Test
+    void readChecksTheFilesButOnlyTheLoaderReplaysGolden() throws Exception {
+        Path dir = copy();
+        ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
+        ArrayNode row = (ArrayNode) g.get("ranker_cases").get(0).get("scores").get(0);
+        row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + 1e-3));
+        JSON.writeValue(dir.resolve("golden.json").toFile(), g);
+        rehash(dir, "golden.json");
+        assertEquals(ShippedBundle.load().modelVersion(), ModelBundle.read(dir.toString()).modelVersion(),
+                "read: files, hashes and parsing only");
+        assertThrows(BundleException.class, () -> BundleLoader.load(dir.toString()), "load replays golden.json");
+        Files.write(dir.resolve("golden.json"), new byte[] {'{'});
+        assertMentions(assertThrows(BundleException.class, () -> ModelBundle.read(dir.toString())).getMessage(),
+                "sha256 mismatch for golden.json");
+    }
+
+    @Test
     void acceptsAGoldenScoreChangedWithinTolerance() throws Exception {
         Path dir = copy();
         ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
@@ -301,7 +318,7 @@ class BundleValidationTest {
         row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + 2e-5));
         JSON.writeValue(dir.resolve("golden.json").toFile(), g);
         rehash(dir, "golden.json");
-        ModelBundle.load(dir.toString());
+        BundleLoader.load(dir.toString());
     }
 
     @Test
@@ -343,9 +360,9 @@ class BundleValidationTest {
     @Test
     void refusesAMissingLocationAndAMissingClasspathBundle() {
         BundleException e = assertThrows(BundleException.class,
-                () -> ModelBundle.load(tmp.resolve("nope").toString()));
+                () -> BundleLoader.load(tmp.resolve("nope").toString()));
         assertMentions(e.getMessage(), "no such directory or zip file");
-        e = assertThrows(BundleException.class, () -> ModelBundle.load("classpath:no-such-bundle"));
+        e = assertThrows(BundleException.class, () -> BundleLoader.load("classpath:no-such-bundle"));
         assertMentions(e.getMessage(), "streamrec/bundle/no-such-bundle/manifest.json");
     }
 }

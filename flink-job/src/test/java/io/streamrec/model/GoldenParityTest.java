@@ -3,6 +3,7 @@ package io.streamrec.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.event.EventType;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.ranking.FeatureEncoder;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankerOptions;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped bundle's golden.json, replayed independently of {@link ModelBundle#load}'s own check: ONNX Runtime
+ * The shipped bundle's golden.json, replayed independently of {@link BundleLoader#load}'s own check: ONNX Runtime
  * Java must reproduce PyTorch's scores and the Java feature code must reproduce Python's, within the tolerance.
  */
 class GoldenParityTest {

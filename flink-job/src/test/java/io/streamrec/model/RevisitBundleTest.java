@@ -3,6 +3,7 @@ package io.streamrec.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.ranking.RevisitScorer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +118,7 @@ class RevisitBundleTest {
     }
 
     private static String loadRefusal(Path dir) {
-        BundleException e = assertThrows(BundleException.class, () -> ModelBundle.load(dir.toString()));
+        BundleException e = assertThrows(BundleException.class, () -> BundleLoader.load(dir.toString()));
         assertMentions(e.getMessage(), dir.toString());
         return e.getMessage();
     }
@@ -128,23 +129,23 @@ class RevisitBundleTest {
 
     @Test
     void replaysGoldenRevisitCasesAndBuildsTheScorer() throws Exception {
-        ModelBundle b = ModelBundle.load(bundle().toString());
+        ModelBundle b = BundleLoader.load(bundle().toString());
         assertTrue(b.manifest().hasRevisit());
-        RevisitScorer s = b.newRevisitScorer();
+        RevisitScorer s = RevisitScorer.forBundle(b);
         assertNotNull(s);
         assertEquals(FEATURES, s.features());
         assertEquals(b.manifest().seqLen(), s.seqLen());
-        assertTrue(s != b.newRevisitScorer(), "one scorer per caller: it holds per-event buffers");
+        assertTrue(s != RevisitScorer.forBundle(b), "one scorer per caller: it holds per-event buffers");
     }
 
     @Test
     void aBundleWithoutRevisitNeedsNoRevisitCasesAndHasNoScorer() throws Exception {
         Path dir = RevisitTestBundle.write(tmp.resolve("plain"), "plain", null, null);
-        ModelBundle b = ModelBundle.load(dir.toString());
-        assertNull(b.newRevisitScorer());
+        ModelBundle b = BundleLoader.load(dir.toString());
+        assertNull(RevisitScorer.forBundle(b));
         // cases without the manifest object are not replayed
         RevisitTestBundle.editGolden(dir, g -> g.putArray("revisit_cases").add(JSON.createObjectNode()));
-        ModelBundle.load(dir.toString());
+        BundleLoader.load(dir.toString());
     }
 
     @Test
@@ -170,7 +171,7 @@ class RevisitBundleTest {
     void acceptsAGoldenRevisitScoreWithinToleranceAndRefusesOneBeyond() throws Exception {
         Path dir = bundle();
         shiftScore(dir, 1, 2e-5);
-        ModelBundle.load(dir.toString());
+        BundleLoader.load(dir.toString());
         shiftScore(dir, 1, 1e-3);
         assertMentions(loadRefusal(dir), "revisit_cases[0].scores[1]", "> tolerance");
     }

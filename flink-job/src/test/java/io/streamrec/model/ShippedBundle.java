@@ -1,5 +1,7 @@
 package io.streamrec.model;
 
+import io.streamrec.ranking.BundleLoader;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -45,7 +47,7 @@ public final class ShippedBundle {
     public static synchronized ModelBundle load() throws BundleException {
         directory();
         if (loaded == null) {
-            loaded = ModelBundle.load(CLASSPATH);
+            loaded = BundleLoader.load(CLASSPATH);
         }
         return loaded;
     }

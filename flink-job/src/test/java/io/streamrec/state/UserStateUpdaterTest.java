@@ -4,6 +4,7 @@ import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.CategoryKey;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class UserStateUpdaterTest {
 
     @BeforeAll
     static void load() throws Exception {
-        bundle = ModelBundle.load("classpath:default");
+        bundle = BundleLoader.load("classpath:default");
     }
 
     private static UserEvent e(String id, int item, EventType type, long ts) {

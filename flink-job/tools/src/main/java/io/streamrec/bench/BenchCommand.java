@@ -9,6 +9,7 @@ import io.streamrec.config.StreamrecOptions;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sim.SimEvent;
 
 import java.io.File;
@@ -269,7 +270,7 @@ public final class BenchCommand implements Command {
             plan.rawBatches = java.util.Arrays.copyOf(plan.rawBatches, plan.rawBatches.length + 1);
             plan.rawBatches[plan.rawBatches.length - 1] = r.jobBatchSize;
         }
-        ModelBundle bundle = ModelBundle.load(modelPath);
+        ModelBundle bundle = BundleLoader.load(modelPath);
         r.machine(bundle, jobConf, bootstrap);
         out.printf("streamrec bench (%s) — %s%n", plan.mode, r.json.path("machine").path("summary").asText());
         final int k = 100;

@@ -2,6 +2,7 @@ package io.streamrec.bench;
 
 import io.streamrec.kafka.Topics;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.state.UserState;
@@ -183,7 +184,7 @@ final class CheckpointBench {
                     .cleanupInRocksdbCompactFilter(1000)
                     .build());
             state = getRuntimeContext().getState(d);
-            samples = sampleStates(ModelBundle.load("classpath:default"), 2000, 60_000, 7L);
+            samples = sampleStates(BundleLoader.load("classpath:default"), 2000, 60_000, 7L);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ItemIndex;
@@ -213,7 +214,7 @@ public final class Baselines {
      */
     public static final class CovisitKnn implements Recommender {
         private final OnlineCovisitation table;
-        private final OnlineCovisitation.Scores scores = new OnlineCovisitation.Scores();
+        private final ItemScores scores = new ItemScores();
         private final Map<String, ArrayDeque<LogEvent>> seq = new HashMap<>();
         private final int pairWindow;
         private final int lastItems;

@@ -5,6 +5,7 @@ import io.streamrec.cli.Command;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sim.SimConfig;
 import io.streamrec.sim.World;
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class EvaluateCommand implements Command {
             bundlePath = bundleDir.toString();
             data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
         }
-        ModelBundle bundle = ModelBundle.load(bundlePath);
+        ModelBundle bundle = BundleLoader.load(bundlePath);
         data.bundle = bundlePath;
         data.modelVersion = bundle.modelVersion();
 

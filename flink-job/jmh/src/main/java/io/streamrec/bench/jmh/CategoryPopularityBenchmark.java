@@ -1,7 +1,7 @@
 package io.streamrec.bench.jmh;
 
 import io.streamrec.candidates.CategoryPopularity;
-import io.streamrec.candidates.OnlineCovisitation;
+import io.streamrec.candidates.ItemScores;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -32,7 +32,7 @@ public class CategoryPopularityBenchmark extends HotPathBenchmark {
     private String[] itemIds;
     private String[] categoryIds;
     private final SplittableRandom rnd = new SplittableRandom(5);
-    private final OnlineCovisitation.Scores scores = new OnlineCovisitation.Scores();
+    private final ItemScores scores = new ItemScores();
     private final String[] pool = new String[POOL];
     private long ts = 1_764_000_000_000L;
 

@@ -3,6 +3,7 @@ package io.streamrec.bench.jmh;
 import io.streamrec.event.EventType;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.ranking.OnnxRanker;
 import io.streamrec.ranking.RankRequest;
 import io.streamrec.ranking.RankerOptions;
@@ -46,7 +47,7 @@ public class RankerBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        ModelBundle b = ModelBundle.load(bundle);
+        ModelBundle b = BundleLoader.load(bundle);
         ranker = new OnnxRanker(b, RankerOptions.defaults());
         ranker.open();
         batch = List.of(request(b, new Random(42), b.manifest().seqLen(), k));

@@ -3,6 +3,7 @@ package io.streamrec.bench.jmh;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
+import io.streamrec.ranking.BundleLoader;
 import io.streamrec.state.UserState;
 import io.streamrec.state.UserStateUpdater;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -44,7 +45,7 @@ public class StateUpdateBenchmark extends HotPathBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        b = ModelBundle.load(bundle);
+        b = BundleLoader.load(bundle);
         int hist = Math.max(b.manifest().seqLen(), Math.max(b.manifest().covisitWindow(), 20));
         updater = new UserStateUpdater(hist, 100, dedupWindow);
         Random rnd = new Random(5);

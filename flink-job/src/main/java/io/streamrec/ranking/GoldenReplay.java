@@ -1,12 +1,15 @@
-package io.streamrec.model;
+package io.streamrec.ranking;
 
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
-import io.streamrec.ranking.FeatureEncoder;
-import io.streamrec.ranking.OnnxRanker;
-import io.streamrec.ranking.RankerOptions;
-import io.streamrec.ranking.RevisitScorer;
+import io.streamrec.model.BundleException;
+import io.streamrec.model.CategoryKey;
+import io.streamrec.model.InterestVector;
+import io.streamrec.model.ModelBundle;
+import io.streamrec.model.TensorSpec;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,8 +23,13 @@ import java.util.Map;
  * Replays golden.json (docs/MODEL_BUNDLE.md, "Golden cases"): ranker cases through ONNX Runtime, interest, context,
  * candidate-feature and (when the manifest has {@code revisit}) re-visit cases through the Java feature code. Any value
  * off by more than the tolerance, or a re-visit case's items in another order, refuses the bundle.
+ *
+ * <p>Over 400 lines because it replays golden.json's case lists one after another; each checker is short, and they
+ * share the file's parsing, tolerance and error wording.
  */
 final class GoldenReplay {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private GoldenReplay() {
     }
 
@@ -29,7 +37,7 @@ final class GoldenReplay {
         String where = "bundle " + bundle.location() + ": golden.json";
         JsonNode root;
         try {
-            root = BundleManifest.JSON.readTree(bundle.goldenJson());
+            root = JSON.readTree(bundle.goldenJson());
         } catch (IOException e) {
             throw new BundleException(where + " is not valid JSON: " + e.getMessage(), e);
         }
@@ -46,7 +54,7 @@ final class GoldenReplay {
         FeatureEncoder enc = new FeatureEncoder(bundle);
         verifyContext(bundle, enc, list(root, "context_cases", where), tol, where);
         verifyCandidates(bundle, enc, list(root, "candidate_feature_cases", where), tol, where);
-        RevisitScorer revisit = bundle.newRevisitScorer();
+        RevisitScorer revisit = RevisitScorer.forBundle(bundle);
         if (revisit != null) {
             JsonNode cases = root.get("revisit_cases");
             if (cases == null || !cases.isArray()) {
@@ -280,7 +288,7 @@ final class GoldenReplay {
                 }
                 triggerTs = trig.asLong();
             }
-            io.streamrec.candidates.OnlineCovisitation online = null;
+            OnlineCovisitation online = null;
             if (enc.needsOnlineCovisit()) {
                 online = onlineTable(cs.get("online_covisit"), where + " " + at);
             }
@@ -420,7 +428,7 @@ final class GoldenReplay {
     }
 
     /** The case's {@code online_covisit} table, loaded as given: {@code {"ITEM": [["NEIGHBOUR", weight], ...]}}. */
-    private static io.streamrec.candidates.OnlineCovisitation onlineTable(JsonNode n, String at)
+    private static OnlineCovisitation onlineTable(JsonNode n, String at)
             throws BundleException {
         if (n == null || !n.isObject()) {
             throw new BundleException(at + " needs an 'online_covisit' object (the feature is named), got " + n);
@@ -442,7 +450,7 @@ final class GoldenReplay {
             lists.put(e.getKey(), l);
         }
         try {
-            return io.streamrec.candidates.OnlineCovisitation.of(lists);
+            return OnlineCovisitation.of(lists);
         } catch (IllegalArgumentException e) {
             throw new BundleException(at + ".online_covisit: " + e.getMessage(), e);
         }

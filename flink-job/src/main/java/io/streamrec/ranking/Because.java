@@ -1,6 +1,7 @@
-package io.streamrec.job;
+package io.streamrec.ranking;
 
 import io.streamrec.candidates.CandidateSource;
+import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.model.Covisitation;
 import io.streamrec.model.ItemIndex;
@@ -17,7 +18,7 @@ final class Because {
      * For an {@code online_covisit} candidate: the seed {@code d_q} (one of the last K distinct items) with the
      * largest term {@code T(d_q, item) / (q + 1)} of its score, i.e. the recent item it was most often seen with.
      */
-    static String online(OnlineCovisitation table, OnlineCovisitation.Scores seeds, String item) {
+    static String online(OnlineCovisitation table, ItemScores seeds, String item) {
         if (table == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.streamrec.ranking;
+package io.streamrec.candidates;
 
 import io.streamrec.event.EventType;
 import java.util.Arrays;
@@ -9,10 +9,12 @@ import java.util.Arrays;
  * and that event's time, and which event types it was seen with. Entries are numbered in the order of their most
  * recent occurrence, so entry {@code e} is the item of distinct rank {@code r = e}.
  *
- * <p>Why one class: the ranker's {@code hist_*} candidate features ({@link FeatureEncoder}) and the re-visit order
- * ({@link RevisitScorer}) read the same window the same way; the job also builds one over a user's purchased items
- * as a set for its filters. An open-addressing table, reused from event to event: once it has grown to the window's
- * size, building it allocates nothing. Not thread-safe.
+ * <p>Why one class: the ranker's {@code hist_*} candidate features ({@code ranking.FeatureEncoder}) and the re-visit
+ * order ({@code ranking.RevisitScorer}) read the same window the same way; the candidate stage also builds one over a
+ * user's purchased and recent items as sets for its filters ({@link EventCandidates}) and the discovery list
+ * ({@link DiscoveryFusion}); it lives here, the lower of the two stages, so both can use it. An open-addressing
+ * table, reused from event to event: once it has grown to the window's size, building it allocates nothing. Not
+ * thread-safe.
  */
 public final class HistoryWindow {
     private String[] keys = new String[16];
@@ -140,7 +142,7 @@ public final class HistoryWindow {
     }
 
     /** Whether some event on entry {@code e}'s item has the type of ordinal {@code ordinal}. */
-    boolean seenOrdinal(int e, int ordinal) {
+    public boolean seenOrdinal(int e, int ordinal) {
         return (seen[e] & (1 << ordinal)) != 0;
     }
 

@@ -1,4 +1,4 @@
-package io.streamrec.job;
+package io.streamrec.ranking;
 
 import io.streamrec.candidates.CandidateSource;
 import io.streamrec.model.ItemIndex;
