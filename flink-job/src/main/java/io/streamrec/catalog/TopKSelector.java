@@ -1,11 +1,11 @@
 package io.streamrec.catalog;
 
+import io.streamrec.metrics.Histograms;
 import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.util.Arrays;
 import java.util.function.Predicate;
@@ -24,7 +24,7 @@ final class TopKSelector {
     TopKSelector(int topK, MetricGroup metrics) {
         this.topK = topK;
         this.recommendationsOut = metrics.counter("recommendationsOut");
-        this.eventToEmitMs = metrics.histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+        this.eventToEmitMs = metrics.histogram("eventToEmitLatencyMs", Histograms.sliding());
     }
 
     Recommendation select(ScoredList in, Predicate<String> unavailable) {

@@ -1,10 +1,11 @@
 package io.streamrec.job;
 
+import io.streamrec.metrics.Histograms;
+
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -27,7 +28,7 @@ final class RecommendMetrics {
         duplicates = group.counter("duplicateEvents");
         modelSwaps = group.counter("modelSwaps");
         revisitSlotsReordered = group.counter("revisitSlotsReordered");
-        inferenceUs = group.histogram("inferenceLatencyUs", new DescriptiveStatisticsHistogram(10_000));
+        inferenceUs = group.histogram("inferenceLatencyUs", Histograms.sliding());
         inference = inferenceUs::update;
         group.gauge("modelReloadFailures", (Gauge<Long>) reloadFailures::getAsLong);
         group.gauge("modelVersion", (Gauge<String>) modelVersion::get);

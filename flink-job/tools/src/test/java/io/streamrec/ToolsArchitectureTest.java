@@ -18,7 +18,7 @@ class ToolsArchitectureTest {
     static final String[] JOB = {
         "io.streamrec.event..", "io.streamrec.state..", "io.streamrec.candidates..", "io.streamrec.ranking..",
         "io.streamrec.catalog..", "io.streamrec.sink..", "io.streamrec.model..", "io.streamrec.config..",
-        "io.streamrec.job.."
+        "io.streamrec.job..", "io.streamrec.metrics.."
     };
 
     static final String[] TOOLS = {
