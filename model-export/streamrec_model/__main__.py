@@ -24,7 +24,7 @@ def _cfg(a):
 
 def cmd_train(a):
     from .data import read_events
-    from .pipeline import train
+    from .train import train
     cfg = _cfg(a)
     if not cfg["data"]["path"]:
         sys.exit("train: give the event log (--data PATH or data.path in the config)")
