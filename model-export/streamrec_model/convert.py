@@ -8,16 +8,14 @@ event what the Java EventLogReader produced (same event ids, type mapping, times
 bytes of ``LogEvent.toJsonBytes``), so the Java side can read JSON lines only. Where the Java and the old Python
 rules differed, the Java rules (what the evaluator used) are implemented here; ``tests/fixtures/logs`` pins them.
 """
-import argparse
 import collections
-import decimal
 import io
-import json
 import os
-import re
 import sys
 import tempfile
-import unicodedata
+
+from .java_rules import (INVALID_JSON, csv_fields, epoch_day_ms, java_as_text, java_is_blank, java_strip, java_trim,
+                         json_id, json_long, json_quote, parse_long, read_tree, wrap_long)
 
 FORMATS = ("jsonl", "csv", "taobao", "diginetica")
 WIRE_TYPES = ("view", "click", "add_to_cart", "remove_from_cart", "purchase", "search")
@@ -26,184 +24,9 @@ DIGINETICA_HEADER = ["session_id", "user_id", "item_id", "timeframe", "eventdate
 CSV_REQUIRED = ["user_id", "item_id", "event_type", "ts_ms"]
 DEFAULT_ID_PREFIX = "r"  # EventLogReader.read(path, format) numbers rows "r<line>"
 
-_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
-
 
 class FormatError(ValueError):
     """The log cannot be read in the format at all (a wrong header, an unknown format): nothing is converted."""
-
-
-# --- Java's string and number rules ---------------------------------------------------------------------------------
-
-_JAVA_SPACE_CONTROLS = set("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
-
-
-def java_is_whitespace(c):
-    """Character.isWhitespace: the space separators except the no-break ones, line and paragraph separators, and
-    the controls \\t \\n \\u000B \\f \\r \\u001C-\\u001F."""
-    if c in _JAVA_SPACE_CONTROLS:
-        return True
-    return unicodedata.category(c) in ("Zs", "Zl", "Zp") and c not in "\u00a0\u2007\u202f"
-
-
-def java_strip(s):
-    """String.strip(): Character.isWhitespace removed from both ends."""
-    i, j = 0, len(s)
-    while i < j and java_is_whitespace(s[i]):
-        i += 1
-    while j > i and java_is_whitespace(s[j - 1]):
-        j -= 1
-    return s[i:j]
-
-
-def java_is_blank(s):
-    return all(java_is_whitespace(c) for c in s)
-
-
-def java_trim(s):
-    """String.trim(): characters up to U+0020 removed from both ends."""
-    i, j = 0, len(s)
-    while i < j and s[i] <= " ":
-        i += 1
-    while j > i and s[j - 1] <= " ":
-        j -= 1
-    return s[i:j]
-
-
-def wrap_long(v):
-    """A Python int as a Java long after overflow (two's complement, 64 bits)."""
-    return ((v - _LONG_MIN) % (1 << 64)) + _LONG_MIN
-
-
-def parse_long(s):
-    """EventLogReader.parseLong: Long.parseLong(s.trim()), or None. A sign (+ or -) then decimal digits of any script
-    (Character.digit), within the long range."""
-    t = java_trim(s)
-    body = t[1:] if t[:1] in ("+", "-") else t
-    if not body:
-        return None
-    v = 0
-    for c in body:
-        d = unicodedata.decimal(c, None) if ord(c) <= 0xFFFF else None  # Java sees a supplementary char as 2 chars
-        if d is None:
-            return None
-        v = v * 10 + d
-    v = -v if t[0] == "-" else v
-    return v if _LONG_MIN <= v <= _LONG_MAX else None
-
-
-def java_double_to_string(x):
-    """Double.toString (what Jackson's DoubleNode.asText gives): plain notation for 1e-3 <= |x| < 1e7, else
-    d.dddE<n>; always a digit after the point. Digits: the shortest that round-trip."""
-    if x != x:
-        return "NaN"
-    if x in (float("inf"), float("-inf")):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "-0.0" if str(x).startswith("-") else "0.0"
-    sign = "-" if x < 0 else ""
-    _, dd, e = decimal.Decimal(repr(abs(x))).normalize().as_tuple()
-    dd = "".join(map(str, dd))
-    e10 = len(dd) + e  # abs(x) = 0.<dd> * 10**e10
-    if 1e-3 <= abs(x) < 1e7:
-        if e10 <= 0:
-            return sign + "0." + "0" * (-e10) + dd
-        if e10 >= len(dd):
-            return sign + dd + "0" * (e10 - len(dd)) + ".0"
-        return sign + dd[:e10] + "." + dd[e10:]
-    return sign + dd[0] + "." + (dd[1:] or "0") + "E" + str(e10 - 1)
-
-
-def java_as_text(v):
-    """JsonNode.asText() of a parsed JSON value: strings as they are, numbers as Java prints them, booleans as
-    true/false, objects and arrays as ""."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return java_double_to_string(v)
-    if isinstance(v, str):
-        return v
-    return ""
-
-
-def json_quote(s):
-    """Jackson's JsonStringEncoder.quoteAsString: \\" \\\\ \\b \\t \\n \\f \\r, other controls \\u00XX (upper-case hex),
-    everything else as it is."""
-    out = []
-    for c in s:
-        o = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif o < 0x20:
-            out.append({8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}.get(o, "\\u%04X" % o))
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-# --- JSON lines: Jackson's ObjectMapper.readTree ---------------------------------------------------------------------
-
-def _too_long_number(s, conv):
-    if len(s) > 1000:  # Jackson's StreamReadConstraints: numbers of at most 1000 characters
-        raise ValueError("number too long")
-    return conv(s)
-
-
-def _no_constant(name):
-    raise ValueError("%s is not JSON" % name)  # Jackson rejects NaN and Infinity
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=lambda s: _too_long_number(s, int),
-                            parse_float=lambda s: _too_long_number(s, float))
-_INVALID = object()
-_JSON_SPACE = " \t\r\n"
-
-
-def read_tree(line):
-    """The first JSON value on the line as Jackson's readTree reads it (what follows it is ignored, except that a
-    number or literal at the top level must end at a space), or _INVALID."""
-    i = 0
-    while i < len(line) and line[i] in _JSON_SPACE:
-        i += 1
-    if i == len(line):
-        return None
-    try:
-        value, end = _DECODER.raw_decode(line, i)
-    except (ValueError, RecursionError):
-        return _INVALID
-    if not isinstance(value, (dict, list, str)) and end < len(line):
-        nxt = line[end]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if nxt not in _JSON_SPACE:
-                return _INVALID
-        elif nxt.isalnum() or nxt in "_$":
-            return _INVALID
-    return value
-
-
-def _json_id(v):
-    """EventLogReader.id: a string or integer id, as text, unless blank; None for anything else."""
-    if v is None or isinstance(v, bool) or not isinstance(v, (str, int)):
-        return None
-    s = java_as_text(v)
-    return None if java_is_blank(s) else s
-
-
-def _json_ts(v):
-    """An integral number (or a float with an integral value) as Java's asLong gives it; None for anything else."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    if isinstance(v, int):
-        return wrap_long(v)  # BigInteger.longValue
-    if v in (float("inf"), float("-inf")):
-        return _LONG_MAX if v > 0 else _LONG_MIN  # rint(inf) == inf, and (long) inf saturates
-    if not v.is_integer():
-        return None
-    return max(_LONG_MIN, min(_LONG_MAX, int(v)))
 
 
 Event = collections.namedtuple("Event", "event_id user_id item_id type ts category seq")
@@ -214,7 +37,7 @@ def read_jsonl(lines, prefix, out, bad):
         if java_is_blank(line):
             continue
         o = read_tree(line)
-        if o is _INVALID:
+        if o is INVALID_JSON:
             bad["invalid_json"] += 1
             continue
         if not isinstance(o, dict):
@@ -224,7 +47,7 @@ def read_jsonl(lines, prefix, out, bad):
         if missing:
             bad["missing_" + missing] += 1
             continue
-        u, it = _json_id(o["user_id"]), _json_id(o["item_id"])
+        u, it = json_id(o["user_id"]), json_id(o["item_id"])
         if u is None:
             bad["bad_user_id"] += 1
             continue
@@ -235,7 +58,7 @@ def read_jsonl(lines, prefix, out, bad):
         if ty is None:
             bad["unknown_type"] += 1
             continue
-        ts = _json_ts(o["ts"])
+        ts = json_long(o["ts"])
         if ts is None or ts < 0:
             bad["bad_ts"] += 1
             continue
@@ -244,33 +67,6 @@ def read_jsonl(lines, prefix, out, bad):
 
 
 # --- the CSV formats ------------------------------------------------------------------------------------------------
-
-def csv_fields(line):
-    """EventLogReader.csvFields: comma-separated, a double quote anywhere toggles quoting, "" inside quotes is one
-    quote (RFC 4180 without line breaks inside fields)."""
-    fields, cur, q, i = [], [], False, 0
-    while i < len(line):
-        c = line[i]
-        if q:
-            if c == '"':
-                if i + 1 < len(line) and line[i + 1] == '"':
-                    cur.append('"')
-                    i += 1
-                else:
-                    q = False
-            else:
-                cur.append(c)
-        elif c == '"':
-            q = True
-        elif c == ",":
-            fields.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-        i += 1
-    fields.append("".join(cur))
-    return fields
-
 
 def _add(out, bad, event_id, user, item, ty, ts, category, n):
     """The checks every format shares, in this order; the first failing one counts the row under its reason."""
@@ -321,33 +117,6 @@ def read_taobao(lines, prefix, out, bad):
         seconds = parse_long(row[4])
         _add(out, bad, prefix + str(n), java_trim(row[0]), java_trim(row[1]), TAOBAO_TYPES.get(java_trim(row[3])),
              None if seconds is None or seconds < 0 else wrap_long(seconds * 1000), java_trim(row[2]), n)
-
-
-_ISO_DATE = re.compile(r"(\+?)([0-9]+)-([0-9]{2})-([0-9]{2})\Z")
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def epoch_day_ms(text):
-    """LocalDate.parse(text) (ISO yyyy-MM-dd, strict; a year beyond 9999 needs a +) at UTC midnight in epoch ms, or
-    None when it does not parse, is before 1970 (EventLogReader treats a negative day as unparsed) or overflows."""
-    m = _ISO_DATE.match(text)
-    if not m:
-        return None
-    plus, ys, ms, ds = m.groups()
-    if (not plus and len(ys) != 4) or (plus and not 5 <= len(ys) <= 10):
-        return None
-    y, mo, d = int(ys), int(ms), int(ds)
-    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
-    if y > 999_999_999 or not 1 <= mo <= 12 or not 1 <= d <= _DAYS_IN_MONTH[mo - 1] + (mo == 2 and leap):
-        return None
-    # days from civil (proleptic Gregorian)
-    yy = y - (mo <= 2)
-    era = yy // 400
-    yoe = yy - era * 400
-    doy = (153 * (mo + (-3 if mo > 2 else 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    ms_ = (era * 146097 + doe - 719468) * 86_400_000
-    return ms_ if 0 <= ms_ <= _LONG_MAX else None
 
 
 def read_diginetica(lines, prefix, out, bad):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from streamrec_model import convert as cv
+from streamrec_model import java_rules as jr
 from streamrec_model.data import read_events
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,13 +109,13 @@ def test_training_readers_read_converted_lines_to_the_raw_files_events(name):
 
 
 def test_java_number_and_text_rules():
-    assert [cv.parse_long(s) for s in (" +12 ", "-3", "\uff11\uff12", "\u00b2", "", "+", "9223372036854775808")] == \
+    assert [jr.parse_long(s) for s in (" +12 ", "-3", "\uff11\uff12", "\u00b2", "", "+", "9223372036854775808")] == \
         [12, -3, 12, None, None, None, None]
-    assert cv.wrap_long((1 << 63) + 5) == -(1 << 63) + 5
-    assert [cv.java_double_to_string(x) for x in (1.0, 0.001, 1e7, 1234567.5, 1e-4, -2.5e20, 0.0)] == \
+    assert jr.wrap_long((1 << 63) + 5) == -(1 << 63) + 5
+    assert [jr.java_double_to_string(x) for x in (1.0, 0.001, 1e7, 1234567.5, 1e-4, -2.5e20, 0.0)] == \
         ["1.0", "0.001", "1.0E7", "1234567.5", "1.0E-4", "-2.5E20", "0.0"]
-    assert cv.java_trim("\u00a0 a \t") == "\u00a0 a" and cv.java_strip("\u2003a\u00a0") == "a\u00a0"
-    assert cv.epoch_day_ms("1970-01-01") == 0 and cv.epoch_day_ms("2016-02-29") == 1456704000000
-    assert cv.epoch_day_ms("2015-02-29") is None and cv.epoch_day_ms("2016-5-9") is None
-    assert cv.epoch_day_ms("12016-01-01") is None and cv.epoch_day_ms("1969-12-31") is None
-    assert cv.json_quote('a"\\\n\x01\u00e9') == '"a\\"\\\\\\n\\u0001\u00e9"'
+    assert jr.java_trim("\u00a0 a \t") == "\u00a0 a" and jr.java_strip("\u2003a\u00a0") == "a\u00a0"
+    assert jr.epoch_day_ms("1970-01-01") == 0 and jr.epoch_day_ms("2016-02-29") == 1456704000000
+    assert jr.epoch_day_ms("2015-02-29") is None and jr.epoch_day_ms("2016-5-9") is None
+    assert jr.epoch_day_ms("12016-01-01") is None and jr.epoch_day_ms("1969-12-31") is None
+    assert jr.json_quote('a"\\\n\x01\u00e9') == '"a\\"\\\\\\n\\u0001\u00e9"'
