@@ -179,13 +179,18 @@ def open_lines(path):
     """The file's lines as Java's BufferedReader.readLine gives them: UTF-8 (malformed bytes replaced), a leading
     byte-order mark dropped, split at \\n, \\r or \\r\\n, without the terminator."""
     with io.open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
-        for line in f:
-            if line.endswith("\r\n"):
-                yield line[:-2]
-            elif line.endswith(("\n", "\r")):
-                yield line[:-1]
-            else:
-                yield line
+        yield from without_line_ends(f)
+
+
+def without_line_ends(lines):
+    """Each line without its terminator (\\r\\n, \\n or \\r at its end), as readLine returns it."""
+    for line in lines:
+        if line.endswith("\r\n"):
+            yield line[:-2]
+        elif line.endswith(("\n", "\r")):
+            yield line[:-1]
+        else:
+            yield line
 
 
 def detect_format(path):
@@ -207,12 +212,20 @@ def detect_format(path):
 def read_log(path, fmt="auto", prefix=DEFAULT_ID_PREFIX):
     """(format, events sorted by (ts, line), Counter of skipped lines by reason)."""
     fmt = detect_format(path) if fmt in (None, "auto") else fmt
+    out, bad = read_lines(open_lines(path), fmt, prefix)
+    return fmt, out, bad
+
+
+def read_lines(lines, fmt, prefix=DEFAULT_ID_PREFIX, bad=None):
+    """(events sorted by (ts, line), skipped lines by reason) from a log's lines as open_lines gives them, in format
+    fmt (not auto). bad: the Counter to count skipped lines into (a subclass may note which line it was), or a new
+    one. The training side (data.py) reads every raw log through here."""
     if fmt not in READERS:
         raise FormatError("unknown format '%s' (one of jsonl, csv, taobao, diginetica, auto)" % fmt)
-    out, bad = [], collections.Counter()
-    READERS[fmt](open_lines(path), prefix, out, bad)
+    out, bad = [], collections.Counter() if bad is None else bad
+    READERS[fmt](lines, prefix, out, bad)
     out.sort(key=lambda e: (e.ts, e.seq))
-    return fmt, out, bad
+    return out, bad
 
 
 def to_json(e):
