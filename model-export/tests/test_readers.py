@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from streamrec_model import TYPE_INDEX
-from streamrec_model.data import read_events, read_lines, time_split, detect_format, EventLog
+from streamrec_model.convert import detect_format
+from streamrec_model.data import read_events, read_lines, time_split, EventLog
 
 
 def lines(text):
