@@ -1,6 +1,7 @@
 """`convert`: each raw fixture in tests/fixtures/logs becomes exactly its expected JSON lines (the Java
-EventLogReader's events), the CLI prints its summary and fails cleanly on a wrong format, and the training readers
-read a converted file to the same events as the raw one."""
+EventLogReader's events), the CLI prints its summary and fails cleanly on a wrong format, and training (data.py)
+reads every fixture, the edge ones included, to convert's events and skipped lines, from the raw file as from its
+converted JSON lines."""
 import os
 import subprocess
 import sys
@@ -10,7 +11,8 @@ import pytest
 
 from streamrec_model import convert as cv
 from streamrec_model import java_rules as jr
-from streamrec_model.data import read_events
+from streamrec_model import TYPE_INDEX
+from streamrec_model.data import read_events, read_lines
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOGS = os.path.join(HERE, "fixtures", "logs")
@@ -30,9 +32,6 @@ FIXTURES = {
     "edge-diginetica.csv": ("diginetica", {"bad_ts": 2}),
     "edge-events.jsonl": ("jsonl", {"invalid_json": 2, "unknown_type": 1}),
 }
-# where the training readers follow the same rules as convert (the edge files pin where they do not)
-SAME_IN_TRAINING = [f for f in FIXTURES if not f.startswith("edge-")]
-
 
 def expected_path(name):
     return os.path.join(LOGS, name.rsplit(".", 1)[0] + ".expected.jsonl")
@@ -98,14 +97,58 @@ def test_cli_standard_output_and_format_errors(tmp_path):
     assert p.returncode == 1 and not out.exists()
 
 
-@pytest.mark.parametrize("name", SAME_IN_TRAINING)
-def test_training_readers_read_converted_lines_to_the_raw_files_events(name):
+def same_events(log, events):
+    """The EventLog holds exactly these convert events, in the same order."""
+    cats = [e.category for e in events]
+    assert log.users == [e.user_id for e in events] and log.items == [e.item_id for e in events]
+    assert list(log.types) == [TYPE_INDEX[e.type] for e in events] and list(log.ts) == [e.ts for e in events]
+    assert log.categories == (cats if any(c is not None for c in cats) else None)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_training_reads_convert_s_events_and_skipped_lines(name):
+    path = os.path.join(LOGS, name)
+    fmt, events, bad = cv.read_log(path)
+    log = read_events(path, "auto")
+    assert len(log) == len(events) > 0
+    same_events(log, events)
+    assert log.source == "%s (%s)" % (path, FIXTURES[name][0])
+    assert dict(log.bad.counts) == dict(bad) == FIXTURES[name][1]
+    lines = list(cv.open_lines(path))
+    for reason, ex in log.bad.as_dict()["examples"].items():  # the first skipped line of each reason, as read
+        assert ex["raw"] == lines[ex["line"] - 1][:200], reason
+    assert set(log.bad.examples) == set(bad)
+
+
+# Converted lines that convert's own JSON-lines reader (the Java one's rules) skips: a CSV id is kept unless trim()
+# leaves it empty, a JSON id unless isBlank(), and an ideographic space (U+3000) is blank but not trimmed. So the raw
+# file keeps a row its converted JSON lines lose. Pinned here so that a change to either rule shows.
+LOST_IN_JSON_LINES = {"edge-taobao.csv": ({"bad_user_id": 1}, ["\u3000"])}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_training_reads_converted_lines_to_the_raw_files_events(name):
     raw = read_events(os.path.join(LOGS, name), "auto")
     conv = read_events(expected_path(name), "auto")
+    lost_counts, lost_users = LOST_IN_JSON_LINES.get(name, ({}, []))
+    assert dict(conv.bad.counts) == lost_counts
+    keep = np.array([u not in lost_users for u in raw.users], dtype=bool)
+    assert len(raw) - int(keep.sum()) == len(lost_users)
+    raw = raw.subset(keep)
     assert len(raw) == len(conv) > 0
     assert raw.users == conv.users and raw.items == conv.items
     assert np.array_equal(raw.types, conv.types) and np.array_equal(raw.ts, conv.ts)
     assert raw.categories == conv.categories
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_training_reads_lines_in_memory_as_convert_reads_the_file(name):
+    path = os.path.join(LOGS, name)
+    fmt, events, bad = cv.read_log(path)
+    with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        log = read_lines(f.readlines(), fmt)
+    same_events(log, events)
+    assert dict(log.bad.counts) == dict(bad)
 
 
 def test_java_number_and_text_rules():
