@@ -1,12 +1,13 @@
 """Raw event logs to input-topic JSON lines: the one owner of the raw log formats.
 
 streamrec reads four log formats (the input topic's JSON lines, a generic CSV, Taobao UserBehavior.csv and
-Diginetica item views). Until now the Java evaluator (flink-job ``io.streamrec.eval.EventLogReader``) and this
-package's training readers (``data.py``) each parsed them, and drifted apart in corner cases. This module owns them:
+Diginetica item views). The Java evaluator (flink-job ``io.streamrec.eval.EventLogReader``) and this package's
+training readers (``data.py``) each used to parse them, and drifted apart in corner cases. This module owns them:
 ``python -m streamrec_model convert`` turns any of them into JSON lines in the ``user-events`` contract, event for
 event what the Java EventLogReader produced (same event ids, type mapping, timestamps, skipped rows and order, the
-bytes of ``LogEvent.toJsonBytes``), so the Java side can read JSON lines only. Where the Java and the old Python
-rules differed, the Java rules (what the evaluator used) are implemented here; ``tests/fixtures/logs`` pins them.
+bytes of ``LogEvent.toJsonBytes``), so the Java side can read JSON lines only, and training reads every log through
+``read_lines`` here. Where the Java and the old Python rules differed, the Java rules (what the evaluator used) are
+implemented here; ``tests/fixtures/logs`` pins them.
 """
 import collections
 import io
