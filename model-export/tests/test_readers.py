@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from streamrec_model import TYPE_INDEX
-from streamrec_model.data import read_events, read_lines, time_split, detect_format, EventLog
+from streamrec_model.convert import detect_format
+from streamrec_model.data import read_events, read_lines, time_split, EventLog
 
 
 def lines(text):
@@ -88,6 +89,38 @@ def test_diginetica_session_as_user_and_timestamps():
     assert list(log.ts) == [day + 526309, day + 1031018, day + 86400000]
     assert set(int(t) for t in log.types) == {TYPE_INDEX["view"]}
     assert dict(log.bad.counts) == {"bad_ts": 2, "wrong_column_count": 1}
+
+
+# Rows that crashed the trainer's own readers before it read through convert (int() of a superscript digit, the
+# csv module's field size limit, JSON nested past the recursion limit, a list as the type, times beyond int64), and
+# a date before 1970 they turned into a negative time. Each is now a skipped line or, as in Java, an event.
+HOSTILE = {
+    "taobao superscript seconds": ("taobao", "1,2,3,pv,\u00b2\n", {"bad_ts": 1}, None),
+    "csv superscript time": ("csv", "user_id,item_id,event_type,ts_ms\nu,i,view,\u00b2\n", {"bad_ts": 1}, None),
+    "csv field of 200000 chars": ("csv", 'user_id,item_id,event_type,ts_ms\nu,"%s",view,5\n' % ("x" * 200000), {},
+                                  [5]),
+    "diginetica superscript timeframe": ("diginetica", "session_id;user_id;item_id;timeframe;eventdate\n"
+                                         "1;NA;5;\u00b9;2016-05-09\n", {"bad_ts": 1}, None),
+    "diginetica date before 1970": ("diginetica", "session_id;user_id;item_id;timeframe;eventdate\n"
+                                    "1;NA;5;1;1900-01-01\n", {"bad_ts": 1}, None),
+    "json nested 100000 deep": ("jsonl", "[" * 100000 + "\n", {"invalid_json": 1}, None),
+    "json list as type": ("jsonl", '{"event_id":"e","user_id":"u","item_id":"i","type":["view"],"ts":1}\n',
+                          {"unknown_type": 1}, None),
+    "json time past int64": ("jsonl", '{"event_id":"e","user_id":"u","item_id":"i","type":"view",'
+                             '"ts":99999999999999999999999}\n', {}, [99999999999999999999999 % (1 << 64)]),
+    "json float time past int64": ("jsonl", '{"event_id":"e","user_id":"u","item_id":"i","type":"view","ts":1e30}\n',
+                                   {}, [(1 << 63) - 1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_rows_do_not_crash_the_reader(case):
+    fmt, text, bad, ts = HOSTILE[case]
+    log = read_lines(lines(text), fmt)
+    assert dict(log.bad.counts) == bad
+    assert list(log.ts) == (ts or [])
+    for reason, ex in log.bad.examples.items():
+        assert ex["line"] == len(text.splitlines()) and len(ex["raw"]) <= 200
 
 
 def test_detect_format_reads_the_first_line_before_the_file_name(tmp_path):
