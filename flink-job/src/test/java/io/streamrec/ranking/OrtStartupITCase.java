@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ONNX Runtime 1.29 SIGSEGVs the whole JVM while creating its environment when the process command line is longer
  * than ~4 KB (telemetry regex recursion on a normal-sized stack). {@link OnnxRanker#environment()} must survive it.
  */
-class OrtStartupTest {
+class OrtStartupITCase {
     /** Run in the child JVM. */
     public static void main(String[] args) throws Exception {
         OnnxRanker.environment();
@@ -26,7 +26,7 @@ class OrtStartupTest {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String pad = "x".repeat(16_000);
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Dstreamrec.pad=" + pad, "-cp",
-                System.getProperty("java.class.path"), OrtStartupTest.class.getName()));
+                System.getProperty("java.class.path"), OrtStartupITCase.class.getName()));
         pb.environment().remove("ORT_DISABLE_TELEMETRY");
         pb.redirectErrorStream(true);
         Process p = pb.start();

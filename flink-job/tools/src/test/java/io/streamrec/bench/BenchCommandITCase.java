@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code bench --smoke} runs every section of {@code --quick} except checkpoints (same code paths, tiny sizes) and
  * prints its table and valid JSON with the required keys. No timing assertions: benchmarks are not tests.
  */
-class BenchCommandTest {
+class BenchCommandITCase {
 
     @Test
     void smokeRunPrintsTableAndWritesJsonWithTheRequiredKeys(@TempDir Path dir) throws Exception {
