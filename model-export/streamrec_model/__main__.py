@@ -1,4 +1,4 @@
-"""CLI: /usr/bin/python3 -m streamrec_model {train,export,verify,build,synth} ..."""
+"""CLI: /usr/bin/python3 -m streamrec_model {train,export,verify,build,synth,convert} ..."""
 import argparse
 import json
 import os
@@ -24,7 +24,7 @@ def _cfg(a):
 
 def cmd_train(a):
     from .data import read_events
-    from .pipeline import train
+    from .train import train
     cfg = _cfg(a)
     if not cfg["data"]["path"]:
         sys.exit("train: give the event log (--data PATH or data.path in the config)")
@@ -78,7 +78,17 @@ def main(argv=None):
     _add_common(b)
     s = sub.add_parser("synth", help="write generated storefront traffic (JSON lines)")
     s.add_argument("args", nargs=argparse.REMAINDER)
+    c = sub.add_parser("convert", help="write a raw event log (JSON lines, CSV, Taobao, Diginetica) as the input "
+                                       "topic's JSON lines")
+    from .convert import add_arguments
+    add_arguments(c)
     a = ap.parse_args(argv)
+    if a.cmd == "convert":
+        from .convert import run
+        rc = run(a)
+        if rc:
+            sys.exit(rc)
+        return 0
     if a.cmd == "synth":
         from .synth import main as smain
         return smain(a.args)

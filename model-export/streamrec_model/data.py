@@ -6,6 +6,11 @@ dropped silently. Supported formats:
   * ``csv``         generic CSV with header ``user_id,item_id,event_type,ts_ms[,category]``
   * ``taobao``      UserBehavior.csv (no header; user,item,category,behavior,ts seconds)
   * ``diginetica``  sample_train-item-views.csv (``;``-separated; session_id;user_id;item_id;timeframe;eventdate)
+
+These are the trainer's readers. The reference for the raw formats is ``convert.py`` (``python -m streamrec_model
+convert``), which follows the Java evaluator's rules; on the fixtures in tests/fixtures/logs these readers give the
+same events from a raw file as from its converted JSON lines, and the ``edge-*`` fixtures there are the corner cases
+where they do not (a ``+`` sign, a quote inside a CSV field, no-break spaces as ids, ``yyyy-M-d`` dates, ...).
 """
 import collections
 import csv

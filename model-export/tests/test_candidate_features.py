@@ -99,7 +99,7 @@ def test_build_with_all_candidate_features(tmp_path):
     from streamrec_model.config import load_config
     from streamrec_model.data import read_lines
     from streamrec_model.export import export_bundle
-    from streamrec_model.pipeline import train
+    from streamrec_model.train import train
     from streamrec_model.synth import generate
     from streamrec_model.verify import verify_bundle
     events = generate(n_users=80, n_items=200, n_categories=8, days=5, seed=5)

@@ -11,8 +11,8 @@ from streamrec_model.config import load_config, revisit_params
 from streamrec_model.data import EventLog
 from streamrec_model.features import (REVISIT_FEATURES, category_key, revisit_features, revisit_order,
                                       revisit_refill, revisit_scores)
-from streamrec_model.pipeline import (Prepared, fit_revisit, fit_revisit_weights, pack_revisit, revisit_examples,
-                                      revisit_mrr)
+from streamrec_model.prepared import Prepared
+from streamrec_model.revisit import fit_revisit, fit_revisit_weights, pack_revisit, revisit_examples, revisit_mrr
 
 MIN = 60_000
 T0 = 1_700_000_000_000

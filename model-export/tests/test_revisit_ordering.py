@@ -1,8 +1,8 @@
-"""tools/revisit_ordering.py on a generated log whose next item is always the second most recent one."""
+"""research/revisit_ordering.py on a generated log whose next item is always the second most recent one."""
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "research"))
 
 import revisit_ordering as ro  # noqa: E402
 

@@ -11,7 +11,7 @@ import pytest
 from streamrec_model.config import load_config
 from streamrec_model.data import read_lines
 from streamrec_model.export import export_bundle, sha256
-from streamrec_model.pipeline import train
+from streamrec_model.train import train
 from streamrec_model.synth import generate
 from streamrec_model.verify import verify_bundle
 

@@ -17,13 +17,13 @@ with streamrec's own MRR@20 on the same events (`evaluate --dump-lists`, rows wh
 
 `--purchase-filter` leaves bought items out, as the job does with `recs.filter-purchased` (a bought next item is then
 a miss); `--category-features` adds two features to the fitted model: whether the item's category is the event's,
-and that divided by 1 + rank (docs/EVALUATION.md, round 11). `--window N` keeps, like the job, only each event's last
+and that divided by 1 + rank (the job's category term, docs/EVALUATION.md). `--window N` keeps, like the job, only each event's last
 N events (the trigger included) as its history, so a target older than that is not a re-visit event;
 `--transition-features` (with `--window`) adds three: how often the item came right after an earlier touch of the
 event's item (log, and whether at all divided by 1 + rank), and how often right before one (log)
-(docs/EVALUATION.md, round 12).
+(the re-visit order's transition features, docs/EVALUATION.md).
 
-    /usr/bin/python3 model-export/tools/revisit_ordering.py /path/to/UserBehavior.csv [--split 0.8] \
+    /usr/bin/python3 model-export/research/revisit_ordering.py /path/to/UserBehavior.csv [--split 0.8] \
         [--purchase-filter] [--category-features] [--window 50 [--transition-features]]
 """
 import argparse
