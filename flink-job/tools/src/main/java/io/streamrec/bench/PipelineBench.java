@@ -80,7 +80,7 @@ final class PipelineBench {
      * The latency runs' load generator wakes at most once per this many microseconds and sends every event that is
      * due. One wake-up per event (0) cost the generator's thread about a tenth of a core at half load (a timed park,
      * a wake-up and a new producer batch each time) and the job's fetcher two points more, CPU taken from the job on
-     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, round 13). The schedule stays
+     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, --send-tick-us). The schedule stays
      * absolute, so the offered rate is unchanged, and each event's clock starts when it is really sent.
      */
     int sendTickUs = 1000;
