@@ -42,6 +42,8 @@ def java_is_blank(s):
 
 def java_trim(s):
     """String.trim(): characters up to U+0020 removed from both ends."""
+    if s and s[0] > " " and s[-1] > " ":
+        return s
     i, j = 0, len(s)
     while i < j and s[i] <= " ":
         i += 1
@@ -59,6 +61,8 @@ def parse_long(s):
     """EventLogReader.parseLong: Long.parseLong(s.trim()), or None. A sign (+ or -) then decimal digits of any script
     (Character.digit), within the long range."""
     t = java_trim(s)
+    if t.isascii() and t.isdigit() and len(t) < 19:  # the common case: plain ASCII digits that fit a long
+        return int(t)
     body = t[1:] if t[:1] in ("+", "-") else t
     if not body:
         return None
@@ -189,6 +193,8 @@ def json_long(v):
 def csv_fields(line):
     """EventLogReader.csvFields: comma-separated, a double quote anywhere toggles quoting, "" inside quotes is one
     quote (RFC 4180 without line breaks inside fields)."""
+    if '"' not in line:
+        return line.split(",")
     fields, cur, q, i = [], [], False, 0
     while i < len(line):
         c = line[i]
