@@ -270,11 +270,22 @@ def summary(src, dst, fmt, written, bad):
         src, fmt, dst, written, sum(bad.values()), " (%s)" % reasons if reasons else "")
 
 
+def write_report(path, src, fmt, written, bad):
+    """The outcome for a program (the Java evaluator puts the skipped counts in its report):
+    {"input": ..., "format": ..., "events": N, "skipped": {reason: count, ...}}, reasons sorted."""
+    import json
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"input": src, "format": fmt, "events": written, "skipped": dict(sorted(bad.items()))}, f)
+        f.write("\n")
+
+
 def add_arguments(ap):
     ap.add_argument("--format", default="auto", choices=("auto",) + FORMATS,
                     help="the input's format; auto: the first non-blank line shows it, else the file name")
     ap.add_argument("--id-prefix", default=DEFAULT_ID_PREFIX,
                     help="event ids of formats without them are PREFIX + line number (default r)")
+    ap.add_argument("--report", default=None, metavar="FILE",
+                    help="also write the outcome as JSON: input, format, events written, skipped lines by reason")
     ap.add_argument("input")
     ap.add_argument("output", help="the JSON lines file to write; - for standard output")
 
@@ -289,4 +300,6 @@ def run(a):
         print("convert: %s" % e, file=sys.stderr)
         return 1
     print(summary(a.input, a.output, fmt, written, bad), file=sys.stderr)
+    if a.report:
+        write_report(a.report, a.input, fmt, written, bad)
     return 0

@@ -82,6 +82,19 @@ def test_cli_writes_the_file_and_one_summary_line(tmp_path):
         assert out.read_bytes() == f.read()
 
 
+def test_cli_report_file_has_the_skipped_counts(tmp_path):
+    out, report = tmp_path / "taobao.jsonl", tmp_path / "taobao.report.json"
+    p = run_cli("--report", str(report), os.path.join(LOGS, "taobao.csv"), str(out))
+    assert p.returncode == 0, p.stderr
+    import json
+    r = json.loads(report.read_text(encoding="utf-8"))
+    assert r == {"input": os.path.join(LOGS, "taobao.csv"), "format": "taobao", "events": 7,
+                 "skipped": FIXTURES["taobao.csv"][1]}
+    p = run_cli("--report", str(report), "--format", "csv", os.path.join(LOGS, "bom.csv"), str(out))
+    assert p.returncode == 2  # a format error converts nothing and reports nothing new
+    assert json.loads(report.read_text(encoding="utf-8"))["format"] == "taobao"
+
+
 def test_cli_standard_output_and_format_errors(tmp_path):
     p = subprocess.run([sys.executable, "-m", "streamrec_model", "convert", "--format", "diginetica",
                         os.path.join(LOGS, "bom.csv"), "-"], cwd=PKG, capture_output=True)

@@ -2,7 +2,8 @@ package io.streamrec.catalog;
 
 /**
  * One record of the compacted {@code item-updates} topic: an item's stock status, price, category, or its deletion.
- * A Kafka tombstone (null value) for an item id means the item was deleted. Flink POJO.
+ * A Kafka tombstone (null value) for an item id means the item was deleted. Flink POJO; the one class of that
+ * boundary (the simulator writes it too). {@link ItemUpdateParser} reads it, {@link ItemUpdateJson} writes it.
  */
 public class ItemUpdate {
     public String itemId;
@@ -18,6 +19,25 @@ public class ItemUpdate {
         this.itemId = itemId;
         this.inStock = inStock;
         this.deleted = deleted;
+    }
+
+    /** Field-by-field equality. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ItemUpdate u && inStock == u.inStock && deleted == u.deleted && ts == u.ts
+                && java.util.Objects.equals(itemId, u.itemId) && java.util.Objects.equals(category, u.category)
+                && java.util.Objects.equals(price, u.price);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(itemId, ts);
+    }
+
+    @Override
+    public String toString() {
+        return "ItemUpdate{" + itemId + ", category=" + category + ", price=" + price + ", inStock=" + inStock
+                + ", deleted=" + deleted + ", ts=" + ts + "}";
     }
 
     /** True when the item must not be recommended. */

@@ -103,8 +103,12 @@ public final class EventParser {
                 e.price = price.asDouble();
             }
             JsonNode context = root.get("context");
-            if (context != null && !context.isNull() && !context.isObject()) {
-                throw new Invalid("field 'context' must be an object, got " + describe(context));
+            if (context != null && !context.isNull()) {
+                if (!context.isObject()) {
+                    throw new Invalid("field 'context' must be an object, got " + describe(context));
+                }
+                e.device = textOrNull(context.get("device")); // informational: anything else is ignored
+                e.page = textOrNull(context.get("page"));
             }
         } catch (Invalid invalid) {
             r.reason = invalid.getMessage();
@@ -158,6 +162,10 @@ public final class EventParser {
             throw new Invalid("field '" + field + "' must be a string, got " + describe(n));
         }
         return n.asText();
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n != null && n.isTextual() ? n.asText() : null;
     }
 
     private static String describe(JsonNode n) {

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
 import io.streamrec.config.StreamrecOptions;
+import io.streamrec.event.UserEvent;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
-import io.streamrec.sim.SimEvent;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -327,7 +327,7 @@ public final class BenchCommand implements Command {
             if (plan.sections.contains("pipeline")) {
                 out.printf("[2] pipeline: %d pre-loaded events, K=%d, drained by a fresh job%n", plan.events, k);
                 Topics.Names names = pb.names("tput");
-                List<SimEvent> events = pb.preload(names, plan.events, 3L, plan.users);
+                List<UserEvent> events = pb.preload(names, plan.events, 3L, plan.users);
                 r.meanCandidates(PipelineBench.meanCandidates(bundle, events, k, Math.min(events.size(), 5000)));
                 Duration timeout = Duration.ofSeconds(60 + plan.events / 20);
                 if (!plan.mode.equals("smoke") && plan.warmupEvents > 0) {

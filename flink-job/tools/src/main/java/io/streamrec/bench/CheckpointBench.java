@@ -224,7 +224,7 @@ final class CheckpointBench {
             if (r.event() == null || r.duplicate()) {
                 continue;
             }
-            UserState s = states.computeIfAbsent(r.event().userId(), u -> new UserState());
+            UserState s = states.computeIfAbsent(r.event().userId, u -> new UserState());
             up.apply(s, PipelineBench.userEvent(r.event()), bundle);
             n++;
         }

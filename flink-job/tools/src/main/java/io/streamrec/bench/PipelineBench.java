@@ -5,13 +5,11 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.config.StreamrecConfig;
-import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.Topics;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.sim.SimConfig;
-import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
@@ -82,7 +80,7 @@ final class PipelineBench {
      * The latency runs' load generator wakes at most once per this many microseconds and sends every event that is
      * due. One wake-up per event (0) cost the generator's thread about a tenth of a core at half load (a timed park,
      * a wake-up and a new producer batch each time) and the job's fetcher two points more, CPU taken from the job on
-     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, round 13). The schedule stays
+     * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, --send-tick-us). The schedule stays
      * absolute, so the offered rate is unchanged, and each event's clock starts when it is really sent.
      */
     int sendTickUs = 1000;
@@ -160,10 +158,10 @@ final class PipelineBench {
     }
 
     /** Pre-loads {@code events} events (and the catalogue snapshot and updates) into the topics. */
-    List<SimEvent> preload(Topics.Names names, int events, long seed, int users) throws Exception {
+    List<UserEvent> preload(Topics.Names names, int events, long seed, int users) throws Exception {
         createTopics(names);
         Simulator sim = simulator(seed, users, false);
-        List<SimEvent> sent = new ArrayList<>(events);
+        List<UserEvent> sent = new ArrayList<>(events);
         try (KafkaProducer<byte[], byte[]> p = producer(true)) {
             for (SimRecord r : sim.catalogueSnapshot()) {
                 p.send(new ProducerRecord<>(names.items(), bytes(r.key()), r.value()));
@@ -390,7 +388,7 @@ final class PipelineBench {
     }
 
     /** Mean number of candidates the job scores per event on this traffic (replayed offline with the job's code). */
-    static double meanCandidates(ModelBundle bundle, List<SimEvent> events, int k, int sample) {
+    static double meanCandidates(ModelBundle bundle, List<UserEvent> events, int k, int sample) {
         CandidateOptions o = new CandidateOptions();
         o.retrievalN = k;
         o.covisitN = 0;
@@ -416,10 +414,10 @@ final class PipelineBench {
         return m == 0 ? 0 : total / (double) m;
     }
 
-    static UserEvent userEvent(SimEvent s) {
-        UserEvent e = new UserEvent(s.eventId(), s.userId(), s.itemId(), EventType.fromWire(s.type().wireName()),
-                s.ts());
-        e.category = s.category(); // the state keeps a key per history event, so its size counts them
+    /** The bench's view of a simulated event: ids, type, time and category, without the storefront's extras. */
+    static UserEvent userEvent(UserEvent s) {
+        UserEvent e = new UserEvent(s.eventId, s.userId, s.itemId, s.type, s.ts);
+        e.category = s.category; // the state keeps a key per history event, so its size counts them
         return e;
     }
 
@@ -723,7 +721,7 @@ final class PipelineBench {
             if (r.event() == null || r.duplicate()) {
                 continue;
             }
-            String id = r.event().eventId();
+            String id = r.event().eventId;
             sentAt.put(id, System.nanoTime());
             producer.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()), (md, e) -> {
                 if (md != null && md.hasTimestamp()) {

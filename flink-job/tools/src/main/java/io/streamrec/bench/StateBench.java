@@ -1,7 +1,7 @@
 package io.streamrec.bench;
 
+import io.streamrec.event.UserEvent;
 import io.streamrec.model.ModelBundle;
-import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.state.UserState;
@@ -73,8 +73,8 @@ final class StateBench {
             if (r.event() == null || r.duplicate()) {
                 continue;
             }
-            SimEvent e = r.event();
-            UserState s = states.computeIfAbsent(e.userId(), u -> new UserState());
+            UserEvent e = r.event();
+            UserState s = states.computeIfAbsent(e.userId, u -> new UserState());
             up.apply(s, PipelineBench.userEvent(e), bundle);
             n++;
         }

@@ -1,12 +1,12 @@
 package io.streamrec.demo;
 
+import io.streamrec.event.UserEvent;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
 import io.streamrec.sim.Catalogue;
 import io.streamrec.sim.LiveProducer;
 import io.streamrec.sim.SimConfig;
-import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
 import java.io.PrintStream;
@@ -269,13 +269,13 @@ public final class Demo {
             }
             sb.append('\n');
             sb.append("  latest events:");
-            List<SimEvent> recent = view.recentEvents(u);
+            List<UserEvent> recent = view.recentEvents(u);
             if (recent.isEmpty()) {
                 sb.append(" -");
             }
-            for (SimEvent e : recent) {
-                sb.append("  ").append(e.type().wireName()).append(' ').append(e.itemId()).append(' ')
-                        .append(e.category());
+            for (UserEvent e : recent) {
+                sb.append("  ").append(e.type.wireName()).append(' ').append(e.itemId).append(' ')
+                        .append(e.category);
             }
             sb.append('\n');
             DemoView.Rec rec = view.latest(u);

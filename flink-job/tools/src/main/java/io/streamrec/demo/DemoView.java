@@ -2,8 +2,8 @@ package io.streamrec.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.event.UserEvent;
 import io.streamrec.sim.Catalogue;
-import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.SimRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class DemoView {
 
     private final Catalogue catalogue;
     private final List<String> watched;
-    private final Map<String, ArrayDeque<SimEvent>> recentEvents = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<UserEvent>> recentEvents = new ConcurrentHashMap<>();
     private final Map<String, Rec> latest = new ConcurrentHashMap<>();
     private final Map<String, Long> maxSeq = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dlqReasons = new ConcurrentHashMap<>();
@@ -59,11 +59,11 @@ final class DemoView {
 
     /** Producer thread: every record sent. */
     void onSent(SimRecord r) {
-        SimEvent e = r.event();
+        UserEvent e = r.event();
         if (e == null || r.duplicate()) {
             return;
         }
-        ArrayDeque<SimEvent> q = recentEvents.get(e.userId());
+        ArrayDeque<UserEvent> q = recentEvents.get(e.userId);
         if (q != null) {
             synchronized (q) {
                 q.addLast(e);
@@ -156,8 +156,8 @@ final class DemoView {
     String modelVersion() { return modelVersion; }
     Rec latest(String user) { return latest.get(user); }
 
-    List<SimEvent> recentEvents(String user) {
-        ArrayDeque<SimEvent> q = recentEvents.get(user);
+    List<UserEvent> recentEvents(String user) {
+        ArrayDeque<UserEvent> q = recentEvents.get(user);
         if (q == null) {
             return List.of();
         }

@@ -2,6 +2,7 @@ package io.streamrec.eval;
 
 import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
+import io.streamrec.event.UserEvent;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
@@ -42,12 +43,12 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
+        public void observe(UserEvent e) {
             inner.observe(e);
-            if (e.type() == io.streamrec.event.EventType.PURCHASE) {
-                ArrayDeque<String> b = bought.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
-                b.remove(e.itemId());
-                b.addFirst(e.itemId());
+            if (e.type == io.streamrec.event.EventType.PURCHASE) {
+                ArrayDeque<String> b = bought.computeIfAbsent(e.userId, u -> new ArrayDeque<>());
+                b.remove(e.itemId);
+                b.addFirst(e.itemId);
                 if (b.size() > max) {
                     b.removeLast();
                 }
@@ -55,8 +56,8 @@ public final class Baselines {
         }
 
         @Override
-        public List<String> recommend(LogEvent e, int k) {
-            ArrayDeque<String> b = bought.get(e.userId());
+        public List<String> recommend(UserEvent e, int k) {
+            ArrayDeque<String> b = bought.get(e.userId);
             if (b == null) {
                 return inner.recommend(e, k);
             }
@@ -97,13 +98,13 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
-            counts.merge(e.itemId(), 1, Integer::sum);
+        public void observe(UserEvent e) {
+            counts.merge(e.itemId, 1, Integer::sum);
             observed++;
         }
 
         @Override
-        public List<String> recommend(LogEvent e, int k) {
+        public List<String> recommend(UserEvent e, int k) {
             return top(k);
         }
 
@@ -141,9 +142,9 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
-            window.addLast(e.itemId());
-            counts.merge(e.itemId(), 1, Integer::sum);
+        public void observe(UserEvent e) {
+            window.addLast(e.itemId);
+            counts.merge(e.itemId, 1, Integer::sum);
             if (window.size() > size) {
                 String old = window.removeFirst();
                 counts.computeIfPresent(old, (key, c) -> c == 1 ? null : c - 1);
@@ -152,7 +153,7 @@ public final class Baselines {
         }
 
         @Override
-        public List<String> recommend(LogEvent e, int k) {
+        public List<String> recommend(UserEvent e, int k) {
             if (cachedAt < 0 || observed - cachedAt >= refreshEvery || k > cachedK) {
                 cachedK = Math.max(k, CACHED_K);
                 cached = TopItems.fill(TopItems.of(counts, cachedK, null), fallback.top(cachedK), cachedK);
@@ -179,10 +180,10 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
-            LinkedHashSet<String> s = recent.computeIfAbsent(e.userId(), u -> new LinkedHashSet<>());
-            s.remove(e.itemId());
-            s.add(e.itemId()); // insertion order: oldest first
+        public void observe(UserEvent e) {
+            LinkedHashSet<String> s = recent.computeIfAbsent(e.userId, u -> new LinkedHashSet<>());
+            s.remove(e.itemId);
+            s.add(e.itemId); // insertion order: oldest first
             if (s.size() > keep) {
                 s.remove(s.iterator().next());
             }
@@ -199,8 +200,8 @@ public final class Baselines {
         }
 
         @Override
-        public List<String> recommend(LogEvent e, int k) {
-            return TopItems.fill(recentFirst(e.userId(), k), fallback.top(k), k);
+        public List<String> recommend(UserEvent e, int k) {
+            return TopItems.fill(recentFirst(e.userId, k), fallback.top(k), k);
         }
     }
 
@@ -215,7 +216,7 @@ public final class Baselines {
     public static final class CovisitKnn implements Recommender {
         private final OnlineCovisitation table;
         private final ItemScores scores = new ItemScores();
-        private final Map<String, ArrayDeque<LogEvent>> seq = new HashMap<>();
+        private final Map<String, ArrayDeque<UserEvent>> seq = new HashMap<>();
         private final int pairWindow;
         private final int lastItems;
         private final Repeat recent;
@@ -238,8 +239,8 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
-            ArrayDeque<LogEvent> s = seq.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
+        public void observe(UserEvent e) {
+            ArrayDeque<UserEvent> s = seq.computeIfAbsent(e.userId, u -> new ArrayDeque<>());
             int n = s.size();
             if (prevItems.length < n) {
                 prevItems = new String[n];
@@ -247,11 +248,11 @@ public final class Baselines {
             }
             int i = 0;
             for (var it = s.descendingIterator(); it.hasNext(); i++) {
-                LogEvent p = it.next();
-                prevItems[i] = p.itemId();
-                prevTs[i] = p.ts();
+                UserEvent p = it.next();
+                prevItems[i] = p.itemId;
+                prevTs[i] = p.ts;
             }
-            table.update(e.itemId(), e.ts(), prevItems, prevTs, n);
+            table.update(e.itemId, e.ts, prevItems, prevTs, n);
             s.addLast(e);
             if (s.size() > pairWindow) {
                 s.removeFirst();
@@ -260,8 +261,8 @@ public final class Baselines {
 
         /** Needs {@link Repeat#observe} to have seen {@code e} already (the caller observes Repeat first). */
         @Override
-        public List<String> recommend(LogEvent e, int k) {
-            String[] last = recent.recentFirst(e.userId(), lastItems).toArray(new String[0]);
+        public List<String> recommend(UserEvent e, int k) {
+            String[] last = recent.recentFirst(e.userId, lastItems).toArray(new String[0]);
             table.accumulate(last, last.length, lastItems, scores);
             String[] top = new String[k];
             int m = scores.top(k, top, null);
@@ -291,16 +292,16 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {
+        public void observe(UserEvent e) {
             int d = bundle.items().dim();
-            float[] v = vectors.computeIfAbsent(e.userId(), u -> new float[d]);
-            long[] last = lastTs.computeIfAbsent(e.userId(), u -> new long[] {InterestVector.NONE});
-            last[0] = InterestVector.update(bundle, v, last[0], e.itemId(), e.type(), e.ts());
+            float[] v = vectors.computeIfAbsent(e.userId, u -> new float[d]);
+            long[] last = lastTs.computeIfAbsent(e.userId, u -> new long[] {InterestVector.NONE});
+            last[0] = InterestVector.update(bundle, v, last[0], e.itemId, e.type, e.ts);
         }
 
         @Override
-        public List<String> recommend(LogEvent e, int k) {
-            float[] v = vectors.get(e.userId());
+        public List<String> recommend(UserEvent e, int k) {
+            float[] v = vectors.get(e.userId);
             ItemIndex items = bundle.items();
             boolean zero = true;
             if (v != null) {
@@ -378,25 +379,25 @@ public final class Baselines {
         }
 
         @Override
-        public void observe(LogEvent e) {}
+        public void observe(UserEvent e) {}
 
         /**
          * The whole list as emitted (the scorer ranks within the first 20 and also records whether the next item is
          * anywhere in it); empty, so every target a miss, when nothing was emitted for the event.
          */
         @Override
-        public List<String> recommend(LogEvent e, int k) {
-            List<String> l = lists.get(e.eventId());
+        public List<String> recommend(UserEvent e, int k) {
+            List<String> l = lists.get(e.eventId);
             return l == null ? List.of() : l;
         }
 
         /** The discovery list as emitted; without one, the one list as emitted (nothing is dropped from it). */
         @Override
-        public List<String> discover(LogEvent e, int k, java.util.Set<String> history) {
+        public List<String> discover(UserEvent e, int k, java.util.Set<String> history) {
             if (discoverLists == null) {
                 return recommend(e, k);
             }
-            List<String> l = discoverLists.get(e.eventId());
+            List<String> l = discoverLists.get(e.eventId);
             return l == null ? List.of() : l;
         }
 

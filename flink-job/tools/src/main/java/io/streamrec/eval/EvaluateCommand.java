@@ -4,6 +4,8 @@ import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
+import io.streamrec.event.UserEvent;
+import io.streamrec.event.UserEventJson;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
 import io.streamrec.sim.SimConfig;
@@ -62,14 +64,16 @@ public final class EvaluateCommand implements Command {
                 "no sampled negatives), with baselines, and writes report.md, metrics.json and chart.png to DIR.",
                 "  --train FILE --test FILE  training and test logs",
                 "  --log FILE --split F      one log, split by time: the first fraction F of events (0<F<1) trains",
-                "  --format FMT              jsonl | csv | taobao | diginetica | auto (default auto: what the first line",
-                "                            shows, else what the file name suggests)",
+                "  --format FMT              jsonl | csv | taobao | diginetica | auto (default auto: what the first",
+                "                            line shows, else what the file name suggests). A log that is not JSON",
+                "                            lines is converted by model-export first (DIR/<file name>.jsonl)",
                 "  --bundle DIR              use this model bundle (a directory, .zip or classpath:default); without",
                 "                            it a bundle is trained on the training part with model-export",
                 "  --config FILE             JSON hyper-parameters: the trainer's keys plus an \"evaluation\" section",
                 "                            (default <repo>/model-export/configs/eval-default.json)",
                 "  --repo DIR                the streamrec checkout (default $STREAMREC_HOME, else found from the jar)",
-                "  --python PATH             Python with torch and onnx (default /usr/bin/python3)",
+                "  --python PATH             Python with torch and onnx for training and converting (default",
+                "                            /usr/bin/python3)",
                 "  --job-options K=V,K=V     job options for the replay, e.g. recs.filter-purchased=false",
                 "  --max-events N            use only the first N events of the (time-ordered) log(s)",
                 "  --dump-lists FILE         also write every scored event's lists (JSON lines, top 100 per method)",
@@ -125,27 +129,30 @@ public final class EvaluateCommand implements Command {
             Files.copy(configFile, out.resolve("config.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
 
-        // 1. data
+        // 1. data: raw formats become JSON lines with model-export's convert, in the output directory
+        String python = a.get("python", "/usr/bin/python3");
+        EventLogReader.Converter converter = repo == null ? null : new EventLogReader.Converter(repo, python, out, log);
         Report.Data data = new Report.Data();
-        List<LogEvent> train;
-        List<LogEvent> test;
+        List<UserEvent> train;
+        List<UserEvent> test;
         long maxEvents = a.getLong("max-events", Long.MAX_VALUE, 2);
         if (a.has("log")) {
             double split = a.getDouble("split", 0.8, Double.MIN_VALUE, 1.0);
-            EventLogReader.EventLog l = EventLogReader.read(Path.of(a.get("log", null)), format);
-            List<LogEvent> all = cap(l.events(), maxEvents);
+            EventLogReader.EventLog l = EventLogReader.read(Path.of(a.get("log", null)), format, "r", converter);
+            List<UserEvent> all = cap(l.events(), maxEvents);
             log.printf(Locale.ROOT, "evaluate: read %d events from %s (%s), %d bad rows %s%n", l.events().size(),
                     l.source(), l.format(), l.bad(), l.badRows());
             data.sources.add(describe(l));
             int k = (int) Math.min(Math.max((long) (all.size() * split), 1), all.size() - 1);
-            long cutoff = all.stream().mapToLong(LogEvent::ts).sorted().skip(k).findFirst().orElseThrow();
-            train = all.stream().filter(e -> e.ts() < cutoff).toList();
-            test = all.stream().filter(e -> e.ts() >= cutoff).toList();
+            long cutoff = all.stream().mapToLong(e -> e.ts).sorted().skip(k).findFirst().orElseThrow();
+            train = all.stream().filter(e -> e.ts < cutoff).toList();
+            test = all.stream().filter(e -> e.ts >= cutoff).toList();
             data.split = String.format(Locale.ROOT, "time split of one log: first %.3f of events train "
                     + "(cutoff ts %d = %s)", split, cutoff, java.time.Instant.ofEpochMilli(cutoff));
         } else {
-            EventLogReader.EventLog lt = EventLogReader.read(Path.of(a.get("train", null)), format, "train-");
-            EventLogReader.EventLog ls = EventLogReader.read(Path.of(a.get("test", null)), format, "test-");
+            EventLogReader.EventLog lt =
+                    EventLogReader.read(Path.of(a.get("train", null)), format, "train-", converter);
+            EventLogReader.EventLog ls = EventLogReader.read(Path.of(a.get("test", null)), format, "test-", converter);
             data.sources.add(describe(lt));
             data.sources.add(describe(ls));
             train = cap(lt.events(), maxEvents);
@@ -170,7 +177,7 @@ public final class EvaluateCommand implements Command {
             Path trainFile = out.resolve("train.jsonl");
             writeJsonl(trainFile, train);
             Path bundleDir = out.resolve("bundle");
-            Trainer.build(repo, a.get("python", "/usr/bin/python3"), configFile, trainFile, bundleDir,
+            ModelExport.build(repo, python, configFile, trainFile, bundleDir,
                     out.resolve("checkpoint"), out.resolve("train.log"), log);
             bundlePath = bundleDir.toString();
             data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
@@ -198,12 +205,12 @@ public final class EvaluateCommand implements Command {
         if (conf.get(StreamrecOptions.TOP_K) < Protocol.K) {
             throw new Args.UsageException("recs.top-k must be >= " + Protocol.K + " for HR@20/MRR@20/NDCG@20");
         }
-        List<LogEvent> replay = new ArrayList<>(train.size() + test.size());
+        List<UserEvent> replay = new ArrayList<>(train.size() + test.size());
         replay.addAll(train);
         replay.addAll(test);
         Set<String> keep = new HashSet<>();
-        for (LogEvent e : test) {
-            keep.add(e.eventId());
+        for (UserEvent e : test) {
+            keep.add(e.eventId);
         }
         JobReplay.Result job = JobReplay.run(conf, replay, keep, out, log);
         Files.deleteIfExists(out.resolve("replay.input"));
@@ -247,8 +254,8 @@ public final class EvaluateCommand implements Command {
         log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
                 stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
         long noList = 0;
-        for (LogEvent e : test) {
-            if (!job.lists.containsKey(e.eventId())) {
+        for (UserEvent e : test) {
+            if (!job.lists.containsKey(e.eventId)) {
                 noList++;
             }
         }
@@ -263,7 +270,7 @@ public final class EvaluateCommand implements Command {
         return 0;
     }
 
-    private static List<LogEvent> cap(List<LogEvent> l, long max) {
+    private static List<UserEvent> cap(List<UserEvent> l, long max) {
         return l.size() <= max ? l : l.subList(0, (int) max);
     }
 
@@ -272,10 +279,10 @@ public final class EvaluateCommand implements Command {
                 l.events().size(), l.bad(), l.badRows());
     }
 
-    static void writeJsonl(Path file, List<LogEvent> events) throws IOException {
+    static void writeJsonl(Path file, List<UserEvent> events) throws IOException {
         try (var os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            for (LogEvent e : events) {
-                os.write(e.toJsonBytes());
+            for (UserEvent e : events) {
+                os.write(UserEventJson.toJsonBytes(e));
                 os.write('\n');
             }
         }

@@ -3,127 +3,102 @@ package io.streamrec.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads the event-log formats model-export reads, with the same rules (model-export/streamrec_model/data.py), so that
- * the evaluator and the trainer see the same events: JSON lines (the input contract), generic CSV with header
- * {@code user_id,item_id,event_type,ts_ms[,category]}, Taobao UserBehavior.csv and Diginetica item views. Unusable
- * rows are counted by reason, never silently dropped. The result is sorted by time (stable: file order breaks ties).
+ * The evaluator's event logs. Java reads one format itself: JSON lines in the {@code user-events} contract (what the
+ * job reads), with the evaluator's lenient rules (integer ids, an integral float time) and unusable lines counted by
+ * reason, never silently dropped. Every raw format (generic CSV, Taobao UserBehavior.csv, Diginetica item views) is
+ * read by model-export alone: {@code python -m streamrec_model convert} writes it as JSON lines next to the report,
+ * with its skipped lines by reason in a JSON report file, and this class reads those. Events are sorted by time;
+ * the sort is stable, so file order breaks ties.
  */
 public final class EventLogReader {
 
-    /** A read log: events sorted by time, plus the bad-row counts. */
-    public record EventLog(String source, String format, List<LogEvent> events, Map<String, Integer> badRows) {
+    /** A read log: events sorted by time, plus the bad-row counts (the raw file's, for a converted log). */
+    public record EventLog(String source, String format, List<UserEvent> events, Map<String, Integer> badRows) {
         public int bad() {
             return badRows.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
 
+    /**
+     * How to run model-export's convert for a raw log: in {@code <repo>/model-export} with {@code python}, writing
+     * {@code <workDir>/<file name>.jsonl}, its report {@code .convert.json} and its output {@code .convert.log}.
+     */
+    public record Converter(Path repo, String python, Path workDir, PrintStream log) {}
+
+    private static final Set<String> RAW_FORMATS = Set.of("csv", "taobao", "diginetica");
+
     private EventLogReader() {}
 
-    private static final List<String> DIGINETICA_HEADER =
-            List.of("session_id", "user_id", "item_id", "timeframe", "eventdate");
-
     /**
-     * The format model-export's {@code auto} picks (data.detect_format): the one the file's first non-blank line shows
-     * ({@link #sniffFormat}), else the one its name suggests ({@link #formatByName}).
+     * Reads a log in {@code format} (jsonl, csv, taobao, diginetica or auto). JSON lines, given as such or found by
+     * {@code auto} (the first non-blank line is a JSON object), are read here; anything else goes through {@code
+     * convert}, whose {@code auto} decides the same way and otherwise by the first line's shape or the file name.
+     *
+     * @param idPrefix formats without event ids get {@code idPrefix + line number}; two files read for one replay
+     *                 need different prefixes, or the job would drop the second file's events as duplicates
+     * @param converter how to run convert; null when no checkout is at hand (then only JSON lines can be read)
      */
-    public static String detectFormat(Path path) {
+    public static EventLog read(Path path, String format, String idPrefix, Converter converter)
+            throws IOException, InterruptedException {
+        String fmt = format == null ? "auto" : format;
+        if (fmt.equals("jsonl") || (fmt.equals("auto") && startsWithJsonObject(path))) {
+            return readJsonl(path);
+        }
+        if (!fmt.equals("auto") && !RAW_FORMATS.contains(fmt)) {
+            throw new IllegalArgumentException(
+                    "unknown format '" + fmt + "' (one of jsonl, csv, taobao, diginetica, auto)");
+        }
+        if (converter == null) {
+            throw new IOException(path + " is not JSON lines: reading it needs model-export's convert "
+                    + "(give --repo DIR or set STREAMREC_HOME)");
+        }
+        String name = (idPrefix.equals("r") ? "" : idPrefix) + path.getFileName();
+        Path jsonl = converter.workDir().resolve(name + ".jsonl");
+        Path report = converter.workDir().resolve(name + ".convert.json");
+        ModelExport.convert(converter.repo(), converter.python(), path, fmt, idPrefix, jsonl, report,
+                converter.workDir().resolve(name + ".convert.log"), converter.log());
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        Map<String, Integer> bad = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.get("skipped").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            bad.put(e.getKey(), e.getValue().intValue());
+        }
+        EventLog converted = readJsonl(jsonl);
+        // lines convert wrote that these JSON rules reject: a disagreement between the two, so counted apart
+        converted.badRows().forEach((reason, n) -> bad.merge("converted_" + reason, n, Integer::sum));
+        return new EventLog(path.toString(), r.get("format").asText(), converted.events(), bad);
+    }
+
+    /** Whether the first non-blank line (of the first 1000) is a JSON object: what convert's auto calls jsonl. */
+    static boolean startsWithJsonObject(Path path) {
         try (BufferedReader r = open(path)) {
             String line;
             for (int i = 0; i < 1000 && (line = r.readLine()) != null; i++) {
                 if (!line.isBlank()) {
-                    String fmt = sniffFormat(line);
-                    if (fmt != null) {
-                        return fmt;
-                    }
-                    break;
+                    return line.strip().startsWith("{");
                 }
             }
         } catch (IOException e) {
-            // unreadable here: the name decides, and reading the log reports the error
+            // unreadable here: convert reports it
         }
-        return formatByName(path);
-    }
-
-    /**
-     * The format a log's first non-blank line shows, or null: a JSON object (jsonl), Diginetica's header, a CSV
-     * header naming user_id and item_id (csv), or a Taobao row (five fields, the fourth pv, cart, fav or buy).
-     */
-    public static String sniffFormat(String firstLine) {
-        String line = firstLine.strip();
-        if (line.startsWith("{")) {
-            return "jsonl";
-        }
-        List<String> semi = java.util.Arrays.stream(line.split(";", -1))
-                .map(c -> c.strip().toLowerCase(Locale.ROOT)).toList();
-        if (semi.equals(DIGINETICA_HEADER)) {
-            return "diginetica";
-        }
-        List<String> cols = java.util.Arrays.stream(line.split(",", -1)).map(String::strip).toList();
-        if (cols.contains("user_id") && cols.contains("item_id")) {
-            return "csv";
-        }
-        if (cols.size() == 5 && taobaoType(cols.get(3)) != null) {
-            return "taobao";
-        }
-        return null;
-    }
-
-    /** The format a file name suggests: *.jsonl/.json/.ndjson, *userbehavior* (Taobao), *item-views*, else csv. */
-    public static String formatByName(Path path) {
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
-            return "jsonl";
-        }
-        if (name.contains("userbehavior")) {
-            return "taobao";
-        }
-        if (name.contains("item-views")) {
-            return "diginetica";
-        }
-        return "csv";
-    }
-
-    public static EventLog read(Path path, String format) throws IOException {
-        return read(path, format, "r");
-    }
-
-    /**
-     * @param idPrefix formats without event ids get {@code idPrefix + line number}; two files read for one replay
-     *                 need different prefixes, or the job would drop the second file's events as duplicates
-     */
-    public static EventLog read(Path path, String format, String idPrefix) throws IOException {
-        String fmt = format == null || format.equals("auto") ? detectFormat(path) : format;
-        String prefix = idPrefix;
-        List<LogEvent> out = new ArrayList<>();
-        Map<String, Integer> bad = new TreeMap<>();
-        try (BufferedReader r = open(path)) {
-            switch (fmt) {
-                case "jsonl" -> readJsonl(r, out, bad);
-                case "csv" -> readCsv(r, prefix, out, bad);
-                case "taobao" -> readTaobao(r, prefix, out, bad);
-                case "diginetica" -> readDiginetica(r, prefix, out, bad);
-                default -> throw new IllegalArgumentException(
-                        "unknown format '" + fmt + "' (one of jsonl, csv, taobao, diginetica, auto)");
-            }
-        }
-        out.sort(Comparator.comparingLong(LogEvent::ts).thenComparingLong(LogEvent::seq));
-        return new EventLog(path.toString(), fmt, out, bad);
+        return false;
     }
 
     /** The file as UTF-8 text (malformed bytes replaced), without a leading byte-order mark. */
@@ -154,64 +129,70 @@ public final class EventLogReader {
         return null;
     }
 
-    private static void readJsonl(BufferedReader r, List<LogEvent> out, Map<String, Integer> bad) throws IOException {
+    /** Reads JSON lines in the input contract: what {@code convert} writes and the simulator writes. */
+    public static EventLog readJsonl(Path path) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
-        String line;
-        long n = 0;
-        while ((line = r.readLine()) != null) {
-            n++;
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode o;
-            try {
-                o = mapper.readTree(line);
-            } catch (IOException e) {
-                count(bad, "invalid_json");
-                continue;
-            }
-            if (o == null || !o.isObject()) {
-                count(bad, "not_an_object");
-                continue;
-            }
-            String missing = null;
-            for (String k : new String[] {"event_id", "user_id", "item_id", "type", "ts"}) {
-                if (!o.hasNonNull(k)) {
-                    missing = k;
-                    break;
+        List<UserEvent> out = new ArrayList<>();
+        Map<String, Integer> bad = new TreeMap<>();
+        try (BufferedReader r = open(path)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
                 }
+                JsonNode o;
+                try {
+                    o = mapper.readTree(line);
+                } catch (IOException e) {
+                    count(bad, "invalid_json");
+                    continue;
+                }
+                if (o == null || !o.isObject()) {
+                    count(bad, "not_an_object");
+                    continue;
+                }
+                String missing = null;
+                for (String k : new String[] {"event_id", "user_id", "item_id", "type", "ts"}) {
+                    if (!o.hasNonNull(k)) {
+                        missing = k;
+                        break;
+                    }
+                }
+                if (missing != null) {
+                    count(bad, "missing_" + missing);
+                    continue;
+                }
+                String u = id(o.get("user_id"));
+                String it = id(o.get("item_id"));
+                if (u == null) {
+                    count(bad, "bad_user_id");
+                    continue;
+                }
+                if (it == null) {
+                    count(bad, "bad_item_id");
+                    continue;
+                }
+                JsonNode tn = o.get("type");
+                EventType type = tn.isTextual() ? exactType(tn.asText()) : null;
+                if (type == null) {
+                    count(bad, "unknown_type");
+                    continue;
+                }
+                JsonNode tsn = o.get("ts");
+                if (!(tsn.isIntegralNumber()
+                        || (tsn.isFloatingPointNumber() && tsn.asDouble() == Math.rint(tsn.asDouble())))
+                        || tsn.asLong() < 0) {
+                    count(bad, "bad_ts");
+                    continue;
+                }
+                JsonNode cat = o.get("category");
+                UserEvent e = new UserEvent(o.get("event_id").asText(), u, it, type, tsn.asLong());
+                e.category = cat == null || cat.isNull() ? null : cat.asText();
+                out.add(e);
             }
-            if (missing != null) {
-                count(bad, "missing_" + missing);
-                continue;
-            }
-            String u = id(o.get("user_id"));
-            String it = id(o.get("item_id"));
-            if (u == null) {
-                count(bad, "bad_user_id");
-                continue;
-            }
-            if (it == null) {
-                count(bad, "bad_item_id");
-                continue;
-            }
-            JsonNode tn = o.get("type");
-            EventType type = tn.isTextual() ? exactType(tn.asText()) : null;
-            if (type == null) {
-                count(bad, "unknown_type");
-                continue;
-            }
-            JsonNode tsn = o.get("ts");
-            if (!(tsn.isIntegralNumber() || (tsn.isFloatingPointNumber() && tsn.asDouble() == Math.rint(tsn.asDouble())))
-                    || tsn.asLong() < 0) {
-                count(bad, "bad_ts");
-                continue;
-            }
-            JsonNode cat = o.get("category");
-            String eventId = o.get("event_id").asText();
-            out.add(new LogEvent(eventId, u, it, type, tsn.asLong(),
-                    cat == null || cat.isNull() ? null : cat.asText(), n));
         }
+        out.sort(Comparator.comparingLong(e -> e.ts)); // stable: file order breaks ties
+        return new EventLog(path.toString(), "jsonl", out, bad);
     }
 
     private static EventType exactType(String s) {
@@ -221,165 +202,5 @@ public final class EventLogReader {
             }
         }
         return null;
-    }
-
-    private static Long parseLong(String s) {
-        String t = s.trim();
-        if (t.isEmpty()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** Splits one CSV line, honouring double quotes (RFC 4180 without embedded newlines). */
-    static List<String> csvFields(String line) {
-        List<String> f = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (q) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cur.append('"');
-                        i++;
-                    } else {
-                        q = false;
-                    }
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                f.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        f.add(cur.toString());
-        return f;
-    }
-
-    private static void readCsv(BufferedReader r, String prefix, List<LogEvent> out, Map<String, Integer> bad)
-            throws IOException {
-        String headerLine = r.readLine();
-        if (headerLine == null) {
-            return;
-        }
-        List<String> header = csvFields(headerLine).stream().map(String::trim).toList();
-        for (String need : new String[] {"user_id", "item_id", "event_type", "ts_ms"}) {
-            if (!header.contains(need)) {
-                throw new IOException("CSV header must contain user_id,item_id,event_type,ts_ms, got " + header);
-            }
-        }
-        int cu = header.indexOf("user_id"), ci = header.indexOf("item_id"), ct = header.indexOf("event_type"),
-                cts = header.indexOf("ts_ms"), cc = header.indexOf("category");
-        String line;
-        long n = 1;
-        while ((line = r.readLine()) != null) {
-            n++;
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> row = csvFields(line);
-            if (row.size() != header.size()) {
-                count(bad, "wrong_column_count");
-                continue;
-            }
-            add(out, bad, prefix + n, row.get(cu).trim(), row.get(ci).trim(), exactType(row.get(ct).trim()),
-                    parseLong(row.get(cts)), cc >= 0 ? row.get(cc).trim() : null, n);
-        }
-    }
-
-    /**
-     * The checks every reader shares, in the order model-export's readers make them: the first that fails is counted
-     * under its reason (a null type or time stands for one that did not parse) and nothing is added.
-     */
-    private static void add(List<LogEvent> out, Map<String, Integer> bad, String id, String user, String item,
-                            EventType type, Long tsMs, String category, long line) {
-        if (user.isEmpty()) {
-            count(bad, "bad_user_id");
-        } else if (item.isEmpty()) {
-            count(bad, "bad_item_id");
-        } else if (type == null) {
-            count(bad, "unknown_type");
-        } else if (tsMs == null || tsMs < 0) {
-            count(bad, "bad_ts");
-        } else {
-            out.add(new LogEvent(id, user, item, type, tsMs, category, line));
-        }
-    }
-
-    private static EventType taobaoType(String b) {
-        return switch (b) {
-            case "pv" -> EventType.VIEW;
-            case "fav" -> EventType.CLICK;
-            case "cart" -> EventType.ADD_TO_CART;
-            case "buy" -> EventType.PURCHASE;
-            default -> null;
-        };
-    }
-
-    private static void readTaobao(BufferedReader r, String prefix, List<LogEvent> out, Map<String, Integer> bad)
-            throws IOException {
-        String line;
-        long n = 0;
-        while ((line = r.readLine()) != null) {
-            n++;
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] row = line.split(",", -1);
-            if (row.length != 5) {
-                count(bad, "wrong_column_count");
-                continue;
-            }
-            Long seconds = parseLong(row[4]);
-            add(out, bad, prefix + n, row[0].trim(), row[1].trim(), taobaoType(row[3].trim()),
-                    seconds == null || seconds < 0 ? null : seconds * 1000, row[2].trim(), n);
-        }
-    }
-
-    private static void readDiginetica(BufferedReader r, String prefix, List<LogEvent> out, Map<String, Integer> bad)
-            throws IOException {
-        String header = r.readLine();
-        if (header == null) {
-            return;
-        }
-        List<String> cols = java.util.Arrays.stream(header.split(";", -1)).map(String::trim).toList();
-        if (!cols.equals(DIGINETICA_HEADER)) {
-            throw new IOException("unexpected Diginetica header: " + cols);
-        }
-        String line;
-        long n = 1;
-        while ((line = r.readLine()) != null) {
-            n++;
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] row = line.split(";", -1);
-            if (row.length != 5) {
-                count(bad, "wrong_column_count");
-                continue;
-            }
-            String sess = row[0].trim(), user = row[1].trim();
-            boolean known = !user.isEmpty() && !user.equals("NA");
-            String u = known ? user : sess.isEmpty() ? "" : "s" + sess; // anonymous sessions are their own users
-            Long tf = parseLong(row[3]);
-            long day;
-            try {
-                day = LocalDate.parse(row[4].trim()).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            } catch (RuntimeException e) {
-                day = -1;
-            }
-            add(out, bad, prefix + n, u, row[2].trim(), EventType.VIEW,
-                    tf == null || tf < 0 || day < 0 ? null : day + tf, null, n);
-        }
     }
 }

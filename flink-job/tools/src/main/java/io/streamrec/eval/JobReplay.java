@@ -2,6 +2,7 @@ package io.streamrec.eval;
 
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.DeadLetter;
+import io.streamrec.event.UserEvent;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.sink.Recommendation;
 import java.io.PrintStream;
@@ -86,7 +87,7 @@ public final class JobReplay {
      * trigger_event_id). Prints progress (percentage of events read by the source, events/s) to {@code progress} every two
      * seconds (local execution only: the count lives in this JVM).
      */
-    public static Result run(Configuration userConf, List<LogEvent> events, Set<String> keep, Path workDir,
+    public static Result run(Configuration userConf, List<UserEvent> events, Set<String> keep, Path workDir,
                              PrintStream progress) throws Exception {
         Configuration conf = replayConf(userConf);
         Path file = workDir.resolve("replay.input");

@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.event.UserEvent;
 import io.streamrec.sim.World;
 import java.util.List;
 
@@ -21,10 +22,10 @@ final class Oracle implements Recommender {
     }
 
     @Override
-    public void observe(LogEvent e) {}
+    public void observe(UserEvent e) {}
 
     @Override
-    public List<String> recommend(LogEvent e, int k) {
-        return world.trueTopItems(e.userId(), e.ts(), k);
+    public List<String> recommend(UserEvent e, int k) {
+        return world.trueTopItems(e.userId, e.ts, k);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.event.UserEvent;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,12 +36,12 @@ public final class Protocol {
     private Protocol() {}
 
     /** For each test index, the index of the same user's next test event, or -1. */
-    static int[] nextIndex(List<LogEvent> test) {
+    static int[] nextIndex(List<UserEvent> test) {
         int[] next = new int[test.size()];
         Map<String, Integer> last = new HashMap<>();
         for (int i = 0; i < test.size(); i++) {
             next[i] = -1;
-            Integer p = last.put(test.get(i).userId(), i);
+            Integer p = last.put(test.get(i).userId, i);
             if (p != null) {
                 next[p] = i;
             }
@@ -51,7 +52,7 @@ public final class Protocol {
     /** Lists written per scored event by {@link #run} when asked to dump them. */
     public static final int DUMP_K = 100;
 
-    public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer) {
+    public static Stats run(List<UserEvent> train, List<UserEvent> test, List<Recommender> recs, Scorer scorer) {
         try {
             return run(train, test, recs, scorer, null);
         } catch (java.io.IOException e) {
@@ -64,7 +65,7 @@ public final class Protocol {
      * next item, whether it is new, the user's history (items observed so far), each method's first
      * {@link #DUMP_K} items and its discovery list, so list policies can be analysed offline.
      */
-    public static Stats run(List<LogEvent> train, List<LogEvent> test, List<Recommender> recs, Scorer scorer,
+    public static Stats run(List<UserEvent> train, List<UserEvent> test, List<Recommender> recs, Scorer scorer,
             java.io.Writer dump) throws java.io.IOException {
         Stats st = new Stats();
         st.trainEvents = train.size();
@@ -72,40 +73,40 @@ public final class Protocol {
         Map<String, Set<String>> history = new HashMap<>();
         Set<String> trainUsers = new HashSet<>();
         Set<String> items = new HashSet<>();
-        for (LogEvent e : train) {
+        for (UserEvent e : train) {
             for (Recommender r : recs) {
                 r.observe(e);
             }
-            history.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.itemId());
-            trainUsers.add(e.userId());
-            items.add(e.itemId());
+            history.computeIfAbsent(e.userId, u -> new HashSet<>()).add(e.itemId);
+            trainUsers.add(e.userId);
+            items.add(e.itemId);
         }
         Set<String> trainItems = new HashSet<>(items);
         int[] next = nextIndex(test);
         Set<String> testUsers = new HashSet<>();
         Set<String> unseen = new HashSet<>();
         for (int i = 0; i < test.size(); i++) {
-            LogEvent e = test.get(i);
-            testUsers.add(e.userId());
-            items.add(e.itemId());
-            if (!trainItems.contains(e.itemId())) {
-                unseen.add(e.itemId());
+            UserEvent e = test.get(i);
+            testUsers.add(e.userId);
+            items.add(e.itemId);
+            if (!trainItems.contains(e.itemId)) {
+                unseen.add(e.itemId);
             }
             for (Recommender r : recs) {
                 r.observe(e);
             }
-            Set<String> h = history.computeIfAbsent(e.userId(), u -> new HashSet<>());
-            h.add(e.itemId());
+            Set<String> h = history.computeIfAbsent(e.userId, u -> new HashSet<>());
+            h.add(e.itemId);
             if (next[i] < 0) {
                 continue;
             }
-            LogEvent target = test.get(next[i]);
-            boolean isNew = !h.contains(target.itemId());
+            UserEvent target = test.get(next[i]);
+            boolean isNew = !h.contains(target.itemId);
             st.scoredEvents++;
             if (isNew) {
                 st.scoredNewItem++;
             }
-            if (!trainUsers.contains(e.userId())) {
+            if (!trainUsers.contains(e.userId)) {
                 st.scoredFromColdUsers++;
             }
             var line = dump == null ? null : MAPPER.createObjectNode();
@@ -114,15 +115,15 @@ public final class Protocol {
             for (Recommender r : recs) {
                 List<String> l = r.recommend(e, dump == null ? K : DUMP_K);
                 List<String> d = isNew || discover != null ? r.discover(e, K, h) : null;
-                scorer.score(r.name(), l, d, target.itemId(), target.type(), isNew);
+                scorer.score(r.name(), l, d, target.itemId, target.type, isNew);
                 if (lists != null) {
                     l.stream().limit(DUMP_K).forEach(lists.putArray(r.name())::add);
                     d.forEach(discover.putArray(r.name())::add);
                 }
             }
             if (line != null) {
-                line.put("event", e.eventId()).put("user", e.userId()).put("target", target.itemId())
-                        .put("target_type", target.type().wireName()).put("new", isNew);
+                line.put("event", e.eventId).put("user", e.userId).put("target", target.itemId)
+                        .put("target_type", target.type.wireName()).put("new", isNew);
                 h.forEach(line.putArray("history")::add);
                 dump.write(MAPPER.writeValueAsString(line));
                 dump.write('\n');

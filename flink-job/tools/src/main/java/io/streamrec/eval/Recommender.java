@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.event.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,13 +15,13 @@ public interface Recommender {
     String name();
 
     /** One event, in time order, train and test part alike. Called before {@link #recommend} for the same event. */
-    void observe(LogEvent e);
+    void observe(UserEvent e);
 
     /**
      * The list this method shows after {@code e}, best first, normally {@code k} items; it may be longer (the
      * scorer ranks within the first 20 only).
      */
-    List<String> recommend(LogEvent e, int k);
+    List<String> recommend(UserEvent e, int k);
 
     /** At most this many items beyond {@code k} are asked of {@link #recommend} to fill a discovery list. */
     int DISCOVERY_EXTRA = 200;
@@ -32,7 +33,7 @@ public interface Recommender {
      * holds {@code k}: dropping items that cannot be a new next item only raises a method's {@code new} score, so
      * a one-list baseline is compared at its strongest. The job answers with the list it emitted for discovery.
      */
-    default List<String> discover(LogEvent e, int k, Set<String> history) {
+    default List<String> discover(UserEvent e, int k, Set<String> history) {
         List<String> out = new ArrayList<>(k);
         for (String item : recommend(e, k + Math.min(history.size(), DISCOVERY_EXTRA))) {
             if (!history.contains(item)) {

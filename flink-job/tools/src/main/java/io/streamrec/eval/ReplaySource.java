@@ -1,6 +1,8 @@
 package io.streamrec.eval;
 
 import io.streamrec.event.RawRecord;
+import io.streamrec.event.UserEvent;
+import io.streamrec.event.UserEventJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,13 +33,13 @@ public final class ReplaySource {
     private ReplaySource() {}
 
     /** Writes the replay file for {@code events} (already in time order). */
-    public static void write(Path file, List<LogEvent> events) throws IOException {
+    public static void write(Path file, List<UserEvent> events) throws IOException {
         Base64.Encoder b64 = Base64.getEncoder();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (LogEvent e : events) {
-                w.write(b64.encodeToString(e.userId().getBytes(StandardCharsets.UTF_8)));
+            for (UserEvent e : events) {
+                w.write(b64.encodeToString(e.userId.getBytes(StandardCharsets.UTF_8)));
                 w.write('\t');
-                w.write(new String(e.toJsonBytes(), StandardCharsets.UTF_8));
+                w.write(new String(UserEventJson.toJsonBytes(e), StandardCharsets.UTF_8));
                 w.write('\n');
             }
         }

@@ -1,5 +1,6 @@
 package io.streamrec.sim;
 
+import io.streamrec.catalog.ItemUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -153,6 +154,10 @@ public final class Catalogue {
     void setPriceCents(int item, long cents) { priceCents[item] = cents; }
 
     ItemUpdate snapshot(int item, long ts) {
-        return new ItemUpdate(itemIds[item], categoryIdOfItem(item), priceCents[item], inStock(item), deleted[item], ts);
+        ItemUpdate u = new ItemUpdate(itemIds[item], inStock(item), deleted[item]);
+        u.category = categoryIdOfItem(item);
+        u.price = priceCents[item] / 100.0;
+        u.ts = ts;
+        return u;
     }
 }

@@ -1,5 +1,7 @@
 package io.streamrec.sim;
 
+import io.streamrec.event.UserEvent;
+import io.streamrec.event.UserEventJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -45,18 +47,18 @@ public final class Malformer {
     }
 
     /** The bad bytes of the given kind, derived from {@code e}. Never contains a newline byte. */
-    public static byte[] malform(SimEvent e, Kind kind, SplittableRandom r) {
-        String json = e.toJson();
+    public static byte[] malform(UserEvent e, Kind kind, SplittableRandom r) {
+        String json = UserEventJson.toJson(e);
         switch (kind) {
             case INVALID_JSON: {
                 int variant = r.nextInt(3);
                 if (variant == 0) { // truncated
                     return utf8(json.substring(0, 1 + r.nextInt(json.length() - 2)));
                 } else if (variant == 1) { // unquoted value, trailing comma
-                    return utf8(json.replace("\"user_id\":\"" + e.userId() + "\"", "\"user_id\":" + e.userId())
+                    return utf8(json.replace("\"user_id\":\"" + e.userId + "\"", "\"user_id\":" + e.userId)
                             .replace("}", ",}"));
                 } else {
-                    return utf8("event " + e.eventId() + " user=" + e.userId() + " item=" + e.itemId());
+                    return utf8("event " + e.eventId + " user=" + e.userId + " item=" + e.itemId);
                 }
             }
             case MISSING_FIELD: {
@@ -66,17 +68,17 @@ public final class Malformer {
             case WRONG_TYPE: {
                 int variant = r.nextInt(3);
                 if (variant == 0) {
-                    return utf8(json.replace("\"ts\":" + e.ts(), "\"ts\":\"yesterday\""));
+                    return utf8(json.replace("\"ts\":" + e.ts, "\"ts\":\"yesterday\""));
                 } else if (variant == 1) {
-                    return utf8(json.replace("\"item_id\":\"" + e.itemId() + "\"",
-                            "\"item_id\":{\"id\":\"" + e.itemId() + "\"}"));
+                    return utf8(json.replace("\"item_id\":\"" + e.itemId + "\"",
+                            "\"item_id\":{\"id\":\"" + e.itemId + "\"}"));
                 } else {
-                    return utf8(json.replace("\"user_id\":\"" + e.userId() + "\"", "\"user_id\":null"));
+                    return utf8(json.replace("\"user_id\":\"" + e.userId + "\"", "\"user_id\":null"));
                 }
             }
             case UNKNOWN_EVENT_TYPE: {
                 String[] bogus = {"wishlist", "hover", "share", "VIEWED", ""};
-                return utf8(json.replace("\"type\":\"" + e.type().wireName() + "\"",
+                return utf8(json.replace("\"type\":\"" + e.type.wireName() + "\"",
                         "\"type\":\"" + bogus[r.nextInt(bogus.length)] + "\""));
             }
             case INVALID_UTF8: {

@@ -1,5 +1,8 @@
 package io.streamrec.sim;
 
+import io.streamrec.catalog.ItemUpdate;
+import io.streamrec.event.UserEvent;
+
 /**
  * One record to write: a shopper event (possibly malformed or a duplicate) for {@code user-events}, or a catalogue
  * update for {@code item-updates}.
@@ -10,5 +13,5 @@ package io.streamrec.sim;
  * @param duplicate true if this is an exact re-send of an earlier event
  */
 public record SimRecord(
-        boolean itemUpdate, String key, byte[] value, SimEvent event, ItemUpdate update, Malformer.Kind malformed,
+        boolean itemUpdate, String key, byte[] value, UserEvent event, ItemUpdate update, Malformer.Kind malformed,
         boolean duplicate) {}

@@ -123,8 +123,8 @@ public final class SimulateCommand implements Command {
                 os.write('\n');
                 lines++;
                 if (r.event() != null) {
-                    firstTs = Math.min(firstTs, r.event().ts());
-                    lastTs = Math.max(lastTs, r.event().ts());
+                    firstTs = Math.min(firstTs, r.event().ts);
+                    lastTs = Math.max(lastTs, r.event().ts);
                 }
             }
         }

@@ -1,5 +1,9 @@
 package io.streamrec.sim;
 
+import io.streamrec.catalog.ItemUpdate;
+import io.streamrec.catalog.ItemUpdateJson;
+import io.streamrec.event.UserEvent;
+import io.streamrec.event.UserEventJson;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +56,7 @@ public final class Simulator {
         long ts = wallClock != null ? wallClock.getAsLong() : world.config().startMs;
         List<SimRecord> out = new ArrayList<>();
         for (ItemUpdate u : world.catalogueSnapshot(ts)) {
-            out.add(new SimRecord(true, u.itemId(), u.toJsonBytes(), null, u, null, false));
+            out.add(new SimRecord(true, u.itemId, ItemUpdateJson.toJsonBytes(u), null, u, null, false));
         }
         return out;
     }
@@ -72,29 +76,41 @@ public final class Simulator {
                 return count(new SimRecord(false, orig.key(), orig.value(), orig.event(), null, null, true));
             }
         }
-        World.Output o = world.next();
+        Object o = world.next(); // a new object: restamping it changes nothing the world keeps
         if (o instanceof ItemUpdate u) {
             if (wallClock != null) {
-                u = u.withTs(wallClock.getAsLong());
+                u.ts = wallClock.getAsLong();
             }
-            return count(new SimRecord(true, u.itemId(), u.toJsonBytes(), null, u, null, false));
+            return count(new SimRecord(true, u.itemId, ItemUpdateJson.toJsonBytes(u), null, u, null, false));
         }
-        SimEvent e = (SimEvent) o;
+        UserEvent e = (UserEvent) o;
         if (wallClock != null) {
-            e = e.withTs(wallClock.getAsLong());
+            e.ts = wallClock.getAsLong();
         }
-        SimRecord good = new SimRecord(false, e.userId(), e.toJsonBytes(), e, null, null, false);
+        SimRecord good = new SimRecord(false, e.userId, UserEventJson.toJsonBytes(e), e, null, null, false);
         if (duplicateRate > 0 && rng.nextDouble() < duplicateRate) {
             dupBuffer.add(good);
             dupCountdown.add(new long[] {1 + rng.nextInt(20), dupBuffer.size() - 1});
         }
         if (malformedRate > 0 && rng.nextDouble() < malformedRate) {
             Malformer.Kind kind = Malformer.pickKind(rng);
-            SimEvent basis = e.withEventId(e.eventId() + "x");
+            UserEvent basis = withEventId(e, e.eventId + "x");
             pending.add(good);
-            return count(new SimRecord(false, e.userId(), Malformer.malform(basis, kind, rng), null, null, kind, false));
+            return count(new SimRecord(false, e.userId, Malformer.malform(basis, kind, rng), null, null, kind, false));
         }
         return count(good);
+    }
+
+    /** A copy of {@code e} (every field the contract has) with another event id. */
+    static UserEvent withEventId(UserEvent e, String eventId) {
+        UserEvent c = new UserEvent(eventId, e.userId, e.itemId, e.type, e.ts);
+        c.sessionId = e.sessionId;
+        c.category = e.category;
+        c.price = e.price;
+        c.query = e.query;
+        c.device = e.device;
+        c.page = e.page;
+        return c;
     }
 
     private void compactDupBuffer() {

@@ -1,6 +1,8 @@
 package io.streamrec.sim;
 
+import io.streamrec.catalog.ItemUpdate;
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -95,8 +97,8 @@ public final class World {
         return out;
     }
 
-    /** The next event or catalogue update, in time order. Never ends. */
-    public Output next() {
+    /** The next {@link UserEvent} or catalogue {@link ItemUpdate}, a new object each time, in time order. Endless. */
+    public Object next() {
         while (true) {
             Shopper s = queue.peek();
             long catTime = Math.min(nextCatalogueChange, restocks.isEmpty() ? Long.MAX_VALUE : restocks.peek()[0]);
@@ -131,11 +133,17 @@ public final class World {
         }
     }
 
-    private SimEvent toEvent(Shopper s, Pending p) {
-        String id = eventId(++eventSeq);
+    private UserEvent toEvent(Shopper s, Pending p) {
         int item = p.item();
-        return new SimEvent(id, s.id, catalogue.itemId(item), p.type(), p.ts(), p.sessionId(),
-                catalogue.categoryIdOfItem(item), catalogue.priceCents(item), p.query(), s.device, p.page());
+        UserEvent e = new UserEvent(eventId(++eventSeq), s.id, catalogue.itemId(item), p.type(), p.ts());
+        e.sessionId = p.sessionId();
+        e.category = catalogue.categoryIdOfItem(item);
+        long cents = catalogue.priceCents(item);
+        e.price = cents < 0 ? null : cents / 100.0; // UserEventJson writes whole cents as 12.30
+        e.query = p.query();
+        e.device = s.device;
+        e.page = p.page();
+        return e;
     }
 
     private String eventId(long seq) {
@@ -371,7 +379,4 @@ public final class World {
         }
         return out;
     }
-
-    /** What {@link #next()} returns: a {@link SimEvent} or an {@link ItemUpdate}. */
-    public sealed interface Output permits SimEvent, ItemUpdate {}
 }

@@ -1,6 +1,7 @@
 package io.streamrec.eval;
 
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -22,7 +23,7 @@ class CovisitKnnParityTest {
     /** The previous implementation of {@link Baselines.CovisitKnn}, unchanged. */
     private static final class Reference {
         private final Map<String, Map<String, Double>> co = new HashMap<>();
-        private final Map<String, ArrayDeque<LogEvent>> seq = new HashMap<>();
+        private final Map<String, ArrayDeque<UserEvent>> seq = new HashMap<>();
         private final int pairWindow;
         private final long maxGapMs;
         private final int lastItems;
@@ -37,20 +38,20 @@ class CovisitKnnParityTest {
             this.fallback = fallback;
         }
 
-        void observe(LogEvent e) {
-            ArrayDeque<LogEvent> s = seq.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
+        void observe(UserEvent e) {
+            ArrayDeque<UserEvent> s = seq.computeIfAbsent(e.userId, u -> new ArrayDeque<>());
             int d = 0;
             var it = s.descendingIterator();
             while (it.hasNext()) {
-                LogEvent p = it.next();
+                UserEvent p = it.next();
                 d++;
-                if (e.ts() - p.ts() > maxGapMs) {
+                if (e.ts - p.ts > maxGapMs) {
                     break;
                 }
-                if (!p.itemId().equals(e.itemId())) {
+                if (!p.itemId.equals(e.itemId)) {
                     double w = 1.0 / d;
-                    co.computeIfAbsent(p.itemId(), x -> new HashMap<>()).merge(e.itemId(), w, Double::sum);
-                    co.computeIfAbsent(e.itemId(), x -> new HashMap<>()).merge(p.itemId(), w, Double::sum);
+                    co.computeIfAbsent(p.itemId, x -> new HashMap<>()).merge(e.itemId, w, Double::sum);
+                    co.computeIfAbsent(e.itemId, x -> new HashMap<>()).merge(p.itemId, w, Double::sum);
                 }
             }
             s.addLast(e);
@@ -59,8 +60,8 @@ class CovisitKnnParityTest {
             }
         }
 
-        List<String> recommend(LogEvent e, int k) {
-            List<String> last = recent.recentFirst(e.userId(), lastItems);
+        List<String> recommend(UserEvent e, int k) {
+            List<String> last = recent.recentFirst(e.userId, lastItems);
             Map<String, Double> score = new HashMap<>();
             for (int i = 0; i < last.size(); i++) {
                 Map<String, Double> nb = co.get(last.get(i));
@@ -89,14 +90,14 @@ class CovisitKnnParityTest {
             Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
             Reference ref = new Reference(window, gapMs, lastItems, repeat, pop);
             Baselines.CovisitKnn knn = new Baselines.CovisitKnn(window, gapMs, lastItems, repeat, pop);
-            List<LogEvent> events = new ArrayList<>();
+            List<UserEvent> events = new ArrayList<>();
             long ts = 1_700_000_000_000L;
             for (int i = 0; i < 6000; i++) {
                 ts += rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(30_000); // ties and gaps around the max gap
                 String item = "i" + (int) Math.min(items - 1, Math.abs(rnd.nextGaussian()) * items / 3);
-                events.add(new LogEvent("e" + i, "u" + rnd.nextInt(users), item, EventType.VIEW, ts, null, i));
+                events.add(new UserEvent("e" + i, "u" + rnd.nextInt(users), item, EventType.VIEW, ts));
             }
-            for (LogEvent e : events) {
+            for (UserEvent e : events) {
                 pop.observe(e);
                 repeat.observe(e);
                 ref.observe(e);

@@ -1,6 +1,7 @@
 package io.streamrec.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -118,46 +120,52 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void readsEveryFormatModelExportReads(@TempDir Path dir) throws Exception {
+    void readsRawFormatsThroughConvertAndJsonLinesItself(@TempDir Path dir) throws Exception {
+        EventLogReader.Converter conv = SharedLogFixturesTest.converter(dir.resolve("out"));
         Path csv = dir.resolve("log.csv");
         Files.writeString(csv, "user_id,item_id,event_type,ts_ms,category\nu1,i1,view,2000,c\nu1,i2,purchase,1000,c\n"
                 + "u2,,view,5,c\nu3,i3,teleport,6,c\n");
-        EventLogReader.EventLog l = EventLogReader.read(csv, "auto");
+        EventLogReader.EventLog l = EventLogReader.read(csv, "auto", "r", conv);
         assertEquals("csv", l.format());
+        assertEquals(csv.toString(), l.source());
         assertEquals(2, l.events().size());
-        assertEquals("i2", l.events().get(0).itemId()); // sorted by time
-        assertEquals(Map.of("bad_item_id", 1, "unknown_type", 1), l.badRows());
+        assertEquals("i2", l.events().get(0).itemId); // sorted by time
+        assertEquals("r3", l.events().get(0).eventId);
+        assertEquals(Map.of("bad_item_id", 1, "unknown_type", 1), l.badRows()); // convert's counts
+        assertTrue(Files.isRegularFile(dir.resolve("out/log.csv.jsonl"))); // the converted log stays, to look at
 
         Path taobao = dir.resolve("UserBehavior.csv");
         Files.writeString(taobao, "1,10,5,pv,1511544070\n1,11,5,buy,1511544071\n1,12,5,fav,1511544072\n1,13,5,pv\n");
-        l = EventLogReader.read(taobao, "auto");
-        assertEquals("taobao", l.format());
+        l = EventLogReader.read(taobao, "taobao", "train-", conv);
         assertEquals(3, l.events().size());
-        assertEquals(1511544070000L, l.events().get(0).ts());
-        assertEquals(io.streamrec.event.EventType.PURCHASE, l.events().get(1).type());
-        assertEquals(io.streamrec.event.EventType.CLICK, l.events().get(2).type());
+        assertEquals("train-1", l.events().get(0).eventId);
+        assertEquals(1511544070000L, l.events().get(0).ts);
+        assertEquals(io.streamrec.event.EventType.PURCHASE, l.events().get(1).type);
         assertEquals(Map.of("wrong_column_count", 1), l.badRows()); // the truncated last line
-
-        Path dig = dir.resolve("train-item-views.csv");
-        Files.writeString(dig, "session_id;user_id;item_id;timeframe;eventdate\n1;NA;81766;526309;2016-05-09\n"
-                + "2;77;31331;1031018;2016-05-09\n");
-        l = EventLogReader.read(dig, "diginetica");
-        assertEquals("s1", l.events().get(0).userId());
-        assertEquals("77", l.events().get(1).userId());
-        assertEquals(1462752000000L + 526309, l.events().get(0).ts());
+        assertTrue(Files.isRegularFile(dir.resolve("out/train-UserBehavior.csv.jsonl")));
 
         Path jsonl = dir.resolve("log.jsonl");
         Files.writeString(jsonl, "{\"event_id\":\"e1\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\",\"ts\":5}\n"
                 + "not json\n{\"event_id\":\"e2\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\"}\n");
-        l = EventLogReader.read(jsonl, "auto");
+        l = EventLogReader.read(jsonl, "auto", "r", null); // JSON lines need no convert
+        assertEquals("jsonl", l.format());
         assertEquals(1, l.events().size());
         assertEquals(Map.of("invalid_json", 1, "missing_ts", 1), l.badRows());
         // what the job parses is the input contract
         assertEquals("{\"event_id\":\"e1\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\",\"ts\":5}",
-                new String(l.events().get(0).toJsonBytes(), StandardCharsets.UTF_8));
+                io.streamrec.event.UserEventJson.toJson(l.events().get(0)));
+
+        // a raw log without a checkout to convert it with, a format convert fails on, an unknown format
+        IOException e = assertThrows(IOException.class, () -> EventLogReader.read(csv, "auto", "r", null));
+        assertTrue(e.getMessage().contains("convert"), e.getMessage());
+        e = assertThrows(IOException.class, () -> EventLogReader.read(taobao, "diginetica", "r", conv));
+        assertTrue(e.getMessage().contains("unexpected Diginetica header"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EventLogReader.read(csv, "parquet", "r", conv));
     }
+
     @Test
     void autoReadsTheFormatFromTheFirstLineBeforeTheFileName(@TempDir Path dir) throws Exception {
+        EventLogReader.Converter conv = SharedLogFixturesTest.converter(dir.resolve("out"));
         Map<String, String> firstLines = Map.of(
                 "jsonl", "\n{\"event_id\":\"e1\",\"user_id\":\"u\",\"item_id\":\"i\",\"type\":\"view\",\"ts\":1}\n",
                 "diginetica", "session_id;user_id;item_id;timeframe;eventdate\n1;NA;81766;526309;2016-05-09\n",
@@ -167,18 +175,20 @@ class EvaluateCommandTest {
             for (String name : List.of("events.txt", "UserBehavior.csv", "sim.jsonl")) { // names that say otherwise
                 Path f = dir.resolve(e.getKey() + "-" + name);
                 Files.writeString(f, e.getValue());
-                assertEquals(e.getKey(), EventLogReader.detectFormat(f), f.toString());
-                EventLogReader.EventLog l = EventLogReader.read(f, "auto");
+                EventLogReader.EventLog l = EventLogReader.read(f, "auto", "r", conv);
+                assertEquals(e.getKey(), l.format(), f.toString());
                 assertEquals(1, l.events().size(), f + ": " + l.badRows());
                 assertEquals(Map.of(), l.badRows());
             }
         }
-        // a byte-order mark does not hide the CSV header from the reader either
-        assertEquals("u1", EventLogReader.read(dir.resolve("csv-events.txt"), "csv").events().get(0).userId());
         // a first line that shows nothing: the file name decides
         Path odd = dir.resolve("odd-item-views.csv");
         Files.writeString(odd, "a;b\n");
-        assertEquals("diginetica", EventLogReader.detectFormat(odd));
-        assertEquals("jsonl", EventLogReader.detectFormat(dir.resolve("missing.jsonl")));
+        assertThrows(IOException.class, () -> EventLogReader.read(odd, "auto", "r", conv)); // a Diginetica header?
+        Path oddJsonl = dir.resolve("odd.jsonl");
+        Files.writeString(oddJsonl, "a;b\n");
+        EventLogReader.EventLog l = EventLogReader.read(oddJsonl, "auto", "r", conv);
+        assertEquals("jsonl", l.format());
+        assertEquals(Map.of("invalid_json", 1), l.badRows());
     }
 }

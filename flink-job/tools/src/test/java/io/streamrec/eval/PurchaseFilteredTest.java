@@ -3,6 +3,7 @@ package io.streamrec.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class PurchaseFilteredTest {
     private static long seq;
 
-    private static LogEvent ev(String user, String item, EventType type) {
+    private static UserEvent ev(String user, String item, EventType type) {
         seq++;
-        return new LogEvent("e" + seq, user, item, type, 1_700_000_000_000L + seq * 1000, null, seq);
+        return new UserEvent("e" + seq, user, item, type, 1_700_000_000_000L + seq * 1000);
     }
 
     @Test
@@ -20,18 +21,18 @@ class PurchaseFilteredTest {
         Baselines.Popular popular = new Baselines.Popular(1);
         Baselines.Repeat repeat = new Baselines.Repeat(50, popular);
         Recommender filtered = new Baselines.PurchaseFiltered(repeat, 100);
-        for (LogEvent e : List.of(ev("u1", "a", EventType.VIEW), ev("u1", "b", EventType.VIEW),
+        for (UserEvent e : List.of(ev("u1", "a", EventType.VIEW), ev("u1", "b", EventType.VIEW),
                 ev("u2", "c", EventType.VIEW), ev("u1", "b", EventType.PURCHASE))) {
             popular.observe(e);
             filtered.observe(e);
         }
-        LogEvent now = ev("u1", "a", EventType.VIEW);
+        UserEvent now = ev("u1", "a", EventType.VIEW);
         popular.observe(now);
         filtered.observe(now);
         assertEquals(List.of("a", "b", "c"), repeat.recommend(now, 3), "unfiltered: u1's recent items, then popular");
         assertEquals(List.of("a", "c"), filtered.recommend(now, 3),
                 "u1 bought b: it goes, and what follows moves up (only three items were ever seen)");
-        LogEvent other = ev("u2", "c", EventType.VIEW);
+        UserEvent other = ev("u2", "c", EventType.VIEW);
         popular.observe(other);
         filtered.observe(other);
         assertEquals(repeat.recommend(other, 3), filtered.recommend(other, 3), "u2 bought nothing");
@@ -42,14 +43,14 @@ class PurchaseFilteredTest {
         Baselines.Popular popular = new Baselines.Popular(1);
         Recommender filtered = new Baselines.PurchaseFiltered(popular, 2);
         for (String item : List.of("x", "y", "z")) {
-            LogEvent e = ev("u1", item, EventType.PURCHASE);
+            UserEvent e = ev("u1", item, EventType.PURCHASE);
             popular.observe(e);
             filtered.observe(e);
         }
-        LogEvent now = ev("u9", "w", EventType.VIEW);
+        UserEvent now = ev("u9", "w", EventType.VIEW);
         popular.observe(now);
         filtered.observe(now);
-        LogEvent mine = ev("u1", "w", EventType.VIEW);
+        UserEvent mine = ev("u1", "w", EventType.VIEW);
         popular.observe(mine);
         filtered.observe(mine);
         List<String> l = filtered.recommend(mine, 4);

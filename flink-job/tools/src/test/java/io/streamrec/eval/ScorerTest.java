@@ -3,6 +3,7 @@ package io.streamrec.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +68,14 @@ class ScorerTest {
     }
 
     // train: u views A. test: u B, v X (cold user), u A, v Y, u C.
-    private static final List<LogEvent> TRAIN = List.of(ev("e1", "u", "A", 1));
-    private static final List<LogEvent> TEST = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11),
+    private static final List<UserEvent> TRAIN = List.of(ev("e1", "u", "A", 1));
+    private static final List<UserEvent> TEST = List.of(ev("e2", "u", "B", 10), ev("e3", "v", "X", 11),
             ev("e4", "u", "A", 12), ev("e5", "v", "Y", 13), ev("e6", "u", "C", 14));
 
     @Test
     void protocolScoresEveryPrefixWithNextItemAndNewItems() {
-        List<LogEvent> train = TRAIN;
-        List<LogEvent> test = TEST;
+        List<UserEvent> train = TRAIN;
+        List<UserEvent> test = TEST;
         Baselines.Popular pop = new Baselines.Popular(1);
         Baselines.Repeat repeat = new Baselines.Repeat(50, pop);
         Scorer s = new Scorer();
@@ -115,7 +116,7 @@ class ScorerTest {
         // a baseline's discovery list is its list without the user's history: after e4, popular's counts are
         // A 2, B 1, X 1, so its list [A, B, X] becomes [X] for u, whose history is {A, B}
         Baselines.Popular at = new Baselines.Popular(1);
-        for (LogEvent e : List.of(TRAIN.get(0), TEST.get(0), TEST.get(1), TEST.get(2))) {
+        for (UserEvent e : List.of(TRAIN.get(0), TEST.get(0), TEST.get(1), TEST.get(2))) {
             at.observe(e);
         }
         assertEquals(List.of("A", "B", "X"), at.recommend(TEST.get(2), 20));
@@ -129,10 +130,10 @@ class ScorerTest {
         Baselines.Trending plain = new Baselines.Trending(100, 3, pop1);
         Baselines.Popular pop2 = new Baselines.Popular(3);
         Baselines.Trending asked = new Baselines.Trending(100, 3, pop2);
-        List<LogEvent> events = List.of(ev("a1", "u", "A", 1), ev("a2", "u", "B", 2), ev("a3", "u", "B", 3),
+        List<UserEvent> events = List.of(ev("a1", "u", "A", 1), ev("a2", "u", "B", 2), ev("a3", "u", "B", 3),
                 ev("a4", "v", "C", 4), ev("a5", "v", "C", 5), ev("a6", "v", "C", 6));
         for (int i = 0; i < events.size(); i++) {
-            LogEvent e = events.get(i);
+            UserEvent e = events.get(i);
             plain.observe(e);
             pop1.observe(e);
             asked.observe(e);
@@ -170,7 +171,7 @@ class ScorerTest {
                 dumped.method("repeat").cell("all", "all").get("MRR@20"), EPS);
     }
 
-    private static LogEvent ev(String id, String user, String item, long ts) {
-        return new LogEvent(id, user, item, EventType.VIEW, ts, null, ts);
+    private static UserEvent ev(String id, String user, String item, long ts) {
+        return new UserEvent(id, user, item, EventType.VIEW, ts);
     }
 }

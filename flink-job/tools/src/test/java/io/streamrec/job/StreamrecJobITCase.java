@@ -145,9 +145,9 @@ class StreamrecJobITCase {
                 send("user-events", r.key(), r.value());
                 if (r.malformed() != null) {
                     malformed++;
-                } else if (seenIds.add(r.event().eventId())) {
-                    acceptedByUser.computeIfAbsent(r.event().userId(), k -> new ArrayList<>())
-                            .add(r.event().eventId());
+                } else if (seenIds.add(r.event().eventId)) {
+                    acceptedByUser.computeIfAbsent(r.event().userId, k -> new ArrayList<>())
+                            .add(r.event().eventId);
                     events++;
                 }
             }

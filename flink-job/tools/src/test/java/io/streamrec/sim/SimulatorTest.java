@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.catalog.ItemUpdateJson;
+import io.streamrec.catalog.ItemUpdateParser;
+import io.streamrec.event.EventParser;
 import io.streamrec.event.EventType;
+import io.streamrec.event.RawRecord;
+import io.streamrec.event.UserEventJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,6 +23,11 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The simulator's output stage: good records are the input contract as UserEventJson and ItemUpdateJson write it (and
+ * the job's parsers read them back), malformed and duplicate records come at their rates, and everything is
+ * deterministic given the seed.
+ */
 class SimulatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,6 +56,33 @@ class SimulatorTest {
         }
         assertEquals(0, sim.malformedSent());
         assertEquals(0, sim.duplicatesSent());
+    }
+
+    @Test
+    void theBytesAreTheWritersAndParseBackToTheRecordsObjects() {
+        // the simulator writes UserEvent and ItemUpdate with their one writer, and the job's parsers read them back
+        Simulator sim = new Simulator(new World(SimConfig.defaults().users(200)), 0, 0, null);
+        EventParser events = new EventParser(1 << 20, 16);
+        ItemUpdateParser items = new ItemUpdateParser();
+        int searches = 0;
+        for (SimRecord r : sim.catalogueSnapshot()) {
+            assertEquals(r.update(), items.parse(new RawRecord(null, r.value(), "item-updates", 0, 0, -1)));
+        }
+        for (int i = 0; i < 5000; i++) {
+            SimRecord r = sim.next();
+            RawRecord raw = new RawRecord(null, r.value(), "t", 0, 0, 0);
+            if (r.itemUpdate()) {
+                assertArrayEquals(ItemUpdateJson.toJsonBytes(r.update()), r.value());
+                assertEquals(r.update(), items.parse(raw));
+                continue;
+            }
+            assertArrayEquals(UserEventJson.toJsonBytes(r.event()), r.value());
+            EventParser.Result back = events.parse(raw);
+            assertTrue(back.ok(), back.reason);
+            assertEquals(r.event(), back.event);
+            searches += r.event().query != null ? 1 : 0;
+        }
+        assertTrue(searches > 0); // the optional fields were exercised: query, and context on every event
     }
 
     @Test
@@ -100,11 +137,11 @@ class SimulatorTest {
             }
             events++;
             if (r.duplicate()) {
-                byte[] orig = byId.get(r.event().eventId());
+                byte[] orig = byId.get(r.event().eventId);
                 assertNotNull(orig, "duplicate of an event not sent before");
                 assertArrayEquals(orig, r.value());
             } else {
-                assertTrue(byId.put(r.event().eventId(), r.value()) == null);
+                assertTrue(byId.put(r.event().eventId, r.value()) == null);
             }
         }
         double f = sim.duplicatesSent() / (double) events;
@@ -117,7 +154,7 @@ class SimulatorTest {
         Simulator sim = new Simulator(new World(SimConfig.defaults().users(50)), 0, 0, () -> clock[0]++);
         for (int i = 0; i < 100; i++) {
             SimRecord r = sim.next();
-            long ts = r.itemUpdate() ? r.update().ts() : r.event().ts();
+            long ts = r.itemUpdate() ? r.update().ts : r.event().ts;
             assertTrue(ts >= 1_000_000L && ts < 1_000_200L);
         }
     }

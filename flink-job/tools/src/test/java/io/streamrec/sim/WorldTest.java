@@ -3,7 +3,9 @@ package io.streamrec.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamrec.catalog.ItemUpdate;
 import io.streamrec.event.EventType;
+import io.streamrec.event.UserEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,14 +15,18 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The simulated world: deterministic given the seed, well-formed sessions, preferences that drift and a catalogue that
+ * changes, so the simulator's logs have the structure the recommender and the oracle rely on.
+ */
 class WorldTest {
     private static final long DAY = 86_400_000L;
 
-    private static List<SimEvent> events(SimConfig cfg, int n) {
+    private static List<UserEvent> events(SimConfig cfg, int n) {
         World w = new World(cfg);
-        List<SimEvent> out = new ArrayList<>(n);
+        List<UserEvent> out = new ArrayList<>(n);
         while (out.size() < n) {
-            if (w.next() instanceof SimEvent e) {
+            if (w.next() instanceof UserEvent e) {
                 out.add(e);
             }
         }
@@ -30,10 +36,10 @@ class WorldTest {
     @Test
     void sameSeedSameWorldDifferentSeedDifferentWorld() {
         SimConfig cfg = SimConfig.defaults().users(300);
-        List<SimEvent> a = events(cfg, 20_000);
-        List<SimEvent> b = events(cfg, 20_000);
+        List<UserEvent> a = events(cfg, 20_000);
+        List<UserEvent> b = events(cfg, 20_000);
         assertEquals(a, b);
-        List<SimEvent> c = events(cfg.copy().seed(43), 20_000);
+        List<UserEvent> c = events(cfg.copy().seed(43), 20_000);
         assertTrue(!a.equals(c));
     }
 
@@ -53,36 +59,36 @@ class WorldTest {
 
     @Test
     void eventsAreTimeOrderedWithUniqueIds() {
-        List<SimEvent> ev = events(SimConfig.defaults().users(500), 30_000);
+        List<UserEvent> ev = events(SimConfig.defaults().users(500), 30_000);
         Set<String> ids = new HashSet<>();
         long last = Long.MIN_VALUE;
-        for (SimEvent e : ev) {
-            assertTrue(ids.add(e.eventId()), "duplicate id " + e.eventId());
-            assertTrue(e.ts() >= last, "time went backwards at " + e.eventId());
-            last = e.ts();
-            assertEquals(e.type() == EventType.SEARCH, e.query() != null);
+        for (UserEvent e : ev) {
+            assertTrue(ids.add(e.eventId), "duplicate id " + e.eventId);
+            assertTrue(e.ts >= last, "time went backwards at " + e.eventId);
+            last = e.ts;
+            assertEquals(e.type == EventType.SEARCH, e.query != null);
         }
     }
 
     @Test
     void funnelIsOrderedWithinSessions() {
-        List<SimEvent> ev = events(SimConfig.defaults().users(500), 60_000);
+        List<UserEvent> ev = events(SimConfig.defaults().users(500), 60_000);
         Map<String, Set<String>> viewed = new HashMap<>();
         Map<String, Set<String>> clicked = new HashMap<>();
         Map<String, Set<String>> inCart = new HashMap<>();
         Map<String, Long> lastTs = new HashMap<>();
         Map<EventType, Integer> counts = new HashMap<>();
-        for (SimEvent e : ev) {
-            String s = e.sessionId();
-            assertTrue(s.startsWith(e.userId() + "-s"));
-            Long prev = lastTs.put(s, e.ts());
+        for (UserEvent e : ev) {
+            String s = e.sessionId;
+            assertTrue(s.startsWith(e.userId + "-s"));
+            Long prev = lastTs.put(s, e.ts);
             if (prev != null) {
-                long gap = e.ts() - prev;
+                long gap = e.ts - prev;
                 assertTrue(gap >= 0 && gap < 3_600_000L, "events in a session are seconds apart, got " + gap);
             }
-            String item = e.itemId();
-            counts.merge(e.type(), 1, Integer::sum);
-            switch (e.type()) {
+            String item = e.itemId;
+            counts.merge(e.type, 1, Integer::sum);
+            switch (e.type) {
                 case VIEW -> viewed.computeIfAbsent(s, k -> new HashSet<>()).add(item);
                 case CLICK -> {
                     assertTrue(viewed.getOrDefault(s, Set.of()).contains(item), "click before view: " + e);
@@ -110,30 +116,30 @@ class WorldTest {
 
     @Test
     void sessionsAreHoursApartAndUsersRevisitItems() {
-        List<SimEvent> ev = events(SimConfig.defaults().users(300), 40_000);
-        Map<String, SimEvent> lastOfUser = new HashMap<>();
+        List<UserEvent> ev = events(SimConfig.defaults().users(300), 40_000);
+        Map<String, UserEvent> lastOfUser = new HashMap<>();
         Map<String, Set<String>> seen = new HashMap<>();
         long gapsOver15min = 0;
         long newSessions = 0;
         long views = 0;
         long repeatViewsAcrossSessions = 0;
         Map<String, Set<String>> seenBeforeSession = new HashMap<>();
-        for (SimEvent e : ev) {
-            SimEvent prev = lastOfUser.put(e.userId(), e);
-            if (prev != null && !prev.sessionId().equals(e.sessionId())) {
+        for (UserEvent e : ev) {
+            UserEvent prev = lastOfUser.put(e.userId, e);
+            if (prev != null && !prev.sessionId.equals(e.sessionId)) {
                 newSessions++;
-                if (e.ts() - prev.ts() >= 15 * 60_000L) {
+                if (e.ts - prev.ts >= 15 * 60_000L) {
                     gapsOver15min++;
                 }
-                seenBeforeSession.put(e.userId(), new HashSet<>(seen.getOrDefault(e.userId(), Set.of())));
+                seenBeforeSession.put(e.userId, new HashSet<>(seen.getOrDefault(e.userId, Set.of())));
             }
-            if (e.type() == EventType.VIEW) {
+            if (e.type == EventType.VIEW) {
                 views++;
-                if (seenBeforeSession.getOrDefault(e.userId(), Set.of()).contains(e.itemId())) {
+                if (seenBeforeSession.getOrDefault(e.userId, Set.of()).contains(e.itemId)) {
                     repeatViewsAcrossSessions++;
                 }
             }
-            seen.computeIfAbsent(e.userId(), k -> new HashSet<>()).add(e.itemId());
+            seen.computeIfAbsent(e.userId, k -> new HashSet<>()).add(e.itemId);
         }
         assertTrue(newSessions > 500);
         assertEquals(newSessions, gapsOver15min, "sessions of a user are at least 15 minutes apart");
@@ -143,14 +149,14 @@ class WorldTest {
 
     @Test
     void popularityIsZipfLike() {
-        List<SimEvent> ev = events(SimConfig.defaults(), 100_000);
+        List<UserEvent> ev = events(SimConfig.defaults(), 100_000);
         int n = SimConfig.DEFAULT_ITEMS;
         Catalogue cat = new World(SimConfig.defaults()).catalogue();
         int[] views = new int[n];
         long total = 0;
-        for (SimEvent e : ev) {
-            if (e.type() == EventType.VIEW) {
-                views[cat.indexOf(e.itemId())]++;
+        for (UserEvent e : ev) {
+            if (e.type == EventType.VIEW) {
+                views[cat.indexOf(e.itemId)]++;
                 total++;
             }
         }
@@ -210,11 +216,11 @@ class WorldTest {
         Map<String, Map<String, Integer>> early = new HashMap<>();
         Map<String, Map<String, Integer>> late = new HashMap<>();
         while (w.now() < t0 + 9 * DAY) {
-            if (w.next() instanceof SimEvent e && e.type() == EventType.VIEW) {
-                Map<String, Map<String, Integer>> bucket = e.ts() < t0 + 2 * DAY ? early
-                        : e.ts() >= t0 + 7 * DAY ? late : null;
+            if (w.next() instanceof UserEvent e && e.type == EventType.VIEW) {
+                Map<String, Map<String, Integer>> bucket = e.ts < t0 + 2 * DAY ? early
+                        : e.ts >= t0 + 7 * DAY ? late : null;
                 if (bucket != null) {
-                    bucket.computeIfAbsent(e.userId(), k -> new HashMap<>()).merge(e.category(), 1, Integer::sum);
+                    bucket.computeIfAbsent(e.userId, k -> new HashMap<>()).merge(e.category, 1, Integer::sum);
                 }
             }
         }
@@ -241,17 +247,17 @@ class WorldTest {
     void oraclePredictsWhatUsersView() {
         SimConfig cfg = SimConfig.defaults().users(200);
         World w = new World(cfg);
-        List<SimEvent> views = new ArrayList<>();
+        List<UserEvent> views = new ArrayList<>();
         while (views.size() < 3000) {
-            if (w.next() instanceof SimEvent e && e.type() == EventType.VIEW
-                    && "category".equals(e.page())) {
+            if (w.next() instanceof UserEvent e && e.type == EventType.VIEW
+                    && "category".equals(e.page)) {
                 views.add(e);
             }
         }
         double meanPercentile = 0;
-        for (SimEvent e : views) {
-            double[] s = w.trueItemScores(e.userId(), e.ts());
-            int idx = w.catalogue().indexOf(e.itemId());
+        for (UserEvent e : views) {
+            double[] s = w.trueItemScores(e.userId, e.ts);
+            int idx = w.catalogue().indexOf(e.itemId);
             int better = 0;
             for (double v : s) {
                 if (v > s[idx]) {
@@ -278,7 +284,7 @@ class WorldTest {
         while (w.now() < SimConfig.DEFAULT_START_MS + 3 * DAY) {
             if (w.next() instanceof ItemUpdate u) {
                 updates++;
-                if (!u.inStock()) {
+                if (!u.inStock) {
                     outs++;
                 } else {
                     backs++;

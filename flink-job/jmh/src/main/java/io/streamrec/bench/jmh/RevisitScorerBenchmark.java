@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * The re-visit order per event, as the rank operator runs it: {@code prepare} (the 50-event window's distinct items,
- * their features and scores) and {@code refill} of a 40-entry list. {@code features} compares round 8's ten features
- * with round 12's fifteen (the transition counts and the category keys; docs/EVALUATION.md, round 12) in one run.
+ * their features and scores) and {@code refill} of a 40-entry list. {@code features} compares the first ten
+ * features with the current fifteen (the ten plus the transition counts and the category keys; docs/EVALUATION.md,
+ * the re-visit order's features) in one run.
  * Histories look like Taobao's: 50 events over about 20 distinct items in 6 categories, so items repeat and the
  * trigger's item has neighbours.
  */

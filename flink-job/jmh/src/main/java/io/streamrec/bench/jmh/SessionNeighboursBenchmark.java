@@ -1,8 +1,8 @@
 package io.streamrec.bench.jmh;
 
 import io.streamrec.candidates.SessionNeighbours;
+import io.streamrec.event.UserEvent;
 import io.streamrec.sim.SimConfig;
-import io.streamrec.sim.SimEvent;
 import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
@@ -52,18 +52,18 @@ public class SessionNeighboursBenchmark extends HotPathBenchmark {
         int seen = 0;
         while (seen < warmEvents) {
             SimRecord r = sim.next();
-            SimEvent e = r.event();
+            UserEvent e = r.event();
             if (e == null || r.duplicate()) {
                 continue;
             }
             seen++;
-            String[] h = hist.computeIfAbsent(e.userId(), u -> new String[WINDOW]);
-            int n = Math.min(WINDOW, len.getOrDefault(e.userId(), 0) + 1);
+            String[] h = hist.computeIfAbsent(e.userId, u -> new String[WINDOW]);
+            int n = Math.min(WINDOW, len.getOrDefault(e.userId, 0) + 1);
             System.arraycopy(h, 0, h, 1, WINDOW - 1);
-            h[0] = e.itemId();
-            len.put(e.userId(), n);
-            index.observe(e.userId(), h, n);
-            order.add(e.userId());
+            h[0] = e.itemId;
+            len.put(e.userId, n);
+            index.observe(e.userId, h, n);
+            order.add(e.userId);
         }
         // the benchmark replays the last users' current windows, most recent last
         int m = Math.min(4096, order.size());

@@ -1,0 +1,60 @@
+package io.streamrec.eval;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs model-export ({@code python -m streamrec_model ...} in {@code <repo>/model-export}) for the evaluator: {@link
+ * #build} trains and exports a bundle, {@link #convert} turns a raw log into the input topic's JSON lines (model-export
+ * is the one reader of the raw formats).
+ */
+final class ModelExport {
+    private ModelExport() {}
+
+    static void build(Path repo, String python, Path config, Path data, Path bundle, Path checkpoint, Path logFile,
+                      PrintStream log) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("build", "--data", data.toString(), "--format", "jsonl",
+                "--bundle", bundle.toString(), "--checkpoint", checkpoint.toString()));
+        if (config != null) {
+            args.add("--config");
+            args.add(config.toString());
+        }
+        long t0 = System.nanoTime();
+        run(repo, python, args, logFile, log, "training");
+        log.printf(Locale.ROOT, "evaluate: bundle trained in %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, bundle);
+    }
+
+    /**
+     * {@code convert --format FORMAT --id-prefix PREFIX --report REPORT INPUT OUTPUT}: OUTPUT gets the JSON lines,
+     * REPORT the format found and the skipped lines by reason (see streamrec_model/convert.py).
+     */
+    static void convert(Path repo, String python, Path input, String format, String idPrefix, Path output,
+                        Path report, Path logFile, PrintStream log) throws IOException, InterruptedException {
+        Files.deleteIfExists(report); // a failed run writes none: never read a stale one
+        run(repo, python, List.of("convert", "--format", format, "--id-prefix", idPrefix, "--report",
+                report.toString(), input.toAbsolutePath().toString(), output.toString()), logFile, log, "converting");
+    }
+
+    /** Runs one model-export command with its output in {@code logFile}; fails with the log's tail if it fails. */
+    private static void run(Path repo, String python, List<String> args, Path logFile, PrintStream log, String what)
+            throws IOException, InterruptedException {
+        Path dir = repo.resolve("model-export");
+        List<String> cmd = new ArrayList<>(List.of(python, "-m", "streamrec_model"));
+        cmd.addAll(args);
+        log.println("evaluate: " + what + ": (cd " + dir + " && " + String.join(" ", cmd) + ") > " + logFile);
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(logFile.toFile()).start();
+        int rc = p.waitFor();
+        if (rc != 0) {
+            List<String> lines = Files.readAllLines(logFile);
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            throw new IOException("model-export failed with exit code " + rc + "; last lines of " + logFile + ":\n"
+                    + tail);
+        }
+    }
+}
