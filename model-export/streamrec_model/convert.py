@@ -1,13 +1,11 @@
 """Raw event logs to input-topic JSON lines: the one owner of the raw log formats.
 
 streamrec reads four log formats (the input topic's JSON lines, a generic CSV, Taobao UserBehavior.csv and
-Diginetica item views). The Java evaluator (flink-job ``io.streamrec.eval.EventLogReader``) and this package's
-training readers (``data.py``) each used to parse them, and drifted apart in corner cases. This module owns them:
-``python -m streamrec_model convert`` turns any of them into JSON lines in the ``user-events`` contract, event for
-event what the Java EventLogReader produced (same event ids, type mapping, timestamps, skipped rows and order, the
-bytes of ``LogEvent.toJsonBytes``), so the Java side can read JSON lines only, and training reads every log through
-``read_lines`` here. Where the Java and the old Python rules differed, the Java rules (what the evaluator used) are
-implemented here; ``tests/fixtures/logs`` pins them.
+Diginetica item views). This module is the one implementation that reads them: ``python -m streamrec_model convert``
+turns any of them into JSON lines in the ``user-events`` contract, which the Java evaluator (``streamrec evaluate``)
+reads, and training reads every log through ``read_lines`` here. The rules (event ids, type mapping, timestamps,
+skipped rows and their order) are those the Java evaluator applied when it still parsed raw logs itself, so its
+figures did not move when it stopped; ``tests/fixtures/logs`` pins them, and a Java test reads the same fixtures.
 """
 import collections
 import io
@@ -70,10 +68,12 @@ def read_jsonl(lines, prefix, out, bad):
 # --- the CSV formats ------------------------------------------------------------------------------------------------
 
 def _add(out, bad, event_id, user, item, ty, ts, category, n):
-    """The checks every format shares, in this order; the first failing one counts the row under its reason."""
-    if not user:
+    """The checks every format shares, in this order; the first failing one counts the row under its reason. An id
+    is bad when it is empty or blank by String.isBlank (an ideographic space survives trim() but is blank): the job
+    and the JSON-lines reader would refuse it, so convert never writes one."""
+    if not user or java_is_blank(user):
         bad["bad_user_id"] += 1
-    elif not item:
+    elif not item or java_is_blank(item):
         bad["bad_item_id"] += 1
     elif ty is None:
         bad["unknown_type"] += 1

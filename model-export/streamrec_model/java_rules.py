@@ -1,10 +1,10 @@
-"""Java's rules for text, numbers, dates and JSON, as the evaluator's EventLogReader applied them.
+"""Java's rules for text, numbers, dates and JSON, which the raw-log readers in convert.py follow.
 
-``convert`` must write exactly the events the Java reader produced, and Java differs from Python in small ways that
-decide whether a row is kept: ``String.trim`` removes only characters up to U+0020, ``isBlank`` and ``strip`` use
+``convert`` writes exactly the events the Java evaluator's raw-log reader produced before convert replaced it, and
+Java differs from Python in small ways that decide whether a row is kept: ``String.trim`` removes only characters up to U+0020, ``isBlank`` and ``strip`` use
 ``Character.isWhitespace`` (not the no-break spaces), ``Long.parseLong`` takes a ``+`` sign and fails on overflow,
 long arithmetic wraps, ``LocalDate.parse`` wants ``yyyy-MM-dd``, Jackson ignores text after the first JSON value and
-prints numbers its own way, and quoting in CSV lines is EventLogReader's own. This module reproduces those rules, and
+prints numbers its own way, and quoting in CSV lines was that reader's own. This module reproduces those rules, and
 only those, so the readers in convert.py can be written as plainly as the Java ones.
 """
 import decimal
