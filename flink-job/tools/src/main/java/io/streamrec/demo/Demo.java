@@ -196,12 +196,16 @@ public final class Demo {
         consumerThread.start();
     }
 
+    /** How long the demo waits, after its last event, for the job's lists to the events it sent. */
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+
     private void loop() throws Exception {
         long start = System.nanoTime();
         long lastEvents = 0;
         long lastRecs = 0;
         long lastT = start;
         boolean finishing = false;
+        long drainUntil = Long.MAX_VALUE;
         while (!stopping.get()) {
             Thread.sleep(o.refresh.toMillis());
             if (stopping.get()) {
@@ -215,14 +219,17 @@ public final class Demo {
             lastEvents = ev;
             lastRecs = rc;
             lastT = now;
-            if (finishing) {
+            if (finishing && (rc + view.deadLetters() >= ev || now >= drainUntil)) {
                 break;
             }
-            if (producer.isDone()) {
+            if (!finishing && producer.isDone()) {
                 if (producer.error() != null) {
                     throw producer.error();
                 }
-                finishing = true; // --duration reached: one more frame, so the job can answer the last events
+                // --duration reached: keep showing frames until the job has answered every event sent (a busy
+                // machine can lag by seconds), for at most DRAIN.
+                finishing = true;
+                drainUntil = now + DRAIN.toNanos();
                 continue;
             }
             if (job != null && job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
