@@ -92,7 +92,8 @@ public final class StreamrecConfig {
             try {
                 conf.get(option);
             } catch (RuntimeException e) {
-                throw new ConfigException("invalid value '" + conf.toMap().get(option.key()) + "' for option '"
+                String shown = Secrets.shown(option.key(), conf.toMap().get(option.key()));
+                throw new ConfigException("invalid value '" + shown + "' for option '"
                         + option.key() + "': " + rootMessage(e) + ". " + ConfigDocs.description(option), e);
             }
         }
