@@ -154,6 +154,7 @@ public final class StreamrecConfig {
         }
         positiveDuration(conf, StreamrecOptions.STATE_TTL);
         positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);
+        positiveDuration(conf, StreamrecOptions.KAFKA_STARTUP_TIMEOUT);
         Duration linger = conf.get(StreamrecOptions.PRODUCER_LINGER);
         if (linger.isNegative() || linger.toMillis() > 60_000) {
             throw new ConfigException("option '" + StreamrecOptions.PRODUCER_LINGER.key()
