@@ -92,7 +92,11 @@ public final class StartupChecks {
         try {
             admin = Admin.create(p);
         } catch (RuntimeException e) {
-            // e.g. no resolvable address, or a kafka.properties.* setting the client refuses
+            if (rootMessage(e).contains("No resolvable bootstrap urls")) {
+                throw new Failure("cannot resolve any address of Kafka at " + servers + " ("
+                        + StreamrecOptions.BOOTSTRAP_SERVERS.key() + ")", e);
+            }
+            // a kafka.properties.* setting the client refuses
             throw new Failure("cannot create a Kafka client for " + servers + " ("
                     + StreamrecOptions.BOOTSTRAP_SERVERS.key() + ", " + StreamrecConfig.KAFKA_PROPERTIES + "*): "
                     + oneLine(rootMessage(e)), e);

@@ -55,6 +55,25 @@ class StartupChecksTest {
     }
 
     @Test
+    void anUnresolvableHostIsNamed() {
+        StartupChecks.Failure f = assertThrows(StartupChecks.Failure.class, () -> StartupChecks.checkKafka(conf(Map.of(
+                "kafka.bootstrap-servers", "no-such-host.invalid:9092", "kafka.startup-timeout", "1 s"))));
+
+        assertEquals("cannot resolve any address of Kafka at no-such-host.invalid:9092 (kafka.bootstrap-servers)",
+                f.getMessage());
+    }
+
+    @Test
+    void aKafkaSettingTheClientRefusesIsNamed() {
+        StartupChecks.Failure f = assertThrows(StartupChecks.Failure.class, () -> StartupChecks.checkKafka(conf(Map.of(
+                "kafka.bootstrap-servers", "localhost:9092", "kafka.properties.security.protocol", "SASL_NOPE"))));
+
+        assertTrue(f.getMessage().startsWith("cannot create a Kafka client for localhost:9092 "
+                + "(kafka.bootstrap-servers, kafka.properties.*): "), f.getMessage());
+        assertTrue(f.getMessage().contains("SASL_NOPE"), f.getMessage());
+    }
+
+    @Test
     void aMissingBundleDirectoryNamesThePathAndTheOption() {
         StartupChecks.Failure f = assertThrows(StartupChecks.Failure.class,
                 () -> StartupChecks.checkModel("/no/such/bundle"));
