@@ -92,7 +92,8 @@ public final class StreamrecConfig {
             try {
                 conf.get(option);
             } catch (RuntimeException e) {
-                throw new ConfigException("invalid value '" + conf.toMap().get(option.key()) + "' for option '"
+                String shown = Secrets.shown(option.key(), conf.toMap().get(option.key()));
+                throw new ConfigException("invalid value '" + shown + "' for option '"
                         + option.key() + "': " + rootMessage(e) + ". " + ConfigDocs.description(option), e);
             }
         }
@@ -153,6 +154,7 @@ public final class StreamrecConfig {
         }
         positiveDuration(conf, StreamrecOptions.STATE_TTL);
         positiveDuration(conf, StreamrecOptions.TRANSACTION_TIMEOUT);
+        positiveDuration(conf, StreamrecOptions.KAFKA_STARTUP_TIMEOUT);
         Duration linger = conf.get(StreamrecOptions.PRODUCER_LINGER);
         if (linger.isNegative() || linger.toMillis() > 60_000) {
             throw new ConfigException("option '" + StreamrecOptions.PRODUCER_LINGER.key()

@@ -42,6 +42,20 @@ public final class StreamrecOptions {
                             + "quarter of its CPU in produce requests and doubled the p99 (docs/BENCHMARKS.md); "
                             + "1 ms adds at most 1 ms to a list's latency.");
 
+    public static final ConfigOption<Duration> KAFKA_STARTUP_TIMEOUT =
+            ConfigOptions.key("kafka.startup-timeout").durationType().defaultValue(Duration.ofSeconds(30))
+                    .withDescription("How long the start-up check waits for the Kafka brokers (with the "
+                            + "kafka.properties.* settings, so SASL/TLS apply) to answer and to describe the four "
+                            + "topics before the job refuses to start with one line naming the address.");
+
+    public static final ConfigOption<Boolean> STARTUP_CHECKS =
+            ConfigOptions.key("job.startup-checks").booleanType().defaultValue(true)
+                    .withDescription("Before submitting, check on the client that model.path loads and validates "
+                            + "and that Kafka is reachable and the four topics exist; a failure ends the command "
+                            + "with exit code 2 instead of a job that restarts. Set false where the client cannot "
+                            + "see what the cluster sees (model.path only on the TaskManagers, Kafka only from "
+                            + "inside the cluster's network).");
+
     public static final ConfigOption<String> TOPIC_EVENTS =
             ConfigOptions.key("topic.events").stringType().defaultValue("user-events")
                     .withDescription("Input topic of shopper events, keyed by user_id.");

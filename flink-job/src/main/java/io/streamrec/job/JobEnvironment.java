@@ -7,6 +7,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,7 +23,8 @@ import java.time.Duration;
  * shared checkpoint directory would be replaced by each TaskManager's local /tmp, and a restore could not work.
  *
  * <p>The defaults: RocksDB with incremental checkpoints every 30 s, no Kryo fallback, object reuse and a zero buffer
- * timeout for latency; a local run (MiniCluster) also binds its REST endpoint to localhost only.
+ * timeout for latency, a bounded failure-rate restart strategy; a local run (MiniCluster) also binds its REST endpoint
+ * to localhost only.
  */
 public final class JobEnvironment {
 
@@ -56,6 +58,21 @@ public final class JobEnvironment {
         // mutates a record after emitting it); docs/BENCHMARKS.md measured both.
         setIfMissing(d, given, ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
         setIfMissing(d, given, PipelineOptions.OBJECT_REUSE, true);
+        // With checkpointing on and no restart strategy, Flink restarts a failing job forever: a bad record or a
+        // broken dependency becomes a silent crash loop. failure-rate bounds that (more than 10 failures within
+        // 10 min and the job fails, visibly), yet a job running for months is not killed by rare, unrelated failures
+        // as a fixed-delay strategy's lifetime attempt count would eventually do. The 10 s delay lets a broker or
+        // a TaskManager come back between attempts.
+        String strategy = given.getOptional(RestartStrategyOptions.RESTART_STRATEGY).orElse(null);
+        if (strategy == null) {
+            d.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+        }
+        if (strategy == null || strategy.equalsIgnoreCase("failure-rate") || strategy.equalsIgnoreCase("failurerate")) {
+            setIfMissing(d, given, RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, 10);
+            setIfMissing(d, given, RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+                    Duration.ofMinutes(10));
+            setIfMissing(d, given, RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, Duration.ofSeconds(10));
+        }
         if (local) {
             // A MiniCluster's REST endpoint has no authentication: reachable from this machine only, unless asked.
             setIfMissing(d, given, RestOptions.BIND_ADDRESS, "localhost");

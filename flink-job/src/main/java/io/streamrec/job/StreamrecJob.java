@@ -6,6 +6,7 @@ import io.streamrec.catalog.ParseItemUpdatesFunction;
 import io.streamrec.catalog.TopKFunction;
 import io.streamrec.config.ConfigDocs;
 import io.streamrec.config.ConfigException;
+import io.streamrec.config.Secrets;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.DeadLetter;
@@ -35,6 +36,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
 import java.util.Properties;
 
 
@@ -47,6 +52,8 @@ import java.util.Properties;
  * savepoints survive upgrades.
  */
 public class StreamrecJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamrecJob.class);
 
     private final Configuration conf;
     private final Source<RawRecord, ?, ?> events;
@@ -202,31 +209,67 @@ public class StreamrecJob {
         return JobEnvironment.create(userConf);
     }
 
-    /** Builds the Kafka-wired job and submits it without blocking (used by the demo and the tests). */
+    /**
+     * Runs the {@link StartupChecks} (unless {@code job.startup-checks} is false), then builds the Kafka-wired job and
+     * submits it without blocking (used by the demo and the tests).
+     *
+     * @throws StartupChecks.Failure when a check fails; nothing was submitted
+     */
     public static JobClient executeAsync(Configuration conf) throws Exception {
+        StartupChecks.run(conf);
+        logConfiguration(conf);
         StreamExecutionEnvironment env = environment(conf);
         kafka(conf).build(env);
         return env.executeAsync(conf.get(StreamrecOptions.JOB_NAME));
     }
 
     public static void main(String[] args) throws Exception {
+        int code = run(args, System.out, System.err);
+        // A job that ran returns normally: under flink run the client must not be killed by System.exit.
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * What {@link #main} does, with the exit code returned instead of exiting: 0 once the job has run (or after
+     * {@code --help}), 2 for a configuration error or a failed {@link StartupChecks start-up check}. Those print one
+     * line and a hint to {@code err}, and no stack trace: the cause is in the line.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.print(usage());
-            return;
+            out.print(usage());
+            return 0;
         }
         Configuration conf;
         try {
             conf = StreamrecConfig.fromArgs(args);
         } catch (ConfigException e) {
             // One line and a hint: the option table would scroll the error off the screen.
-            System.err.println("streamrec job: " + e.getMessage());
-            System.err.println("Run with --help for the options.");
-            System.exit(2);
-            return;
+            err.println("streamrec job: " + e.getMessage());
+            err.println("Run with --help for the options.");
+            return 2;
         }
+        try {
+            StartupChecks.run(conf);
+        } catch (StartupChecks.Failure e) {
+            LOG.debug("Start-up check failed", e);
+            err.println("streamrec job: " + e.getMessage());
+            err.println("Run with --help for the options; --" + StreamrecOptions.STARTUP_CHECKS.key()
+                    + " false skips the start-up checks.");
+            return 2;
+        }
+        logConfiguration(conf);
         StreamExecutionEnvironment env = environment(conf);
         kafka(conf).build(env);
         env.execute(conf.get(StreamrecOptions.JOB_NAME));
+        return 0;
+    }
+
+    /** Logs the options the job was given, secrets ({@link Secrets}) masked. */
+    private static void logConfiguration(Configuration conf) {
+        LOG.info("Starting streamrec job '{}' with {}", conf.get(StreamrecOptions.JOB_NAME),
+                Secrets.masked(conf.toMap()));
     }
 
     /** What {@code --help} prints: how to run the job, then every streamrec option. */

@@ -7,6 +7,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -95,5 +96,33 @@ class JobEnvironmentTest {
                 StreamrecConfig.fromMap(Map.of("rest.bind-address", "0.0.0.0")));
 
         assertEquals("0.0.0.0", env.getConfiguration().get(RestOptions.BIND_ADDRESS));
+    }
+
+    @Test
+    void restartsAreBoundedByAFailureRateUnlessSomeoneChoseAStrategy() {
+        StreamExecutionEnvironment local = JobEnvironment.create(StreamrecConfig.fromMap(Map.of()));
+        assertEquals("failure-rate", local.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(10, local.getConfiguration()
+                .get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL));
+        assertEquals(Duration.ofMinutes(10), local.getConfiguration()
+                .get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL));
+        assertEquals(Duration.ofSeconds(10), local.getConfiguration()
+                .get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY));
+
+        // The user's own failure-rate setting is kept; the job fills in only what is missing.
+        StreamExecutionEnvironment tuned = JobEnvironment.create(StreamrecConfig.fromMap(Map.of(
+                "restart-strategy.failure-rate.max-failures-per-interval", "3")));
+        assertEquals("failure-rate", tuned.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(3, tuned.getConfiguration()
+                .get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL));
+
+        // A cluster that chose a strategy keeps it, without failure-rate settings added to it.
+        Configuration cluster = cluster();
+        cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        runUnderFlinkRunWith(cluster);
+        StreamExecutionEnvironment env = JobEnvironment.create(StreamrecConfig.fromMap(Map.of()));
+        assertEquals("fixed-delay", env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertTrue(env.getConfiguration()
+                .getOptional(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY).isEmpty());
     }
 }

@@ -2,7 +2,10 @@ package io.streamrec.cli;
 
 import io.streamrec.job.StreamrecJob;
 
-/** {@code streamrec job}: runs {@code io.streamrec.job.StreamrecJob.main(args)} (options are the job's own). */
+/**
+ * {@code streamrec job}: runs the job as {@code io.streamrec.job.StreamrecJob.main(args)} does (options are the job's
+ * own), returning its exit code: 2 for a configuration error or a failed start-up check.
+ */
 public final class JobCommand implements Command {
 
     @Override
@@ -22,7 +25,6 @@ public final class JobCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        StreamrecJob.main(args);
-        return 0;
+        return StreamrecJob.run(args, System.out, System.err);
     }
 }

@@ -23,16 +23,60 @@ import org.apache.kafka.common.test.TestKitNodes;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>{@link #start(Map, SaslPlain)} puts SASL/PLAIN on the client listener, to test what a secured cluster sees.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    /** The test kit's listener names (TestKitDefaults): clients connect to EXTERNAL, the KRaft quorum to CONTROLLER. */
+    private static final String CLIENT_LISTENER = "EXTERNAL";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
     private final KafkaClusterTestKit cluster;
     private final Path baseDir;
     private final long startMillis;
+    private final SaslPlain sasl;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir, long startMillis) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDir, long startMillis, SaslPlain sasl) {
         this.cluster = cluster;
         this.baseDir = baseDir;
         this.startMillis = startMillis;
+        this.sasl = sasl;
+    }
+
+    /**
+     * One SASL/PLAIN user the broker's client listener accepts (the broker also uses it for its own inter-broker
+     * connections). The controller listener stays PLAINTEXT: only this JVM's broker talks to it.
+     */
+    public record SaslPlain(String username, String password) {
+
+        /** Client settings that log in as {@code username} with {@code withPassword} (for kafka.properties.*). */
+        public Map<String, String> clientProperties(String withPassword) {
+            return Map.of(
+                    "security.protocol", "SASL_PLAINTEXT",
+                    "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                            + username + "\" password=\"" + withPassword + "\";");
+        }
+
+        /** Client settings with the right password. */
+        public Map<String, String> clientProperties() {
+            return clientProperties(password);
+        }
+
+        /** Broker settings for a SASL_PLAINTEXT client listener with this single user. */
+        Map<String, String> brokerProperties() {
+            String listener = CLIENT_LISTENER.toLowerCase(java.util.Locale.ROOT);
+            return Map.of(
+                    "listener.security.protocol.map", CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER
+                            + ":PLAINTEXT",
+                    "sasl.enabled.mechanisms", "PLAIN",
+                    "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                    // the listener's own JAAS entry: username/password are the broker's inter-broker login,
+                    // user_NAME="PASSWORD" the accounts it accepts
+                    "listener.name." + listener + ".plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + username
+                            + "\" password=\"" + password + "\" user_" + username + "=\"" + password + "\";");
+        }
     }
 
     /** Starts a broker with default settings and waits until it is ready. */
@@ -42,6 +86,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker with extra broker properties (they override the single-node defaults). */
     public static EmbeddedKafka start(Map<String, String> extraBrokerProps) throws Exception {
+        return start(extraBrokerProps, null);
+    }
+
+    /**
+     * Starts a broker whose client listener requires SASL/PLAIN as {@code sasl} (null: PLAINTEXT), with extra broker
+     * properties. {@link #admin()} and {@link #clientProperties()} log in as that user.
+     */
+    public static EmbeddedKafka start(Map<String, String> extraBrokerProps, SaslPlain sasl) throws Exception {
         long t0 = System.nanoTime();
         Path dir = Files.createTempDirectory("streamrec-kafka-");
         TestKitNodes nodes = new TestKitNodes.Builder()
@@ -53,6 +105,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(nodes);
         for (Map.Entry<String, String> e : singleNodeProps().entrySet()) {
             b.setConfigProp(e.getKey(), e.getValue());
+        }
+        if (sasl != null) {
+            for (Map.Entry<String, String> e : sasl.brokerProperties().entrySet()) {
+                b.setConfigProp(e.getKey(), e.getValue());
+            }
         }
         for (Map.Entry<String, String> e : extraBrokerProps.entrySet()) {
             b.setConfigProp(e.getKey(), e.getValue());
@@ -71,7 +128,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteRecursively(dir);
             throw e;
         }
-        return new EmbeddedKafka(cluster, dir, (System.nanoTime() - t0) / 1_000_000);
+        return new EmbeddedKafka(cluster, dir, (System.nanoTime() - t0) / 1_000_000, sasl);
     }
 
     /** format() prints the bootstrap metadata to stdout; the demo's terminal does not need it. */
@@ -108,9 +165,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startMillis;
     }
 
+    /** The client settings this broker needs besides bootstrap.servers: SASL's when it has a user, else none. */
+    public Map<String, String> clientProperties() {
+        return sasl == null ? Map.of() : sasl.clientProperties();
+    }
+
     /** An admin client for this broker; the caller closes it. */
     public Admin admin() {
         Properties p = new Properties();
+        p.putAll(clientProperties());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(p);
     }
