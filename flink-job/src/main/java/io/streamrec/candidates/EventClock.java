@@ -12,8 +12,10 @@ package io.streamrec.candidates;
  * side) is trusted as it is and moves the clock forward. An event further off is an outlier: it is dated at the
  * nearest end of that window and moves nothing, unless it is the {@code confirmations}-th outlier in a row, in which
  * case the stream has really jumped (a gap in the input, or a clock that was itself wrong: the first event a table
- * ever sees sets it) and the clock moves to that event's time, backwards too. Well-ordered input never jumps by more
- * than {@code maxSkewMs} between consecutive events of an instance in practice, and then every time is unchanged.
+ * ever sees sets it) and the clock moves to that event's time, backwards too. So input whose consecutive events (on one
+ * instance) are at most {@code maxSkewMs} apart, or late by at most that, is dated exactly as before; after a longer
+ * silence the first {@code confirmations − 1} events are dated at the window's edge. One outlier moves nothing; a
+ * burst of them moves the clock until as many normal events move it back.
  *
  * <p>Arithmetic saturates, so any {@code long} (0, negative, {@link Long#MAX_VALUE}) is safe. Not thread-safe.
  */

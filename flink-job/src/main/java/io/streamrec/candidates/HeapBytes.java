@@ -9,7 +9,8 @@ package io.streamrec.candidates;
  *       UTF-16 size; JDK compact strings store Latin-1 ids in 1 byte a char, so this errs high;</li>
  *   <li>each table's fixed cost per entry (its slot in the parallel arrays, index and recency links, map entries and
  *       array headers) is a constant of that table, documented there;</li>
- *   <li>an id referenced from several lists is counted in each: a restored table shares none of them.</li>
+ *   <li>an id is counted once per copy the table holds: {@link OnlineCovisitation}, whose ids recur across lists,
+ *       holds one copy of each ({@link StringPool}); the other tables hold an id once per list it is in.</li>
  * </ul>
  * Approximate by design: it bounds what grows with the input, not the JVM's exact layout.
  */

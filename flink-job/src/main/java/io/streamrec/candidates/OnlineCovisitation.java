@@ -33,8 +33,9 @@ import java.util.Map;
  * <p>Memory: no boxed maps. Each item is one entry of dense parallel arrays (id, hash, LRU links) plus its own small
  * neighbour arrays (id reference, hash, float64 weight: 16 bytes a neighbour), grown by doubling up to the bound, so
  * long-tail items cost little. The ids are bounded too: past {@code maxBytes} ({@link HeapBytes}: an item's list costs
- * {@link #ROW_BYTES} plus its id, each neighbour slot {@link #NEIGHBOUR_BYTES} plus the neighbour's id) the least
- * recently updated lists leave, as at the item bound. Weights are float64 like the contract's accumulation, which also keeps sums of many
+ * {@link #ROW_BYTES}, each neighbour slot {@link #NEIGHBOUR_BYTES}, and each distinct id, however many lists reference
+ * it, its size once, held in a {@link StringPool}) the least recently updated lists leave, as at the item bound.
+ * Weights are float64 like the contract's accumulation, which also keeps sums of many
  * {@code 1/k} increments exact enough on long streams.
  *
  * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
@@ -65,7 +66,9 @@ public final class OnlineCovisitation {
     private final int maxItems;
     private final boolean directed;
     private final long maxBytes;
+    /** The accounted bytes of the entries and lists; the ids' are the pool's. */
     private long bytes;
+    private final StringPool pool = new StringPool();
     private int pairWindow;
     private long maxGapMs;
 
@@ -207,7 +210,7 @@ public final class OnlineCovisitation {
 
     /** The bytes the table accounts for ({@link HeapBytes}); at most {@link #maxBytes()} after every update. */
     public long bytes() {
-        return bytes;
+        return bytes + pool.bytes();
     }
 
     public long maxBytes() {
@@ -217,17 +220,20 @@ public final class OnlineCovisitation {
     /** {@link #bytes()} counted again from the lists, for tests of the running count. */
     long recountBytes() {
         long b = 0;
+        java.util.Set<String> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int e = 0; e < top; e++) {
             if (ids[e] == null && nbIds[e] == null) {
                 continue;
             }
             b += nbIds[e].length * NEIGHBOUR_BYTES;
             if (ids[e] != null) {
-                b += ROW_BYTES + HeapBytes.of(ids[e]);
-                for (int i = 0; i < nbCount[e]; i++) {
-                    b += HeapBytes.of(nbIds[e][i]);
-                }
+                b += ROW_BYTES;
+                distinct.add(ids[e]);
+                distinct.addAll(Arrays.asList(nbIds[e]).subList(0, nbCount[e]));
             }
+        }
+        for (String id : distinct) {
+            b += HeapBytes.of(id) + StringPool.ENTRY_BYTES;
         }
         return b;
     }
@@ -270,7 +276,7 @@ public final class OnlineCovisitation {
 
     /** Past the byte budget, drops the least recently updated lists (their entries go to the free list). */
     private void keepToBudget() {
-        while (bytes > maxBytes && size > 0) {
+        while (bytes() > maxBytes && size > 0) {
             int e = recency.tail();
             evict(e);
             bytes -= nbIds[e].length * NEIGHBOUR_BYTES;
@@ -320,9 +326,9 @@ public final class OnlineCovisitation {
                 rehash(index.length * 2);
             }
         }
-        ids[e] = id;
+        ids[e] = pool.acquire(id);
         hashes[e] = h;
-        bytes += ROW_BYTES + HeapBytes.of(id);
+        bytes += ROW_BYTES;
         if (nbIds[e] == null) {
             int cap = Math.min(INITIAL_NEIGHBOURS, maxNeighbours);
             bytes += cap * NEIGHBOUR_BYTES;
@@ -372,17 +378,16 @@ public final class OnlineCovisitation {
                 nbHashes[e] = hs = Arrays.copyOf(hs, cap);
                 nbWeights[e] = Arrays.copyOf(nbWeights[e], cap);
             }
-            ns[n] = nb;
+            ns[n] = pool.acquire(nb);
             hs[n] = h;
             nbWeights[e][n] = inc;
             nbCount[e] = n + 1;
-            bytes += HeapBytes.of(nb);
             return;
         }
         double[] ws = nbWeights[e];
         int lightest = WeightedLists.lightest(ws, n);
-        bytes += HeapBytes.of(nb) - HeapBytes.of(ns[lightest]);
-        ns[lightest] = nb;
+        pool.release(ns[lightest]);
+        ns[lightest] = pool.acquire(nb);
         hs[lightest] = h;
         ws[lightest] += inc;
     }
@@ -412,9 +417,10 @@ public final class OnlineCovisitation {
         }
         index[hole] = 0;
         recency.unlink(e);
-        bytes -= ROW_BYTES + HeapBytes.of(ids[e]);
+        bytes -= ROW_BYTES;
+        pool.release(ids[e]);
         for (int i = 0, n = nbCount[e]; i < n; i++) {
-            bytes -= HeapBytes.of(nbIds[e][i]);
+            pool.release(nbIds[e][i]);
         }
         ids[e] = null;
     }

@@ -161,11 +161,11 @@ public final class StreamrecOptions {
             ConfigOptions.key("candidates.online-covisit-max-bytes").memoryType()
                     .defaultValue(MemorySize.parse("512mb"))
                     .withDescription("Heap the online co-visitation table, and the sequence table each, may take per "
-                            + "parallel instance, as approximately accounted (ids at 2 bytes a char plus about 100 "
-                            + "bytes an item and 16 a neighbour slot): past it the least recently updated items are "
-                            + "dropped, as at candidates.online-covisit-max-items. The default holds 200,000 items of "
-                            + "32-char ids with 16 neighbours each; long ids (up to events.max-bytes) meet it first "
-                            + "(≥ 1 mb).");
+                            + "parallel instance, as approximately accounted (each distinct id once at 2 bytes a "
+                            + "char, plus about 100 bytes an item and 16 a neighbour slot): past it the least "
+                            + "recently updated items are dropped, as at candidates.online-covisit-max-items. The "
+                            + "default holds 200,000 items of 32-char ids with full lists; long ids (up to "
+                            + "events.max-bytes) meet it first (≥ 1 mb).");
 
     public static final ConfigOption<MemorySize> SESSION_KNN_MAX_BYTES =
             ConfigOptions.key("session-knn.max-bytes").memoryType().defaultValue(MemorySize.parse("256mb"))

@@ -61,7 +61,7 @@ class ByteBudgetTest {
             hist[0] = big("i", i);
             ts[0] = T + i;
         }
-        assertTrue(full.bytes() > 4 * BUDGET, "the source table is far over the budget: " + full.bytes());
+        assertTrue(full.bytes() > 2 * BUDGET, "the source table is far over the budget: " + full.bytes());
         OnlineCovisitation restored = new OnlineCovisitation(3, 3600, 128, 200_000, BUDGET);
         for (ListChunk c : full.freeze(16)) {
             restored.restore(ChunkBytes.chunk(ChunkBytes.bytes(c)));
@@ -93,6 +93,25 @@ class ByteBudgetTest {
             assertTrue(t.bytes() <= 40_000);
         }
         assertEquals(t.recountBytes(), t.bytes());
+    }
+
+    @Test
+    void aCoVisitationTableCountsAnIdOnceHoweverManyListsReferenceIt() {
+        OnlineCovisitation t = new OnlineCovisitation(3, 3600, 128, 200_000);
+        String[] hist = new String[3];
+        long[] ts = new long[3];
+        for (int i = 0; i < 400; i++) { // 20 items of 10 KB, each event a new String: every item pairs with many
+            String item = new String(big("i", i % 20).toCharArray());
+            t.update(item, T + i, hist, ts, Math.min(i, 3));
+            System.arraycopy(hist, 0, hist, 1, 2);
+            System.arraycopy(ts, 0, ts, 1, 2);
+            hist[0] = item;
+            ts[0] = T + i;
+        }
+        assertEquals(t.recountBytes(), t.bytes());
+        long ids = 20 * (HeapBytes.of(big("i", 10)) + StringPool.ENTRY_BYTES);
+        assertTrue(t.bytes() <= ids + 20 * (OnlineCovisitation.ROW_BYTES + 32 * OnlineCovisitation.NEIGHBOUR_BYTES),
+                "20 ids counted once each, not once per list: " + t.bytes());
     }
 
     @Test
@@ -172,8 +191,10 @@ class ByteBudgetTest {
     @Test
     void theDefaultBudgetsHoldTheDefaultEntryBoundsOfThirtyTwoCharacterIds() {
         long id = HeapBytes.of("x".repeat(32));
-        // 200,000 items with 16 neighbour slots each, all of 32-char ids, in candidates.online-covisit-max-bytes
-        long online = 200_000 * (OnlineCovisitation.ROW_BYTES + id + 16 * (OnlineCovisitation.NEIGHBOUR_BYTES + id));
+        // 200,000 items with full lists of 128 neighbours, all of 32-char ids (each held once), in
+        // candidates.online-covisit-max-bytes
+        long online = 200_000 * (OnlineCovisitation.ROW_BYTES + 128 * OnlineCovisitation.NEIGHBOUR_BYTES
+                + id + StringPool.ENTRY_BYTES);
         assertTrue(online <= 512L << 20, online + " bytes");
         // 10,000 full categories of 200 items in category-popular.max-bytes
         long categories = 10_000 * (CategoryPopularity.CATEGORY_BYTES + id

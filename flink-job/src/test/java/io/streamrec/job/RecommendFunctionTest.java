@@ -454,20 +454,20 @@ class RecommendFunctionTest {
         for (int i = 0; i < 60; i++) {
             send(categorised(event("b" + i, "u" + (i % 7), pad + i, EventType.VIEW, T0 + i * 1_000L)));
         }
-        assertTrue(function.onlineCovisitation().bytes() > 512L << 10, "" + function.onlineCovisitation().bytes());
+        assertTrue(function.onlineCovisitation().bytes() > 128L << 10, "" + function.onlineCovisitation().bytes());
         JobSettings small = new JobSettings();
         small.discoverList = true;
-        small.onlineCovisitMaxBytes = 256L << 10;
-        small.sessionMaxBytes = 256L << 10;
-        small.categoryMaxBytes = 256L << 10;
+        small.onlineCovisitMaxBytes = 64L << 10;
+        small.sessionMaxBytes = 64L << 10;
+        small.categoryMaxBytes = 64L << 10;
         restartFromSnapshot(small);
-        assertEquals(256L << 10, function.onlineCovisitation().maxBytes());
-        assertTrue(function.onlineCovisitation().bytes() <= 256L << 10);
+        assertEquals(64L << 10, function.onlineCovisitation().maxBytes());
+        assertTrue(function.onlineCovisitation().bytes() <= 64L << 10);
         assertTrue(function.onlineCovisitation().weight(pad + 59, pad + 52) > 0, "the latest pair (u3's) is kept");
-        assertTrue(function.sequenceTable().bytes() <= 256L << 10 && function.sequenceTable().size() > 0);
-        assertTrue(function.categoryPopularity().bytes() <= 256L << 10);
+        assertTrue(function.sequenceTable().bytes() <= 64L << 10 && function.sequenceTable().size() > 0);
+        assertTrue(function.categoryPopularity().bytes() <= 64L << 10);
         assertTrue(function.categoryPopularity().popularity("c", pad + 59, T0 + 59_000L) > 0.9);
-        assertTrue(function.sessionNeighbours().bytes() <= 256L << 10 && function.sessionNeighbours().users() > 0);
+        assertTrue(function.sessionNeighbours().bytes() <= 64L << 10 && function.sessionNeighbours().users() > 0);
     }
 
     @Test
