@@ -20,7 +20,15 @@ import java.util.Map;
  * <p>Bounds: each category keeps at most {@code itemsPerCategory} items; an event of an item not listed in a full
  * category replaces the least popular one (first in list order on ties) and starts from its own single event, so the
  * list's popular items never inflate. At most {@code maxCategories} categories are kept; one more drops the least
- * recently viewed. Memory is about {@code maxCategories × itemsPerCategory × 16} bytes at most.
+ * recently viewed. Memory is about {@code maxCategories × itemsPerCategory × 16} bytes plus the ids at most; the ids
+ * are bounded by {@code maxBytes} ({@link HeapBytes}: a category costs {@link #CATEGORY_BYTES} plus its id, an item
+ * {@link #ITEM_BYTES} a slot plus its id): past it the least recently viewed categories leave, and a single category
+ * left over it gives up its least popular items.
+ *
+ * <p>Time: every event time goes through an {@link EventClock}, so one event far from the stream's time (year 9999, 0)
+ * neither moves a category's reference time nor zeroes the others; a reference ahead of the trusted time by more
+ * than the clock's window (left by an outlier the clock later disowned, or restored from such a checkpoint) is taken
+ * as the trusted time, its weights kept. Reading clamps the decay factor, so every score stays finite.
  *
  * <p>One instance per parallel rank operator, over the events of the users that instance serves; not thread-safe.
  * Checkpointed with {@link #freeze} and {@link #restore}, chunks of whole categories that merge on rescale.
@@ -28,11 +36,21 @@ import java.util.Map;
 public final class CategoryPopularity {
     /** Past this many half-lives since a category's reference time, its weights are rescaled (far from overflow). */
     private static final double REBASE_HALF_LIVES = 256;
+    /** A read at a time this many half-lives before a reference time scales by at most 2^64 (never in order). */
+    private static final double MAX_READ_EXPONENT = 64 * Math.log(2);
+    /** Accounted per category: map node and boxed slot 48, slot arrays and recency links 40, three array headers 48,
+     * rounded up. */
+    static final long CATEGORY_BYTES = 160;
+    /** Accounted per item slot of a category: id reference 4, hash 4, weight 8. */
+    static final long ITEM_BYTES = 16;
 
     private final int itemsPerCategory;
     private final int maxCategories;
     private final double lambda;
     private final long rebaseMs;
+    private final long maxBytes;
+    private final EventClock clock;
+    private long bytes;
 
     private final Map<String, Integer> slots = new HashMap<>();
     private String[] categories = new String[16];
@@ -54,9 +72,19 @@ public final class CategoryPopularity {
      * @param halfLifeMs       how long an event takes to count half, ms, ≥ 1
      */
     public CategoryPopularity(int itemsPerCategory, int maxCategories, long halfLifeMs) {
-        if (itemsPerCategory < 1 || maxCategories < 1 || halfLifeMs < 1) {
-            throw new IllegalArgumentException("itemsPerCategory, maxCategories and halfLifeMs must be positive");
+        this(itemsPerCategory, maxCategories, halfLifeMs, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxBytes the most bytes the table accounts for ({@link HeapBytes}), ≥ 1
+     */
+    public CategoryPopularity(int itemsPerCategory, int maxCategories, long halfLifeMs, long maxBytes) {
+        if (itemsPerCategory < 1 || maxCategories < 1 || halfLifeMs < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("itemsPerCategory, maxCategories, halfLifeMs and maxBytes must be "
+                    + "positive");
         }
+        this.maxBytes = maxBytes;
+        this.clock = new EventClock(EventClock.DEFAULT_MAX_SKEW_MS, EventClock.DEFAULT_CONFIRMATIONS);
         this.itemsPerCategory = itemsPerCategory;
         this.maxCategories = maxCategories;
         this.lambda = Math.log(2) / halfLifeMs;
@@ -68,17 +96,43 @@ public final class CategoryPopularity {
         return slots.size();
     }
 
+    /** The bytes the table accounts for ({@link HeapBytes}); at most {@link #maxBytes()} after every call. */
+    public long bytes() {
+        return bytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** {@link #bytes()} counted again from the lists, for tests of the running count. */
+    long recountBytes() {
+        long b = 0;
+        for (int c : slots.values()) {
+            b += CATEGORY_BYTES + HeapBytes.of(categories[c]) + items[c].length * ITEM_BYTES;
+            for (int i = 0; i < counts[c]; i++) {
+                b += HeapBytes.of(items[c][i]);
+            }
+        }
+        return b;
+    }
+
     /** Counts one event of {@code item} in {@code category} at {@code ts} (epoch ms); null or empty ids are ignored. */
     public void observe(String category, String item, long ts) {
         if (category == null || category.isEmpty() || item == null) {
             return;
         }
-        int c = slotFor(category, ts);
+        long t = clock.time(ts);
+        int c = slotFor(category, t);
         own(c);
-        if (ts - refTs[c] > rebaseMs) {
-            rebase(c, ts);
+        if (refTs[c] > EventClock.plus(t, clock.maxSkewMs())) {
+            refTs[c] = t; // a reference the clock no longer trusts: its weights count as of now
         }
-        add(c, item, Math.exp(lambda * (ts - refTs[c])), false);
+        if (EventClock.minus(t, refTs[c]) > rebaseMs) {
+            rebase(c, t);
+        }
+        add(c, item, Math.exp(lambda * EventClock.minus(t, refTs[c])), false);
+        keepToBudget();
     }
 
     /**
@@ -92,7 +146,7 @@ public final class CategoryPopularity {
             return;
         }
         int c = boxed;
-        double f = Math.exp(-lambda * (now - refTs[c]));
+        double f = readFactor(c, now);
         String[] ids = items[c];
         int[] hs = hashes[c];
         double[] ws = weights[c];
@@ -108,7 +162,20 @@ public final class CategoryPopularity {
             return 0.0;
         }
         int i = find(c, item, item.hashCode());
-        return i < 0 ? 0.0 : weights[c][i] * Math.exp(-lambda * (now - refTs[c]));
+        return i < 0 ? 0.0 : weights[c][i] * readFactor(c, now);
+    }
+
+    /**
+     * The factor from category c's weights to popularity at {@code now}: {@code 2^(−(now − ref)/h)}, with {@code now}
+     * brought into the clock's window, a reference the clock no longer trusts taken as {@code now}, and the factor at
+     * most 2^64, so a finite weight always reads finite.
+     */
+    private double readFactor(int c, long now) {
+        long t = clock.bound(now);
+        if (refTs[c] > EventClock.plus(t, clock.maxSkewMs())) {
+            return 1.0;
+        }
+        return Math.exp(Math.min(MAX_READ_EXPONENT, -lambda * EventClock.minus(t, refTs[c])));
     }
 
     // ------------------------------------------------------------------------------------------ checkpointing
@@ -139,10 +206,17 @@ public final class CategoryPopularity {
             long stamp = chunk.stamps[i];
             int c = slotFor(chunk.keys[i], stamp);
             own(c);
-            double f = Math.exp(lambda * (stamp - refTs[c]));
-            for (int j = 0; j < chunk.counts[i]; j++) {
-                add(c, chunk.ids[i][j], chunk.weights[i][j] * f, true);
+            if (EventClock.minus(stamp, refTs[c]) > rebaseMs) {
+                rebase(c, stamp);
             }
+            double f = Math.exp(lambda * EventClock.minus(stamp, refTs[c]));
+            for (int j = 0; j < chunk.counts[i]; j++) {
+                double w = chunk.weights[i][j] * f;
+                if (w >= 0 && w < Double.POSITIVE_INFINITY) { // a corrupt weight (NaN, ∞, < 0) is not restored
+                    add(c, chunk.ids[i][j], w, true);
+                }
+            }
+            keepToBudget();
         }
     }
 
@@ -159,6 +233,7 @@ public final class CategoryPopularity {
         if (n < itemsPerCategory) {
             if (n == items[c].length) {
                 int cap = Math.min(itemsPerCategory, n * 2);
+                bytes += (cap - n) * ITEM_BYTES;
                 items[c] = Arrays.copyOf(items[c], cap);
                 hashes[c] = Arrays.copyOf(hashes[c], cap);
                 weights[c] = Arrays.copyOf(weights[c], cap);
@@ -167,6 +242,7 @@ public final class CategoryPopularity {
             hashes[c][n] = h;
             weights[c][n] = w;
             counts[c] = n + 1;
+            bytes += HeapBytes.of(item);
             return;
         }
         double[] ws = weights[c];
@@ -174,9 +250,33 @@ public final class CategoryPopularity {
         if (onlyIfMorePopular && !(w > ws[min])) {
             return;
         }
+        bytes += HeapBytes.of(item) - HeapBytes.of(items[c][min]);
         items[c][min] = item;
         hashes[c][min] = h;
         ws[min] = w;
+    }
+
+    /**
+     * Past the byte budget, drops the least recently viewed categories; a single category left over it gives up its
+     * least popular items (then itself).
+     */
+    private void keepToBudget() {
+        while (bytes > maxBytes && !slots.isEmpty()) {
+            int c = recency.tail();
+            if (slots.size() > 1 || counts[c] == 0) {
+                drop(c);
+                continue;
+            }
+            own(c);
+            int n = counts[c] - 1;
+            int min = WeightedLists.lightest(weights[c], n + 1);
+            bytes -= HeapBytes.of(items[c][min]);
+            items[c][min] = items[c][n];
+            hashes[c][min] = hashes[c][n];
+            weights[c][min] = weights[c][n];
+            items[c][n] = null;
+            counts[c] = n;
+        }
     }
 
     private int find(int c, String item, int h) {
@@ -185,7 +285,7 @@ public final class CategoryPopularity {
 
     /** Scales a category's weights to a new reference time. */
     private void rebase(int c, long ts) {
-        double f = Math.exp(-lambda * (ts - refTs[c]));
+        double f = Math.exp(-lambda * EventClock.minus(ts, refTs[c]));
         double[] ws = weights[c];
         for (int i = 0, n = counts[c]; i < n; i++) {
             ws[i] *= f;
@@ -242,12 +342,17 @@ public final class CategoryPopularity {
         weights[c] = new double[initial];
         counts[c] = 0;
         shared[c] = false;
+        bytes += CATEGORY_BYTES + HeapBytes.of(category) + initial * ITEM_BYTES;
         slots.put(category, c);
         recency.pushFront(c);
         return c;
     }
 
     private void drop(int c) {
+        bytes -= CATEGORY_BYTES + HeapBytes.of(categories[c]) + items[c].length * ITEM_BYTES;
+        for (int i = 0; i < counts[c]; i++) {
+            bytes -= HeapBytes.of(items[c][i]);
+        }
         recency.unlink(c);
         slots.remove(categories[c]);
         categories[c] = null;

@@ -19,7 +19,9 @@ import java.util.Map;
  * events (most recent first, item {@code h_k}, time {@code ts_k}): if {@code h_k ≠ x} and
  * {@code ts − ts_k ≤ G·1000}, then {@code T(x, h_k) += 1/k} and {@code T(h_k, x) += 1/k}. A {@link #directed}
  * table adds only {@code T(h_k, x) += 1/k}: "x came after h_k", the sequential rule behind the discovery list's
- * sequence term (docs/EVALUATION.md).
+ * sequence term (docs/EVALUATION.md). The gap saturates instead of overflowing (any {@code long}
+ * time is safe). The table keeps no time of its own, so an event stamped far from the stream's time (year 9999, 0)
+ * changes nothing about how other users' events count: it pairs, or not, within its own user's window only.
  *
  * <p>Bounds: each item keeps at most {@code maxNeighbours} neighbours; when its list is full a new neighbour replaces
  * the lightest one (first in list order on ties) and starts from that one's weight plus its own increment (the
@@ -30,7 +32,10 @@ import java.util.Map;
  *
  * <p>Memory: no boxed maps. Each item is one entry of dense parallel arrays (id, hash, LRU links) plus its own small
  * neighbour arrays (id reference, hash, float64 weight: 16 bytes a neighbour), grown by doubling up to the bound, so
- * long-tail items cost little. Weights are float64 like the contract's accumulation, which also keeps sums of many
+ * long-tail items cost little. The ids are bounded too: past {@code maxBytes} ({@link HeapBytes}: an item's list costs
+ * {@link #ROW_BYTES}, each neighbour slot {@link #NEIGHBOUR_BYTES}, and each distinct id, however many lists reference
+ * it, its size once, held in a {@link StringPool}) the least recently updated lists leave, as at the item bound.
+ * Weights are float64 like the contract's accumulation, which also keeps sums of many
  * {@code 1/k} increments exact enough on long streams.
  *
  * <p>Reading: {@link #accumulate} sums {@code T(d_q, ·) · (1/(q+1))} over the first K distinct items of a history into
@@ -51,10 +56,19 @@ public final class OnlineCovisitation {
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
     private static final int INITIAL_NEIGHBOURS = 2;
+    /** Accounted per item list: id reference and hash 8, three list references 12, count and flag 5, recency links
+     * 8, two index slots 8, the three list arrays' headers 48, rounded up. */
+    static final long ROW_BYTES = 96;
+    /** Accounted per neighbour slot (allocated, used or not): id reference 4, hash 4, weight 8. */
+    static final long NEIGHBOUR_BYTES = 16;
 
     private final int maxNeighbours;
     private final int maxItems;
     private final boolean directed;
+    private final long maxBytes;
+    /** The accounted bytes of the entries and lists; the ids' are the pool's. */
+    private long bytes;
+    private final StringPool pool = new StringPool();
     private int pairWindow;
     private long maxGapMs;
 
@@ -73,6 +87,10 @@ public final class OnlineCovisitation {
     // LRU list over entries: head = most recently updated, tail = least
     private final SlotRecency recency = new SlotRecency(16);
     private int size;
+    /** Entries ever used: entries below it are live or in {@link #free}. */
+    private int top;
+    private int[] free = new int[16];
+    private int freeCount;
     // open addressing, linear probing: slot holds entry + 1, 0 = empty
     private int[] index = new int[32];
 
@@ -83,10 +101,20 @@ public final class OnlineCovisitation {
      * @param maxItems      items with a neighbour list ({@link #UNBOUNDED} for none), ≥ 2 (a pair needs two lists)
      */
     public OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems) {
-        this(pairWindow, maxGapS, maxNeighbours, maxItems, false);
+        this(pairWindow, maxGapS, maxNeighbours, maxItems, Long.MAX_VALUE, false);
     }
 
-    private OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems, boolean directed) {
+    /** As {@link #OnlineCovisitation(int, long, int, int)}, at most {@code maxBytes} ({@link HeapBytes}), ≥ 1. */
+    public OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems, long maxBytes) {
+        this(pairWindow, maxGapS, maxNeighbours, maxItems, maxBytes, false);
+    }
+
+    private OnlineCovisitation(int pairWindow, long maxGapS, int maxNeighbours, int maxItems, long maxBytes,
+                               boolean directed) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
         if (maxNeighbours < 1) {
             throw new IllegalArgumentException("maxNeighbours must be at least 1, got " + maxNeighbours);
         }
@@ -104,7 +132,13 @@ public final class OnlineCovisitation {
      * only, so {@code T(a, ·)} lists what followed a, not what was viewed around it.
      */
     public static OnlineCovisitation directed(int pairWindow, long maxGapS, int maxNeighbours, int maxItems) {
-        return new OnlineCovisitation(pairWindow, maxGapS, maxNeighbours, maxItems, true);
+        return directed(pairWindow, maxGapS, maxNeighbours, maxItems, Long.MAX_VALUE);
+    }
+
+    /** A {@link #directed} table of at most {@code maxBytes} ({@link HeapBytes}). */
+    public static OnlineCovisitation directed(int pairWindow, long maxGapS, int maxNeighbours, int maxItems,
+                                              long maxBytes) {
+        return new OnlineCovisitation(pairWindow, maxGapS, maxNeighbours, maxItems, maxBytes, true);
     }
 
     /** Whether the table learns only "x after h" ({@link #directed}). */
@@ -174,6 +208,36 @@ public final class OnlineCovisitation {
         return size;
     }
 
+    /** The bytes the table accounts for ({@link HeapBytes}); at most {@link #maxBytes()} after every update. */
+    public long bytes() {
+        return bytes + pool.bytes();
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** {@link #bytes()} counted again from the lists, for tests of the running count. */
+    long recountBytes() {
+        long b = 0;
+        java.util.Set<String> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int e = 0; e < top; e++) {
+            if (ids[e] == null && nbIds[e] == null) {
+                continue;
+            }
+            b += nbIds[e].length * NEIGHBOUR_BYTES;
+            if (ids[e] != null) {
+                b += ROW_BYTES;
+                distinct.add(ids[e]);
+                distinct.addAll(Arrays.asList(nbIds[e]).subList(0, nbCount[e]));
+            }
+        }
+        for (String id : distinct) {
+            b += HeapBytes.of(id) + StringPool.ENTRY_BYTES;
+        }
+        return b;
+    }
+
     // ---------------------------------------------------------------- learning
 
     /**
@@ -193,7 +257,7 @@ public final class OnlineCovisitation {
         int xRow = -1;
         for (int k = 1; k <= w; k++) {
             String h = prevItems[k - 1];
-            if (h == null || h.equals(item) || ts - prevTs[k - 1] > maxGapMs) {
+            if (h == null || h.equals(item) || EventClock.minus(ts, prevTs[k - 1]) > maxGapMs) {
                 continue;
             }
             double inc = 1.0 / k;
@@ -206,6 +270,26 @@ public final class OnlineCovisitation {
 
             add(xRow, ids[hRow], inc);
             add(hRow, ids[xRow], inc);
+        }
+        keepToBudget();
+    }
+
+    /** Past the byte budget, drops the least recently updated lists (their entries go to the free list). */
+    private void keepToBudget() {
+        while (bytes() > maxBytes && size > 0) {
+            int e = recency.tail();
+            evict(e);
+            bytes -= nbIds[e].length * NEIGHBOUR_BYTES;
+            nbIds[e] = null;
+            nbHashes[e] = null;
+            nbWeights[e] = null;
+            nbCount[e] = 0;
+            shared[e] = false;
+            size--;
+            if (freeCount == free.length) {
+                free = Arrays.copyOf(free, freeCount * 2);
+            }
+            free[freeCount++] = e;
         }
     }
 
@@ -231,16 +315,23 @@ public final class OnlineCovisitation {
             evict(e);
             e = reuse(e);
         } else {
-            e = size++;
-            ensureEntries(size);
+            if (freeCount > 0) {
+                e = free[--freeCount];
+            } else {
+                e = top++;
+                ensureEntries(top);
+            }
+            size++;
             if (size * 2 > index.length) {
                 rehash(index.length * 2);
             }
         }
-        ids[e] = id;
+        ids[e] = pool.acquire(id);
         hashes[e] = h;
+        bytes += ROW_BYTES;
         if (nbIds[e] == null) {
             int cap = Math.min(INITIAL_NEIGHBOURS, maxNeighbours);
+            bytes += cap * NEIGHBOUR_BYTES;
             nbIds[e] = new String[cap];
             nbHashes[e] = new int[cap];
             nbWeights[e] = new double[cap];
@@ -282,11 +373,12 @@ public final class OnlineCovisitation {
         if (n < maxNeighbours) {
             if (n == ns.length) {
                 int cap = (int) Math.min((long) maxNeighbours, Math.max(INITIAL_NEIGHBOURS, (long) n * 2));
+                bytes += (cap - ns.length) * NEIGHBOUR_BYTES;
                 nbIds[e] = ns = Arrays.copyOf(ns, cap);
                 nbHashes[e] = hs = Arrays.copyOf(hs, cap);
                 nbWeights[e] = Arrays.copyOf(nbWeights[e], cap);
             }
-            ns[n] = nb;
+            ns[n] = pool.acquire(nb);
             hs[n] = h;
             nbWeights[e][n] = inc;
             nbCount[e] = n + 1;
@@ -294,7 +386,8 @@ public final class OnlineCovisitation {
         }
         double[] ws = nbWeights[e];
         int lightest = WeightedLists.lightest(ws, n);
-        ns[lightest] = nb;
+        pool.release(ns[lightest]);
+        ns[lightest] = pool.acquire(nb);
         hs[lightest] = h;
         ws[lightest] += inc;
     }
@@ -324,6 +417,11 @@ public final class OnlineCovisitation {
         }
         index[hole] = 0;
         recency.unlink(e);
+        bytes -= ROW_BYTES;
+        pool.release(ids[e]);
+        for (int i = 0, n = nbCount[e]; i < n; i++) {
+            pool.release(nbIds[e][i]);
+        }
         ids[e] = null;
     }
 
@@ -338,7 +436,7 @@ public final class OnlineCovisitation {
 
     private void rehash(int cap) {
         index = new int[cap];
-        for (int e = 0; e < size; e++) {
+        for (int e = 0; e < top; e++) {
             if (ids[e] != null) {
                 insertIndex(e);
             }
@@ -463,8 +561,12 @@ public final class OnlineCovisitation {
         for (int i = 0; i < chunk.keys.length; i++) {
             int row = rowFor(chunk.keys[i], -1);
             for (int j = 0; j < chunk.counts[i]; j++) {
-                add(row, chunk.ids[i][j], chunk.weights[i][j]);
+                double w = chunk.weights[i][j];
+                if (w >= 0 && w < Double.POSITIVE_INFINITY) { // a corrupt weight (NaN, ∞, < 0) is not restored
+                    add(row, chunk.ids[i][j], w);
+                }
             }
+            keepToBudget();
         }
     }
 }

@@ -13,7 +13,13 @@ import java.util.Map;
  * history window as the job's state has it, most recent first ({@link #observe}); an item's list holds the users
  * whose lists contain it, most recent touch first, at most {@code itemUsers} of them. The users are bounded too: past
  * {@code maxUsers}, the least recently active user leaves the index with all its edges, and an item leaves when no
- * user's list holds it. So memory is bounded by {@code maxUsers × history window} edges.
+ * user's list holds it. So memory is bounded by {@code maxUsers × history window} edges. And in bytes
+ * ({@link HeapBytes}): a user costs {@link #USER_BYTES} plus its id and 4 bytes an item slot, an item
+ * {@link #ITEM_BYTES} plus its id and 4 bytes a user slot; past {@code maxBytes} the least recently active users leave,
+ * as at the user bound.
+ *
+ * <p>No time: the index orders users by when their events arrive, not by the events' times, so an event stamped far
+ * from the others (year 9999, 0) counts like any other.
  *
  * <p>Scoring ({@link #score}) for a user with seeds {@code d_0, d_1, …} (the first items of its own list, i.e. the
  * first distinct items of its history window): every other user {@code v} in the seeds' item lists gets
@@ -27,6 +33,13 @@ import java.util.Map;
 public final class SessionNeighbours {
     private final int itemUsers;
     private final int maxUsers;
+    private final long maxBytes;
+    private long bytes;
+
+    /** Accounted per user: map node and boxed slot 48, slot arrays and recency links 32, its list's header 16. */
+    static final long USER_BYTES = 96;
+    /** Accounted per item: map node and boxed slot 48, slot arrays and scratch 32, its list's header 16. */
+    static final long ITEM_BYTES = 96;
 
     // users: slot -> id, distinct items (item slots, most recent first), LRU links (head = most recently active)
     private final Map<String, Integer> userSlots = new HashMap<>();
@@ -65,9 +78,17 @@ public final class SessionNeighbours {
      * @param maxUsers  the most users the index keeps
      */
     public SessionNeighbours(int itemUsers, int maxUsers) {
-        if (itemUsers < 1 || maxUsers < 1) {
-            throw new IllegalArgumentException("itemUsers and maxUsers must be positive");
+        this(itemUsers, maxUsers, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxBytes the most bytes the index accounts for ({@link HeapBytes}), ≥ 1
+     */
+    public SessionNeighbours(int itemUsers, int maxUsers, long maxBytes) {
+        if (itemUsers < 1 || maxUsers < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("itemUsers, maxUsers and maxBytes must be positive");
         }
+        this.maxBytes = maxBytes;
         this.itemUsers = itemUsers;
         this.maxUsers = maxUsers;
     }
@@ -80,6 +101,28 @@ public final class SessionNeighbours {
     /** Items in the index (items some user's list holds). */
     public int items() {
         return itemSlots.size();
+    }
+
+    /** The bytes the index accounts for ({@link HeapBytes}); at most {@link #maxBytes()} after every call. */
+    public long bytes() {
+        return bytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** {@link #bytes()} counted again from the lists, for tests of the running count. */
+    long recountBytes() {
+        long b = 0;
+        for (int u : userSlots.values()) {
+            b += USER_BYTES + HeapBytes.of(userIds[u]) + (userItems[u] == null ? 0 : 4L * userItems[u].length);
+        }
+        for (int it : itemSlots.values()) {
+            b += ITEM_BYTES + HeapBytes.of(itemIds[it])
+                    + (itemUserLists[it] == null ? 0 : 4L * itemUserLists[it].length);
+        }
+        return b;
     }
 
     /**
@@ -139,11 +182,16 @@ public final class SessionNeighbours {
             moveUserToFront(window[0], u);
         }
         if (old == null || old.length < windowLen) {
-            old = new int[Math.max(windowLen, 8)];
+            int cap = Math.max(windowLen, 8);
+            bytes += 4L * (cap - (old == null ? 0 : old.length));
+            old = new int[cap];
             userItems[u] = old;
         }
         System.arraycopy(window, 0, old, 0, windowLen);
         userItemCount[u] = windowLen;
+        while (bytes > maxBytes && !userSlots.isEmpty()) {
+            removeUser(recency.tail());
+        }
     }
 
     /**
@@ -297,6 +345,7 @@ public final class SessionNeighbours {
         }
         userIds[u] = user;
         userItemCount[u] = 0;
+        bytes += USER_BYTES + HeapBytes.of(user);
         userSlots.put(user, u);
         return u;
     }
@@ -310,6 +359,8 @@ public final class SessionNeighbours {
         userItemCount[u] = 0;
         recency.unlink(u);
         userSlots.remove(userIds[u]);
+        bytes -= USER_BYTES + HeapBytes.of(userIds[u]) + (userItems[u] == null ? 0 : 4L * userItems[u].length);
+        userItems[u] = null;
         userIds[u] = null;
         if (freeUserCount == freeUsers.length) {
             freeUsers = Arrays.copyOf(freeUsers, freeUserCount * 2);
@@ -342,6 +393,7 @@ public final class SessionNeighbours {
         itemIds[it] = id;
         itemUserCount[it] = 0;
         refs[it] = 0;
+        bytes += ITEM_BYTES + HeapBytes.of(id);
         itemSlots.put(id, it);
         return it;
     }
@@ -354,6 +406,8 @@ public final class SessionNeighbours {
     }
 
     private void freeItem(int it) {
+        bytes -= ITEM_BYTES + HeapBytes.of(itemIds[it])
+                + (itemUserLists[it] == null ? 0 : 4L * itemUserLists[it].length);
         itemSlots.remove(itemIds[it]);
         itemScore[it] = 0.0;
         itemIds[it] = null;
@@ -413,10 +467,12 @@ public final class SessionNeighbours {
     private int[] ensureUserList(int it, int size) {
         int[] us = itemUserLists[it];
         if (us == null || us.length < size) {
+            int before = us == null ? 0 : us.length;
             us = us == null ? new int[Math.min(itemUsers, 4)] : Arrays.copyOf(us, Math.min(itemUsers, us.length * 2));
             if (us.length < size) {
                 us = Arrays.copyOf(us, size);
             }
+            bytes += 4L * (us.length - before);
             itemUserLists[it] = us;
         }
         return us;

@@ -2,6 +2,7 @@ package io.streamrec.config;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.YamlParserUtils;
 
 import java.io.IOException;
@@ -132,6 +133,13 @@ public final class StreamrecConfig {
         if (conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis() < 1) {
             throw new ConfigException("option '" + StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE.key()
                     + "' must be at least 1 ms, got " + conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE));
+        }
+        for (ConfigOption<MemorySize> budget : List.of(StreamrecOptions.ONLINE_COVISIT_MAX_BYTES,
+                StreamrecOptions.SESSION_KNN_MAX_BYTES, StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES)) {
+            if (conf.get(budget).getBytes() < MemorySize.parse("1mb").getBytes()) {
+                throw new ConfigException("option '" + budget.key() + "' must be at least 1 mb, got "
+                        + conf.get(budget).toHumanReadableString());
+            }
         }
         nonNegative(conf, StreamrecOptions.RECENT_N);
         nonNegative(conf, StreamrecOptions.POPULAR_N);

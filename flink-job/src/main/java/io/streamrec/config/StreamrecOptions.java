@@ -171,6 +171,30 @@ public final class StreamrecOptions {
                             + "(1-10000000). The table exists only with recs.discover-order=neighbours and a "
                             + "category weight above 0.");
 
+    public static final ConfigOption<MemorySize> ONLINE_COVISIT_MAX_BYTES =
+            ConfigOptions.key("candidates.online-covisit-max-bytes").memoryType()
+                    .defaultValue(MemorySize.parse("512mb"))
+                    .withDescription("Heap the online co-visitation table, and the sequence table each, may take per "
+                            + "parallel instance, as approximately accounted (each distinct id once at 2 bytes a "
+                            + "char, plus about 100 bytes an item and 16 a neighbour slot): past it the least "
+                            + "recently updated items are dropped, as at candidates.online-covisit-max-items. The "
+                            + "default holds 200,000 items of 32-char ids with full lists; long ids (up to "
+                            + "events.max-bytes) meet it first (≥ 1 mb).");
+
+    public static final ConfigOption<MemorySize> SESSION_KNN_MAX_BYTES =
+            ConfigOptions.key("session-knn.max-bytes").memoryType().defaultValue(MemorySize.parse("256mb"))
+                    .withDescription("Heap the session index may take per parallel instance, as approximately "
+                            + "accounted (ids at 2 bytes a char plus about 100 bytes a user or item and 4 an edge): "
+                            + "past it the least recently active users leave, as at session-knn.max-users. The "
+                            + "default holds 100,000 users and 200,000 items of 32-char ids (≥ 1 mb).");
+
+    public static final ConfigOption<MemorySize> CATEGORY_POPULAR_MAX_BYTES =
+            ConfigOptions.key("category-popular.max-bytes").memoryType().defaultValue(MemorySize.parse("256mb"))
+                    .withDescription("Heap the category popularity table may take per parallel instance, as "
+                            + "approximately accounted (ids at 2 bytes a char plus 160 bytes a category and 16 an "
+                            + "item): past it the least recently viewed categories leave. The default holds 10,000 "
+                            + "categories of 200 items of 32-char ids (≥ 1 mb).");
+
     public static final ConfigOption<Integer> RETRIEVAL_N =
             ConfigOptions.key("candidates.retrieval-n").intType().defaultValue(100)
                     .withDescription("Candidates from nearest items to the interest vector (inner product).");

@@ -30,6 +30,9 @@ public final class JobSettings implements Serializable {
     public long categoryHalfLifeMs = StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE.defaultValue().toMillis();
     public int categoryItems = StreamrecOptions.CATEGORY_POPULAR_ITEMS.defaultValue();
     public int categoryMaxCategories = StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES.defaultValue();
+    public long onlineCovisitMaxBytes = StreamrecOptions.ONLINE_COVISIT_MAX_BYTES.defaultValue().getBytes();
+    public long sessionMaxBytes = StreamrecOptions.SESSION_KNN_MAX_BYTES.defaultValue().getBytes();
+    public long categoryMaxBytes = StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES.defaultValue().getBytes();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
     public int covisitN = StreamrecOptions.COVISIT_N.defaultValue();
     public int onlineCovisitN = StreamrecOptions.ONLINE_COVISIT_N.defaultValue();
@@ -67,6 +70,9 @@ public final class JobSettings implements Serializable {
         s.categoryHalfLifeMs = conf.get(StreamrecOptions.CATEGORY_POPULAR_HALF_LIFE).toMillis();
         s.categoryItems = conf.get(StreamrecOptions.CATEGORY_POPULAR_ITEMS);
         s.categoryMaxCategories = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES);
+        s.onlineCovisitMaxBytes = conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_BYTES).getBytes();
+        s.sessionMaxBytes = conf.get(StreamrecOptions.SESSION_KNN_MAX_BYTES).getBytes();
+        s.categoryMaxBytes = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES).getBytes();
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);
         s.covisitN = conf.get(StreamrecOptions.COVISIT_N);
         s.onlineCovisitN = conf.get(StreamrecOptions.ONLINE_COVISIT_N);

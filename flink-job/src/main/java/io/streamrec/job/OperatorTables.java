@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * checkpointed as byte chunks of whole item lists (frozen views, serialised in the checkpoint's asynchronous part),
  * which rescaling redistributes and a restore merges. The session index keeps only its users: a user's items in it
  * are its history window, so a restore re-reads their windows from the keyed state ({@link #rebuildSessions}).
- * The state names and descriptors are part of the savepoint format: never change them.
+ * The state names and descriptors are part of the savepoint format: never change them. Each table keeps to its byte
+ * budget while it restores, so a checkpoint of a larger budget restores into a smaller one.
  */
 final class OperatorTables {
     /** Items per checkpointed chunk of the online and sequence tables: chunks are what rescaling redistributes. */
@@ -94,7 +95,8 @@ final class OperatorTables {
     /** Creates the discovery list's tables the options ask for and drops restored ones they no longer ask for. */
     void open() {
         if (settings.sessionIndex()) {
-            live.setSessions(new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers));
+            live.setSessions(new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers,
+                    settings.sessionMaxBytes));
         }
         if (!settings.categoryIndex()) {
             live.setCategories(null); // a restored table the new configuration no longer asks for
@@ -181,16 +183,16 @@ final class OperatorTables {
 
     private CategoryPopularity newCategoryTable() {
         return new CategoryPopularity(settings.categoryItems, settings.categoryMaxCategories,
-                settings.categoryHalfLifeMs);
+                settings.categoryHalfLifeMs, settings.categoryMaxBytes);
     }
 
     private OnlineCovisitation newSequenceTable() {
         return OnlineCovisitation.directed(settings.sequencePairWindow, OnlineCovisitation.DEFAULT_MAX_GAP_S,
-                settings.onlineCovisitNeighbours, settings.onlineCovisitMaxItems);
+                settings.onlineCovisitNeighbours, settings.onlineCovisitMaxItems, settings.onlineCovisitMaxBytes);
     }
 
     private OnlineCovisitation newOnlineTable(int pairWindow, long maxGapS) {
         return new OnlineCovisitation(pairWindow, maxGapS, settings.onlineCovisitNeighbours,
-                settings.onlineCovisitMaxItems);
+                settings.onlineCovisitMaxItems, settings.onlineCovisitMaxBytes);
     }
 }

@@ -167,6 +167,26 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void tableByteBudgetsHaveDefaultsAndBudgetsUnderOneMegabyteNameTheOption() {
+        var conf = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(512L << 20, conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_BYTES).getBytes());
+        assertEquals(256L << 20, conf.get(StreamrecOptions.SESSION_KNN_MAX_BYTES).getBytes());
+        assertEquals(256L << 20, conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES).getBytes());
+        var settings = io.streamrec.job.JobSettings.from(StreamrecConfig.fromArgs(new String[] {
+                "--candidates.online-covisit-max-bytes", "64 mb", "--session-knn.max-bytes", "2 gb",
+                "--category-popular.max-bytes", "1mb"}));
+        assertEquals(64L << 20, settings.onlineCovisitMaxBytes);
+        assertEquals(2L << 30, settings.sessionMaxBytes);
+        assertEquals(1L << 20, settings.categoryMaxBytes);
+        for (String key : new String[] {"candidates.online-covisit-max-bytes", "session-knn.max-bytes",
+                "category-popular.max-bytes"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> StreamrecConfig.fromArgs(new String[] {"--" + key, "512 kb"}));
+            assertTrue(e.getMessage().startsWith("option '" + key + "' must be at least 1 mb"), e.getMessage());
+        }
+    }
+
+    @Test
     void unknownOptionInOurNamespaceIsATypoWithASuggestion() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> StreamrecConfig.fromArgs(new String[] {"--recs.topk", "5"}));

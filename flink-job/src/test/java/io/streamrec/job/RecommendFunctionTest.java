@@ -427,6 +427,50 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void aFarFutureEventLeavesEveryListFiniteAndTheCategorysViewsRanking() throws Exception {
+        reopenWithDiscoveryList();
+        sendCategoryViews();
+        send(categorised(event("k9", "u9", "bad", EventType.VIEW, Long.MAX_VALUE)));
+        send(categorised(event("k4", "u1", "z", EventType.VIEW, T0 + 3_000)));
+        send(categorised(event("k5", "u5", "y2", EventType.VIEW, T0 + 4_000)));
+        send(categorised(event("k6", "u1", "z2", EventType.VIEW, T0 + 5_000)));
+        List<ScoredList> out = harness.extractOutputValues();
+        for (ScoredList l : out.subList(4, out.size())) {
+            for (float f : l.scores) {
+                assertTrue(Float.isFinite(f), l.triggerEventId + ": " + Arrays.toString(l.scores));
+            }
+        }
+        ScoredList last = out.get(out.size() - 1);
+        List<String> discovery = Arrays.asList(last.items).subList(last.mainCount(), last.items.length);
+        assertTrue(discovery.indexOf("y1") >= 0 && discovery.indexOf("y2") >= 0, discovery.toString());
+        double y2 = function.categoryPopularity().popularity("c", "y2", T0 + 5_000);
+        assertTrue(y2 > 1.9 && y2 < 2.1, "both views of y2 count, the one after the far-future event too: " + y2);
+    }
+
+    @Test
+    void restoresTheLiveTablesWithinSmallerByteBudgets() throws Exception {
+        reopenWithDiscoveryList();
+        String pad = "p".repeat(2 * 1024); // larger ids would outgrow the harness's 5 MB in-memory checkpoints
+        for (int i = 0; i < 60; i++) {
+            send(categorised(event("b" + i, "u" + (i % 7), pad + i, EventType.VIEW, T0 + i * 1_000L)));
+        }
+        assertTrue(function.onlineCovisitation().bytes() > 128L << 10, "" + function.onlineCovisitation().bytes());
+        JobSettings small = new JobSettings();
+        small.discoverList = true;
+        small.onlineCovisitMaxBytes = 64L << 10;
+        small.sessionMaxBytes = 64L << 10;
+        small.categoryMaxBytes = 64L << 10;
+        restartFromSnapshot(small);
+        assertEquals(64L << 10, function.onlineCovisitation().maxBytes());
+        assertTrue(function.onlineCovisitation().bytes() <= 64L << 10);
+        assertTrue(function.onlineCovisitation().weight(pad + 59, pad + 52) > 0, "the latest pair (u3's) is kept");
+        assertTrue(function.sequenceTable().bytes() <= 64L << 10 && function.sequenceTable().size() > 0);
+        assertTrue(function.categoryPopularity().bytes() <= 64L << 10);
+        assertTrue(function.categoryPopularity().popularity("c", pad + 59, T0 + 59_000L) > 0.9);
+        assertTrue(function.sessionNeighbours().bytes() <= 64L << 10 && function.sessionNeighbours().users() > 0);
+    }
+
+    @Test
     void keepsNoCategoryTableWithoutACategoryWeight() throws Exception {
         reopenWithDiscoveryList(s -> s.discoverCategoryWeight = 0);
         sendCategoryViews();
