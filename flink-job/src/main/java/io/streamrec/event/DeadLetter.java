@@ -17,10 +17,10 @@ import java.util.HexFormat;
  * <p><b>Size bound.</b> Whatever arrives, the dead letter of it fits the DLQ producer's {@code max.request.size}
  * (1 MiB by default): a dead letter that does not fit makes the sink throw, the job restart and replay the same record
  * forever (issue #18). {@link #of} therefore keeps only bounded prefixes, and bounds them by their size <em>as
- * written</em> (JSON-escaped UTF-8, where a control character becomes six bytes and an invalid UTF-8 byte three), not
- * by their raw size (Jackson writes each half of a surrogate pair as a six-byte escape). The wire writer ({@code sink.DeadLetterJson}) applies the same budgets again, so the bound holds
- * for any {@code DeadLetter}, also one built by hand. The Kafka key plus the JSON value of a dead letter never exceed
- * {@link #MAX_RECORD_BYTES}:
+ * written</em> (JSON-escaped UTF-8, where a control character becomes six bytes, an invalid UTF-8 byte three and each
+ * half of a surrogate pair a six-byte escape), not by their raw size. The wire writer ({@code sink.DeadLetterJson})
+ * applies the same budgets again, so the bound holds for any {@code DeadLetter}, also one built by hand. The Kafka key
+ * plus the JSON value of a dead letter never exceed {@link #MAX_RECORD_BYTES}:
  * <pre>
  *   Kafka key                       ≤ MAX_KEY_BYTES           (1 024; the original key, or "sha256:" + hex of it)
  *   JSON value                      ≤ FIXED_JSON_BYTES        (  512; field names, punctuation, numbers, booleans)
@@ -142,9 +142,9 @@ public class DeadLetter {
     /**
      * The Kafka key for the dead letter of a record with this key: the key itself if it is at most
      * {@link #MAX_KEY_BYTES}, so dead letters are partitioned like their originals; else {@code "sha256:"} and the hex
-     * SHA-256 of the whole key (71 bytes). A digest rather than a prefix: it still sends every dead letter of one key to
-     * one partition, and does not merge different huge keys that share a prefix (padding attacks). The readable prefix
-     * is in the JSON's {@code key}.
+     * SHA-256 of the whole key (71 bytes). A digest rather than a prefix: it still sends every dead letter of one key
+     * to one partition, and does not merge different huge keys that share a prefix (padding attacks). The readable
+     * prefix is in the JSON's {@code key}.
      */
     public static byte[] recordKeyOf(byte[] key) {
         if (key == null || key.length <= MAX_KEY_BYTES) {
@@ -204,8 +204,9 @@ public class DeadLetter {
 
     /**
      * An upper bound of the JSON-escaped UTF-8 size of {@code s}, as {@link #jsonPrefix} counts it: a control
-     * character (or DEL) 6 (a six-byte u-escape), a quote or backslash 2, other ASCII 1, U+0080..U+07FF 2, a surrogate pair
-     * 12 (two escapes, as Jackson 2 writes it), anything else (including a lone surrogate, written as U+FFFD) 3.
+     * character (or DEL) 6 (a six-byte u-escape), a quote or backslash 2, other ASCII 1, U+0080..U+07FF 2, a
+     * surrogate pair 12 (two escapes, as Jackson 2 writes it), anything else (including a lone surrogate, written as
+     * U+FFFD) 3.
      */
     public static int escapedSize(String s) {
         int size = 0;

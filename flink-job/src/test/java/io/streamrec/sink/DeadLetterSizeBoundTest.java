@@ -177,7 +177,8 @@ class DeadLetterSizeBoundTest {
         String lone = "unknown event type '" + repeat("\uD800x\uDC00", 50_000) + "'";
         DeadLetter e = DeadLetter.of(record(null, new byte[] {1}), lone, 1L, 4096);
         JsonNode m = writeAndCheck(e);
-        assertTrue(m.path("reason").asText().startsWith("unknown event type '\uFFFDx\uFFFD"), m.path("reason").asText());
+        String reasonWritten = m.path("reason").asText();
+        assertTrue(reasonWritten.startsWith("unknown event type '\uFFFDx\uFFFD"), reasonWritten);
         assertTrue(m.path("truncated").asBoolean());
         assertFalse(m.has("key"));
         assertEquals(0, m.path("key_bytes").asInt());
