@@ -1,7 +1,6 @@
 package io.streamrec.catalog;
 
 import io.streamrec.event.DeadLetter;
-import io.streamrec.event.EventParser;
 import io.streamrec.event.ParseEventsFunction;
 import io.streamrec.event.RawRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -9,13 +8,15 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Parses catalog records; malformed ones go to the same dead-letter side output as bad events. */
+/**
+ * Parses catalog records; malformed ones go to the same dead-letter side output as bad events, size-bounded by
+ * {@link DeadLetter#of} like them.
+ */
 public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final int payloadPrefixBytes;
     private transient ItemUpdateParser parser;
-    private transient EventParser deadLetters;
     private transient Counter updatesIn;
     private transient Counter rejected;
 
@@ -26,7 +27,6 @@ public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpd
     @Override
     public void open(OpenContext openContext) {
         parser = new ItemUpdateParser();
-        deadLetters = new EventParser(Long.MAX_VALUE, payloadPrefixBytes);
         updatesIn = getRuntimeContext().getMetricGroup().counter("itemUpdatesIn");
         rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
     }
@@ -39,7 +39,7 @@ public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpd
             out.collect(u);
         } else {
             rejected.inc();
-            DeadLetter d = deadLetters.deadLetter(record, parser.lastError, System.currentTimeMillis());
+            DeadLetter d = DeadLetter.of(record, parser.lastError, System.currentTimeMillis(), payloadPrefixBytes);
             ctx.output(ParseEventsFunction.DEAD_LETTERS, d);
         }
     }
