@@ -9,8 +9,8 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Parses catalog records; malformed ones go to the same dead-letter side output as bad events, size-bounded by
- * {@link DeadLetter#of} like them.
+ * Parses catalog records; malformed ones, and records whose key exceeds {@link DeadLetter#MAX_KEY_BYTES}, go to
+ * the same dead-letter side output as bad events, size-bounded by {@link DeadLetter#of} like them.
  */
 public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpdate> {
     private static final long serialVersionUID = 1L;
@@ -34,13 +34,16 @@ public class ParseItemUpdatesFunction extends ProcessFunction<RawRecord, ItemUpd
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<ItemUpdate> out) {
         updatesIn.inc();
-        ItemUpdate u = parser.parse(record);
+        // An oversized key is an item id no event can name; as a tombstone's id it would sit in broadcast state.
+        String keyProblem = DeadLetter.oversizedKey(record.key);
+        ItemUpdate u = keyProblem == null ? parser.parse(record) : null;
         if (u != null) {
             out.collect(u);
         } else {
             rejected.inc();
-            DeadLetter d = DeadLetter.of(record, parser.lastError, System.currentTimeMillis(), payloadPrefixBytes);
-            ctx.output(ParseEventsFunction.DEAD_LETTERS, d);
+            String reason = keyProblem != null ? keyProblem : parser.lastError;
+            ctx.output(ParseEventsFunction.DEAD_LETTERS,
+                    DeadLetter.of(record, reason, System.currentTimeMillis(), payloadPrefixBytes));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.config;
 
+import io.streamrec.event.DeadLetter;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -147,7 +148,8 @@ public final class StreamrecConfig {
         positive(conf, StreamrecOptions.IVF_PROBE, 100_000);
         positive(conf, StreamrecOptions.PURCHASED_MAX, 100_000);
         positive(conf, StreamrecOptions.DEDUP_WINDOW, 100_000);
-        positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, 1 << 20);
+        // A larger prefix would not fit a dead letter into the producer's default max.request.size (DeadLetter).
+        positive(conf, StreamrecOptions.DLQ_PAYLOAD_BYTES, DeadLetter.MAX_PAYLOAD_PREFIX_BYTES);
         positive(conf, StreamrecOptions.RANKER_THREADS, 256);
         positive(conf, StreamrecOptions.RANKER_BATCH_SIZE, 4096);
         Duration wait = conf.get(StreamrecOptions.RANKER_BATCH_WAIT);

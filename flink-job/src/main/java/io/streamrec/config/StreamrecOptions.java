@@ -280,7 +280,9 @@ public final class StreamrecOptions {
 
     public static final ConfigOption<Integer> DLQ_PAYLOAD_BYTES =
             ConfigOptions.key("dlq.payload-prefix-bytes").intType().defaultValue(4096)
-                    .withDescription("How many bytes of a bad record's payload the dead-letter record keeps.");
+                    .withDescription("How many bytes of a bad record's payload the dead-letter record keeps, at most "
+                            + "743280: with its escaped key, reason and fields a dead letter then stays under the "
+                            + "producer's default max.request.size of 1 MiB, so no record can stop the DLQ sink.");
 
     public static final ConfigOption<Integer> RANKER_THREADS =
             ConfigOptions.key("ranker.intra-op-threads").intType().defaultValue(1)

@@ -85,12 +85,17 @@ class DeadLetterRoutingTest {
             Arrays.fill(junk, (byte) 0x01);
             h.processElement(new RawRecord(key(614_400), junk, "item-updates", 0, 9, 5L), 0);
             h.processElement(new RawRecord(null, null, "item-updates", 0, 10, 5L), 0);
+            // a tombstone whose key no item id can be: not a deletion in broadcast state, a dead letter
+            h.processElement(new RawRecord(key(DeadLetter.MAX_KEY_BYTES + 1), null, "item-updates", 0, 11, 5L), 0);
+            h.processElement(new RawRecord("i1".getBytes(StandardCharsets.UTF_8), junk, "item-updates", 0, 12, 5L), 0);
             assertEquals(0, h.extractOutputValues().size());
             List<DeadLetter> dead = deadLetters(h);
-            assertEquals(2, dead.size());
+            assertEquals(4, dead.size());
+            assertEquals("oversized key: 1025 bytes exceeds 1024 bytes", dead.get(2).reason);
+            assertTrue(dead.get(3).reason.startsWith("malformed JSON"), dead.get(3).reason);
+            assertTrue(DeadLetter.escapedSize(dead.get(3).reason) <= DeadLetter.MAX_REASON_JSON_BYTES);
             DeadLetter d = dead.get(0);
-            assertTrue(d.reason.startsWith("malformed JSON"), d.reason);
-            assertTrue(DeadLetter.escapedSize(d.reason) <= DeadLetter.MAX_REASON_JSON_BYTES);
+            assertEquals("oversized key: 614400 bytes exceeds 1024 bytes", d.reason);
             assertEquals(614_400, d.keyBytes);
             assertTrue(d.keyTruncated && d.payloadTruncated && d.truncated);
             assertEquals(200_000, d.payloadBytes);
