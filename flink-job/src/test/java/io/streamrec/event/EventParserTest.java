@@ -272,4 +272,23 @@ class EventParserTest {
         assertEquals("red shoes", r.event.query);
         assertEquals(EventType.PURCHASE, r.event.type);
     }
+
+    @Test
+    void theJsonSchemaDocumentsTheParsersBounds() throws Exception {
+        java.nio.file.Path schema = java.nio.file.Path.of(System.getProperty("streamrec.repo.root", ".."), "docs",
+                "schemas", "user-event.schema.json");
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                schema.toFile());
+        com.fasterxml.jackson.databind.JsonNode id = s.get("$defs").get("id");
+        assertEquals((int) io.streamrec.config.StreamrecOptions.EVENT_MAX_ID_LENGTH.defaultValue(),
+                id.get("maxLength").asInt());
+        assertEquals("^[^\\u0000-\\u001F\\u007F-\\u009F]*$", id.get("pattern").asText());
+        for (String f : new String[] {"event_id", "user_id", "item_id", "session_id", "category"}) {
+            assertEquals("#/$defs/id", s.get("properties").get(f).get("$ref").asText(), f);
+        }
+        assertEquals(0, s.get("properties").get("price").get("minimum").asInt());
+        String ts = s.get("properties").get("ts").get("description").asText();
+        assertTrue(ts.contains("events.max-ts-past (default 30 d)") && ts.contains("events.max-ts-future (default 1 h)"),
+                ts);
+    }
 }
