@@ -12,8 +12,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * whole bounded contract, or be dead-lettered with a reason from {@link EventParser#REASON_PREFIXES}; nothing may
  * throw. Grammar records carry what they should give: a valid one must come out with exactly the generated values, one
  * with a single deliberate violation must be rejected for that violation. The counts per reason are printed
- * (docs/RELIABILITY.md quotes them).
+ * (for docs/RELIABILITY.md).
  */
 class EventParserFuzzTest {
 
