@@ -36,6 +36,9 @@ public final class StreamrecConfig {
     /** Kafka client settings (SASL, TLS, ...) pass through under this prefix to every Kafka client. */
     public static final String KAFKA_PROPERTIES = "kafka.properties.";
 
+    /** The widest event-time bound (about a century): replays of old logs fit, ms arithmetic cannot overflow. */
+    static final Duration MAX_TS_BOUND = Duration.ofDays(36_500);
+
     private StreamrecConfig() {}
 
     /** Parses command-line arguments (optionally naming a config file) into a validated configuration. */
@@ -177,6 +180,9 @@ public final class StreamrecConfig {
             throw new ConfigException("option 'events.max-bytes' must be at least 256 bytes, got "
                     + conf.get(StreamrecOptions.EVENT_MAX_BYTES));
         }
+        positive(conf, StreamrecOptions.EVENT_MAX_ID_LENGTH, 65_536);
+        tsBound(conf, StreamrecOptions.EVENT_MAX_TS_PAST, 1);
+        tsBound(conf, StreamrecOptions.EVENT_MAX_TS_FUTURE, 0);
         deliveryGuarantee(conf);
         String offsets = conf.get(StreamrecOptions.STARTING_OFFSETS);
         if (!List.of("committed", "earliest", "latest").contains(offsets)) {
@@ -241,6 +247,15 @@ public final class StreamrecConfig {
         Duration d = conf.get(option);
         if (d.isZero() || d.isNegative()) {
             throw new ConfigException("option '" + option.key() + "' must be a positive duration, got " + d);
+        }
+    }
+
+    /** An event-time bound: at least {@code minMillis}, at most 36500 days (no overflow in ms arithmetic). */
+    private static void tsBound(Configuration conf, ConfigOption<Duration> option, long minMillis) {
+        Duration d = conf.get(option);
+        if (d.compareTo(MAX_TS_BOUND) > 0 || d.isNegative() || d.toMillis() < minMillis) {
+            throw new ConfigException("option '" + option.key() + "' must be between " + minMillis
+                    + " ms and 36500 d, got " + d);
         }
     }
 

@@ -270,6 +270,30 @@ public final class StreamrecOptions {
             ConfigOptions.key("events.max-bytes").memoryType().defaultValue(MemorySize.parse("64kb"))
                     .withDescription("Larger input records go to the dead-letter topic as oversized.");
 
+    public static final ConfigOption<Integer> EVENT_MAX_ID_LENGTH =
+            ConfigOptions.key("events.max-id-length").intType().defaultValue(256)
+                    .withDescription("Longest event_id, user_id, item_id, session_id or category accepted, in "
+                            + "characters (Unicode code points, as the JSON Schema's maxLength counts); a record with "
+                            + "a longer one goes to the dead-letter topic. Ids become state keys and Kafka keys and "
+                            + "are kept per user and per item, so one 60,000-character id costs memory on every "
+                            + "table it reaches; 256 is far above real ids (a UUID has 36) (1-65536).");
+
+    public static final ConfigOption<Duration> EVENT_MAX_TS_PAST =
+            ConfigOptions.key("events.max-ts-past").durationType().defaultValue(Duration.ofDays(30))
+                    .withDescription("Oldest event time accepted, relative to processing time: a record whose ts is "
+                            + "further in the past goes to the dead-letter topic. 30 d is four times Kafka's default "
+                            + "7-day retention, so a job that restarts from the earliest offsets or lags by a week "
+                            + "keeps every event, yet a ts in seconds instead of milliseconds (January 1970) or 0 is "
+                            + "refused. Replays of historical logs (evaluate) set the window from the log's own "
+                            + "times (1 ms-36500 d).");
+
+    public static final ConfigOption<Duration> EVENT_MAX_TS_FUTURE =
+            ConfigOptions.key("events.max-ts-future").durationType().defaultValue(Duration.ofHours(1))
+                    .withDescription("Furthest event time accepted ahead of processing time. Producers' clocks drift "
+                            + "by seconds (servers with NTP) to minutes (devices); 1 h tolerates that, while a ts in "
+                            + "microseconds or in the year 9999, which would pull the event-time watermark ahead of "
+                            + "every real event, goes to the dead-letter topic (0 ms-36500 d).");
+
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("events.max-out-of-orderness").durationType().defaultValue(Duration.ofSeconds(5))
                     .withDescription("Bounded out-of-orderness of event-time watermarks.");

@@ -21,19 +21,26 @@ public class ParseEventsFunction extends ProcessFunction<RawRecord, UserEvent> {
 
     private final long maxBytes;
     private final int payloadPrefixBytes;
+    private final EventLimits limits;
 
     private transient EventParser parser;
     private transient Counter eventsIn;
     private transient Counter deadLetters;
 
     public ParseEventsFunction(long maxBytes, int payloadPrefixBytes) {
+        this(maxBytes, payloadPrefixBytes, EventLimits.defaults());
+    }
+
+    /** @param limits the contract's bounds (id length, ts window around processing time) */
+    public ParseEventsFunction(long maxBytes, int payloadPrefixBytes, EventLimits limits) {
         this.maxBytes = maxBytes;
         this.payloadPrefixBytes = payloadPrefixBytes;
+        this.limits = limits;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        parser = new EventParser(maxBytes, payloadPrefixBytes);
+        parser = new EventParser(maxBytes, payloadPrefixBytes, limits, System::currentTimeMillis);
         eventsIn = getRuntimeContext().getMetricGroup().counter("eventsIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
     }

@@ -10,6 +10,7 @@ import io.streamrec.config.Secrets;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.DeadLetter;
+import io.streamrec.event.EventLimits;
 import io.streamrec.event.ParseEventsFunction;
 import io.streamrec.event.RawRecord;
 import io.streamrec.event.RawRecordDeserializer;
@@ -96,7 +97,7 @@ public class StreamrecJob {
         SingleOutputStreamOperator<UserEvent> parsed = env
                 .fromSource(events, WatermarkStrategy.noWatermarks(), "user-events-source")
                 .uid("user-events-source").name("user-events-source")
-                .process(new ParseEventsFunction(maxBytes, dlqPrefix))
+                .process(new ParseEventsFunction(maxBytes, dlqPrefix, EventLimits.from(conf)))
                 .uid("parse-events").name("parse-and-validate-events");
 
         DataStream<UserEvent> timed = parsed

@@ -187,6 +187,37 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void eventContractBoundsHaveDefaultsAndOutOfRangeValuesNameTheOption() {
+        Configuration c = StreamrecConfig.fromArgs(new String[0]);
+        assertEquals(256, c.get(StreamrecOptions.EVENT_MAX_ID_LENGTH));
+        assertEquals(Duration.ofDays(30), c.get(StreamrecOptions.EVENT_MAX_TS_PAST));
+        assertEquals(Duration.ofHours(1), c.get(StreamrecOptions.EVENT_MAX_TS_FUTURE));
+        c = StreamrecConfig.fromArgs(new String[] {"--events.max-id-length", "64", "--events.max-ts-past", "4000 d",
+            "--events.max-ts-future", "0 ms"});
+        assertEquals(64, c.get(StreamrecOptions.EVENT_MAX_ID_LENGTH));
+        assertEquals(Duration.ofDays(4000), c.get(StreamrecOptions.EVENT_MAX_TS_PAST));
+        assertEquals(Duration.ZERO, c.get(StreamrecOptions.EVENT_MAX_TS_FUTURE));
+        String[][] bad = {
+            {"events.max-id-length", "0", "option 'events.max-id-length' must be between 1 and 65536, got 0"},
+            {"events.max-id-length", "70000", "option 'events.max-id-length' must be between 1 and 65536, got 70000"},
+            {"events.max-ts-past", "0 ms", "option 'events.max-ts-past' must be between 1 ms and 36500 d, got PT0S"},
+            {"events.max-ts-past", "36501 d", "option 'events.max-ts-past' must be between 1 ms and 36500 d, got "
+                    + "PT876024H"},
+            {"events.max-ts-future", "-1 ms", null},
+            {"events.max-ts-future", "999999999999 d", "option 'events.max-ts-future' must be between 0 ms and "
+                    + "36500 d, got PT23999999999976H"}};
+        for (String[] b : bad) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> StreamrecConfig.fromArgs(new String[] {"--" + b[0], b[1]}), b[0] + "=" + b[1]);
+            if (b[2] != null) {
+                assertEquals(b[2], e.getMessage());
+            } else {
+                assertTrue(e.getMessage().contains("'" + b[0] + "'"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void unknownOptionInOurNamespaceIsATypoWithASuggestion() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> StreamrecConfig.fromArgs(new String[] {"--recs.topk", "5"}));

@@ -47,8 +47,9 @@ class CatalogLessJobITCase {
 
     @Test
     void runsWithoutACatalogSourceAndEmitsTopKPerAcceptedEvent() throws Exception {
+        // the events are from November 2025: a window that reaches back to them, as a replay of old events needs
         var conf = StreamrecConfig.fromMap(Map.of("recs.top-k", "5", "model.reload-interval", "0 s",
-                "parallelism.default", "1"));
+                "parallelism.default", "1", "events.max-ts-past", "36500 d"));
         StreamExecutionEnvironment env = StreamrecJob.environment(conf);
         DataGeneratorSource<RawRecord> source = new DataGeneratorSource<>(new Events(), 20,
                 RateLimiterStrategy.noOp(), TypeInformation.of(RawRecord.class));

@@ -5,6 +5,8 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.config.StreamrecConfig;
+import io.streamrec.config.StreamrecOptions;
+import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.Topics;
@@ -91,6 +93,10 @@ final class PipelineBench {
     /** If set, every measured event's send time (epoch ms) and latency go to this CSV, to line up with job logs. */
     java.nio.file.Path latencyTrace;
 
+    /** The time span of the pre-loaded (simulated, so historical) events; empty until {@link #preload}. */
+    private long preloadedMinTs = Long.MAX_VALUE;
+    private long preloadedMaxTs = Long.MIN_VALUE;
+
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
         this.bootstrap = bootstrap;
         this.extraConf = extraConf;
@@ -173,6 +179,8 @@ final class PipelineBench {
                 } else if (r.event() != null && !r.duplicate()) {
                     p.send(new ProducerRecord<>(names.events(), bytes(r.key()), r.value()));
                     sent.add(r.event());
+                    preloadedMinTs = Math.min(preloadedMinTs, r.event().ts);
+                    preloadedMaxTs = Math.max(preloadedMaxTs, r.event().ts);
                 }
             }
             p.flush();
@@ -201,6 +209,15 @@ final class PipelineBench {
         m.put("execution.checkpointing.dir", ckpt.toUri().toString());
         m.putAll(candidateSettings(k));
         m.putAll(extraConf);
+        if (preloadedMinTs <= preloadedMaxTs) {
+            // the pre-loaded events carry simulated time (from SimConfig's start): widen the job's event-time window to
+            // them, as a replay does, or they would all be dead letters
+            org.apache.flink.configuration.Configuration c = org.apache.flink.configuration.Configuration.fromMap(m);
+            io.streamrec.eval.JobReplay.admitTimes(c, preloadedMinTs, preloadedMaxTs, System.currentTimeMillis());
+            m.put(StreamrecOptions.EVENT_MAX_TS_PAST.key(), c.get(StreamrecOptions.EVENT_MAX_TS_PAST).toMillis() + " ms");
+            m.put(StreamrecOptions.EVENT_MAX_TS_FUTURE.key(),
+                    c.get(StreamrecOptions.EVENT_MAX_TS_FUTURE).toMillis() + " ms");
+        }
         return m;
     }
 

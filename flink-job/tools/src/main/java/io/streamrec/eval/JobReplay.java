@@ -7,6 +7,7 @@ import io.streamrec.job.StreamrecJob;
 import io.streamrec.sink.Recommendation;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.apache.flink.util.CloseableIterator;
  * Replays a time-ordered log through the production job: {@link StreamrecJob#build} with a bounded
  * {@link ReplaySource} instead of Kafka, no catalog topic, no Kafka sinks (the lists are collected), parallelism 1,
  * in the production environment ({@link StreamrecJob#environment}: RocksDB, checkpoints, no Kryo). Parsing,
- * validation, watermarks, state, candidates, ranking and the filters all run as in production.
+ * validation, watermarks, state, candidates, ranking and the filters all run as in production; only the parser's
+ * event-time window is widened to the log's own times ({@link #admitTimes}), since a log is history.
  */
 public final class JobReplay {
 
@@ -65,6 +67,41 @@ public final class JobReplay {
         return conf;
     }
 
+    /** How long a replay may run with the window {@link #admitTimes} computed at its start. */
+    static final Duration REPLAY_MARGIN = Duration.ofDays(1);
+
+    /**
+     * Widens {@code conf}'s event-time window ({@code events.max-ts-past} and {@code events.max-ts-future}, relative
+     * to processing time) so that the job accepts every ts in {@code [minTs, maxTs]} while it runs, for a run that
+     * starts at {@code now} and lasts less than a day. A historical log is older than the 30 days the live job
+     * accepts (and a simulated one may lie in the future); without this, its events would all be dead letters. The
+     * window is never narrowed, so the user's own setting, if wider, stands and nothing else changes: every event the
+     * window now admits is one the parser would have accepted with no window at all.
+     *
+     * @throws IllegalArgumentException if the log spans more than the widest window the job allows (36500 d)
+     */
+    public static void admitTimes(Configuration conf, long minTs, long maxTs, long now) {
+        long margin = REPLAY_MARGIN.toMillis();
+        long past = conf.get(StreamrecOptions.EVENT_MAX_TS_PAST).toMillis();
+        long future = conf.get(StreamrecOptions.EVENT_MAX_TS_FUTURE).toMillis();
+        // processing time moves on while the replay runs: the oldest event must stay inside for the whole run
+        long oldest = Math.max(0, minTs); // a negative ts is refused whatever the window
+        if (now - oldest + margin > past) {
+            past = now - oldest + margin;
+        }
+        if (maxTs - now > future) {
+            future = maxTs - now + margin;
+        }
+        long widest = Duration.ofDays(36_500).toMillis();
+        if (past > widest || future > widest) {
+            throw new IllegalArgumentException("the log's times " + java.time.Instant.ofEpochMilli(minTs) + " .. "
+                    + java.time.Instant.ofEpochMilli(maxTs) + " lie more than 36500 days from now; the job's "
+                    + "event-time window (events.max-ts-past, events.max-ts-future) cannot reach them");
+        }
+        conf.set(StreamrecOptions.EVENT_MAX_TS_PAST, Duration.ofMillis(past));
+        conf.set(StreamrecOptions.EVENT_MAX_TS_FUTURE, Duration.ofMillis(future));
+    }
+
     /**
      * Wires the production job to the replay source in {@code env}. The catalog input is a bounded source holding
      * one no-op update (an unknown item in stock): the log has no catalogue, but this way the catalog parser, the
@@ -90,6 +127,15 @@ public final class JobReplay {
     public static Result run(Configuration userConf, List<UserEvent> events, Set<String> keep, Path workDir,
                              PrintStream progress) throws Exception {
         Configuration conf = replayConf(userConf);
+        if (!events.isEmpty()) {
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (UserEvent e : events) {
+                min = Math.min(min, e.ts);
+                max = Math.max(max, e.ts);
+            }
+            admitTimes(conf, min, max, System.currentTimeMillis());
+        }
         Path file = workDir.resolve("replay.input");
         ReplaySource.write(file, events);
         StreamExecutionEnvironment env = StreamrecJob.environment(conf);

@@ -6,7 +6,6 @@ import io.streamrec.config.StreamrecConfig;
 import io.streamrec.event.DeadLetter;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
-import io.streamrec.sim.SimConfig;
 import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.RecommendationJson;
 import org.apache.flink.api.common.JobID;
@@ -77,7 +76,8 @@ class PoisonRecordITCase {
                     .build());
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final long T0 = SimConfig.DEFAULT_START_MS;
+    /** Event times an hour old: inside the job's default ts window (events.max-ts-past/-future). */
+    private static final long T0 = System.currentTimeMillis() - 3_600_000L;
     private static final int KEY_600K = 600 * 1024;
 
     private static EmbeddedKafka kafka;

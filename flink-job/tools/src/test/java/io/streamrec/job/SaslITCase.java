@@ -119,6 +119,7 @@ class SaslITCase {
         settings.put("model.reload-interval", "0 s");
         settings.put("parallelism.default", "1");
         settings.put("execution.checkpointing.interval", "2 s");
+        settings.put("events.max-ts-past", "36500 d"); // the simulator starts its clock at a fixed past date
         USER.clientProperties().forEach((k, v) -> settings.put("kafka.properties." + k, v));
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings));
         try (KafkaProducer<byte[], byte[]> producer = producer();
@@ -131,7 +132,7 @@ class SaslITCase {
                 producer.send(new ProducerRecord<>(r.itemUpdate() ? "item-updates" : "user-events",
                         r.key().getBytes(StandardCharsets.UTF_8), r.value())).get();
                 if (!r.itemUpdate()) {
-                    events.add(r.event().eventId());
+                    events.add(r.event().eventId);
                 }
             }
             producer.send(new ProducerRecord<>("user-events", "u-bad".getBytes(StandardCharsets.UTF_8),

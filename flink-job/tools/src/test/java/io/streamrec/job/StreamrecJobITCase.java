@@ -60,6 +60,11 @@ class StreamrecJobITCase {
     private static KafkaProducer<byte[], byte[]> producer;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long T0 = SimConfig.DEFAULT_START_MS;
+    /**
+     * The events carry simulated time from {@link SimConfig#DEFAULT_START_MS} on, which falls behind the wall clock:
+     * the job's event-time window must reach back to it, as a replay's does.
+     */
+    private static final String SIMULATED_TIME_PAST = "36500 d";
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -124,6 +129,7 @@ class StreamrecJobITCase {
         settings.put("recs.top-k", "100");
         settings.put("parallelism.default", "2");
         settings.put("execution.checkpointing.interval", "2 s");
+        settings.put("events.max-ts-past", SIMULATED_TIME_PAST);
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings));
         RecommendationJson json = new RecommendationJson();
         try (KafkaConsumer<byte[], byte[]> recs = consumer("recommendations");
@@ -249,6 +255,7 @@ class StreamrecJobITCase {
         settings.put("model.reload-interval", "0 s");
         settings.put("parallelism.default", "1");
         settings.put("execution.checkpointing.interval", "1 s");
+        settings.put("events.max-ts-past", SIMULATED_TIME_PAST);
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings));
         Properties p = new Properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
