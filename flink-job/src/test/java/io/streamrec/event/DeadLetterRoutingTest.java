@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DeadLetterRoutingTest {
 
+    /** A valid event, timed now: inside the parser's default ts window. */
     private static final String EVENT = "{\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":\"i1\",\"type\":\"view\","
-            + "\"ts\":1000}";
+            + "\"ts\":" + System.currentTimeMillis() + "}";
 
     private static RawRecord record(byte[] key, String value, long offset) {
         return new RawRecord(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), "user-events", 0,

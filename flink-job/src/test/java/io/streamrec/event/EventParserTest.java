@@ -53,7 +53,7 @@ class EventParserTest {
         assertNull(r.event.page);
         // the context is informational: a value that is not a string is ignored, not a reason to reject
         r = parser.parse(record("{\"event_id\":\"e1\",\"user_id\":\"u1\",\"item_id\":\"i9\",\"type\":\"view\","
-                + "\"ts\":1,\"context\":{\"device\":7,\"page\":\"home\"}}"));
+                + "\"ts\":1700000000000,\"context\":{\"device\":7,\"page\":\"home\"}}"));
         assertTrue(r.ok(), r.reason);
         assertNull(r.event.device);
         assertEquals("home", r.event.page);
