@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class UserEventJsonTest {
 
-    private final EventParser parser = new EventParser(1 << 20, 16);
+    /** The round trips use times from 1970 on: a ts window wide enough for all of them, the other bounds as usual. */
+    private final EventParser parser = new EventParser(1 << 20, 16,
+            new EventLimits(256, java.time.Duration.ofDays(36500), java.time.Duration.ofDays(36500)),
+            () -> 1_700_000_000_000L);
 
     private UserEvent roundTrip(UserEvent e) {
         byte[] bytes = UserEventJson.toJsonBytes(e);

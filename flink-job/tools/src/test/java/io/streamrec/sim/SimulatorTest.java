@@ -62,7 +62,9 @@ class SimulatorTest {
     void theBytesAreTheWritersAndParseBackToTheRecordsObjects() {
         // the simulator writes UserEvent and ItemUpdate with their one writer, and the job's parsers read them back
         Simulator sim = new Simulator(new World(SimConfig.defaults().users(200)), 0, 0, null);
-        EventParser events = new EventParser(1 << 20, 16);
+        // simulated time starts at SimConfig.DEFAULT_START_MS: the parser's clock stands there, its ts window wide
+        EventParser events = new EventParser(1 << 20, 16, new io.streamrec.event.EventLimits(256,
+                java.time.Duration.ofDays(3650), java.time.Duration.ofDays(3650)), () -> SimConfig.DEFAULT_START_MS);
         ItemUpdateParser items = new ItemUpdateParser();
         int searches = 0;
         for (SimRecord r : sim.catalogueSnapshot()) {
