@@ -29,6 +29,9 @@ import java.util.Set;
 /**
  * {@code streamrec bench}: the raw model (ONNX Runtime alone) and the whole pipeline measured in the same run, so the
  * ratio pipeline ÷ model is meaningful on a shared machine. See docs/BENCHMARKS.md.
+ *
+ * <p>Over 400 lines because it also owns the run plans ({@code --quick}, {@code --smoke}, full) and the JSON report
+ * of every section; the report writer is the part to move out first if it grows.
  */
 public final class BenchCommand implements Command {
     private final PrintStream out;

@@ -6,9 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -168,6 +175,36 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The client settings this broker needs besides bootstrap.servers: SASL's when it has a user, else none. */
     public Map<String, String> clientProperties() {
         return sasl == null ? Map.of() : sasl.clientProperties();
+    }
+
+    /** A byte-array producer for this broker, with its client settings and {@code extra}; the caller closes it. */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, String> extra) {
+        Properties p = new Properties();
+        p.putAll(clientProperties());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.putAll(extra);
+        return new KafkaProducer<>(p);
+    }
+
+    /**
+     * A byte-array consumer of {@code topic} from its earliest offset, in a group of its own, with this broker's
+     * client settings and {@code extra}; the caller closes it.
+     */
+    public KafkaConsumer<byte[], byte[]> consumer(String topic, Map<String, String> extra) {
+        Properties p = new Properties();
+        p.putAll(clientProperties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "streamrec-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putAll(extra);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        c.subscribe(List.of(topic));
+        return c;
     }
 
     /** An admin client for this broker; the caller closes it. */

@@ -16,15 +16,12 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,11 +36,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
@@ -86,12 +81,7 @@ class PoisonRecordITCase {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        producer = new KafkaProducer<>(p);
+        producer = kafka.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"));
     }
 
     @AfterAll
@@ -112,8 +102,8 @@ class PoisonRecordITCase {
         kafka.createTopics(names, 2);
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings(names, "poison")));
         StatusWatch watch = new StatusWatch(job);
-        try (KafkaConsumer<byte[], byte[]> recs = consumer(names.recommendations());
-             KafkaConsumer<byte[], byte[]> dlq = consumer(names.dlq())) {
+        try (KafkaConsumer<byte[], byte[]> recs = kafka.consumer(names.recommendations(), Map.of());
+             KafkaConsumer<byte[], byte[]> dlq = kafka.consumer(names.dlq(), Map.of())) {
             byte[] key = new byte[KEY_600K];
             Arrays.fill(key, (byte) 'k');
             RecordMetadata poison = producer.send(new ProducerRecord<>(names.events(), key,
@@ -174,8 +164,8 @@ class PoisonRecordITCase {
         kafka.createTopics(names, 2);
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings(names, "fuzz")));
         StatusWatch watch = new StatusWatch(job);
-        try (KafkaConsumer<byte[], byte[]> recs = consumer(names.recommendations());
-             KafkaConsumer<byte[], byte[]> dlq = consumer(names.dlq())) {
+        try (KafkaConsumer<byte[], byte[]> recs = kafka.consumer(names.recommendations(), Map.of());
+             KafkaConsumer<byte[], byte[]> dlq = kafka.consumer(names.dlq(), Map.of())) {
             Random rnd = new Random(18);
             Hostile fuzz = new Hostile(rnd);
             int hostileCount = 3000;
@@ -542,15 +532,4 @@ class PoisonRecordITCase {
         return seen;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        c.subscribe(List.of(topic));
-        return c;
-    }
 }

@@ -19,10 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +32,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,12 +65,7 @@ class StreamrecJobITCase {
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
         kafka.createTopics();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        producer = new KafkaProducer<>(p);
+        producer = kafka.producer(Map.of());
     }
 
     @AfterAll
@@ -101,7 +91,7 @@ class StreamrecJobITCase {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-        return consumer(topic, new Properties());
+        return kafka.consumer(topic, Map.of());
     }
 
     /** Polls until the predicate holds on everything read so far, or fails after the timeout. */
@@ -257,9 +247,8 @@ class StreamrecJobITCase {
         settings.put("execution.checkpointing.interval", "1 s");
         settings.put("events.max-ts-past", SIMULATED_TIME_PAST);
         JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(settings));
-        Properties p = new Properties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> recs = consumer(names.recommendations(), p)) {
+        try (KafkaConsumer<byte[], byte[]> recs = kafka.consumer(names.recommendations(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             for (int i = 0; i < 20; i++) {
                 String json = "{\"event_id\":\"eo-" + i + "\",\"user_id\":\"eo-user-" + (i % 3)
                         + "\",\"item_id\":\"i00010\",\"type\":\"view\",\"ts\":" + (T0 + i) + "}";
@@ -271,19 +260,6 @@ class StreamrecJobITCase {
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String topic, Properties extra) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.putAll(extra);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        c.subscribe(List.of(topic));
-        return c;
     }
 
     private static List<String> ids(Recommendation r) {

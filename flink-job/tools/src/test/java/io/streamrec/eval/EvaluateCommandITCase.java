@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `streamrec evaluate` end to end on a small simulated log, with the shipped bundle (no training in the test). */
-class EvaluateCommandTest {
+class EvaluateCommandITCase {
 
     @Test
     void evaluatesASimulatedLogEndToEnd(@TempDir Path dir) throws Exception {
