@@ -66,7 +66,7 @@ public final class BenchCommand implements Command {
                 "  --smoke                 tiny sizes, same code paths (tests; figures meaningless)",
                 "  --json FILE             also write the results as JSON",
                 "  --plot FILE             write latency against load as a PNG",
-                "  --bootstrap-servers H:P use this broker (e.g. `streamrec kafka`) instead of an embedded one",
+                "  --kafka.bootstrap-servers H:P  use this broker (e.g. `streamrec kafka`) instead of an embedded one",
                 "  --job-conf 'k=v;k=v'    extra job/Flink options for the pipeline runs",
                 "                          (e.g. 'execution.buffer-timeout.interval=1 ms')",
                 "  --sections LIST         raw,retrieval,state,pipeline,latency,checkpoint (default: all of the mode)",
@@ -86,9 +86,14 @@ public final class BenchCommand implements Command {
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
                 "                          is skipped (default: the p=1 drain rate measured in the same run)",
-                "  --model PATH            model bundle (default classpath:default)",
-                "  --replot JSON           only redraw --plot from the latency_sweep of an earlier --json file");
+                "  --model.path PATH       model bundle (default classpath:default)",
+                "  --replot JSON           only redraw --plot from the latency_sweep of an earlier --json file",
+                "  (deprecated aliases: --bootstrap-servers, --model)");
     }
+
+    /** The job's option names are canonical; these older names of the same settings still work. */
+    static final Map<String, String> ALIASES = Map.of("bootstrap-servers", "kafka.bootstrap-servers",
+            "model", "model.path");
 
     /** Sizes per mode. */
     static final class Plan {
@@ -175,10 +180,10 @@ public final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
-                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
+                Set.of("json", "plot", "kafka.bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
                         "producer-linger-ms", "send-tick-us", "latency-seconds", "latency-rates", "latency-parallelism",
-                        "checkpoint-users", "model", "max-rate", "replot", "latency-trace"),
-                Set.of("quick", "smoke", "help", "job-jvm"));
+                        "checkpoint-users", "model.path", "max-rate", "replot", "latency-trace"),
+                Set.of("quick", "smoke", "help", "job-jvm"), Args.Names.of(name(), ALIASES));
         if (a.flag("help")) {
             out.println(usage());
             return 0;
@@ -242,7 +247,7 @@ public final class BenchCommand implements Command {
             }
         }
         plan.maxRate = a.getDouble("max-rate", 0, 0, 1e9);
-        Report r = execute(plan, a.get("model", "classpath:default"), a.get("bootstrap-servers", null), jobConf,
+        Report r = execute(plan, a.get("model.path", "classpath:default"), a.get("kafka.bootstrap-servers", null), jobConf,
                 a.has("plot") ? new File(a.get("plot", "")) : null);
         out.println();
         out.print(r.table());

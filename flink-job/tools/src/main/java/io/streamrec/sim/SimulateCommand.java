@@ -10,13 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code streamrec simulate}: simulated storefront traffic to a JSON-lines file or to Kafka. */
 public final class SimulateCommand implements Command {
-    private static final Set<String> OPTIONS = Set.of("out", "items-out", "bootstrap-servers", "users", "items",
+    private static final Set<String> OPTIONS = Set.of("out", "items-out", "kafka.bootstrap-servers", "users", "items",
             "categories", "events", "seed", "malformed-rate", "duplicate-rate", "rate", "duration", "time",
-            "topic-events", "topic-items", "start", "partitions");
+            "topic.events", "topic.items", "start", "partitions");
+    /** The job's option names are canonical; these older names of the same settings still work. */
+    static final Map<String, String> ALIASES = Map.of("bootstrap-servers", "kafka.bootstrap-servers",
+            "topic-events", "topic.events", "topic-items", "topic.items");
     private static final Set<String> FLAGS = Set.of("create-topics", "help");
 
     @Override
@@ -33,7 +37,7 @@ public final class SimulateCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: streamrec simulate --out FILE [options]                 (file mode)",
-                "       streamrec simulate --bootstrap-servers HOST:PORT [options] (Kafka mode)",
+                "       streamrec simulate --kafka.bootstrap-servers HOST:PORT [options] (Kafka mode)",
                 "",
                 "World (the same seed and sizes give the same catalogue and users in both modes):",
                 "  --seed S              random seed (default 42)",
@@ -58,15 +62,16 @@ public final class SimulateCommand implements Command {
                 "  --time wall|sim       event timestamps (default wall)",
                 "  --malformed-rate R    fraction of malformed records (default 0.005)",
                 "  --duplicate-rate R    fraction of exact duplicate events (default 0.002)",
-                "  --topic-events NAME   (default user-events)    --topic-items NAME (default item-updates)",
-                "  --create-topics       create the four topics if missing (--partitions N, default 4)");
+                "  --topic.events NAME   (default user-events)    --topic.items NAME (default item-updates)",
+                "  --create-topics       create the four topics if missing (--partitions N, default 4)",
+                "  (deprecated aliases: --bootstrap-servers, --topic-events, --topic-items)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
-        if (a.has("out") == a.has("bootstrap-servers")) {
-            throw new Args.UsageException("give exactly one of --out FILE or --bootstrap-servers HOST:PORT");
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)); // --help is answered by Main
+        if (a.has("out") == a.has("kafka.bootstrap-servers")) {
+            throw new Args.UsageException("give exactly one of --out FILE or --kafka.bootstrap-servers HOST:PORT");
         }
         SimConfig cfg = SimConfig.defaults()
                 .seed(a.getLong("seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
@@ -87,7 +92,7 @@ public final class SimulateCommand implements Command {
     }
 
     private int runFile(Args a, SimConfig cfg) throws Exception {
-        for (String kafkaOnly : new String[] {"rate", "duration", "time", "topic-events", "topic-items",
+        for (String kafkaOnly : new String[] {"rate", "duration", "time", "topic.events", "topic.items",
                 "create-topics", "partitions"}) {
             if (a.has(kafkaOnly)) {
                 throw new Args.UsageException("option --" + kafkaOnly + " is for Kafka mode only");
@@ -160,7 +165,7 @@ public final class SimulateCommand implements Command {
                 throw new Args.UsageException("option --" + fileOnly + " is for file mode only");
             }
         }
-        String bootstrap = a.get("bootstrap-servers", null);
+        String bootstrap = a.get("kafka.bootstrap-servers", null);
         double rate = a.getDouble("rate", 200, 0.001, 1e9);
         Duration duration = a.getDuration("duration", null);
         long maxEvents = a.getLong("events", 0, 0);
@@ -170,8 +175,8 @@ public final class SimulateCommand implements Command {
         if (!time.equals("wall") && !time.equals("sim")) {
             throw new Args.UsageException("option --time must be 'wall' or 'sim', got '" + time + "'");
         }
-        String eventsTopic = a.get("topic-events", Topics.EVENTS);
-        String itemsTopic = a.get("topic-items", Topics.ITEMS);
+        String eventsTopic = a.get("topic.events", Topics.EVENTS);
+        String itemsTopic = a.get("topic.items", Topics.ITEMS);
         int partitions = a.getInt("partitions", 4, 1);
         if (a.flag("create-topics")) {
             Topics.Names names = new Topics.Names(eventsTopic, itemsTopic, Topics.RECOMMENDATIONS, Topics.DLQ);
