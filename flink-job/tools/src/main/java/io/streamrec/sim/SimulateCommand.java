@@ -2,6 +2,8 @@ package io.streamrec.sim;
 
 import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
+import io.streamrec.config.Secrets;
+import io.streamrec.config.StreamrecConfig;
 import io.streamrec.kafka.Topics;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -64,12 +66,15 @@ public final class SimulateCommand implements Command {
                 "  --duplicate-rate R    fraction of exact duplicate events (default 0.002)",
                 "  --topic.events NAME   (default user-events)    --topic.items NAME (default item-updates)",
                 "  --create-topics       create the four topics if missing (--partitions N, default 4)",
+                "  --kafka.properties.K V  Kafka client setting K (SASL/TLS, ...) for the producer and the admin",
+                "                        client, as the job's kafka.properties.*",
                 "  (deprecated aliases: --bootstrap-servers, --topic-events, --topic-items)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)); // --help is answered by Main
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)
+                .withPrefixes(StreamrecConfig.KAFKA_PROPERTIES)); // --help is answered by Main
         if (a.has("out") == a.has("kafka.bootstrap-servers")) {
             throw new Args.UsageException("give exactly one of --out FILE or --kafka.bootstrap-servers HOST:PORT");
         }
@@ -97,6 +102,9 @@ public final class SimulateCommand implements Command {
             if (a.has(kafkaOnly)) {
                 throw new Args.UsageException("option --" + kafkaOnly + " is for Kafka mode only");
             }
+        }
+        if (!a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES).isEmpty()) {
+            throw new Args.UsageException("options --" + StreamrecConfig.KAFKA_PROPERTIES + "* are for Kafka mode only");
         }
         long events = a.getLong("events", 200_000, 0);
         double malformedRate = a.getDouble("malformed-rate", 0.0, 0, 1);
@@ -178,10 +186,11 @@ public final class SimulateCommand implements Command {
         String eventsTopic = a.get("topic.events", Topics.EVENTS);
         String itemsTopic = a.get("topic.items", Topics.ITEMS);
         int partitions = a.getInt("partitions", 4, 1);
+        Map<String, String> kafkaProperties = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
         if (a.flag("create-topics")) {
             Topics.Names names = new Topics.Names(eventsTopic, itemsTopic, Topics.RECOMMENDATIONS, Topics.DLQ);
-            System.err.println("simulate: created topics " + Topics.createIfMissing(bootstrap, names, partitions,
-                    (short) 1));
+            System.err.println("simulate: created topics "
+                    + Topics.createIfMissing(bootstrap, kafkaProperties, names, partitions, (short) 1));
         }
         boolean wall = time.equals("wall");
         if (wall) {
@@ -191,11 +200,15 @@ public final class SimulateCommand implements Command {
         String prefix = "e" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-";
         Simulator sim = new Simulator(new World(cfg, prefix), malformedRate, duplicateRate,
                 wall ? System::currentTimeMillis : null);
-        LiveProducer p = new LiveProducer(bootstrap, sim, eventsTopic, itemsTopic, rate, maxEvents, duration, null);
+        LiveProducer p = new LiveProducer(bootstrap, kafkaProperties, sim, eventsTopic, itemsTopic, rate, maxEvents,
+                duration, null);
         Thread hook = new Thread(p::close, "simulate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.err.printf(Locale.ROOT, "simulate: producing to %s (%s, %s) at %.0f records/s; world %s%n", bootstrap,
                 eventsTopic, itemsTopic, rate, cfg);
+        if (!kafkaProperties.isEmpty()) {
+            System.err.println("simulate: Kafka client properties " + Secrets.masked(kafkaProperties));
+        }
         p.start();
         long t0 = System.nanoTime();
         while (!p.isDone()) {

@@ -90,6 +90,17 @@ class MainTest {
     }
 
     @Test
+    void simulateAcceptsKafkaPropertiesOnlyInKafkaModeAndStillRefusesUnknownOptions() {
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("options --kafka.properties.* are for Kafka mode only"));
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--kafka.propertiesx", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --kafka.propertiesx"));
+        assertEquals(2, run("demo", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "unknown option --kafka.properties.security.protocol"));
+    }
+
+    @Test
     void jobHelpListsEveryStreamrecOption() {
         assertEquals(0, run("job", "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
