@@ -101,6 +101,13 @@ class MainTest {
     }
 
     @Test
+    void benchTakesKafkaPropertiesOnlyForAnExternalBroker() {
+        assertEquals(2, run("bench", "--smoke", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "options --kafka.properties.* need --kafka.bootstrap-servers"));
+    }
+
+    @Test
     void jobHelpListsEveryStreamrecOption() {
         assertEquals(0, run("job", "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
