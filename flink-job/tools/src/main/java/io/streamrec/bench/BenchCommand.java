@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
+import io.streamrec.config.Secrets;
+import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.event.UserEvent;
 import io.streamrec.kafka.EmbeddedKafka;
@@ -69,7 +71,7 @@ public final class BenchCommand implements Command {
                 "  --smoke                 tiny sizes, same code paths (tests; figures meaningless)",
                 "  --json FILE             also write the results as JSON",
                 "  --plot FILE             write latency against load as a PNG",
-                "  --bootstrap-servers H:P use this broker (e.g. `streamrec kafka`) instead of an embedded one",
+                "  --kafka.bootstrap-servers H:P  use this broker (e.g. `streamrec kafka`) instead of an embedded one",
                 "  --job-conf 'k=v;k=v'    extra job/Flink options for the pipeline runs",
                 "                          (e.g. 'execution.buffer-timeout.interval=1 ms')",
                 "  --sections LIST         raw,retrieval,state,pipeline,latency,checkpoint (default: all of the mode)",
@@ -89,12 +91,21 @@ public final class BenchCommand implements Command {
                 "  --checkpoint-users N    users written before the timed checkpoint (default 1000000)",
                 "  --max-rate R            events/s the latency fractions refer to when the pipeline section",
                 "                          is skipped (default: the p=1 drain rate measured in the same run)",
-                "  --model PATH            model bundle (default classpath:default)",
-                "  --replot JSON           only redraw --plot from the latency_sweep of an earlier --json file");
+                "  --model.path PATH       model bundle (default classpath:default)",
+                "  --kafka.properties.K V  Kafka client setting K (SASL/TLS, ...) for every client of the broker given",
+                "                          with --kafka.bootstrap-servers: the bench's and the jobs' it starts",
+                "  --replot JSON           only redraw --plot from the latency_sweep of an earlier --json file",
+                "  (deprecated aliases: --bootstrap-servers, --model)");
     }
+
+    /** The job's option names are canonical; these older names of the same settings still work. */
+    static final Map<String, String> ALIASES = Map.of("bootstrap-servers", "kafka.bootstrap-servers",
+            "model", "model.path");
 
     /** Sizes per mode. */
     static final class Plan {
+        /** Kafka client settings (SASL/TLS, ...) for every client of an external broker; empty for the embedded one. */
+        Map<String, String> kafkaProperties = Map.of();
         String mode;
         double rawWarmup;
         double rawSeconds;
@@ -178,10 +189,11 @@ public final class BenchCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args a = Args.parseOptions(argv,
-                Set.of("json", "plot", "bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
+                Set.of("json", "plot", "kafka.bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
                         "producer-linger-ms", "send-tick-us", "latency-seconds", "latency-rates", "latency-parallelism",
-                        "checkpoint-users", "model", "max-rate", "replot", "latency-trace"),
-                Set.of("quick", "smoke", "help", "job-jvm"));
+                        "checkpoint-users", "model.path", "max-rate", "replot", "latency-trace"),
+                Set.of("quick", "smoke", "help", "job-jvm"),
+                Args.Names.of(name(), ALIASES).withPrefixes(StreamrecConfig.KAFKA_PROPERTIES));
         if (a.flag("help")) {
             out.println(usage());
             return 0;
@@ -245,8 +257,14 @@ public final class BenchCommand implements Command {
             }
         }
         plan.maxRate = a.getDouble("max-rate", 0, 0, 1e9);
-        Report r = execute(plan, a.get("model", "classpath:default"), a.get("bootstrap-servers", null), jobConf,
-                a.has("plot") ? new File(a.get("plot", "")) : null);
+        Map<String, String> kafkaProperties = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
+        if (!kafkaProperties.isEmpty() && !a.has("kafka.bootstrap-servers")) {
+            throw new Args.UsageException("options --" + StreamrecConfig.KAFKA_PROPERTIES
+                    + "* need --kafka.bootstrap-servers (the embedded broker takes none)");
+        }
+        plan.kafkaProperties = kafkaProperties;
+        Report r = execute(plan, a.get("model.path", "classpath:default"), a.get("kafka.bootstrap-servers", null),
+                jobConf, a.has("plot") ? new File(a.get("plot", "")) : null);
         out.println();
         out.print(r.table());
         if (a.has("json")) {
@@ -319,7 +337,7 @@ public final class BenchCommand implements Command {
                 bootstrap = kafka.bootstrapServers();
                 out.printf("    embedded KRaft broker at %s (%d ms)%n", bootstrap, kafka.startMillis());
             }
-            pb = needKafka ? new PipelineBench(bootstrap, jobConf, out) : null;
+            pb = needKafka ? new PipelineBench(bootstrap, jobConf, plan.kafkaProperties, out) : null;
             if (pb != null) {
                 pb.producerLingerMs = plan.producerLingerMs;
                 pb.sendTickUs = plan.sendTickUs;
@@ -377,7 +395,7 @@ public final class BenchCommand implements Command {
             }
             if (plan.sections.contains("checkpoint")) {
                 out.printf("[5b] checkpoint with %d users in RocksDB%n", plan.checkpointUsers);
-                r.checkpoint(CheckpointBench.run(bootstrap, plan.checkpointUsers, out));
+                r.checkpoint(CheckpointBench.run(bootstrap, plan.kafkaProperties, plan.checkpointUsers, out));
             }
         } finally {
             if (pb != null) {
@@ -440,7 +458,11 @@ public final class BenchCommand implements Command {
             json.put("model_version", bundle.modelVersion());
             json.put("broker", bootstrap == null ? "embedded KRaft (in-process)" : bootstrap);
             ObjectNode jc = json.putObject("job_conf");
-            jobConf.forEach(jc::put);
+            jobConf.forEach((k, v) -> jc.put(k, Secrets.shown(k, v)));
+            if (!plan.kafkaProperties.isEmpty()) {
+                ObjectNode kp = json.putObject("kafka_properties");
+                Secrets.masked(plan.kafkaProperties).forEach(kp::put);
+            }
         }
 
         static String cpuModel() {

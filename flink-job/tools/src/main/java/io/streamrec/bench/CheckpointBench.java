@@ -74,9 +74,15 @@ final class CheckpointBench {
     private CheckpointBench() {}
 
     static Result run(String bootstrap, int users, java.io.PrintStream log) throws Exception {
+        return run(bootstrap, Map.of(), users, log);
+    }
+
+    /** @param kafkaProperties Kafka client settings (SASL/TLS, ...) for the admin, producer and source */
+    static Result run(String bootstrap, Map<String, String> kafkaProperties, int users, java.io.PrintStream log)
+            throws Exception {
         WRITES.set(0);
         String topic = "bench-ckpt-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        List<String> created = Topics.createIfMissing(bootstrap,
+        List<String> created = Topics.createIfMissing(bootstrap, kafkaProperties,
                 new Topics.Names(topic, topic + "-items", topic + "-recs", topic + "-dlq"), 1, (short) 1);
         Path dir = Files.createTempDirectory("streamrec-bench-ckpt1m-");
         Configuration conf = new Configuration();
@@ -93,6 +99,7 @@ final class CheckpointBench {
             env.setParallelism(1);
             KafkaSource<String> more = KafkaSource.<String>builder()
                     .setBootstrapServers(bootstrap).setTopics(topic).setGroupId(topic)
+                    .setProperties(props(kafkaProperties))
                     .setStartingOffsets(OffsetsInitializer.earliest())
                     .setValueOnlyDeserializer(new SimpleStringSchema()).build();
             DataStream<Long> updates = env.fromSource(more, WatermarkStrategy.noWatermarks(), "more-users")
@@ -116,7 +123,8 @@ final class CheckpointBench {
             log.printf("  checkpoint 1 (all %d users new): %.2f s, %d MB on disk%n", users, first, bytes >> 20);
 
             int delta = Math.max(1, users / 100);
-            try (KafkaProducer<byte[], byte[]> p = new PipelineBench(bootstrap, Map.of(), log).producer(true)) {
+            try (KafkaProducer<byte[], byte[]> p = new PipelineBench(bootstrap, Map.of(), kafkaProperties, log)
+                    .producer(true)) {
                 for (int i = 0; i < delta; i++) {
                     long u = (i * 9973L) % users;
                     p.send(new ProducerRecord<>(topic, null, Long.toString(u).getBytes(StandardCharsets.UTF_8)));
@@ -133,7 +141,7 @@ final class CheckpointBench {
             mc.close();
             deleteRecursively(dir);
             try {
-                Topics.delete(bootstrap, created);
+                Topics.delete(bootstrap, kafkaProperties, created);
             } catch (Exception e) { // the measurement stands; say what is left on the broker
                 log.println("    could not delete the checkpoint section's topics " + created + ": " + e);
             }
@@ -229,5 +237,11 @@ final class CheckpointBench {
             n++;
         }
         return new ArrayList<>(states.values());
+    }
+
+    private static java.util.Properties props(Map<String, String> m) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(m);
+        return p;
     }
 }

@@ -67,6 +67,7 @@ final class PipelineBench {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String bootstrap;
+    private final Map<String, String> kafkaProperties;
     private final Map<String, String> extraConf;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final java.io.PrintStream log;
@@ -102,8 +103,15 @@ final class PipelineBench {
     private long preloadedMaxTs = Long.MIN_VALUE;
 
     PipelineBench(String bootstrap, Map<String, String> extraConf, java.io.PrintStream log) {
+        this(bootstrap, extraConf, Map.of(), log);
+    }
+
+    /** @param kafkaProperties Kafka client settings (SASL/TLS, ...) for every client of the bench and of its jobs */
+    PipelineBench(String bootstrap, Map<String, String> extraConf, Map<String, String> kafkaProperties,
+            java.io.PrintStream log) {
         this.bootstrap = bootstrap;
         this.extraConf = extraConf;
+        this.kafkaProperties = kafkaProperties;
         this.log = log;
     }
 
@@ -124,6 +132,11 @@ final class PipelineBench {
     }
 
     KafkaProducer<byte[], byte[]> producer(boolean bulk) {
+        return new KafkaProducer<>(producerConfig(bulk));
+    }
+
+    /** The load generator's producer configuration: its defaults, then the user's {@code kafka.properties.*}. */
+    Properties producerConfig(boolean bulk) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -131,10 +144,12 @@ final class PipelineBench {
         p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(bulk ? 10 : producerLingerMs));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, bulk ? "262144" : "16384");
         p.put(ProducerConfig.ACKS_CONFIG, "1");
-        return new KafkaProducer<>(p);
+        p.putAll(kafkaProperties);
+        return p;
     }
 
-    KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    /** The consumer configuration: its defaults, then the user's {@code kafka.properties.*}. */
+    Properties consumerConfig() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -142,7 +157,12 @@ final class PipelineBench {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        p.putAll(kafkaProperties);
+        return p;
+    }
+
+    KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig());
         List<TopicPartition> parts = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (parts.isEmpty()) {
@@ -212,6 +232,7 @@ final class PipelineBench {
         tempDirs.add(ckpt);
         m.put("execution.checkpointing.dir", ckpt.toUri().toString());
         m.putAll(candidateSettings(k));
+        kafkaProperties.forEach((key, v) -> m.put(StreamrecConfig.KAFKA_PROPERTIES + key, v));
         m.putAll(extraConf);
         if (preloadedMinTs <= preloadedMaxTs) {
             // the pre-loaded events carry simulated time (from SimConfig's start): widen the job's event-time window to
@@ -383,7 +404,7 @@ final class PipelineBench {
     }
 
     private void createTopics(Topics.Names names) throws Exception {
-        createdTopics.addAll(Topics.createIfMissing(bootstrap, names, 4, (short) 1));
+        createdTopics.addAll(Topics.createIfMissing(bootstrap, kafkaProperties, names, 4, (short) 1));
     }
 
     /** Deletes the jobs' checkpoint directories and the topics this bench created. */
@@ -393,7 +414,7 @@ final class PipelineBench {
         }
         tempDirs.clear();
         try {
-            Topics.delete(bootstrap, createdTopics);
+            Topics.delete(bootstrap, kafkaProperties, createdTopics);
         } catch (Exception e) {
             log.println("    could not delete the bench's topics " + createdTopics + ": " + e);
         }
@@ -785,7 +806,7 @@ final class PipelineBench {
      */
     private void brokerAppendTime(String topic) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Topics.adminConfig(bootstrap, kafkaProperties))) {
             var resource = new org.apache.kafka.common.config.ConfigResource(
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
             var op = new org.apache.kafka.clients.admin.AlterConfigOp(

@@ -26,11 +26,36 @@ public final class Args {
     private Args() {}
 
     /**
+     * How a command names its options beyond the plain sets: deprecated aliases (old name to canonical name; the old
+     * name still works and prints one deprecation line to stderr) and prefixes under which any option is accepted
+     * (e.g. {@code kafka.properties.}). One table per command, so every command renames the same way.
+     */
+    public record Names(String command, Map<String, String> aliases, Set<String> prefixes) {
+        public static Names of(String command, Map<String, String> aliases) {
+            return new Names(command, aliases, Set.of());
+        }
+
+        public Names withPrefixes(String... p) {
+            return new Names(command, aliases, Set.of(p));
+        }
+    }
+
+    /**
      * @param withValue options that take a value (without the leading dashes)
      * @param flags options that take none
      */
     public static Args parse(String[] argv, Set<String> withValue, Set<String> flags) {
+        return parse(argv, withValue, flags, Names.of("", Map.of()), System.err);
+    }
+
+    /**
+     * As {@link #parse(String[], Set, Set)}, also accepting {@code names}' deprecated aliases (stored under the
+     * canonical name; one line per alias used goes to {@code warn}) and any option under one of its prefixes.
+     */
+    public static Args parse(String[] argv, Set<String> withValue, Set<String> flags, Names names,
+            java.io.PrintStream warn) {
         Args a = new Args();
+        Set<String> warned = new java.util.HashSet<>();
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
             if (s.startsWith("--")) {
@@ -41,12 +66,24 @@ public final class Args {
                     inline = name.substring(eq + 1);
                     name = name.substring(0, eq);
                 }
+                String canonical = names.aliases().get(name);
+                if (canonical != null) {
+                    if (warned.add(name)) {
+                        warn.println("streamrec " + names.command() + ": --" + name + " is deprecated, use --"
+                                + canonical);
+                    }
+                    name = canonical;
+                }
+                boolean prefixed = false;
+                for (String p : names.prefixes()) {
+                    prefixed |= name.startsWith(p) && name.length() > p.length();
+                }
                 if (flags.contains(name)) {
                     if (inline != null) {
                         throw new UsageException("option --" + name + " takes no value");
                     }
                     a.values.put(name, "true");
-                } else if (withValue.contains(name)) {
+                } else if (withValue.contains(name) || prefixed) {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= argv.length) {
@@ -67,7 +104,12 @@ public final class Args {
 
     /** As {@link #parse}, for commands that take options only: a positional argument is a usage error. */
     public static Args parseOptions(String[] argv, Set<String> withValue, Set<String> flags) {
-        Args a = parse(argv, withValue, flags);
+        return parseOptions(argv, withValue, flags, Names.of("", Map.of()));
+    }
+
+    /** As {@link #parseOptions(String[], Set, Set)} with {@code names}' aliases and prefixes; warnings to stderr. */
+    public static Args parseOptions(String[] argv, Set<String> withValue, Set<String> flags, Names names) {
+        Args a = parse(argv, withValue, flags, names, System.err);
         if (!a.positional.isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional.get(0) + "'");
         }
@@ -84,6 +126,17 @@ public final class Args {
 
     public String get(String name, String def) {
         return values.getOrDefault(name, def);
+    }
+
+    /** The options given under {@code prefix}, keyed by the rest of their name, in command-line order. */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                m.put(k.substring(prefix.length()), v);
+            }
+        });
+        return m;
     }
 
     public List<String> positional() {

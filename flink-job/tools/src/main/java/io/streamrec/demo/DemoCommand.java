@@ -2,12 +2,17 @@ package io.streamrec.demo;
 
 import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code streamrec demo}. */
 public final class DemoCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("rate", "users", "duration", "seed", "watch", "refresh",
-            "parallelism", "top-k", "state-backend", "model-path", "malformed-rate", "duplicate-rate");
+            "parallelism.default", "recs.top-k", "state.backend.type", "model.path", "malformed-rate",
+            "duplicate-rate");
+    /** The job's option names are canonical; these older names of the same settings still work. */
+    static final Map<String, String> ALIASES = Map.of("parallelism", "parallelism.default", "top-k", "recs.top-k",
+            "state-backend", "state.backend.type", "model-path", "model.path");
     private static final Set<String> FLAGS = Set.of("plain", "no-job", "help");
 
     @Override
@@ -35,10 +40,11 @@ public final class DemoCommand implements Command {
                 "  --seed S             world seed (default 42)",
                 "  --watch N            shoppers to show (default 4: the most active ones)",
                 "  --refresh D          view refresh interval (default 2s)",
-                "  --parallelism N      job parallelism and partitions (default 2)",
-                "  --top-k K            list length the job emits (default 10; the view shows 5)",
-                "  --state-backend B    rocksdb (default) or hashmap",
-                "  --model-path P       model bundle (default classpath:default)",
+                "  --parallelism.default N  job parallelism and partitions (default 2)",
+                "  --recs.top-k K       list length the job emits (default 10; the view shows 5)",
+                "  --state.backend.type B  rocksdb (default) or hashmap",
+                "  --model.path P       model bundle (default classpath:default)",
+                "  (deprecated aliases: --parallelism, --top-k, --state-backend, --model-path)",
                 "  --malformed-rate R   (default 0.005)   --duplicate-rate R (default 0.002)",
                 "  --plain              no screen clearing (default when stdout is not a terminal)",
                 "  --no-job             broker and simulator only");
@@ -46,7 +52,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)); // --help is answered by Main
         DemoOptions o = new DemoOptions();
         o.rate = a.getDouble("rate", o.rate, 0.1, 1e7);
         o.users = a.getInt("users", o.users, 1);
@@ -57,12 +63,12 @@ public final class DemoCommand implements Command {
         if (o.refresh.toMillis() < 100) {
             throw new Args.UsageException("option --refresh must be at least 100ms");
         }
-        o.parallelism = a.getInt("parallelism", o.parallelism, 1);
-        o.topK = a.getInt("top-k", o.topK, 1);
-        o.modelPath = a.get("model-path", o.modelPath);
-        o.stateBackend = a.get("state-backend", o.stateBackend);
+        o.parallelism = a.getInt("parallelism.default", o.parallelism, 1);
+        o.topK = a.getInt("recs.top-k", o.topK, 1);
+        o.modelPath = a.get("model.path", o.modelPath);
+        o.stateBackend = a.get("state.backend.type", o.stateBackend);
         if (!o.stateBackend.equals("rocksdb") && !o.stateBackend.equals("hashmap")) {
-            throw new Args.UsageException("option --state-backend must be rocksdb or hashmap");
+            throw new Args.UsageException("option --state.backend.type must be rocksdb or hashmap");
         }
         o.malformedRate = a.getDouble("malformed-rate", o.malformedRate, 0, 1);
         o.duplicateRate = a.getDouble("duplicate-rate", o.duplicateRate, 0, 1);

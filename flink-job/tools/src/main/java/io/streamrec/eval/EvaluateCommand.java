@@ -24,16 +24,18 @@ import java.util.Set;
 
 /**
  * {@code streamrec evaluate}: offline evaluation of the deployed pipeline. Reads a training and a test log (or one log
- * and a time-split fraction), trains a bundle with model-export (or takes {@code --bundle}), replays the training part
+ * and a time-split fraction), trains a bundle with model-export (or takes {@code --model.path}), replays the training part
  * then the test part through the production job ({@link JobReplay}), scores the emitted lists and the baselines with
  * one {@link Scorer} ({@link Protocol}), and writes report.md, metrics.json and chart.png to {@code --out}.
  * See docs/EVALUATION.md.
  */
 public final class EvaluateCommand implements Command {
-    static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "bundle", "out", "config",
+    static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "model.path", "out", "config",
             "repo", "python", "job-options", "oracle-seed", "oracle-users", "oracle-items", "oracle-categories",
             "max-events", "dump-lists");
     static final Set<String> FLAGS = Set.of("help", "oracle");
+    /** The bundle evaluated is the model the job serves: the job's {@code model.path}; the older name still works. */
+    static final Map<String, String> ALIASES = Map.of("bundle", "model.path");
 
     private final PrintStream log;
 
@@ -67,8 +69,9 @@ public final class EvaluateCommand implements Command {
                 "  --format FMT              jsonl | csv | taobao | diginetica | auto (default auto: what the first",
                 "                            line shows, else what the file name suggests). A log that is not JSON",
                 "                            lines is converted by model-export first (DIR/<file name>.jsonl)",
-                "  --bundle DIR              use this model bundle (a directory, .zip or classpath:default); without",
+                "  --model.path DIR          use this model bundle (a directory, .zip or classpath:default); without",
                 "                            it a bundle is trained on the training part with model-export",
+                "                            (--bundle is its deprecated alias)",
                 "  --config FILE             JSON hyper-parameters: the trainer's keys plus an \"evaluation\" section",
                 "                            (default <repo>/model-export/configs/eval-default.json)",
                 "  --repo DIR                the streamrec checkout (default $STREAMREC_HOME, else found from the jar)",
@@ -95,7 +98,7 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)); // --help is answered by Main
         boolean twoFiles = a.has("train") || a.has("test");
         if (twoFiles == a.has("log")) {
             throw new Args.UsageException("give either --train FILE --test FILE or --log FILE --split F");
@@ -166,13 +169,13 @@ public final class EvaluateCommand implements Command {
 
         // 2. bundle
         String bundlePath;
-        if (a.has("bundle")) {
-            bundlePath = a.get("bundle", null);
-            data.bundleOrigin = "given with --bundle";
+        if (a.has("model.path")) {
+            bundlePath = a.get("model.path", null);
+            data.bundleOrigin = "given with --model.path";
         } else {
             if (repo == null) {
                 throw new Args.UsageException("cannot find the streamrec checkout to train with model-export: "
-                        + "give --repo DIR, set STREAMREC_HOME, or pass --bundle DIR");
+                        + "give --repo DIR, set STREAMREC_HOME, or pass --model.path DIR");
             }
             Path trainFile = out.resolve("train.jsonl");
             writeJsonl(trainFile, train);

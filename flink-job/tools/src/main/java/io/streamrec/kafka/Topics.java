@@ -75,26 +75,40 @@ public final class Topics {
     /** Convenience: connects, creates what is missing, closes. */
     public static List<String> createIfMissing(String bootstrapServers, Names names, int partitions, short replication)
             throws Exception {
-        try (Admin admin = admin(bootstrapServers)) {
+        return createIfMissing(bootstrapServers, java.util.Map.of(), names, partitions, replication);
+    }
+
+    /** As {@link #createIfMissing(String, Names, int, short)}, with Kafka client settings (SASL/TLS, ...). */
+    public static List<String> createIfMissing(String bootstrapServers, java.util.Map<String, String> kafkaProperties,
+            Names names, int partitions, short replication) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrapServers, kafkaProperties))) {
             return createIfMissing(admin, names, partitions, replication);
         }
     }
 
     /** Deletes the named topics and waits for the broker to accept the deletion. */
     public static void delete(String bootstrapServers, java.util.Collection<String> topics) throws Exception {
+        delete(bootstrapServers, java.util.Map.of(), topics);
+    }
+
+    /** As {@link #delete(String, java.util.Collection)}, with Kafka client settings (SASL/TLS, ...). */
+    public static void delete(String bootstrapServers, java.util.Map<String, String> kafkaProperties,
+            java.util.Collection<String> topics) throws Exception {
         if (topics.isEmpty()) {
             return;
         }
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = Admin.create(adminConfig(bootstrapServers, kafkaProperties))) {
             admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
     }
 
-    private static Admin admin(String bootstrapServers) {
+    /** The admin client's configuration: its defaults, then {@code kafkaProperties} (the user's) over them. */
+    public static Properties adminConfig(String bootstrapServers, java.util.Map<String, String> kafkaProperties) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30000);
-        return Admin.create(p);
+        p.putAll(kafkaProperties);
+        return p;
     }
 }

@@ -41,6 +41,13 @@ public final class LiveProducer implements AutoCloseable {
      */
     public LiveProducer(String bootstrapServers, Simulator sim, String eventsTopic, String itemsTopic, double rate,
             long maxEvents, Duration duration, Consumer<SimRecord> listener) {
+        this(bootstrapServers, java.util.Map.of(), sim, eventsTopic, itemsTopic, rate, maxEvents, duration, listener);
+    }
+
+    /** @param kafkaProperties Kafka client settings (SASL/TLS, ...) applied over the producer's defaults */
+    public LiveProducer(String bootstrapServers, java.util.Map<String, String> kafkaProperties, Simulator sim,
+            String eventsTopic, String itemsTopic, double rate, long maxEvents, Duration duration,
+            Consumer<SimRecord> listener) {
         if (rate <= 0) {
             throw new IllegalArgumentException("rate must be > 0");
         }
@@ -51,6 +58,13 @@ public final class LiveProducer implements AutoCloseable {
         this.maxEvents = maxEvents;
         this.duration = duration;
         this.listener = listener;
+        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, kafkaProperties));
+        this.thread = new Thread(this::run, "streamrec-simulator");
+        this.thread.setDaemon(true);
+    }
+
+    /** The producer's client configuration: its defaults, then {@code kafkaProperties} (the user's) over them. */
+    static Properties producerConfig(String bootstrapServers, java.util.Map<String, String> kafkaProperties) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -59,9 +73,8 @@ public final class LiveProducer implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamrec-simulator");
-        this.producer = new KafkaProducer<>(p);
-        this.thread = new Thread(this::run, "streamrec-simulator");
-        this.thread.setDaemon(true);
+        p.putAll(kafkaProperties);
+        return p;
     }
 
     public LiveProducer start() {

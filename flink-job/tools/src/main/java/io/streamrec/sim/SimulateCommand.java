@@ -2,6 +2,8 @@ package io.streamrec.sim;
 
 import io.streamrec.cli.Args;
 import io.streamrec.cli.Command;
+import io.streamrec.config.Secrets;
+import io.streamrec.config.StreamrecConfig;
 import io.streamrec.kafka.Topics;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -10,13 +12,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code streamrec simulate}: simulated storefront traffic to a JSON-lines file or to Kafka. */
 public final class SimulateCommand implements Command {
-    private static final Set<String> OPTIONS = Set.of("out", "items-out", "bootstrap-servers", "users", "items",
+    private static final Set<String> OPTIONS = Set.of("out", "items-out", "kafka.bootstrap-servers", "users", "items",
             "categories", "events", "seed", "malformed-rate", "duplicate-rate", "rate", "duration", "time",
-            "topic-events", "topic-items", "start", "partitions");
+            "topic.events", "topic.items", "start", "partitions");
+    /** The job's option names are canonical; these older names of the same settings still work. */
+    static final Map<String, String> ALIASES = Map.of("bootstrap-servers", "kafka.bootstrap-servers",
+            "topic-events", "topic.events", "topic-items", "topic.items");
     private static final Set<String> FLAGS = Set.of("create-topics", "help");
 
     @Override
@@ -33,7 +39,7 @@ public final class SimulateCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: streamrec simulate --out FILE [options]                 (file mode)",
-                "       streamrec simulate --bootstrap-servers HOST:PORT [options] (Kafka mode)",
+                "       streamrec simulate --kafka.bootstrap-servers HOST:PORT [options] (Kafka mode)",
                 "",
                 "World (the same seed and sizes give the same catalogue and users in both modes):",
                 "  --seed S              random seed (default 42)",
@@ -58,15 +64,19 @@ public final class SimulateCommand implements Command {
                 "  --time wall|sim       event timestamps (default wall)",
                 "  --malformed-rate R    fraction of malformed records (default 0.005)",
                 "  --duplicate-rate R    fraction of exact duplicate events (default 0.002)",
-                "  --topic-events NAME   (default user-events)    --topic-items NAME (default item-updates)",
-                "  --create-topics       create the four topics if missing (--partitions N, default 4)");
+                "  --topic.events NAME   (default user-events)    --topic.items NAME (default item-updates)",
+                "  --create-topics       create the four topics if missing (--partitions N, default 4)",
+                "  --kafka.properties.K V  Kafka client setting K (SASL/TLS, ...) for the producer and the admin",
+                "                        client, as the job's kafka.properties.*",
+                "  (deprecated aliases: --bootstrap-servers, --topic-events, --topic-items)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, FLAGS); // --help is answered by Main
-        if (a.has("out") == a.has("bootstrap-servers")) {
-            throw new Args.UsageException("give exactly one of --out FILE or --bootstrap-servers HOST:PORT");
+        Args a = Args.parseOptions(argv, OPTIONS, FLAGS, Args.Names.of(name(), ALIASES)
+                .withPrefixes(StreamrecConfig.KAFKA_PROPERTIES)); // --help is answered by Main
+        if (a.has("out") == a.has("kafka.bootstrap-servers")) {
+            throw new Args.UsageException("give exactly one of --out FILE or --kafka.bootstrap-servers HOST:PORT");
         }
         SimConfig cfg = SimConfig.defaults()
                 .seed(a.getLong("seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
@@ -87,11 +97,14 @@ public final class SimulateCommand implements Command {
     }
 
     private int runFile(Args a, SimConfig cfg) throws Exception {
-        for (String kafkaOnly : new String[] {"rate", "duration", "time", "topic-events", "topic-items",
+        for (String kafkaOnly : new String[] {"rate", "duration", "time", "topic.events", "topic.items",
                 "create-topics", "partitions"}) {
             if (a.has(kafkaOnly)) {
                 throw new Args.UsageException("option --" + kafkaOnly + " is for Kafka mode only");
             }
+        }
+        if (!a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES).isEmpty()) {
+            throw new Args.UsageException("options --" + StreamrecConfig.KAFKA_PROPERTIES + "* are for Kafka mode only");
         }
         long events = a.getLong("events", 200_000, 0);
         double malformedRate = a.getDouble("malformed-rate", 0.0, 0, 1);
@@ -160,7 +173,7 @@ public final class SimulateCommand implements Command {
                 throw new Args.UsageException("option --" + fileOnly + " is for file mode only");
             }
         }
-        String bootstrap = a.get("bootstrap-servers", null);
+        String bootstrap = a.get("kafka.bootstrap-servers", null);
         double rate = a.getDouble("rate", 200, 0.001, 1e9);
         Duration duration = a.getDuration("duration", null);
         long maxEvents = a.getLong("events", 0, 0);
@@ -170,13 +183,14 @@ public final class SimulateCommand implements Command {
         if (!time.equals("wall") && !time.equals("sim")) {
             throw new Args.UsageException("option --time must be 'wall' or 'sim', got '" + time + "'");
         }
-        String eventsTopic = a.get("topic-events", Topics.EVENTS);
-        String itemsTopic = a.get("topic-items", Topics.ITEMS);
+        String eventsTopic = a.get("topic.events", Topics.EVENTS);
+        String itemsTopic = a.get("topic.items", Topics.ITEMS);
         int partitions = a.getInt("partitions", 4, 1);
+        Map<String, String> kafkaProperties = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
         if (a.flag("create-topics")) {
             Topics.Names names = new Topics.Names(eventsTopic, itemsTopic, Topics.RECOMMENDATIONS, Topics.DLQ);
-            System.err.println("simulate: created topics " + Topics.createIfMissing(bootstrap, names, partitions,
-                    (short) 1));
+            System.err.println("simulate: created topics "
+                    + Topics.createIfMissing(bootstrap, kafkaProperties, names, partitions, (short) 1));
         }
         boolean wall = time.equals("wall");
         if (wall) {
@@ -186,11 +200,15 @@ public final class SimulateCommand implements Command {
         String prefix = "e" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-";
         Simulator sim = new Simulator(new World(cfg, prefix), malformedRate, duplicateRate,
                 wall ? System::currentTimeMillis : null);
-        LiveProducer p = new LiveProducer(bootstrap, sim, eventsTopic, itemsTopic, rate, maxEvents, duration, null);
+        LiveProducer p = new LiveProducer(bootstrap, kafkaProperties, sim, eventsTopic, itemsTopic, rate, maxEvents,
+                duration, null);
         Thread hook = new Thread(p::close, "simulate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.err.printf(Locale.ROOT, "simulate: producing to %s (%s, %s) at %.0f records/s; world %s%n", bootstrap,
                 eventsTopic, itemsTopic, rate, cfg);
+        if (!kafkaProperties.isEmpty()) {
+            System.err.println("simulate: Kafka client properties " + Secrets.masked(kafkaProperties));
+        }
         p.start();
         long t0 = System.nanoTime();
         while (!p.isDone()) {

@@ -44,7 +44,7 @@ class EvaluateCommandITCase {
         Path out = dir.resolve("report");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         int rc = new EvaluateCommand(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(new String[] {
-                "--log", logFile.toString(), "--split", "0.7", "--bundle", "classpath:default",
+                "--log", logFile.toString(), "--split", "0.7", "--model.path", "classpath:default",
                 "--out", out.toString(), "--oracle", "--oracle-seed", "7", "--oracle-users", "60",
                 "--oracle-items", "200", "--oracle-categories", "8"});
         String log = progress.toString(StandardCharsets.UTF_8);
@@ -108,7 +108,7 @@ class EvaluateCommandITCase {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         int rc = new EvaluateCommand(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(new String[] {
                 "--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
-                "--bundle", "classpath:default", "--out", out.toString()});
+                "--model.path", "classpath:default", "--out", out.toString()});
         assertEquals(0, rc, progress.toString(StandardCharsets.UTF_8));
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(200, m.get("dataset").get("train_events").asLong());

@@ -54,7 +54,7 @@ class MainTest {
         assertEquals(2, run("simulate", "--out", "x.jsonl", "--users", "many"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --users needs an integer"));
         assertEquals(2, run("simulate", "--events", "10"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--out FILE or --bootstrap-servers"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--out FILE or --kafka.bootstrap-servers"));
         assertEquals(2, run("demo", "--rate"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --rate needs a value"));
         assertEquals(2, run("kafka", "--port", "-3"));
@@ -76,6 +76,35 @@ class MainTest {
         List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(2, lines.size(), lines.toString());
         assertEquals("Run 'streamrec simulate --help' for its options.", lines.get(1));
+    }
+
+    @Test
+    void deprecatedAliasesStillSetTheJobNamedOption() {
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--topic-events", "ev"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --topic.events is for Kafka mode only"));
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--bootstrap-servers", "localhost:1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("give exactly one of --out FILE or "
+                + "--kafka.bootstrap-servers"));
+        assertEquals(2, run("demo", "--state-backend", "memory"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --state.backend.type must be rocksdb"));
+    }
+
+    @Test
+    void simulateAcceptsKafkaPropertiesOnlyInKafkaModeAndStillRefusesUnknownOptions() {
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("options --kafka.properties.* are for Kafka mode only"));
+        assertEquals(2, run("simulate", "--out", "x.jsonl", "--kafka.propertiesx", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option --kafka.propertiesx"));
+        assertEquals(2, run("demo", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "unknown option --kafka.properties.security.protocol"));
+    }
+
+    @Test
+    void benchTakesKafkaPropertiesOnlyForAnExternalBroker() {
+        assertEquals(2, run("bench", "--smoke", "--kafka.properties.security.protocol", "SSL"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "options --kafka.properties.* need --kafka.bootstrap-servers"));
     }
 
     @Test
