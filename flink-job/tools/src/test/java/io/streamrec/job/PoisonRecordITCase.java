@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static io.streamrec.job.TopicReads.readUntil;
 
 /**
  * Issue #18, "Nothing that arrives can stop the job", end to end: the Kafka-wired job ({@link StreamrecJob#kafka}, on a
@@ -515,21 +516,6 @@ class PoisonRecordITCase {
             recs.poll(Duration.ofMillis(100)).forEach(lists::add);
             dlq.poll(Duration.ofMillis(100)).forEach(dead::add);
         }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readUntil(KafkaConsumer<byte[], byte[]> c,
-            List<ConsumerRecord<byte[], byte[]>> seen, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-            Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(seen)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; read " + seen.size() + " records");
-            }
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                seen.add(r);
-            }
-        }
-        return seen;
     }
 
 }

@@ -36,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.streamrec.job.TopicReads.readAtLeast;
+
 /**
  * The job against a broker whose client listener requires SASL/PLAIN: {@code kafka.properties.*} reaches every Kafka
  * client the job creates (the start-up check's admin client, both sources, both sinks). A wrong password ends
@@ -149,16 +151,4 @@ class SaslITCase {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAtLeast(KafkaConsumer<byte[], byte[]> c, int n,
-                                                                     Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (seen.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + n + " records; read " + seen.size());
-            }
-            c.poll(Duration.ofMillis(200)).forEach(seen::add);
-        }
-        return seen;
-    }
 }

@@ -32,11 +32,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static io.streamrec.job.TopicReads.readUntil;
 
 /**
  * The whole job on a MiniCluster (RocksDB) against a real in-process KRaft broker: simulated traffic in, plain
@@ -92,22 +93,6 @@ class StreamrecJobITCase {
 
     private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
         return kafka.consumer(topic, Map.of());
-    }
-
-    /** Polls until the predicate holds on everything read so far, or fails after the timeout. */
-    private static List<ConsumerRecord<byte[], byte[]>> readUntil(KafkaConsumer<byte[], byte[]> c,
-            List<ConsumerRecord<byte[], byte[]>> seen, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-            Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(seen)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; read " + seen.size() + " records");
-            }
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                seen.add(r);
-            }
-        }
-        return seen;
     }
 
     @Test
