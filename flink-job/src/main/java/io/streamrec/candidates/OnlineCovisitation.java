@@ -43,9 +43,9 @@ import java.util.Map;
  * item id ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
  * {@link #freeze(int)} / {@link #restore(ListChunk)}, chunks of whole item lists that merge on rescale.
  *
- * <p>Over 400 lines because learning, reading and checkpointing all work on the same hand-packed parallel arrays
- * (ids, hashes, weights, the recency list and the frozen-list copy-on-write flags); splitting them would expose that
- * layout to other classes.
+ * <p>Over 500 lines because learning, reading, checkpointing and the byte budget all work on the same hand-packed
+ * parallel arrays (ids, hashes, weights, the recency list and the frozen-list copy-on-write flags); splitting them
+ * would expose that layout to other classes.
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */

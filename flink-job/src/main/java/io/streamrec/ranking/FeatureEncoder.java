@@ -21,7 +21,7 @@ import java.util.List;
  * (at most L history entries, at most K lists) and each candidate is a hash lookup in them, never a history scan.
  * Not thread-safe: one encoder per thread.
  *
- * <p>Over 400 lines because it is the Java side of the contract's feature list: the names, each feature's function and
+ * <p>Over 500 lines because it is the Java side of the contract's feature list: the names, each feature's function and
  * the batch layout change together when the contract does, and the golden replay checks them as one.
  */
 public final class FeatureEncoder {

@@ -1,0 +1,93 @@
+package io.streamrec.bench;
+
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one {@code streamrec bench} run measures and how much: the sections and sizes of --smoke, --quick and a
+ * full run.
+ */
+final class BenchPlan {
+    /** Kafka client settings (SASL/TLS, ...) for every client of an external broker; empty for the embedded one. */
+    Map<String, String> kafkaProperties = Map.of();
+    String mode;
+    double rawWarmup;
+    double rawSeconds;
+    int[] rawBatches;
+    int events;
+    int users = 2000;
+    double latencySeconds;
+    double[] latencyFractions;
+    int latencyParallelism = 1;
+    int[] retrievalSizes;
+    int retrievalQueries;
+    /** IVF prototype runs: {items, lists, nprobe}. */
+    int[][] ivf;
+    int stateEvents;
+    int checkpointUsers;
+    double maxRate;
+    Set<String> sections;
+    /** linger.ms of the latency runs' load generator. */
+    int producerLingerMs = 1;
+    /** The latency load generator's send tick in µs (PipelineBench#sendTickUs). */
+    int sendTickUs = 1000;
+    /** Where to write every measured event's send time and latency, or null. */
+    java.nio.file.Path latencyTrace;
+    /** Run the latency job in a JVM of its own. */
+    boolean jobInOwnJvm;
+    /** Events of the unmeasured drain before the measured ones (0: none). */
+    int warmupEvents = 20_000;
+
+    static BenchPlan of(String mode) {
+        BenchPlan p = new BenchPlan();
+        p.mode = mode;
+        switch (mode) {
+            case "smoke":
+                p.rawWarmup = 0.2;
+                p.rawSeconds = 0.3;
+                p.rawBatches = new int[]{1, 8};
+                p.events = 600;
+                p.users = 200;
+                p.latencySeconds = 2;
+                p.latencyFractions = new double[]{0.5};
+                p.retrievalSizes = new int[]{10_000, 100_000};
+                p.retrievalQueries = 50;
+                p.ivf = new int[][]{{50_000, 64, 8}};
+                p.stateEvents = 5_000;
+                p.checkpointUsers = 0;
+                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
+                break;
+            case "quick":
+                p.rawWarmup = 1;
+                p.rawSeconds = 3;
+                p.rawBatches = new int[]{1, 8};
+                p.events = 20_000;
+                p.latencySeconds = 12;
+                p.latencyFractions = new double[]{0.5};
+                p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
+                p.retrievalQueries = 200;
+                p.ivf = new int[][]{{1_000_000, 512, 16}};
+                p.stateEvents = 60_000;
+                p.checkpointUsers = 0;
+                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
+                break;
+            default:
+                p.rawWarmup = 3;
+                p.rawSeconds = 10;
+                p.rawBatches = new int[]{1, 2, 4, 8, 16};
+                p.events = 300_000;
+                p.warmupEvents = 300_000; // as many as measured: the measured drain then pays little JIT
+                p.latencySeconds = 30;
+                p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
+                p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
+                p.retrievalQueries = 1000;
+                p.ivf = new int[][]{{1_000_000, 512, 8}, {1_000_000, 512, 16}, {1_000_000, 1024, 32}};
+                p.stateEvents = 200_000;
+                p.checkpointUsers = 1_000_000;
+                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency", "checkpoint");
+        }
+        return p;
+    }
+}
