@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -464,15 +463,7 @@ class PoisonRecordITCase {
     }
 
     private static Map<String, String> settings(Topics.Names names, String group) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("kafka.group-id", "streamrec-" + group);
-        s.put("kafka.starting-offsets", "earliest");
-        s.put("topic.events", names.events());
-        s.put("topic.items", names.items());
-        s.put("topic.recommendations", names.recommendations());
-        s.put("topic.dlq", names.dlq());
-        s.put("model.reload-interval", "0 s");
+        Map<String, String> s = KafkaJobOptions.of(kafka, names, group);
         s.put("parallelism.default", "2");
         // checkpoints flush the sinks: a dead letter the producer refused would fail the job at the latest here
         s.put("execution.checkpointing.interval", "1 s");

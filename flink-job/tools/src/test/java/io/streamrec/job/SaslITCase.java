@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.Topics;
 import io.streamrec.sim.SimConfig;
 import io.streamrec.sim.SimRecord;
 import io.streamrec.sim.Simulator;
@@ -26,7 +27,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,11 +108,7 @@ class SaslITCase {
 
     @Test
     void theRightPasswordRunsTheJobEndToEnd() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        settings.put("kafka.starting-offsets", "earliest");
-        settings.put("kafka.group-id", "sasl-it");
-        settings.put("model.reload-interval", "0 s");
+        Map<String, String> settings = KafkaJobOptions.of(kafka, Topics.Names.defaults(), "sasl-it");
         settings.put("parallelism.default", "1");
         settings.put("execution.checkpointing.interval", "2 s");
         settings.put("events.max-ts-past", "36500 d"); // the simulator starts its clock at a fixed past date

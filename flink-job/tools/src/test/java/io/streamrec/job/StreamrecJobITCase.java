@@ -3,6 +3,7 @@ package io.streamrec.job;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.event.EventType;
 import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.kafka.Topics;
 import io.streamrec.sim.Catalogue;
 import io.streamrec.sim.SimConfig;
 import io.streamrec.sim.SimRecord;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,10 +97,7 @@ class StreamrecJobITCase {
 
     @Test
     void recommendsOnEveryEventRoutesBadRecordsAndHonoursStockAndInterests() throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        settings.put("kafka.starting-offsets", "earliest");
-        settings.put("model.reload-interval", "0 s");
+        Map<String, String> settings = KafkaJobOptions.of(kafka, Topics.Names.defaults(), "main");
         settings.put("recs.top-k", "100");
         settings.put("parallelism.default", "2");
         settings.put("execution.checkpointing.interval", "2 s");
@@ -215,19 +212,11 @@ class StreamrecJobITCase {
 
     @Test
     void exactlyOnceOutputBecomesVisibleToReadCommittedConsumersAfterCheckpoints() throws Exception {
-        io.streamrec.kafka.Topics.Names names = new io.streamrec.kafka.Topics.Names(
+        Topics.Names names = new Topics.Names(
                 "eo-events", "eo-items", "eo-recommendations", "eo-dlq");
         kafka.createTopics(names, 1);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        settings.put("kafka.group-id", "streamrec-eo");
-        settings.put("kafka.starting-offsets", "earliest");
-        settings.put("topic.events", names.events());
-        settings.put("topic.items", names.items());
-        settings.put("topic.recommendations", names.recommendations());
-        settings.put("topic.dlq", names.dlq());
+        Map<String, String> settings = KafkaJobOptions.of(kafka, names, "eo");
         settings.put("delivery.guarantee", "exactly-once");
-        settings.put("model.reload-interval", "0 s");
         settings.put("parallelism.default", "1");
         settings.put("execution.checkpointing.interval", "1 s");
         settings.put("events.max-ts-past", SIMULATED_TIME_PAST);
