@@ -283,25 +283,26 @@ class BundleValidationTest {
         assertMentions(refusal(dir), "'cand_items' has dtype int64 but manifest.json says int32");
     }
 
-    @Test
-    void refusesBundleWithAGoldenScoreChangedBeyondTolerance() throws Exception {
+    /** A copy of the shipped bundle whose first golden ranker score differs by {@code delta}, hashes updated. */
+    private Path copyWithAGoldenScoreMovedBy(double delta) throws Exception {
         Path dir = copy();
         ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
         ArrayNode row = (ArrayNode) g.get("ranker_cases").get(0).get("scores").get(0);
-        row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + 1e-3));
+        row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + delta));
         JSON.writeValue(dir.resolve("golden.json").toFile(), g);
         rehash(dir, "golden.json");
+        return dir;
+    }
+
+    @Test
+    void refusesBundleWithAGoldenScoreChangedBeyondTolerance() throws Exception {
+        Path dir = copyWithAGoldenScoreMovedBy(1e-3);
         assertMentions(refusal(dir), "golden.json ranker_cases[0] scores[0][0]", "> tolerance");
     }
 
     @Test
     void readChecksTheFilesButOnlyTheLoaderReplaysGolden() throws Exception {
-        Path dir = copy();
-        ObjectNode g = (ObjectNode) JSON.readTree(dir.resolve("golden.json").toFile());
-        ArrayNode row = (ArrayNode) g.get("ranker_cases").get(0).get("scores").get(0);
-        row.set(0, JSON.getNodeFactory().numberNode(row.get(0).asDouble() + 1e-3));
-        JSON.writeValue(dir.resolve("golden.json").toFile(), g);
-        rehash(dir, "golden.json");
+        Path dir = copyWithAGoldenScoreMovedBy(1e-3);
         assertEquals(ShippedBundle.load().modelVersion(), ModelBundle.read(dir.toString()).modelVersion(),
                 "read: files, hashes and parsing only");
         assertThrows(BundleException.class, () -> BundleLoader.load(dir.toString()), "load replays golden.json");
