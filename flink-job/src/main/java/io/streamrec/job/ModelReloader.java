@@ -133,7 +133,11 @@ public final class ModelReloader<T> implements AutoCloseable {
         return lastError.get();
     }
 
-    /** A cheap identity of a bundle location: the manifest's sha256 for a directory, size+mtime for a zip. */
+    /**
+     * A cheap identity of a bundle location: for a directory, the manifest's bytes and every file's name, size and
+     * modification time; for a zip, its size and modification time. A bundle copied file by file changes identity
+     * with every file written, so a load refused while the copy was half done is retried once the copy moves on.
+     */
     public static String fingerprint(String location) throws IOException {
         if (location.startsWith("classpath:")) {
             return location;
@@ -145,10 +149,22 @@ public final class ModelReloader<T> implements AutoCloseable {
                 return null;
             }
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(Files.readAllBytes(manifest)));
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                sha.update(Files.readAllBytes(manifest));
+                java.util.List<Path> files;
+                try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                    files = s.sorted().toList();
+                }
+                for (Path f : files) {
+                    String entry = "\n" + f.getFileName() + ":" + Files.size(f) + "@"
+                            + Files.getLastModifiedTime(f).toMillis();
+                    sha.update(entry.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                return HexFormat.of().formatHex(sha.digest());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return null; // a file went away while listing: the bundle is being replaced
             }
         }
         if (!Files.exists(p)) {

@@ -74,6 +74,26 @@ class ModelReloaderTest {
     }
 
     @Test
+    void retriesABundleRefusedWhileItWasHalfCopied() throws Exception {
+        ModelReloader<ModelBundle> reloader =
+                ModelReloader.ofBundles(dir.toString(), ModelReloader.fingerprint(dir.toString()));
+        Path ranker = dir.resolve("ranker.onnx");
+        byte[] whole = Files.readAllBytes(ranker);
+        setVersion("v-copied"); // a file-by-file copy: the manifest first, the ranker half written
+        Files.write(ranker, java.util.Arrays.copyOf(whole, whole.length / 2));
+        reloader.check();
+        assertNull(reloader.poll(), "a half-written bundle is refused");
+        assertEquals(1, reloader.failures());
+        Files.write(ranker, whole); // the copy finishes; the manifest is unchanged
+        Files.setLastModifiedTime(ranker, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(ranker).toMillis() + 2_000)); // coarse file-system clocks
+        reloader.check();
+        ModelBundle next = reloader.poll();
+        assertNotNull(next, "the finished copy is loaded without a new manifest");
+        assertEquals("v-copied", next.modelVersion());
+    }
+
+    @Test
     void refusesABrokenBundleNamingTheFailedCheck() throws Exception {
         ModelReloader<ModelBundle> reloader =
                 ModelReloader.ofBundles(dir.toString(), ModelReloader.fingerprint(dir.toString()));
