@@ -64,46 +64,27 @@ public final class KafkaCommand implements Command {
         if (!heap.matches("\\d+[kmgKMG]?")) {
             throw new Args.UsageException("option --heap needs a size like 1g or 512m, got '" + heap + "'");
         }
-        Path props = writeServerProperties(dir, port, controllerPort, host);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        long t0 = System.nanoTime();
-        if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
-            String clusterId = Uuid.randomUuid().toString();
-            Process fmt = new ProcessBuilder(java, "-cp", cp, "kafka.tools.StorageTool", "format", "-t", clusterId,
-                    "-c", props.toString(), "--standalone").inheritIO().start();
-            int rc = fmt.waitFor();
-            if (rc != 0) {
-                System.err.println("streamrec kafka: storage format failed with exit code " + rc);
-                return 1;
-            }
-        }
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + heap, "-Xmx" + heap));
         String extra = System.getenv("KAFKA_OPTS"); // as Kafka's own scripts: extra JVM options for the broker
         List<String> extraOpts = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
-        if (extraOpts.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
-            // Kafka's own scripts' collector settings; two collectors on one command line would be a JVM error
-            cmd.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35"));
-        }
-        cmd.addAll(extraOpts);
-        cmd.addAll(List.of("-cp", cp, "kafka.Kafka", props.toString()));
-        Process broker = new ProcessBuilder(cmd).inheritIO().start();
+        KafkaServerProcess broker = new KafkaServerProcess(dir, port, controllerPort, host,
+                KafkaServerProcess.defaultJvmOptions(heap, extraOpts), null);
         Thread hook = new Thread(() -> {
-            broker.destroy(); // SIGTERM: a controlled shutdown
             try {
-                broker.waitFor();
+                broker.stop(); // SIGTERM: a controlled shutdown
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
         }, "kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (!waitForPort("localhost", port, broker, 60_000)) {
-            System.err.println("streamrec kafka: the broker did not open port " + port);
-            broker.destroy();
+        long ms;
+        try {
+            ms = broker.start();
+        } catch (java.io.IOException e) {
+            System.err.println("streamrec kafka: " + e.getMessage());
             return 1;
         }
         System.err.printf("streamrec kafka: broker ready at %s:%d after %d ms (pid %d, dir %s)%n", host, port,
-                (System.nanoTime() - t0) / 1_000_000, broker.pid(), dir);
+                ms, broker.pid(), dir);
         if (a.flag("create-topics")) {
             List<String> created = Topics.createIfMissing("localhost:" + port, Topics.Names.defaults(), partitions,
                     (short) 1);
@@ -116,43 +97,5 @@ public final class KafkaCommand implements Command {
             // already shutting down
         }
         return rc;
-    }
-
-    /** Writes DIR/server.properties for a combined broker+controller node and returns its path. */
-    static Path writeServerProperties(Path dir, int port, int controllerPort, String host) throws IOException {
-        Files.createDirectories(dir.resolve("data"));
-        StringBuilder sb = new StringBuilder();
-        sb.append("# Written by streamrec kafka: a single-node KRaft broker (broker + controller).\n");
-        sb.append("process.roles=broker,controller\n");
-        sb.append("node.id=1\n");
-        sb.append("listeners=PLAINTEXT://:").append(port).append(",CONTROLLER://:").append(controllerPort).append('\n');
-        sb.append("advertised.listeners=PLAINTEXT://").append(host).append(':').append(port).append('\n');
-        sb.append("controller.listener.names=CONTROLLER\n");
-        sb.append("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n");
-        sb.append("inter.broker.listener.name=PLAINTEXT\n");
-        sb.append("controller.quorum.bootstrap.servers=localhost:").append(controllerPort).append('\n');
-        sb.append("log.dirs=").append(dir.resolve("data")).append('\n');
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(EmbeddedKafka.singleNodeProps()).entrySet()) {
-            sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
-        }
-        Path p = dir.resolve("server.properties");
-        Files.writeString(p, sb.toString());
-        return p;
-    }
-
-    static boolean waitForPort(String host, int port, Process proc, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline) {
-            if (!proc.isAlive()) {
-                return false;
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 500);
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        return false;
     }
 }
