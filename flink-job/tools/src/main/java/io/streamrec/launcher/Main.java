@@ -31,6 +31,7 @@ public final class Main {
         list.add(new JobCommand());
         list.add(new io.streamrec.eval.EvaluateCommand());
         list.add(new io.streamrec.bench.BenchCommand());
+        list.add(new io.streamrec.faults.FaultsCommand());
         return list;
     }
 
