@@ -1,0 +1,62 @@
+package io.streamrec.state;
+
+import io.streamrec.candidates.ListChunkUpgradeSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Writes the committed state files ({@link SerializerUpgradeFiles}) of the format each state serializer writes now.
+ * Off by default: the files of a format are written once, by the release that introduces the format, and committed.
+ * After changing a serializer's format (and its spec's {@code currentFormat} and values), write the new folder with
+ *
+ * <pre>
+ * mvn -o -pl flink-job test -Dtest=StateCompatGeneratorTest -Dstate-compat.write=true
+ * </pre>
+ *
+ * or run {@link #main} from the IDE with the repository root as working directory. A folder that already exists is
+ * never overwritten (delete it by hand only if its format was never released). The serializers covered are every
+ * hand-written one whose bytes reach checkpoints and savepoints: the keyed {@link UserState} and the live tables'
+ * {@code ListChunk}s. {@code ScoredListSerializer} is not covered: no state holds a {@code ScoredList} (it only crosses
+ * the network between two operators, and the job does not use unaligned checkpoints).
+ */
+class StateCompatGeneratorTest {
+    static final List<SerializerUpgradeFiles.UpgradeSpec<?>> SPECS =
+            List.of(new UserStateUpgradeSpec(), new ListChunkUpgradeSpec());
+
+    @Test
+    @EnabledIfSystemProperty(named = "state-compat.write", matches = "true")
+    void writesTheFilesOfEveryCurrentFormat() throws IOException {
+        Path root = Path.of(System.getProperty("streamrec.repo.root", ".."),
+                "flink-job", "src", "test", "resources", "state-compat");
+        for (Path dir : writeMissing(root)) {
+            assertTrue(Files.isRegularFile(dir.resolve(SerializerUpgradeFiles.DATA_FILE)), dir.toString());
+        }
+    }
+
+    /** Writes each spec's current format under {@code root} unless its folder exists; returns the folders written. */
+    static List<Path> writeMissing(Path root) throws IOException {
+        List<Path> written = new java.util.ArrayList<>();
+        for (SerializerUpgradeFiles.UpgradeSpec<?> spec : SPECS) {
+            Path dir = root.resolve(spec.name()).resolve(String.valueOf(spec.currentFormat()));
+            if (Files.exists(dir)) {
+                System.out.println("kept " + dir + " (committed files are never rewritten)");
+                continue;
+            }
+            written.add(SerializerUpgradeFiles.write(spec, root));
+            System.out.println("wrote " + dir);
+        }
+        return written;
+    }
+
+    /** The same from the command line; the argument is the state-compat folder. */
+    public static void main(String[] args) throws IOException {
+        writeMissing(Path.of(args.length > 0 ? args[0] : "flink-job/src/test/resources/state-compat"));
+    }
+}
