@@ -4,7 +4,6 @@ import io.streamrec.candidates.ListChunkUpgradeSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,10 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StateCompatGeneratorTest {
     static final List<SerializerUpgradeFiles.UpgradeSpec<?>> SPECS =
             List.of(new UserStateUpgradeSpec(), new ListChunkUpgradeSpec());
+    static final List<String> BACKENDS = List.of("heap", "rocksdb");
 
     @Test
     @EnabledIfSystemProperty(named = "state-compat.write", matches = "true")
-    void writesTheFilesOfEveryCurrentFormat() throws IOException {
+    void writesTheFilesOfEveryCurrentFormat() throws Exception {
         Path root = Path.of(System.getProperty("streamrec.repo.root", ".."),
                 "flink-job", "src", "test", "resources", "state-compat");
         for (Path dir : writeMissing(root)) {
@@ -41,22 +41,31 @@ class StateCompatGeneratorTest {
     }
 
     /** Writes each spec's current format under {@code root} unless its folder exists; returns the folders written. */
-    static List<Path> writeMissing(Path root) throws IOException {
+    static List<Path> writeMissing(Path root) throws Exception {
         List<Path> written = new java.util.ArrayList<>();
         for (SerializerUpgradeFiles.UpgradeSpec<?> spec : SPECS) {
             Path dir = root.resolve(spec.name()).resolve(String.valueOf(spec.currentFormat()));
-            if (Files.exists(dir)) {
+            if (Files.exists(dir.resolve(SerializerUpgradeFiles.DATA_FILE))) {
                 System.out.println("kept " + dir + " (committed files are never rewritten)");
-                continue;
+            } else {
+                written.add(SerializerUpgradeFiles.write(spec, root));
+                System.out.println("wrote " + dir);
             }
-            written.add(SerializerUpgradeFiles.write(spec, root));
-            System.out.println("wrote " + dir);
+            if (spec instanceof UserStateUpgradeSpec users) {
+                for (String backend : BACKENDS) { // the keyed state as whole operator snapshots too
+                    Path file = dir.resolve(UserStateOperatorSnapshots.fileName(backend));
+                    if (!Files.exists(file)) {
+                        UserStateOperatorSnapshots.write(backend, users.values(users.currentFormat()), file);
+                        System.out.println("wrote " + file);
+                    }
+                }
+            }
         }
         return written;
     }
 
     /** The same from the command line; the argument is the state-compat folder. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         writeMissing(Path.of(args.length > 0 ? args[0] : "flink-job/src/test/resources/state-compat"));
     }
 }
