@@ -1,12 +1,21 @@
 package io.streamrec.state;
 
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -19,9 +28,37 @@ class UserStateSerializerUpgradeTest {
     private final UserStateUpgradeSpec spec = new UserStateUpgradeSpec();
 
     @Test
-    void restoresFormat1StateAsIs() throws Exception {
+    void restoresFormat1StateWithAnEmptyLastList() throws Exception {
         TypeSerializerSchemaCompatibility<UserState> compat = SerializerUpgradeFiles.checkUpgrade(spec, 1);
+        assertTrue(compat.isCompatibleAfterMigration(), compat.toString());
+        for (UserState s : spec.restored(1)) {
+            assertArrayEquals(new long[0], s.lastList);
+        }
+        assertInstanceOf(UserStateSerializer.Format1Serializer.class,
+                SerializerUpgradeFiles.readSnapshot(spec, 1).restoreSerializer());
+    }
+
+    @Test
+    void restoresFormat2StateAsIsWithItsLastLists() throws Exception {
+        TypeSerializerSchemaCompatibility<UserState> compat = SerializerUpgradeFiles.checkUpgrade(spec, 2);
         assertTrue(compat.isCompatibleAsIs(), compat.toString());
+        assertEquals(20, spec.restored(2).get(1).lastList.length);
+    }
+
+    @Test
+    void theCurrentSerializerRefusesFormat1BytesInsteadOfMisreadingThem() throws Exception {
+        byte[] data = Files.readAllBytes(SerializerUpgradeFiles.folder(spec, 1).resolve(SerializerUpgradeFiles.DATA_FILE));
+        // read as if the format had not changed: every value ends where format 2 expects the list's length
+        assertThrows(IOException.class, () -> SerializerUpgradeFiles.deserializeAll(spec.currentSerializer(), data));
+    }
+
+    @Test
+    void aSnapshotOfAFormatNewerThanThisReleaseIsRefused() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out,
+                new UserStateSerializer.Snapshot(UserStateSerializer.CURRENT_FORMAT + 1));
+        assertThrows(IOException.class, () -> TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader()));
     }
 
     @Test
@@ -32,6 +69,16 @@ class UserStateSerializerUpgradeTest {
     @Test
     void restoresFormat1RocksDbOperatorSnapshot() throws Exception {
         restoresOperatorSnapshot("rocksdb", 1);
+    }
+
+    @Test
+    void restoresFormat2HeapOperatorSnapshot() throws Exception {
+        restoresOperatorSnapshot("heap", 2);
+    }
+
+    @Test
+    void restoresFormat2RocksDbOperatorSnapshot() throws Exception {
+        restoresOperatorSnapshot("rocksdb", 2);
     }
 
     /** Every user of the committed operator snapshot comes back, field by field, through the TTL wrapper. */

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The committed {@link UserState} values of every {@link UserStateSerializer} format, rebuilt from plain arithmetic
  * (no random generator whose sequence a JDK could change), so the upgrade test compares what it reads with values it
  * builds itself. The edge cases: an empty user, a saturated history with every flag set, category keys, an event type
- * beyond the packed range (types written one per byte), and extreme numbers. Never change a format's values once its
+ * beyond the packed range (types written one per byte), and extreme numbers; from format 2, last lists. Never change a format's values once its
  * folder is committed; a new format adds values.
  */
 public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.UpgradeSpec<UserState> {
@@ -25,7 +25,7 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
 
     @Override
     public int currentFormat() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -51,6 +51,17 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
         extremes.histItems[2] = "ünïcödé-€-𝄞";
         extremes.recentEventHashes = new long[] {Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE};
         v.add(extremes);
+        if (format >= 2) { // the last list emitted: full, partial, and extreme hashes
+            v.get(1).lastList = new long[20];
+            for (int i = 0; i < 20; i++) {
+                v.get(1).lastList[i] = UserStateUpdater.itemHash("item-" + (i * 31) % 10_007);
+            }
+            v.get(2).lastList = new long[] {UserStateUpdater.itemHash("item-5")};
+            extremes.lastList = new long[] {Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE};
+            UserState onlyAList = new UserState(); // a state whose only content is a list
+            onlyAList.lastList = new long[] {42L, 43L};
+            v.add(onlyAList);
+        }
         return v;
     }
 
@@ -104,5 +115,6 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
         assertArrayEquals(expected.cart, actual.cart, what + ": cart");
         assertEquals(expected.seq, actual.seq, what + ": seq");
         assertArrayEquals(expected.recentEventHashes, actual.recentEventHashes, what + ": recentEventHashes");
+        assertArrayEquals(expected.lastList, actual.lastList, what + ": lastList");
     }
 }
