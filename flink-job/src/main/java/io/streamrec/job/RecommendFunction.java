@@ -7,6 +7,7 @@ import io.streamrec.candidates.EventCandidates;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.ListFeedback;
 import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
@@ -22,11 +23,13 @@ import io.streamrec.state.UserStateDescriptor;
 import io.streamrec.state.UserStateUpdater;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
 import java.util.function.Predicate;
@@ -45,6 +48,15 @@ import java.util.function.Predicate;
  * contract's feature requires), which feeds the {@code online_covisit} candidate source and feature and survives
  * model swaps; and, with the discovery list ordered by neighbours, a session-kNN index, a category popularity table
  * and a sequence table.
+ *
+ * <p>Online feedback ({@link #FEEDBACK}): every accepted event first judges the last list emitted for its user
+ * ({@link UserState#lastList}): the rank of the event's item in it, 0 for a miss, attributed to the model version in
+ * the user's state, which is the version that ranked that list (the state's version changes only when the next
+ * event is applied with a new model). Then, once the event's own list is emitted, its first top-K items become the
+ * new last list. That is the ranked list before the catalog filter, so a hit is attributed against the ranked order
+ * and an item the filter dropped shifts the ranks the user saw by one. Under micro-batching an event that arrives
+ * while its user's previous list is still waiting in the batch is judged against the list before it, the last one
+ * the user could have seen.
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -52,6 +64,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
+
+    /** The side output of {@link ListFeedback}: one per accepted event whose user had a list, with an item. */
+    public static final OutputTag<ListFeedback> FEEDBACK =
+            new OutputTag<>("list-feedback", TypeInformation.of(ListFeedback.class));
 
     private final JobSettings settings;
 
@@ -120,12 +136,18 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             metrics.duplicates.inc();
             return;
         }
+        ListFeedback feedback = judgeLastList(s, e); // before the event changes the state's model version
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
             return;
         }
-        state.update(s);
+        if (feedback != null) {
+            ctx.output(FEEDBACK, feedback);
+        }
+        if (emitter != null) {
+            state.update(s); // the list comes later, in a batch, and is written then; unbatched: written once below
+        }
         tables.live().observe(e, s);
 
         // candidates, then the ranking request, in the event's micro-batch slot
@@ -144,6 +166,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         } else if (batch.isFull()) {
             flush();
         }
+    }
+
+    /** How {@code e} judges the user's last list; null when there is no list or the event has no item. */
+    private static ListFeedback judgeLastList(UserState s, UserEvent e) {
+        if (s.lastList.length == 0 || e.itemId == null) {
+            return null;
+        }
+        return new ListFeedback(s.modelVersion, e.type, UserStateUpdater.rankInLastList(s, e.itemId),
+                s.lastList.length);
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
@@ -216,13 +247,29 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         float[][] scores = batch.score(serving.ranker, metrics.inference);
+        String key = to.currentKey(); // the lists are written back under their users' keys, then this one again
         for (int i = 0; i < b; i++) {
             PreparedEvent p = batch.slot(i);
             ScoredList list = lists.assemble(p, MicroBatch.row(scores, i), serving.bundle, serving.revisit,
                     tables.live().online());
             metrics.revisitMoved(lists.revisitMoved());
             to.emit(list, p.timestamp, p.hasTimestamp);
+            rememberList(p.state, list, to);
             p.release();
+        }
+        if (key != null) {
+            to.selectKey(key);
+        }
+    }
+
+    /** Makes {@code list}'s first top-K items the user's last list and writes the state under the user's key. */
+    private void rememberList(UserState s, ScoredList list, ListEmitter to) {
+        s.lastList = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
+        to.selectKey(list.userId);
+        try {
+            state.update(s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -234,6 +281,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** Receives the lists of a deferred batch, with the stream timestamp of the event that produced each. */
     interface ListEmitter {
         void emit(ScoredList list, long timestamp, boolean hasTimestamp);
+
+        /** Makes {@code userId} the current key, for writing its state; a no-op where it already is. */
+        default void selectKey(String userId) {
+        }
+
+        /** The current key, restored after a batch was written back; null when there is none to restore. */
+        default String currentKey() {
+            return null;
+        }
     }
 
     /** Adapts the function's per-element collector for the unbatched path (its timestamp is already the event's). */
