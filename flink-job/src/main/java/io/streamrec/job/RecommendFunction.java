@@ -83,6 +83,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
     private transient ListEmitter emitter;
     private transient CollectorEmitter collectorEmitter;
+    /**
+     * The states of the users whose events wait in the micro-batch, updated but not yet written: each is written
+     * once, with its list, when the batch is scored. At most one entry per pending event; empty between batches
+     * (and so at every checkpoint, which flushes first).
+     */
+    private transient java.util.Map<String, UserState> pendingStates;
 
     public RecommendFunction(JobSettings settings) {
         this.settings = settings;
@@ -109,6 +115,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
         batch = new MicroBatch(emitter == null ? 1 : settings.rankerBatchSize);
         collectorEmitter = new CollectorEmitter();
+        pendingStates = new java.util.HashMap<>();
         tables.open();
         DiscoveryFusion discovery = !settings.sessionIndex() ? null
                 : new DiscoveryFusion(settings.topK + OVERFETCH, settings.sessionSeeds, settings.sessionNeighbours,
@@ -128,7 +135,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
         swapModelIfReloaded();
         // state: dedup, the live tables (learning from the history before the event), the user's state
-        UserState s = state.value();
+        UserState s = pendingStates.isEmpty() ? null : pendingStates.get(ctx.getCurrentKey());
+        if (s == null) {
+            s = state.value();
+        }
         if (s == null) {
             s = new UserState();
         }
@@ -145,8 +155,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (feedback != null) {
             ctx.output(FEEDBACK, feedback);
         }
+        // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
+        // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
         if (emitter != null) {
-            state.update(s); // the list comes later, in a batch, and is written then; unbatched: written once below
+            pendingStates.put(ctx.getCurrentKey(), s);
         }
         tables.live().observe(e, s);
 
@@ -257,6 +269,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             rememberList(p.state, list, to);
             p.release();
         }
+        pendingStates.clear();
         if (key != null) {
             to.selectKey(key);
         }

@@ -24,6 +24,7 @@ import java.util.Queue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -150,6 +151,23 @@ class OnlineFeedbackHarnessTest {
         send("a3", "u1", u1.items[1], EventType.PURCHASE, T0 + 2_000);
         assertEquals(List.of(new ListFeedback(bundle.modelVersion(), EventType.PURCHASE, 2, settings.topK)),
                 feedback());
+    }
+
+    @Test
+    void aUsersEventsInOneBatchBuildOnEachOtherBeforeTheStateIsWritten() throws Exception {
+        open(4, null);
+        send("a1", "u1", item(1), EventType.VIEW, T0);
+        send("a2", "u1", item(2), EventType.VIEW, T0 + 1_000);
+        send("a1", "u1", item(1), EventType.VIEW, T0 + 2_000); // a duplicate of the pending first event
+        send("b1", "u2", item(3), EventType.VIEW, T0);
+        assertEquals(0, harness.extractOutputValues().size(), "the duplicate took no slot: 3 of 4 pending");
+        assertNull(stateOf("u1"), "nothing written before the batch is scored");
+        send("b2", "u2", item(4), EventType.VIEW, T0 + 1_000); // the batch is full: 4 lists of 2 users
+        assertEquals(4, harness.extractOutputValues().size());
+        UserState u1 = stateOf("u1");
+        assertEquals(2, u1.seq);
+        assertEquals(2, u1.historyLength());
+        assertArrayEquals(UserStateUpdater.itemHashes(lastListOf("u1").items, settings.topK), u1.lastList);
     }
 
     @Test
