@@ -265,8 +265,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             ScoredList list = lists.assemble(p, MicroBatch.row(scores, i), serving.bundle, serving.revisit,
                     tables.live().online());
             metrics.revisitMoved(lists.revisitMoved());
+            // read before the list leaves: with object reuse a chained operator downstream receives this very object
+            long[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
+            String user = list.userId;
             to.emit(list, p.timestamp, p.hasTimestamp);
-            rememberList(p.state, list, to);
+            rememberList(p.state, user, shown, to);
             p.release();
         }
         pendingStates.clear();
@@ -275,10 +278,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
-    /** Makes {@code list}'s first top-K items the user's last list and writes the state under the user's key. */
-    private void rememberList(UserState s, ScoredList list, ListEmitter to) {
-        s.lastList = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
-        to.selectKey(list.userId);
+    /** Makes {@code shown} (the list's first top-K hashes) the user's last list and writes the state under its key. */
+    private void rememberList(UserState s, String user, long[] shown, ListEmitter to) {
+        s.lastList = shown;
+        to.selectKey(user);
         try {
             state.update(s);
         } catch (IOException e) {
