@@ -31,7 +31,7 @@ final class FeedbackWindow {
             reciprocalSum += 1.0 / rank;
         }
         next = (next + 1) % ranks.length;
-        if (next == 0) { // once per lap, sum afresh, so additions and removals leave no rounding drift
+        if (next == 0) { // once per lap, sum afresh, so additions and removals leave no floating-point drift
             reciprocalSum = 0;
             for (int i = 0; i < size; i++) {
                 reciprocalSum += ranks[i] > 0 ? 1.0 / ranks[i] : 0;
