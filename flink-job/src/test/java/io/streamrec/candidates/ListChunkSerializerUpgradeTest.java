@@ -13,6 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ListChunkSerializerUpgradeTest {
     @Test
+    void restoresFormat1ChunksOfTheOnlineTableWithZeroStamps() throws Exception {
+        // written under the serializer snapshot class of that release, OnlineChunkTypeInfo, which must still load
+        TypeSerializerSchemaCompatibility<ListChunk> compat =
+                SerializerUpgradeFiles.checkUpgrade(new ListChunkUpgradeSpec(), 1);
+        assertTrue(compat.isCompatibleAsIs(), compat.toString());
+    }
+
+    @Test
     void restoresFormat2ChunksAsIs() throws Exception {
         TypeSerializerSchemaCompatibility<ListChunk> compat =
                 SerializerUpgradeFiles.checkUpgrade(new ListChunkUpgradeSpec(), 2);

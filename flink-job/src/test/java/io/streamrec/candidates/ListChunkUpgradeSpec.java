@@ -3,8 +3,15 @@ package io.streamrec.candidates;
 import io.streamrec.job.ListChunkSerializers;
 import io.streamrec.state.SerializerUpgradeFiles;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,7 +62,60 @@ public final class ListChunkUpgradeSpec implements SerializerUpgradeFiles.Upgrad
                 new double[] {Double.MIN_VALUE, Double.MAX_VALUE});
         set(extremes, 1, "", Long.MIN_VALUE, new String[] {"nan"}, new double[] {Double.NaN});
         v.add(extremes);
+        if (format == 1) { // format 1 had no stamps: they read as 0
+            for (ListChunk c : v) {
+                Arrays.fill(c.stamps, 0L);
+            }
+        }
         return v;
+    }
+
+    /**
+     * The snapshot class format 1 was written with: the serializer of the online co-visitation table's chunks before
+     * the category table shared the chunk format ({@code OnlineChunkTypeInfo}, a {@code SimpleTypeSerializerSnapshot}
+     * of version 3 with no payload).
+     */
+    static final String FORMAT1_SNAPSHOT_CLASS = "io.streamrec.job.OnlineChunkTypeInfo$Snapshot";
+
+    /**
+     * Writes format 1's folder: the snapshot as {@code writeVersionedSnapshot} wrote it (class name, version 3), and
+     * the values as {@code OnlineCovisitation.Chunk.write} of that release wrote them (the current code writes only
+     * format 2, so this is that method's layout, kept here: version 1, count, then per list its key, entry count and
+     * (id, weight) pairs, strings as an int length and UTF-8).
+     */
+    public static Path writeFormat1(Path root) throws IOException {
+        Path dir = root.resolve("list-chunk").resolve("1");
+        Files.createDirectories(dir);
+        DataOutputSerializer snapshot = new DataOutputSerializer(64);
+        snapshot.writeUTF(FORMAT1_SNAPSHOT_CLASS);
+        snapshot.writeInt(3);
+        Files.write(dir.resolve(SerializerUpgradeFiles.SNAPSHOT_FILE), snapshot.getCopyOfBuffer());
+        List<ListChunk> values = new ListChunkUpgradeSpec().values(1);
+        DataOutputSerializer data = new DataOutputSerializer(1024);
+        data.writeInt(values.size());
+        for (ListChunk c : values) {
+            DataOutputSerializer one = new DataOutputSerializer(256);
+            one.writeInt(1);
+            one.writeInt(c.size());
+            for (int i = 0; i < c.size(); i++) {
+                writeFormat1String(one, c.keys[i]);
+                one.writeInt(c.counts[i]);
+                for (int j = 0; j < c.counts[i]; j++) {
+                    writeFormat1String(one, c.ids[i][j]);
+                    one.writeDouble(c.weights[i][j]);
+                }
+            }
+            data.writeInt(one.length());
+            data.write(one.getSharedBuffer(), 0, one.length());
+        }
+        Files.write(dir.resolve(SerializerUpgradeFiles.DATA_FILE), data.getCopyOfBuffer());
+        return dir;
+    }
+
+    private static void writeFormat1String(DataOutput out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
     }
 
     private static void set(ListChunk c, int i, String key, long stamp, String[] ids, double[] weights) {

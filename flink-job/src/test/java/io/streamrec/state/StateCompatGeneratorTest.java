@@ -61,6 +61,11 @@ class StateCompatGeneratorTest {
                 }
             }
         }
+        Path chunks1 = root.resolve("list-chunk").resolve("1"); // the format only the old code wrote
+        if (!Files.exists(chunks1.resolve(SerializerUpgradeFiles.DATA_FILE))) {
+            written.add(ListChunkUpgradeSpec.writeFormat1(root));
+            System.out.println("wrote " + chunks1);
+        }
         return written;
     }
 
