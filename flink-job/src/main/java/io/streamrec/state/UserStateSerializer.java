@@ -24,8 +24,10 @@ import java.util.Arrays;
  *
  * <p>Formats ({@link Snapshot} records which one a checkpoint holds): 1 ends after the category keys; 2 (current) adds
  * {@link UserState#lastList} after them, a varint length and 8 bytes per hash. The length is written even when it is
- * 0, so format 1 and format 2 bytes never look alike: a checkpoint of format 1 is read by {@link Format1Serializer}
- * (lists empty) and rewritten in format 2, which Flink does because the snapshot says "compatible after migration".
+ * 0 (one byte), so a reader must know the format: the current one fails on format-1 bytes (or, in a stream of values,
+ * would read the next value's first byte as the length). A checkpoint of format 1 is therefore read by
+ * {@link Format1Serializer} (lists empty) and rewritten in format 2, which Flink does because the snapshot says
+ * "compatible after migration".
  * The committed files under {@code src/test/resources/state-compat/user-state} prove every format still restores.
  */
 public final class UserStateSerializer extends StatelessSerializer<UserState> {
