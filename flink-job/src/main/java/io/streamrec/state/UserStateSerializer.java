@@ -3,6 +3,7 @@ package io.streamrec.state;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -256,7 +257,9 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
      * The serializer's snapshot in checkpoints: which format the state was written in. Snapshot versions 1 to 3 are
      * those of Flink's {@code SimpleTypeSerializerSnapshot}, which format 1 used (it wrote version 3, no payload);
      * version 4 writes the format number. The current serializer reads its own format as is and format 1 after
-     * migration; a format this code does not know (a newer release's) is refused rather than mis-read.
+     * migration; a format this code does not know (a newer release's) is refused rather than mis-read. The state of
+     * the releases before this serializer ("format 0", Flink's POJO serializer, whose snapshot restores it) is
+     * compatible after migration too: the POJO fields it lacks (category keys, last list) take their defaults.
      */
     public static final class Snapshot implements TypeSerializerSnapshot<UserState> {
         private static final int VERSION = 4;
@@ -312,6 +315,9 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         @Override
         public TypeSerializerSchemaCompatibility<UserState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<UserState> oldSnapshot) {
+            if (oldSnapshot instanceof PojoSerializerSnapshot) { // format 0: Flink reads it with its POJO serializer
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
             if (!(oldSnapshot instanceof Snapshot old) || old.format > format) {
                 return TypeSerializerSchemaCompatibility.incompatible();
             }

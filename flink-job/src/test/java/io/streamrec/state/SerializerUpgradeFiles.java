@@ -59,13 +59,18 @@ public final class SerializerUpgradeFiles {
 
     /** Writes the current format's folder under {@code root}: the snapshot, then the values. */
     public static <T> Path write(UpgradeSpec<T> spec, Path root) throws IOException {
-        Path dir = root.resolve(spec.name()).resolve(String.valueOf(spec.currentFormat()));
+        return write(spec, spec.currentFormat(), spec.currentSerializer(), root);
+    }
+
+    /** Writes {@code format}'s folder with {@code serializer}, the one that format was written with. */
+    public static <T> Path write(UpgradeSpec<T> spec, int format, TypeSerializer<T> serializer, Path root)
+            throws IOException {
+        Path dir = root.resolve(spec.name()).resolve(String.valueOf(format));
         Files.createDirectories(dir);
-        TypeSerializer<T> serializer = spec.currentSerializer();
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
         Files.write(dir.resolve(SNAPSHOT_FILE), snapshot.getCopyOfBuffer());
-        Files.write(dir.resolve(DATA_FILE), serializeAll(serializer, spec.values(spec.currentFormat())));
+        Files.write(dir.resolve(DATA_FILE), serializeAll(serializer, spec.values(format)));
         return dir;
     }
 

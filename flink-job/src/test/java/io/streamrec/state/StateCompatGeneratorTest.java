@@ -1,6 +1,8 @@
 package io.streamrec.state;
 
 import io.streamrec.candidates.ListChunkUpgradeSpec;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -20,10 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </pre>
  *
  * or run {@link #main} from the IDE with the repository root as working directory. A folder that already exists is
- * never overwritten (delete it by hand only if its format was never released). The serializers covered are every
- * hand-written one whose bytes reach checkpoints and savepoints: the keyed {@link UserState} and the live tables'
- * {@code ListChunk}s. {@code ScoredListSerializer} is not covered: no state holds a {@code ScoredList} (it only crosses
- * the network between two operators, and the job does not use unaligned checkpoints).
+ * never overwritten (delete it by hand only if its format was never released). Two older formats are written from
+ * their layouts as kept in the specs, because no current serializer writes them: {@code user-state/0}, the POJO
+ * serializer's state before {@link UserStateSerializer}, and {@code list-chunk/1}, the online table's chunks before
+ * {@code ListChunk}. The serializers covered are every hand-written one whose bytes reach checkpoints and
+ * savepoints: the keyed {@link UserState} and the live tables' {@code ListChunk}s. {@code ScoredListSerializer} is not
+ * covered: no state holds a {@code ScoredList} (it only crosses the network between two operators, and the job does
+ * not use unaligned checkpoints).
  */
 class StateCompatGeneratorTest {
     static final List<SerializerUpgradeFiles.UpgradeSpec<?>> SPECS =
@@ -60,6 +65,18 @@ class StateCompatGeneratorTest {
                     }
                 }
             }
+        }
+        Path users0 = root.resolve("user-state").resolve("0"); // the POJO era: Flink's POJO serializer wrote it
+        if (!Files.exists(users0.resolve(SerializerUpgradeFiles.DATA_FILE))) {
+            UserStateUpgradeSpec users = new UserStateUpgradeSpec();
+            TypeInformation<UserState> pojo = UserStateUpgradeSpec.pojoTypeInfo();
+            written.add(SerializerUpgradeFiles.write(users, 0, pojo.createSerializer(new SerializerConfigImpl()),
+                    root));
+            for (String backend : BACKENDS) {
+                UserStateOperatorSnapshots.write(backend, users.values(0),
+                        users0.resolve(UserStateOperatorSnapshots.fileName(backend)), pojo);
+            }
+            System.out.println("wrote " + users0);
         }
         Path chunks1 = root.resolve("list-chunk").resolve("1"); // the format only the old code wrote
         if (!Files.exists(chunks1.resolve(SerializerUpgradeFiles.DATA_FILE))) {

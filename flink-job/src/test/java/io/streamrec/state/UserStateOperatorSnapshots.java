@@ -1,7 +1,10 @@
 package io.streamrec.state;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
@@ -15,6 +18,7 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.util.Collector;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +47,16 @@ final class UserStateOperatorSnapshots {
 
     /** Puts {@code values} under keys {@code user-0..}, snapshots the operator and writes the snapshot to {@code file}. */
     static void write(String backend, List<UserState> values, Path file) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, UserState> h = harness(backend, values)) {
+        write(backend, values, file, null);
+    }
+
+    /**
+     * The same with the state's type information of an older release ({@code null}: the current one), in a descriptor
+     * like that release's: the same name, TTL on.
+     */
+    static void write(String backend, List<UserState> values, Path file, TypeInformation<UserState> type)
+            throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, UserState> h = harness(backend, values, type)) {
             h.open();
             for (int i = 0; i < values.size(); i++) {
                 h.processElement(new StreamRecord<>("put:" + i));
@@ -55,7 +68,8 @@ final class UserStateOperatorSnapshots {
 
     /** Restores {@code file} with the current code and returns the users' states, user-0 first (null when missing). */
     static List<UserState> restore(String backend, int users, Path file) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, UserState> h = harness(backend, List.of())) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, UserState> h =
+                harness(backend, List.of(), null)) {
             h.initializeState(OperatorSnapshotUtil.readStateHandle(file.toString()));
             h.open();
             List<UserState> out = new ArrayList<>();
@@ -70,9 +84,9 @@ final class UserStateOperatorSnapshots {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, String, UserState> harness(String backend,
-            List<UserState> values) throws Exception {
+            List<UserState> values, TypeInformation<UserState> type) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, String, UserState> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Holder(values)),
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Holder(values, type)),
                         e -> "user-" + e.substring(4), Types.STRING);
         h.setStateBackend(backend(backend));
         return h;
@@ -82,15 +96,26 @@ final class UserStateOperatorSnapshots {
     private static final class Holder extends KeyedProcessFunction<String, String, UserState> {
         private static final long serialVersionUID = 1L;
         private final List<UserState> values;
+        private final TypeInformation<UserState> type;
         private transient ValueState<UserState> state;
 
-        Holder(List<UserState> values) {
+        Holder(List<UserState> values, TypeInformation<UserState> type) {
             this.values = new ArrayList<>(values);
+            this.type = type;
         }
 
         @Override
         public void open(OpenContext openContext) {
-            state = getRuntimeContext().getState(UserStateDescriptor.create(TTL_MS));
+            ValueStateDescriptor<UserState> d = UserStateDescriptor.create(TTL_MS);
+            if (type != null) {
+                d = new ValueStateDescriptor<>(UserStateDescriptor.NAME, type);
+                d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(TTL_MS))
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .cleanupInRocksdbCompactFilter(1000)
+                        .build());
+            }
+            state = getRuntimeContext().getState(d);
         }
 
         @Override

@@ -28,6 +28,22 @@ class UserStateSerializerUpgradeTest {
     private final UserStateUpgradeSpec spec = new UserStateUpgradeSpec();
 
     @Test
+    void migratesThePojoSerializedStateOfTheReleasesBeforeTheDenseSerializer() throws Exception {
+        TypeSerializerSchemaCompatibility<UserState> compat = SerializerUpgradeFiles.checkUpgrade(spec, 0);
+        assertTrue(compat.isCompatibleAfterMigration(), compat.toString());
+    }
+
+    @Test
+    void restoresFormat0HeapOperatorSnapshot() throws Exception {
+        restoresOperatorSnapshot("heap", 0);
+    }
+
+    @Test
+    void restoresFormat0RocksDbOperatorSnapshot() throws Exception {
+        restoresOperatorSnapshot("rocksdb", 0);
+    }
+
+    @Test
     void restoresFormat1StateWithAnEmptyLastList() throws Exception {
         TypeSerializerSchemaCompatibility<UserState> compat = SerializerUpgradeFiles.checkUpgrade(spec, 1);
         assertTrue(compat.isCompatibleAfterMigration(), compat.toString());

@@ -3,8 +3,12 @@ package io.streamrec.state;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The committed {@link UserState} values of every {@link UserStateSerializer} format, rebuilt from plain arithmetic
  * (no random generator whose sequence a JDK could change), so the upgrade test compares what it reads with values it
  * builds itself. The edge cases: an empty user, a saturated history with every flag set, category keys, an event type
- * beyond the packed range (types written one per byte), and extreme numbers; from format 2, last lists. Never change a format's values once its
- * folder is committed; a new format adds values.
+ * beyond the packed range (types written one per byte), and extreme numbers; from format 2, last lists. Format 0 is
+ * the state of the releases before the dense serializer, written by Flink's POJO serializer over
+ * {@link #POJO_FIELDS}. Never change a format's values once its folder is committed; a new format adds values.
  */
 public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.UpgradeSpec<UserState> {
     @Override
@@ -33,8 +38,36 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
         return TypeInformation.of(UserState.class).createSerializer(new SerializerConfigImpl());
     }
 
+    /**
+     * The fields of {@link UserState} before {@link UserStateSerializer} existed, when Flink's POJO serializer wrote
+     * the state: format 0 here. Those releases had no category keys and no last list.
+     */
+    static final List<String> POJO_FIELDS = List.of("interest", "lastTs", "modelVersion", "histItems", "histTypes",
+            "histOffsetMs", "purchased", "cart", "seq", "recentEventHashes");
+
+    /** The type information those releases used: Flink's POJO type over {@link #POJO_FIELDS}. */
+    static TypeInformation<UserState> pojoTypeInfo() {
+        List<PojoField> fields = new ArrayList<>();
+        for (String name : POJO_FIELDS) {
+            try {
+                Field f = UserState.class.getField(name);
+                fields.add(new PojoField(f, TypeInformation.of(f.getType())));
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new PojoTypeInfo<>(UserState.class, fields);
+    }
+
     @Override
     public List<UserState> values(int format) {
+        if (format == 0) { // the format-1 values as the POJO era held them: no category keys
+            List<UserState> v = values(1);
+            for (UserState s : v) {
+                s.histCategories = new byte[0];
+            }
+            return v;
+        }
         List<UserState> v = new ArrayList<>();
         v.add(new UserState()); // a user with nothing yet: no interest, no time, no model
         v.add(history(50, 32, false, 3)); // a saturated user, types packed two per byte
@@ -110,7 +143,13 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
         assertArrayEquals(expected.histItems, actual.histItems, what + ": histItems");
         assertArrayEquals(expected.histTypes, actual.histTypes, what + ": histTypes");
         assertArrayEquals(expected.histOffsetMs, actual.histOffsetMs, what + ": histOffsetMs");
-        assertArrayEquals(expected.histCategories, actual.histCategories, what + ": histCategories");
+        if (expected.histCategories.length == 0 || actual.histCategories.length == 0) {
+            // a state without keys: the serializer writes and reads it as one key 0 per event
+            assertArrayEquals(Arrays.copyOf(expected.histCategories, expected.histItems.length),
+                    Arrays.copyOf(actual.histCategories, actual.histItems.length), what + ": histCategories");
+        } else {
+            assertArrayEquals(expected.histCategories, actual.histCategories, what + ": histCategories");
+        }
         assertArrayEquals(expected.purchased, actual.purchased, what + ": purchased");
         assertArrayEquals(expected.cart, actual.cart, what + ": cart");
         assertEquals(expected.seq, actual.seq, what + ": seq");
