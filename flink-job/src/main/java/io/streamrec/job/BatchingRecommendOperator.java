@@ -17,7 +17,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@link #finish}, so every list emitted belongs to the same checkpoint as the state update that produced it, and a
  * restore neither loses nor repeats it (beyond what at-least-once already allows). With a batch size of 1 this is
  * exactly a {@link KeyedProcessOperator}. After a restore, {@link #open} lets the function refill its session index
- * from the keyed state of the users this instance owns.
+ * from the keyed state of the users this instance owns. A batch's lists are written back to their users' states (the
+ * last list, for online feedback) under each user's key, and the key of the call that flushed is restored after.
  */
 public class BatchingRecommendOperator extends KeyedProcessOperator<String, UserEvent, ScoredList>
         implements RecommendFunction.ListEmitter {
@@ -81,6 +82,16 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
             reuse.eraseTimestamp();
             output.collect(reuse.replace(list));
         }
+    }
+
+    @Override
+    public void selectKey(String userId) {
+        setCurrentKey(userId);
+    }
+
+    @Override
+    public String currentKey() {
+        return (String) getCurrentKey();
     }
 
     @Override

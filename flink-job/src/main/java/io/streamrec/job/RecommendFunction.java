@@ -7,6 +7,7 @@ import io.streamrec.candidates.EventCandidates;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.ListFeedback;
 import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
@@ -22,11 +23,13 @@ import io.streamrec.state.UserStateDescriptor;
 import io.streamrec.state.UserStateUpdater;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
 import java.util.function.Predicate;
@@ -45,6 +48,15 @@ import java.util.function.Predicate;
  * contract's feature requires), which feeds the {@code online_covisit} candidate source and feature and survives
  * model swaps; and, with the discovery list ordered by neighbours, a session-kNN index, a category popularity table
  * and a sequence table.
+ *
+ * <p>Online feedback ({@link #FEEDBACK}): every accepted event first judges the last list emitted for its user
+ * ({@link UserState#lastList}): the rank of the event's item in it, 0 for a miss, attributed to the model version in
+ * the user's state, which is the version that ranked that list (the state's version changes only when the next
+ * event is applied with a new model). Then, once the event's own list is emitted, its first top-K items become the
+ * new last list. That is the ranked list before the catalog filter, so a hit is attributed against the ranked order
+ * and an item the filter dropped shifts the ranks the user saw by one. Under micro-batching an event that arrives
+ * while its user's previous list is still waiting in the batch is judged against the list before it, the last one
+ * the user could have seen.
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -52,6 +64,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
+
+    /** The side output of {@link ListFeedback}: one per accepted event whose user had a list, with an item. */
+    public static final OutputTag<ListFeedback> FEEDBACK =
+            new OutputTag<>("list-feedback", TypeInformation.of(ListFeedback.class));
 
     private final JobSettings settings;
 
@@ -67,6 +83,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
     private transient ListEmitter emitter;
     private transient CollectorEmitter collectorEmitter;
+    /**
+     * The states of the users whose events wait in the micro-batch, updated but not yet written: each is written
+     * once, with its list, when the batch is scored. At most one entry per pending event; empty between batches
+     * (and so at every checkpoint, which flushes first).
+     */
+    private transient java.util.Map<String, UserState> pendingStates;
 
     public RecommendFunction(JobSettings settings) {
         this.settings = settings;
@@ -93,6 +115,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
         batch = new MicroBatch(emitter == null ? 1 : settings.rankerBatchSize);
         collectorEmitter = new CollectorEmitter();
+        pendingStates = new java.util.HashMap<>();
         tables.open();
         DiscoveryFusion discovery = !settings.sessionIndex() ? null
                 : new DiscoveryFusion(settings.topK + OVERFETCH, settings.sessionSeeds, settings.sessionNeighbours,
@@ -112,7 +135,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
         swapModelIfReloaded();
         // state: dedup, the live tables (learning from the history before the event), the user's state
-        UserState s = state.value();
+        UserState s = pendingStates.isEmpty() ? null : pendingStates.get(ctx.getCurrentKey());
+        if (s == null) {
+            s = state.value();
+        }
         if (s == null) {
             s = new UserState();
         }
@@ -120,12 +146,20 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             metrics.duplicates.inc();
             return;
         }
+        ListFeedback feedback = judgeLastList(s, e); // before the event changes the state's model version
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
             return;
         }
-        state.update(s);
+        if (feedback != null) {
+            ctx.output(FEEDBACK, feedback);
+        }
+        // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
+        // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
+        if (emitter != null) {
+            pendingStates.put(ctx.getCurrentKey(), s);
+        }
         tables.live().observe(e, s);
 
         // candidates, then the ranking request, in the event's micro-batch slot
@@ -144,6 +178,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         } else if (batch.isFull()) {
             flush();
         }
+    }
+
+    /** How {@code e} judges the user's last list; null when there is no list or the event has no item. */
+    private static ListFeedback judgeLastList(UserState s, UserEvent e) {
+        if (s.lastList.length == 0 || e.itemId == null) {
+            return null;
+        }
+        return new ListFeedback(s.modelVersion, e.type, UserStateUpdater.rankInLastList(s, e.itemId),
+                s.lastList.length);
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
@@ -216,13 +259,33 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         float[][] scores = batch.score(serving.ranker, metrics.inference);
+        String key = to.currentKey(); // the lists are written back under their users' keys, then this one again
         for (int i = 0; i < b; i++) {
             PreparedEvent p = batch.slot(i);
             ScoredList list = lists.assemble(p, MicroBatch.row(scores, i), serving.bundle, serving.revisit,
                     tables.live().online());
             metrics.revisitMoved(lists.revisitMoved());
+            // read before the list leaves: with object reuse a chained operator downstream receives this very object
+            long[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
+            String user = list.userId;
             to.emit(list, p.timestamp, p.hasTimestamp);
+            rememberList(p.state, user, shown, to);
             p.release();
+        }
+        pendingStates.clear();
+        if (key != null) {
+            to.selectKey(key);
+        }
+    }
+
+    /** Makes {@code shown} (the list's first top-K hashes) the user's last list and writes the state under its key. */
+    private void rememberList(UserState s, String user, long[] shown, ListEmitter to) {
+        s.lastList = shown;
+        to.selectKey(user);
+        try {
+            state.update(s);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -234,6 +297,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** Receives the lists of a deferred batch, with the stream timestamp of the event that produced each. */
     interface ListEmitter {
         void emit(ScoredList list, long timestamp, boolean hasTimestamp);
+
+        /** Makes {@code userId} the current key, for writing its state; a no-op where it already is. */
+        default void selectKey(String userId) {
+        }
+
+        /** The current key, restored after a batch was written back; null when there is none to restore. */
+        default String currentKey() {
+            return null;
+        }
     }
 
     /** Adapts the function's per-element collector for the unbatched path (its timestamp is already the event's). */

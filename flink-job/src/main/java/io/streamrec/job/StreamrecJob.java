@@ -15,6 +15,7 @@ import io.streamrec.event.ParseEventsFunction;
 import io.streamrec.event.RawRecord;
 import io.streamrec.event.RawRecordDeserializer;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.OnlineFeedbackSink;
 import io.streamrec.sink.DeadLetterSerializationSchema;
 import io.streamrec.sink.Recommendation;
 import io.streamrec.sink.RecommendationSerializationSchema;
@@ -46,7 +47,8 @@ import java.util.Properties;
 
 /**
  * The streamrec pipeline: parse and validate (bad records to the DLQ) → event-time watermarks → keyBy(user_id) →
- * {@link RecommendFunction} (state, candidates, ONNX ranking) → {@link CatalogFilterFunction} (stock, top-K) → sink.
+ * {@link RecommendFunction} (state, candidates, ONNX ranking) → {@link CatalogFilterFunction} (stock, top-K) → sink;
+ * the ranking operator's feedback side output goes to the {@link OnlineFeedbackSink} (metrics only).
  *
  * <p>Like the flink-training exercises, the job takes its sources and sinks as constructor parameters so tests and the
  * offline evaluator plug in their own; {@link #main} only wires Kafka. Every operator has a name and a stable uid, so
@@ -107,12 +109,15 @@ public class StreamrecJob {
                         .withIdleness(conf.get(StreamrecOptions.SOURCE_IDLENESS)))
                 .uid("event-watermarks").name("event-time-watermarks");
 
-        DataStream<ScoredList> ranked = timed
+        SingleOutputStreamOperator<ScoredList> ranked = timed
                 .keyBy(UserEvent::getUserId)
                 .transform("user-state-candidates-rank", TypeInformation.of(ScoredList.class),
                         new BatchingRecommendOperator(new RecommendFunction(settings), settings.rankerBatchSize,
                                 settings.rankerBatchWaitMs))
                 .uid("recommend").name("user-state-candidates-rank");
+        // how each user's next event judged their last list, as per-model-version metrics
+        ranked.getSideOutput(RecommendFunction.FEEDBACK)
+                .sinkTo(new OnlineFeedbackSink()).uid("online-feedback").name("online-feedback");
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEventsFunction.DEAD_LETTERS);
 

@@ -34,6 +34,11 @@ public final class PreparedEvent {
     long eventTs;
     long ingestTs;
     long seq;
+    /**
+     * The user's state object this event updated: after the list is emitted, its {@link UserState#lastList} is set
+     * and the state written again under the user's key (under micro-batching that is later, in another key's call).
+     */
+    public UserState state;
     /** The stream timestamp of the event, for the emitted list. */
     public long timestamp;
     public boolean hasTimestamp;
@@ -89,6 +94,7 @@ public final class PreparedEvent {
         eventTs = e.ts;
         ingestTs = e.ingestTs;
         seq = s.seq;
+        state = s;
     }
 
     /** The stream timestamp the event's list is emitted with. */
@@ -116,6 +122,7 @@ public final class PreparedEvent {
         discovery.clear();
         userId = null;
         eventId = null;
+        state = null;
         Arrays.fill(request.histItems, null);
         candidates.clear();
     }

@@ -38,6 +38,14 @@ public class UserState {
     /** 64-bit hashes of the most recent accepted event ids, most recent first, to drop duplicates. */
     public long[] recentEventHashes = new long[0];
 
+    /**
+     * 64-bit hashes ({@link UserStateUpdater#itemHash}) of the items of the last list emitted for the user, in rank
+     * order, at most top-K: the next event is judged against it (online feedback: was its item in the list, at which
+     * rank). The ranked list before the catalog filter. Empty before the first list and after a restore of state
+     * written before it existed (serializer format 1).
+     */
+    public long[] lastList = new long[0];
+
     public UserState() {}
 
     public int historyLength() {

@@ -1,7 +1,9 @@
 package io.streamrec.state;
 
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -20,11 +22,22 @@ import java.util.Arrays;
  * <p>The history's category keys come last, one byte per event, and only when some event has a category (flag
  * {@code HAS_CATEGORIES}): a log without categories pays nothing, and a value written before they existed reads as
  * all keys 0 ("no category").
+ *
+ * <p>Formats ({@link Snapshot} records which one a checkpoint holds): 1 ends after the category keys; 2 (current) adds
+ * {@link UserState#lastList} after them, a varint length and 8 bytes per hash. The length is written even when it is
+ * 0 (one byte), so a reader must know the format: the current one fails on format-1 bytes (or, in a stream of values,
+ * would read the next value's first byte as the length). A checkpoint of format 1 is therefore read by
+ * {@link Format1Serializer} (lists empty) and rewritten in format 2, which Flink does because the snapshot says
+ * "compatible after migration".
+ * The committed files under {@code src/test/resources/state-compat/user-state} prove every format still restores.
  */
 public final class UserStateSerializer extends StatelessSerializer<UserState> {
     private static final long serialVersionUID = 1L;
 
     static final UserStateSerializer INSTANCE = new UserStateSerializer();
+
+    /** The format this serializer writes. */
+    static final int CURRENT_FORMAT = 2;
 
     private static final int HAS_INTEREST = 1;
     private static final int HAS_LAST_TS = 2;
@@ -56,11 +69,22 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         s.cart = from.cart.clone();
         s.seq = from.seq;
         s.recentEventHashes = from.recentEventHashes.clone();
+        s.lastList = from.lastList.clone();
         return s;
     }
 
     @Override
     public void serialize(UserState s, DataOutputView out) throws IOException {
+        write(s, out, CURRENT_FORMAT);
+    }
+
+    @Override
+    public UserState deserialize(DataInputView in) throws IOException {
+        return read(in, CURRENT_FORMAT);
+    }
+
+    /** Writes {@code s} in {@code format} (1 leaves out the last list). */
+    static void write(UserState s, DataOutputView out, int format) throws IOException {
         boolean packed = true;
         for (byte t : s.histTypes) {
             packed &= t >= 0 && t < 16;
@@ -115,10 +139,16 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
             out.write(s.histCategories.length == s.histItems.length ? s.histCategories
                     : Arrays.copyOf(s.histCategories, s.histItems.length));
         }
+        if (format >= 2) {
+            CompactIO.writeVarint(out, s.lastList.length);
+            for (long h : s.lastList) {
+                out.writeLong(h);
+            }
+        }
     }
 
-    @Override
-    public UserState deserialize(DataInputView in) throws IOException {
+    /** Reads a value written in {@code format}; fields the format lacks keep their defaults. */
+    static UserState read(DataInputView in, int format) throws IOException {
         UserState s = new UserState();
         int flags = in.readUnsignedByte();
         if ((flags & HAS_INTEREST) != 0) {
@@ -169,18 +199,130 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         if ((flags & HAS_CATEGORIES) != 0) {
             in.readFully(s.histCategories);
         }
+        if (format >= 2) {
+            long[] last = new long[CompactIO.readLength(in)];
+            for (int i = 0; i < last.length; i++) {
+                last[i] = in.readLong();
+            }
+            s.lastList = last;
+        }
         return s;
     }
 
     @Override
     public TypeSerializerSnapshot<UserState> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(CURRENT_FORMAT);
     }
 
-    /** The serializer's snapshot: the format has one version so far, and restores to this serializer. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<UserState> {
+    /**
+     * Reads (and writes) format 1, the state of releases before {@link UserState#lastList}: the serializer a format-1
+     * snapshot restores, which Flink uses to read the old state before rewriting it with the current serializer.
+     */
+    public static final class Format1Serializer extends StatelessSerializer<UserState> {
+        private static final long serialVersionUID = 1L;
+        static final Format1Serializer INSTANCE = new Format1Serializer();
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public UserState createInstance() {
+            return new UserState();
+        }
+
+        @Override
+        public UserState copy(UserState from) {
+            return UserStateSerializer.INSTANCE.copy(from);
+        }
+
+        @Override
+        public void serialize(UserState s, DataOutputView out) throws IOException {
+            write(s, out, 1);
+        }
+
+        @Override
+        public UserState deserialize(DataInputView in) throws IOException {
+            return read(in, 1);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<UserState> snapshotConfiguration() {
+            return new Snapshot(1);
+        }
+    }
+
+    /**
+     * The serializer's snapshot in checkpoints: which format the state was written in. Snapshot versions 1 to 3 are
+     * those of Flink's {@code SimpleTypeSerializerSnapshot}, which format 1 used (it wrote version 3, no payload);
+     * version 4 writes the format number. The current serializer reads its own format as is and format 1 after
+     * migration; a format this code does not know (a newer release's) is refused rather than mis-read. The state of
+     * the releases before this serializer ("format 0", Flink's POJO serializer, whose snapshot restores it) is
+     * compatible after migration too: the POJO fields it lacks (category keys, last list) take their defaults.
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<UserState> {
+        private static final int VERSION = 4;
+        /** The last snapshot version of format 1, written by {@code SimpleTypeSerializerSnapshot}. */
+        private static final int FORMAT1_VERSION = 3;
+
+        private int format;
+
+        /** For Flink, which creates the snapshot and then reads it. */
         public Snapshot() {
-            super(() -> INSTANCE);
+            this(CURRENT_FORMAT);
+        }
+
+        Snapshot(int format) {
+            this.format = format;
+        }
+
+        /** The state format this snapshot describes. */
+        public int format() {
+            return format;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return VERSION;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            out.writeInt(format);
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (readVersion == FORMAT1_VERSION) {
+                format = 1;
+            } else if (readVersion == VERSION) {
+                format = in.readInt();
+                if (format < 1 || format > CURRENT_FORMAT) {
+                    throw new IOException("user state in format " + format + ", this release reads formats 1 to "
+                            + CURRENT_FORMAT + ": restore it with the release that wrote it");
+                }
+            } else {
+                throw new IOException("unknown user state serializer snapshot version " + readVersion);
+            }
+        }
+
+        @Override
+        public TypeSerializer<UserState> restoreSerializer() {
+            return format == 1 ? Format1Serializer.INSTANCE : INSTANCE;
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<UserState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<UserState> oldSnapshot) {
+            if (oldSnapshot instanceof PojoSerializerSnapshot) { // format 0: Flink reads it with its POJO serializer
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            if (!(oldSnapshot instanceof Snapshot old) || old.format > format) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return old.format == format ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

@@ -53,6 +53,31 @@ public final class UserStateUpdater {
         return h;
     }
 
+    /** The 64-bit hash of an item id in {@link UserState#lastList}: the same FNV-1a as the event ids. */
+    public static long itemHash(String itemId) {
+        return eventIdHash(itemId);
+    }
+
+    /** The hashes of the first {@code n} items (fewer if the list is shorter), in rank order. */
+    public static long[] itemHashes(String[] items, int n) {
+        long[] h = new long[Math.max(0, Math.min(n, items == null ? 0 : items.length))];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = itemHash(items[i]);
+        }
+        return h;
+    }
+
+    /** The 1-based rank of {@code itemId} in the user's last list, 0 when it is not in it. */
+    public static int rankInLastList(UserState s, String itemId) {
+        long h = itemHash(itemId);
+        for (int i = 0; i < s.lastList.length; i++) {
+            if (s.lastList[i] == h) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
     /**
      * Applies the event. Returns false, leaving the state untouched, when the event is a duplicate.
      */

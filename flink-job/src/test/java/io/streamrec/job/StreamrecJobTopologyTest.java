@@ -35,7 +35,8 @@ class StreamrecJobTopologyTest {
             assertFalse(node.getOperatorName().isBlank());
         }
         assertTrue(uids.containsAll(Set.of("user-events-source", "parse-events", "event-watermarks", "recommend",
-                "item-updates-source", "parse-item-updates", "catalog-filter-top-k")), uids.toString());
+                "item-updates-source", "parse-item-updates", "catalog-filter-top-k", "online-feedback")),
+                uids.toString());
     }
 
     @Test

@@ -59,6 +59,10 @@ class UserStateSerializerTest {
         for (int i = 0; i < s.recentEventHashes.length; i++) {
             s.recentEventHashes[i] = rnd.nextLong();
         }
+        s.lastList = new long[rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1, 21)];
+        for (int i = 0; i < s.lastList.length; i++) {
+            s.lastList[i] = rnd.nextLong();
+        }
         return s;
     }
 
@@ -74,6 +78,7 @@ class UserStateSerializerTest {
         assertArrayEquals(a.cart, b.cart);
         assertEquals(a.seq, b.seq);
         assertArrayEquals(a.recentEventHashes, b.recentEventHashes);
+        assertArrayEquals(a.lastList, b.lastList);
     }
 
     private static byte[] bytes(TypeSerializer<UserState> ser, UserState s) throws Exception {
@@ -165,5 +170,31 @@ class UserStateSerializerTest {
         TypeSerializerSchemaCompatibility<UserState> compat =
                 SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(read);
         assertTrue(compat.isCompatibleAsIs());
+    }
+
+    @Test
+    void aFormat2RoundTripKeepsTheLastList() throws Exception {
+        UserState s = random(new SplittableRandom(3), 20);
+        s.lastList = UserStateUpdater.itemHashes(new String[] {"a", "b", "c", "d"}, 10);
+        UserState back = SERIALIZER.deserialize(new DataInputDeserializer(bytes(SERIALIZER, s)));
+        assertArrayEquals(s.lastList, back.lastList);
+        assertEquals(3, UserStateUpdater.rankInLastList(back, "c"));
+        assertEquals(0, UserStateUpdater.rankInLastList(back, "e"));
+        UserState copy = SERIALIZER.copy(s);
+        assertArrayEquals(s.lastList, copy.lastList);
+        assertNotSame(s.lastList, copy.lastList);
+    }
+
+    @Test
+    void theLastListCostsOneLengthBytePlusEightBytesPerItem() throws Exception {
+        UserState s = random(new SplittableRandom(11), 50);
+        s.lastList = new long[0];
+        int empty = bytes(SERIALIZER, s).length;
+        int format1 = bytes(UserStateSerializer.Format1Serializer.INSTANCE, s).length;
+        assertEquals(format1 + 1, empty, "an empty list costs its length byte");
+        for (int k : new int[] {1, 10, 20}) {
+            s.lastList = new long[k];
+            assertEquals(empty + 8 * k, bytes(SERIALIZER, s).length, "top-" + k);
+        }
     }
 }

@@ -1,0 +1,88 @@
+package io.streamrec.job;
+
+import io.streamrec.config.StreamrecConfig;
+import io.streamrec.event.RawRecord;
+import io.streamrec.feedback.OnlineFeedbackMetrics;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code online-feedback} sink in a running job on a MiniCluster: every accepted event after a user's first is
+ * judged, and the counters and gauges reach Flink's metric system under the serving model version.
+ */
+class OnlineFeedbackITCase {
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1)
+                    .setConfiguration(REPORTER.addToConfiguration(new Configuration())).build());
+
+    @Test
+    void everyEventAfterAUsersFirstIsJudgedUnderTheServingModelVersion() throws Exception {
+        long[] judgedAndHits = run("1");
+        assertEquals(13, judgedAndHits[0], "16 accepted events, minus each of the 3 users' first");
+    }
+
+    @Test
+    void underMicroBatchingAnEventWhoseListIsStillPendingIsNotJudged() throws Exception {
+        // the source floods: a user's next event can arrive while the previous list waits in the batch of 8
+        long[] judgedAndHits = run("8");
+        assertTrue(judgedAndHits[0] > 0 && judgedAndHits[0] <= 13, "judged " + judgedAndHits[0]);
+    }
+
+    /** Runs the job over the 20 records with {@code batchSize}; returns lists judged and hits, over all versions. */
+    private long[] run(String batchSize) throws Exception {
+        var conf = StreamrecConfig.fromMap(Map.of("recs.top-k", "5", "model.reload-interval", "0 s",
+                "parallelism.default", "1", "events.max-ts-past", "36500 d", "ranker.batch-size", batchSize));
+        StreamExecutionEnvironment env = StreamrecJob.environment(conf);
+        // 20 records of 3 users, every fifth malformed: 16 accepted events, 3 of them a user's first
+        DataGeneratorSource<RawRecord> source = new DataGeneratorSource<>(new CatalogLessJobITCase.Events(), 20,
+                RateLimiterStrategy.noOp(), TypeInformation.of(RawRecord.class));
+        StreamrecJob.Pipeline p = new StreamrecJob(conf, source, null, null, null).build(env);
+        p.recommendations.sinkTo(new DiscardingSink<>());
+        JobExecutionResult result = env.execute("online-feedback");
+
+        long judged = 0;
+        long hits = 0;
+        Double hitRate = null;
+        Double mrr = null;
+        for (Map.Entry<String, Metric> m : REPORTER.getMetricsByIdentifiers(result.getJobID()).entrySet()) {
+            String id = m.getKey();
+            if (!id.contains(OnlineFeedbackMetrics.GROUP + "." + OnlineFeedbackMetrics.VERSION_KEY + ".")) {
+                continue;
+            }
+            if (id.endsWith(".listsJudged")) {
+                judged += ((Counter) m.getValue()).getCount();
+            } else if (id.endsWith(".hits")) {
+                hits += ((Counter) m.getValue()).getCount();
+            } else if (id.endsWith(".onlineHitRate")) {
+                hitRate = (Double) ((Gauge<?>) m.getValue()).getValue();
+            } else if (id.endsWith(".onlineMrr")) {
+                mrr = (Double) ((Gauge<?>) m.getValue()).getValue();
+            }
+        }
+        assertTrue(hitRate != null && mrr != null, "the gauges are registered");
+        assertEquals((double) hits / judged, hitRate, 1e-12);
+        assertTrue(mrr <= hitRate, "a hit counts at most 1 in the MRR");
+        return new long[] {judged, hits};
+    }
+}
