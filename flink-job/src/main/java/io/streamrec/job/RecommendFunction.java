@@ -266,7 +266,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                     tables.live().online());
             metrics.revisitMoved(lists.revisitMoved());
             // read before the list leaves: with object reuse a chained operator downstream receives this very object
-            long[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
+            int[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
             String user = list.userId;
             to.emit(list, p.timestamp, p.hasTimestamp);
             rememberList(p.state, user, shown, to);
@@ -279,7 +279,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     /** Makes {@code shown} (the list's first top-K hashes) the user's last list and writes the state under its key. */
-    private void rememberList(UserState s, String user, long[] shown, ListEmitter to) {
+    private void rememberList(UserState s, String user, int[] shown, ListEmitter to) {
         s.lastList = shown;
         to.selectKey(user);
         try {

@@ -24,9 +24,9 @@ import java.util.Arrays;
  * all keys 0 ("no category").
  *
  * <p>Formats ({@link Snapshot} records which one a checkpoint holds): 1 ends after the category keys; 2 (current) adds
- * {@link UserState#lastList} after them, a varint length and 8 bytes per hash. The length is written even when it is
- * 0 (one byte), so a reader must know the format: the current one fails on format-1 bytes (or, in a stream of values,
- * would read the next value's first byte as the length). A checkpoint of format 1 is therefore read by
+ * {@link UserState#lastList} after them, a varint length and 4 bytes per (32-bit) hash. The length is written even
+ * when it is 0 (one byte), so a reader must know the format: the current one fails on format-1 bytes (or, in a stream
+ * of values, would read the next value's first byte as the length). A checkpoint of format 1 is therefore read by
  * {@link Format1Serializer} (lists empty) and rewritten in format 2, which Flink does because the snapshot says
  * "compatible after migration".
  * The committed files under {@code src/test/resources/state-compat/user-state} prove every format still restores.
@@ -141,8 +141,8 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
         }
         if (format >= 2) {
             CompactIO.writeVarint(out, s.lastList.length);
-            for (long h : s.lastList) {
-                out.writeLong(h);
+            for (int h : s.lastList) {
+                out.writeInt(h);
             }
         }
     }
@@ -200,9 +200,9 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
             in.readFully(s.histCategories);
         }
         if (format >= 2) {
-            long[] last = new long[CompactIO.readLength(in)];
+            int[] last = new int[CompactIO.readLength(in)];
             for (int i = 0; i < last.length; i++) {
-                last[i] = in.readLong();
+                last[i] = in.readInt();
             }
             s.lastList = last;
         }

@@ -53,14 +53,19 @@ public final class UserStateUpdater {
         return h;
     }
 
-    /** The 64-bit hash of an item id in {@link UserState#lastList}: the same FNV-1a as the event ids. */
-    public static long itemHash(String itemId) {
-        return eventIdHash(itemId);
+    /**
+     * The 32-bit hash of an item id in {@link UserState#lastList}: the same 64-bit FNV-1a as the event ids, its high
+     * half folded onto the low one (xor) so that every input bit still counts. An item not in a list of K hashes
+     * matches one of them with probability about K/2^32.
+     */
+    public static int itemHash(String itemId) {
+        long h = eventIdHash(itemId);
+        return (int) (h ^ (h >>> 32));
     }
 
     /** The hashes of the first {@code n} items (fewer if the list is shorter), in rank order. */
-    public static long[] itemHashes(String[] items, int n) {
-        long[] h = new long[Math.max(0, Math.min(n, items == null ? 0 : items.length))];
+    public static int[] itemHashes(String[] items, int n) {
+        int[] h = new int[Math.max(0, Math.min(n, items == null ? 0 : items.length))];
         for (int i = 0; i < h.length; i++) {
             h[i] = itemHash(items[i]);
         }
@@ -69,7 +74,7 @@ public final class UserStateUpdater {
 
     /** The 1-based rank of {@code itemId} in the user's last list, 0 when it is not in it. */
     public static int rankInLastList(UserState s, String itemId) {
-        long h = itemHash(itemId);
+        int h = itemHash(itemId);
         for (int i = 0; i < s.lastList.length; i++) {
             if (s.lastList[i] == h) {
                 return i + 1;

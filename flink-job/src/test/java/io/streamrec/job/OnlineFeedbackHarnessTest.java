@@ -146,7 +146,7 @@ class OnlineFeedbackHarnessTest {
         assertEquals("a2", u1.triggerEventId);
         assertArrayEquals(UserStateUpdater.itemHashes(u1.items, settings.topK), stateOf("u1").lastList);
         assertArrayEquals(UserStateUpdater.itemHashes(u2.items, settings.topK), stateOf("u2").lastList);
-        assertNotEquals(stateOf("u1").lastList[0], 0L);
+        assertNotEquals(0, stateOf("u1").lastList[0]);
 
         send("a3", "u1", u1.items[1], EventType.PURCHASE, T0 + 2_000);
         assertEquals(List.of(new ListFeedback(bundle.modelVersion(), EventType.PURCHASE, 2, settings.topK)),

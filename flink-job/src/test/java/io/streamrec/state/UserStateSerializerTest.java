@@ -59,9 +59,9 @@ class UserStateSerializerTest {
         for (int i = 0; i < s.recentEventHashes.length; i++) {
             s.recentEventHashes[i] = rnd.nextLong();
         }
-        s.lastList = new long[rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1, 21)];
+        s.lastList = new int[rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(1, 21)];
         for (int i = 0; i < s.lastList.length; i++) {
-            s.lastList[i] = rnd.nextLong();
+            s.lastList[i] = rnd.nextInt();
         }
         return s;
     }
@@ -186,15 +186,15 @@ class UserStateSerializerTest {
     }
 
     @Test
-    void theLastListCostsOneLengthBytePlusEightBytesPerItem() throws Exception {
+    void theLastListCostsOneLengthBytePlusFourBytesPerItem() throws Exception {
         UserState s = random(new SplittableRandom(11), 50);
-        s.lastList = new long[0];
+        s.lastList = new int[0];
         int empty = bytes(SERIALIZER, s).length;
         int format1 = bytes(UserStateSerializer.Format1Serializer.INSTANCE, s).length;
         assertEquals(format1 + 1, empty, "an empty list costs its length byte");
         for (int k : new int[] {1, 10, 20}) {
-            s.lastList = new long[k];
-            assertEquals(empty + 8 * k, bytes(SERIALIZER, s).length, "top-" + k);
+            s.lastList = new int[k];
+            assertEquals(empty + 4 * k, bytes(SERIALIZER, s).length, "top-" + k);
         }
     }
 }

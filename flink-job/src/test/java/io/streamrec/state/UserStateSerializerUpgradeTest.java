@@ -48,7 +48,7 @@ class UserStateSerializerUpgradeTest {
         TypeSerializerSchemaCompatibility<UserState> compat = SerializerUpgradeFiles.checkUpgrade(spec, 1);
         assertTrue(compat.isCompatibleAfterMigration(), compat.toString());
         for (UserState s : spec.restored(1)) {
-            assertArrayEquals(new long[0], s.lastList);
+            assertArrayEquals(new int[0], s.lastList);
         }
         assertInstanceOf(UserStateSerializer.Format1Serializer.class,
                 SerializerUpgradeFiles.readSnapshot(spec, 1).restoreSerializer());

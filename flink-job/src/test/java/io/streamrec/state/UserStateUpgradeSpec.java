@@ -85,14 +85,14 @@ public final class UserStateUpgradeSpec implements SerializerUpgradeFiles.Upgrad
         extremes.recentEventHashes = new long[] {Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE};
         v.add(extremes);
         if (format >= 2) { // the last list emitted: full, partial, and extreme hashes
-            v.get(1).lastList = new long[20];
+            v.get(1).lastList = new int[20];
             for (int i = 0; i < 20; i++) {
                 v.get(1).lastList[i] = UserStateUpdater.itemHash("item-" + (i * 31) % 10_007);
             }
-            v.get(2).lastList = new long[] {UserStateUpdater.itemHash("item-5")};
-            extremes.lastList = new long[] {Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE};
+            v.get(2).lastList = new int[] {UserStateUpdater.itemHash("item-5")};
+            extremes.lastList = new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE};
             UserState onlyAList = new UserState(); // a state whose only content is a list
-            onlyAList.lastList = new long[] {42L, 43L};
+            onlyAList.lastList = new int[] {42, 43};
             v.add(onlyAList);
         }
         return v;
