@@ -303,7 +303,8 @@ public final class StandaloneCluster implements AutoCloseable {
         return flags;
     }
 
-    static int freePort() throws IOException {
+    /** A port free on this machine now (the OS picks it). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -47,8 +47,8 @@ final class FaultEnv implements AutoCloseable {
         this.jobJar = jobJar;
         this.bundle = bundle;
         Files.createDirectories(work);
-        int port = freePort();
-        broker = new KafkaServerProcess(work.resolve("kafka"), port, freePort(), "localhost",
+        int port = StandaloneCluster.freePort();
+        broker = new KafkaServerProcess(work.resolve("kafka"), port, StandaloneCluster.freePort(), "localhost",
                 KafkaServerProcess.defaultJvmOptions("512m", List.of()), work.resolve("kafka.log"));
         cluster = new StandaloneCluster(work.resolve("flink"), lib, 2, clusterSettings(work));
     }
@@ -91,12 +91,6 @@ final class FaultEnv implements AutoCloseable {
             args.add(v);
         });
         return args;
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
