@@ -35,6 +35,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
     private int started;
+    private final Map<String, List<String>> resourceParams = new java.util.HashMap<>();
 
     /**
      * @param lib the cluster's jars (Flink, Log4j, ONNX Runtime)
@@ -250,7 +251,21 @@ public final class StandaloneCluster implements AutoCloseable {
         throw new IOException("job " + jobId + " was not RUNNING within " + timeoutMs / 1000 + " s; see " + logs);
     }
 
+    /**
+     * The JVM flags and dynamic memory properties BashJavaUtils computes for a JobManager or TaskManager, computed
+     * once per kind: the configuration does not change, and a restarted process starts as fast as a supervisor
+     * (systemd, Kubernetes) would start it.
+     */
     private List<String> resourceParams(String which) throws IOException, InterruptedException {
+        List<String> cached = resourceParams.get(which);
+        if (cached == null) {
+            cached = computeResourceParams(which);
+            resourceParams.put(which, cached);
+        }
+        return cached;
+    }
+
+    private List<String> computeResourceParams(String which) throws IOException, InterruptedException {
         Path out = logs.resolve("bash-java-utils.log");
         Process p = command("org.apache.flink.runtime.util.bash.BashJavaUtils", List.of("-Xmx128m"),
                 List.of(which, "--configDir", conf.toString())).redirectErrorStream(true)
