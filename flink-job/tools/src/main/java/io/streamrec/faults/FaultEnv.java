@@ -58,8 +58,9 @@ final class FaultEnv implements AutoCloseable {
         progress.say("broker up at %s in %d ms (pid %d)", broker.bootstrapServers(), ms, broker.pid());
         long t0 = System.currentTimeMillis();
         cluster.start(2);
-        progress.say("Flink cluster up in %d ms: ZooKeeper, a JobManager (REST %s) and 2 TaskManagers %s",
-                System.currentTimeMillis() - t0, cluster.rest().address(), cluster.liveTaskManagerPids());
+        progress.say("Flink cluster up in %d ms: ZooKeeper, a JobManager (REST %s) and 2 TaskManagers %s (malloc: %s)",
+                System.currentTimeMillis() - t0, cluster.rest().address(), cluster.liveTaskManagerPids(),
+                StandaloneCluster.taskManagerAllocator());
     }
 
     /** Creates a scenario's own four topics (4 partitions each) and returns their names. */
