@@ -262,6 +262,16 @@ final class DemoView {
         l.sort(Collections.reverseOrder(Map.Entry.comparingByValue()));
         return l.subList(0, Math.min(n, l.size()));
     }
+    /** A user's {@code n} strongest true interests as the frame shows them: "c03 shoes 41%". */
+    static List<String> interestLabels(Catalogue cat, double[] interest, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (Map.Entry<Integer, Double> e : topCategories(interest, n)) {
+            out.add(String.format(Locale.ROOT, "%s %s %.0f%%", cat.categoryId(e.getKey()), cat.categoryLabel(e.getKey()),
+                    100 * e.getValue()));
+        }
+        return out;
+    }
+
     /** What the header shows that the view does not collect itself: the simulator's counts, the broker, the rates. */
     record Header(double elapsedSeconds, String broker, long eventsSent, double eventsPerSecond, long malformed,
             long duplicates, long catalogueUpdates, double recsPerSecond) {}
@@ -353,7 +363,7 @@ final class DemoView {
             String left = fit(String.format(Locale.ROOT, "%d. %s", i + 1, describe(top.get(i))), cell);
             String right = i + 1 < top.size()
                     ? fit(String.format(Locale.ROOT, "%d. %s", i + 2, describe(top.get(i + 1))), cell) : "";
-            b.add("   " + pad(left, cell) + " " + right);
+            b.add(("   " + pad(left, cell) + " " + right).stripTrailing());
         }
         if (!rec.discover().isEmpty()) {
             StringBuilder d = new StringBuilder("  new for you:");

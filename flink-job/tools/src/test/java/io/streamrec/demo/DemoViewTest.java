@@ -82,6 +82,13 @@ class DemoViewTest {
         String c = catalogue.categoryIdOfItem(0);
         assertTrue(frame.contains("1. " + catalogue.itemId(0) + " " + c + " " + view.label(c)), frame);
         assertEquals(40, lines.size(), "seven users share the lines below the header");
+
+        double[] interest = new double[catalogue.numCategories()];
+        interest[3] = 0.6;
+        interest[1] = 0.3;
+        assertEquals(List.of(catalogue.categoryId(3) + " " + catalogue.categoryLabel(3) + " 60%",
+                catalogue.categoryId(1) + " " + catalogue.categoryLabel(1) + " 30%"),
+                DemoView.interestLabels(catalogue, interest, 2));
     }
 
     @Test
