@@ -2,8 +2,10 @@ package io.streamrec.job;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
@@ -13,6 +15,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The job's execution environment, with its defaults applied only where nobody else chose a value.
@@ -24,9 +27,19 @@ import java.time.Duration;
  *
  * <p>The defaults: RocksDB with incremental checkpoints every 30 s, no Kryo fallback, object reuse and a zero buffer
  * timeout for latency, a bounded failure-rate restart strategy; a local run (MiniCluster) also binds its REST endpoint
- * to localhost only.
+ * to localhost only and serves its metrics to Prometheus on {@link #PROMETHEUS_PORTS} (reporter {@code prom}). On a
+ * cluster, reporters are the cluster's business (its config.yaml, docs/CLUSTER.md): a job cannot start one there.
  */
 public final class JobEnvironment {
+
+    /** The local Prometheus reporter's name, as in {@code metrics.reporter.prom.*}. */
+    public static final String PROMETHEUS_REPORTER = "prom";
+    /** Its factory, from flink-metrics-prometheus (bundled in the tools jar, on a cluster's lib/). */
+    public static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    /** 9249, Prometheus' registered port for Flink; the next ones if a second local run already holds it. */
+    public static final String PROMETHEUS_PORTS = "9249-9259";
+
+    private static final String REPORTER_PREFIX = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
 
     private JobEnvironment() {}
 
@@ -77,8 +90,26 @@ public final class JobEnvironment {
             // A MiniCluster's REST endpoint has no authentication: reachable from this machine only, unless asked.
             setIfMissing(d, given, RestOptions.BIND_ADDRESS, "localhost");
             setIfMissing(d, given, RestOptions.ADDRESS, "localhost");
+            prometheusIfMissing(d, given);
         }
         return d;
+    }
+
+    /**
+     * The local Prometheus reporter, unless the user's reporter list leaves {@code prom} out; a factory or port the user
+     * gave for it ({@code metrics.reporter.prom.port}) stays.
+     */
+    private static void prometheusIfMissing(Configuration d, ReadableConfig given) {
+        String chosen = given.getOptional(MetricOptions.REPORTERS_LIST).orElse(null);
+        if (chosen != null && Arrays.stream(chosen.split(",")).map(String::trim).noneMatch(PROMETHEUS_REPORTER::equals)) {
+            return;
+        }
+        setIfMissing(d, given, key(REPORTER_PREFIX + "factory.class"), PROMETHEUS_FACTORY);
+        setIfMissing(d, given, key(REPORTER_PREFIX + "port"), PROMETHEUS_PORTS);
+    }
+
+    private static ConfigOption<String> key(String name) {
+        return ConfigOptions.key(name).stringType().noDefaultValue();
     }
 
     private static <T> void setIfMissing(Configuration d, ReadableConfig given, ConfigOption<T> option, T value) {

@@ -125,4 +125,32 @@ class JobEnvironmentTest {
         assertTrue(env.getConfiguration()
                 .getOptional(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY).isEmpty());
     }
+    private static String conf(StreamExecutionEnvironment env, String key) {
+        return env.getConfiguration().toMap().get(key);
+    }
+
+    @Test
+    void aLocalRunServesPrometheusOn9249UnlessTheUserChoseOtherwise() {
+        StreamExecutionEnvironment env = JobEnvironment.create(StreamrecConfig.fromMap(Map.of()));
+        assertEquals(JobEnvironment.PROMETHEUS_FACTORY, conf(env, "metrics.reporter.prom.factory.class"));
+        assertEquals("9249-9259", conf(env, "metrics.reporter.prom.port"));
+
+        StreamExecutionEnvironment port = JobEnvironment.create(
+                StreamrecConfig.fromMap(Map.of("metrics.reporter.prom.port", "9300")));
+        assertEquals("9300", conf(port, "metrics.reporter.prom.port"));
+
+        // A reporter list without prom: the user chose other reporters, none is added.
+        StreamExecutionEnvironment jmxOnly = JobEnvironment.create(StreamrecConfig.fromMap(Map.of(
+                "metrics.reporters", "jmx",
+                "metrics.reporter.jmx.factory.class", "org.apache.flink.metrics.jmx.JMXReporterFactory")));
+        assertEquals(null, conf(jmxOnly, "metrics.reporter.prom.factory.class"));
+    }
+
+    @Test
+    void onAClusterReportersAreTheClustersBusiness() {
+        runUnderFlinkRunWith(cluster());
+        StreamExecutionEnvironment env = JobEnvironment.create(StreamrecConfig.fromMap(Map.of()));
+        assertEquals(null, conf(env, "metrics.reporter.prom.factory.class"));
+        assertEquals(null, conf(env, "metrics.reporter.prom.port"));
+    }
 }
