@@ -73,7 +73,8 @@ function renderGrid() {
   let shown = 0;
   for (const p of state.products.values()) {
     if (state.filter !== null && p.category !== state.filter) continue;
-    if (shown++ >= 240) break; // a page of products, not the whole warehouse
+    if (state.filter === null && shown >= 240) break; // a page of products, not the whole warehouse
+    shown++;
     grid.append(productCard(p));
   }
 }
@@ -208,7 +209,7 @@ function fill(ol, items) {
     if (p) li.append(el('span', 'cat', ` ${categoryName(p.category)}`));
     if (it.because && it.because.length) {
       const names = it.because.map((b) => (state.products.get(b) || {}).name || b);
-      li.append(el('span', 'because', `because you viewed ${names.join(', ')}`));
+      li.append(el('span', 'because', `because of ${names.join(', ')}`));
     }
     ol.append(li);
   }
