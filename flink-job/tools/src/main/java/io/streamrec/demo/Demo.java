@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +119,12 @@ public final class Demo {
         }
         startConsumer();
         if (!o.noStorefront) {
-            storefront = startStorefront();
+            StorefrontOptions so = new StorefrontOptions();
+            so.bootstrapServers = kafka.bootstrapServers();
+            so.bind = o.storefrontBind;
+            so.port = o.storefrontPort;
+            so.suggestedShoppers = view.watched();
+            storefront = Storefront.startOrOnFreePort(so, this::status);
             status("storefront at " + storefront.url() + " (open it in a browser: click products and watch the "
                     + "panel)");
         }
@@ -129,25 +133,6 @@ public final class Demo {
         status(String.format(Locale.ROOT, "simulating %d shoppers at %.0f events/s (seed %d); ready in %.1f s%s",
                 o.users, o.rate, o.seed, (System.nanoTime() - t0) / 1e9,
                 o.duration == null ? "; Ctrl-C to stop" : "; stopping after " + o.duration.toSeconds() + " s"));
-    }
-
-    /** The storefront on the demo's broker, on the chosen port, or on a free one if that is taken. */
-    private Storefront startStorefront() throws Exception {
-        StorefrontOptions so = new StorefrontOptions();
-        so.bootstrapServers = kafka.bootstrapServers();
-        so.bind = o.storefrontBind;
-        so.port = o.storefrontPort;
-        so.suggestedShoppers = view.watched();
-        try {
-            return Storefront.start(so);
-        } catch (IllegalStateException e) {
-            if (o.storefrontPort == 0 || !(e.getCause() instanceof java.io.IOException)) {
-                throw e;
-            }
-            status("port " + o.storefrontPort + " is taken; the storefront takes a free one");
-            so.port = 0;
-            return Storefront.start(so);
-        }
     }
 
     Configuration jobConfig() {
@@ -421,9 +406,5 @@ public final class Demo {
         } catch (Exception ignored) {
             // temp files
         }
-    }
-
-    static List<String> watchedFor(World w, int n) {
-        return new ArrayList<>(w.mostActiveUsers(n));
     }
 }

@@ -60,6 +60,24 @@ public final class Storefront implements AutoCloseable {
         return s;
     }
 
+    /**
+     * As {@link #start}, but when the chosen port is taken it listens on a free one instead (and says so to
+     * {@code log}): the demo must come up even where 8088 is in use.
+     */
+    public static Storefront startOrOnFreePort(StorefrontOptions o, java.util.function.Consumer<String> log)
+            throws Exception {
+        try {
+            return start(o);
+        } catch (IllegalStateException e) {
+            if (o.port == 0 || !(e.getCause() instanceof java.io.IOException)) {
+                throw e;
+            }
+            log.accept("port " + o.port + " is taken; the storefront takes a free one");
+            o.port = 0;
+            return start(o);
+        }
+    }
+
     private static boolean isLoopback(String bind) {
         try {
             return InetAddress.getByName(bind).isLoopbackAddress();

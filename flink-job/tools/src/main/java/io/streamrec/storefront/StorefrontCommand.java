@@ -40,9 +40,7 @@ public final class StorefrontCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args a = Args.parseOptions(argv, OPTIONS, Set.of("help"),
-                Args.Names.of(name(), java.util.Map.of()).withPrefixes("kafka.properties."));
-        StorefrontOptions o = options(a);
+        StorefrontOptions o = options(argv);
         try (Storefront s = Storefront.start(o)) {
             System.out.println("[storefront] serving " + s.url() + " (Kafka " + o.bootstrapServers + "); Ctrl-C stops");
             if (!isLoopback(o.bind)) {
@@ -60,7 +58,10 @@ public final class StorefrontCommand implements Command {
         return 0;
     }
 
-    static StorefrontOptions options(Args a) {
+    /** The command line as options; a bad one raises {@link Args.UsageException} naming the option. */
+    static StorefrontOptions options(String[] argv) {
+        Args a = Args.parseOptions(argv, OPTIONS, Set.of("help"),
+                Args.Names.of("storefront", java.util.Map.of()).withPrefixes("kafka.properties."));
         StorefrontOptions o = new StorefrontOptions();
         o.bootstrapServers = a.get("kafka.bootstrap-servers", o.bootstrapServers);
         o.eventsTopic = a.get("topic.events", o.eventsTopic);
