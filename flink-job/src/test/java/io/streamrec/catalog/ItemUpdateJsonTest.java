@@ -36,6 +36,19 @@ class ItemUpdateJsonTest {
     }
 
     @Test
+    void writesDisplayNamesThatTheParserIgnores() {
+        ItemUpdate u = new ItemUpdate("i7", true, false);
+        u.category = "c2";
+        u.ts = 5;
+        String json = ItemUpdateJson.toJson(u, "Walnut \"Desk\" Lamp", "lighting");
+        assertEquals("{\"item_id\":\"i7\",\"name\":\"Walnut \\\"Desk\\\" Lamp\",\"category\":\"c2\","
+                + "\"category_name\":\"lighting\",\"in_stock\":true,\"deleted\":false,\"ts\":5}", json);
+        ItemUpdate back = new ItemUpdateParser().parse(new RawRecord(null, json.getBytes(StandardCharsets.UTF_8),
+                "item-updates", 0, 0, 0));
+        assertEquals(u, back);
+    }
+
+    @Test
     void parsingWhatItWritesGivesTheUpdateBack() {
         for (int mask = 0; mask < 16; mask++) {
             ItemUpdate u = new ItemUpdate("item \"x\" ü", (mask & 1) != 0, (mask & 2) != 0);

@@ -9,6 +9,8 @@ import io.streamrec.sim.LiveProducer;
 import io.streamrec.sim.SimConfig;
 import io.streamrec.sim.Simulator;
 import io.streamrec.sim.World;
+import io.streamrec.storefront.Storefront;
+import io.streamrec.storefront.StorefrontOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The one-command demo: a real Kafka broker in-process, the streamrec job on a local MiniCluster with RocksDB,
  * simulated shoppers producing at a modest rate, and a terminal view of a few shoppers' latest events next to their
- * current top-5, with throughput, latency and the dead-letter count. Ctrl-C (or {@code --duration}) stops it all.
+ * current top-5, with throughput, latency and the dead-letter count, and the storefront web page on the same broker
+ * (a product grid and a live "Recommended for you" panel; its URL is printed). Ctrl-C (or {@code --duration}) stops
+ * it all.
  */
 public final class Demo {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -60,6 +63,7 @@ public final class Demo {
     private DemoView view;
     private World world;
     private Simulator sim;
+    private Storefront storefront;
     private long framesWithRecs;
 
     public Demo(DemoOptions options, PrintStream out) {
@@ -114,6 +118,16 @@ public final class Demo {
             status("job " + job.getJobID() + " RUNNING");
         }
         startConsumer();
+        if (!o.noStorefront) {
+            StorefrontOptions so = new StorefrontOptions();
+            so.bootstrapServers = kafka.bootstrapServers();
+            so.bind = o.storefrontBind;
+            so.port = o.storefrontPort;
+            so.suggestedShoppers = view.watched();
+            storefront = Storefront.startOrOnFreePort(so, this::status);
+            status("storefront at " + storefront.url() + " (open it in a browser: click products and watch the "
+                    + "panel)");
+        }
         producer = new LiveProducer(kafka.bootstrapServers(), sim, Topics.EVENTS, Topics.ITEMS, o.rate, 0,
                 o.duration, view::onSent).start();
         status(String.format(Locale.ROOT, "simulating %d shoppers at %.0f events/s (seed %d); ready in %.1f s%s",
@@ -250,6 +264,9 @@ public final class Demo {
         long[] lat = view.latencyPercentiles();
         sb.append(String.format(Locale.ROOT, "streamrec demo  %s elapsed  broker %s  model %s%n",
                 formatElapsed(elapsed), kafka.bootstrapServers(), view.modelVersion()));
+        if (storefront != null) {
+            sb.append("storefront ").append(storefront.url()).append('\n');
+        }
         sb.append(String.format(Locale.ROOT,
                 "events sent %,d (%.0f/s)  malformed %,d  duplicates %,d  catalogue updates %,d%n",
                 sim.eventsSent(), evRate, sim.malformedSent(), sim.duplicatesSent(), sim.updatesSent()));
@@ -351,6 +368,9 @@ public final class Demo {
             if (producer != null) {
                 producer.close();
             }
+            if (storefront != null) {
+                storefront.close();
+            }
             if (job != null) {
                 try {
                     job.cancel().get(30, TimeUnit.SECONDS);
@@ -386,9 +406,5 @@ public final class Demo {
         } catch (Exception ignored) {
             // temp files
         }
-    }
-
-    static List<String> watchedFor(World w, int n) {
-        return new ArrayList<>(w.mostActiveUsers(n));
     }
 }

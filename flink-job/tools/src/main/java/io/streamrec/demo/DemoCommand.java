@@ -9,11 +9,11 @@ import java.util.Set;
 public final class DemoCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("rate", "users", "duration", "seed", "watch", "refresh",
             "parallelism.default", "recs.top-k", "state.backend.type", "model.path", "malformed-rate",
-            "duplicate-rate");
+            "duplicate-rate", "storefront.port", "storefront.bind");
     /** The job's option names are canonical; these older names of the same settings still work. */
     static final Map<String, String> ALIASES = Map.of("parallelism", "parallelism.default", "top-k", "recs.top-k",
             "state-backend", "state.backend.type", "model-path", "model.path");
-    private static final Set<String> FLAGS = Set.of("plain", "no-job", "help");
+    private static final Set<String> FLAGS = Set.of("plain", "no-job", "no-storefront", "help");
 
     @Override
     public String name() {
@@ -22,7 +22,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "Kafka + the job on a MiniCluster + simulated shoppers, with a live terminal view";
+        return "Kafka + the job on a MiniCluster + simulated shoppers, a live terminal view and the storefront";
     }
 
     @Override
@@ -32,7 +32,8 @@ public final class DemoCommand implements Command {
                 "",
                 "Starts a Kafka broker in-process, the streamrec job on a local MiniCluster with RocksDB, and",
                 "simulated shoppers producing to Kafka; shows a few shoppers' latest events next to their",
-                "current top-5, throughput, latency and dead letters. Ctrl-C stops everything.",
+                "current top-5, throughput, latency and dead letters, and serves the storefront web page (a",
+                "product grid and a live \"Recommended for you\" panel; its URL is printed). Ctrl-C stops everything.",
                 "  --rate EV_PER_S      simulated events per second (default 200)",
                 "  --users N            number of shoppers (default 200; items and categories are the default",
                 "                       world's, so they match the default model bundle)",
@@ -47,7 +48,10 @@ public final class DemoCommand implements Command {
                 "  (deprecated aliases: --parallelism, --top-k, --state-backend, --model-path)",
                 "  --malformed-rate R   (default 0.005)   --duplicate-rate R (default 0.002)",
                 "  --plain              no screen clearing (default when stdout is not a terminal)",
-                "  --no-job             broker and simulator only");
+                "  --no-job             broker and simulator only",
+                "  --storefront.port N  storefront port (default 8088; if taken, a free one; 0 = any free)",
+                "  --storefront.bind A  storefront address (default 127.0.0.1: this machine only)",
+                "  --no-storefront      no web page");
     }
 
     @Override
@@ -76,6 +80,12 @@ public final class DemoCommand implements Command {
             o.plain = true;
         }
         o.noJob = a.flag("no-job");
+        o.noStorefront = a.flag("no-storefront");
+        o.storefrontPort = a.getInt("storefront.port", o.storefrontPort, 0);
+        if (o.storefrontPort > 65535) {
+            throw new Args.UsageException("option --storefront.port must be at most 65535, got " + o.storefrontPort);
+        }
+        o.storefrontBind = a.get("storefront.bind", o.storefrontBind);
         Demo.Result r = new Demo(o, System.out).run();
         return o.noJob || r.recommendations() > 0 ? 0 : 1;
     }

@@ -23,4 +23,10 @@ public final class DemoOptions {
     public boolean plain = System.console() == null;
     /** Run without the Flink job (only the broker, the simulator and the view). */
     public boolean noJob;
+    /** Port of the storefront web page; taken, it falls back to a free one. 0 = any free port. */
+    public int storefrontPort = 8088;
+    /** Address the storefront listens on: loopback unless told otherwise. */
+    public String storefrontBind = "127.0.0.1";
+    /** Run without the storefront web page. */
+    public boolean noStorefront;
 }

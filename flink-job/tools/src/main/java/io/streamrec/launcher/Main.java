@@ -32,6 +32,7 @@ public final class Main {
         list.add(new io.streamrec.eval.EvaluateCommand());
         list.add(new io.streamrec.bench.BenchCommand());
         list.add(new io.streamrec.faults.FaultsCommand());
+        list.add(new io.streamrec.storefront.StorefrontCommand());
         return list;
     }
 

@@ -1,13 +1,15 @@
 package io.streamrec.sim;
 
 import io.streamrec.catalog.ItemUpdate;
+import io.streamrec.catalog.ItemUpdateJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * The store's items: ids {@code i00000..}, categories {@code c00..}, Zipf popularity over a random rank order, and
- * log-normal prices around a per-category median. Stock, price and deletion change as the world runs.
+ * log-normal prices around a per-category median. Stock, price and deletion change as the world runs. Each item also
+ * has a readable name ({@link ItemNames}) that the catalogue records carry for the storefront.
  */
 public final class Catalogue {
     private static final String[] LABELS = {
@@ -29,6 +31,7 @@ public final class Catalogue {
     private final long[] priceCents;
     private final boolean[] inStock;
     private final boolean[] deleted;
+    private final String[] names;
 
     Catalogue(SimConfig cfg) {
         this.size = cfg.items;
@@ -95,6 +98,7 @@ public final class Catalogue {
             priceCents[i] = roundPrice(p);
             inStock[i] = true;
         }
+        names = ItemNames.of(cfg.seed, size, i -> categoryLabels[categoryOf[i]]);
     }
 
     static long roundPrice(double p) {
@@ -126,6 +130,10 @@ public final class Catalogue {
     public String categoryId(int category) { return categoryIds[category]; }
     public String categoryLabel(int category) { return categoryLabels[category]; }
     public String categoryIdOfItem(int item) { return categoryIds[categoryOf[item]]; }
+    /** A readable product name such as "Walnut Desk Lamp", unique in this catalogue. */
+    public String name(int item) { return names[item]; }
+    /** The readable label of the item's category, e.g. "lighting". */
+    public String categoryLabelOfItem(int item) { return categoryLabels[categoryOf[item]]; }
     /** Normalised Zipf popularity weight (sums to 1 over the catalogue). */
     public double popularity(int item) { return popularity[item]; }
     /** 1 = most popular. */
@@ -159,5 +167,12 @@ public final class Catalogue {
         u.price = priceCents[item] / 100.0;
         u.ts = ts;
         return u;
+    }
+
+    /** The catalogue record of an update of this catalogue's item: its JSON with the readable names. */
+    byte[] recordValue(ItemUpdate u) {
+        int item = indexOf(u.itemId);
+        return item < 0 ? ItemUpdateJson.toJsonBytes(u)
+                : ItemUpdateJson.toJsonBytes(u, names[item], categoryLabelOfItem(item));
     }
 }

@@ -1,7 +1,6 @@
 package io.streamrec.sim;
 
 import io.streamrec.catalog.ItemUpdate;
-import io.streamrec.catalog.ItemUpdateJson;
 import io.streamrec.event.UserEvent;
 import io.streamrec.event.UserEventJson;
 import java.util.ArrayDeque;
@@ -56,7 +55,7 @@ public final class Simulator {
         long ts = wallClock != null ? wallClock.getAsLong() : world.config().startMs;
         List<SimRecord> out = new ArrayList<>();
         for (ItemUpdate u : world.catalogueSnapshot(ts)) {
-            out.add(new SimRecord(true, u.itemId, ItemUpdateJson.toJsonBytes(u), null, u, null, false));
+            out.add(new SimRecord(true, u.itemId, world.catalogue().recordValue(u), null, u, null, false));
         }
         return out;
     }
@@ -81,7 +80,7 @@ public final class Simulator {
             if (wallClock != null) {
                 u.ts = wallClock.getAsLong();
             }
-            return count(new SimRecord(true, u.itemId, ItemUpdateJson.toJsonBytes(u), null, u, null, false));
+            return count(new SimRecord(true, u.itemId, world.catalogue().recordValue(u), null, u, null, false));
         }
         UserEvent e = (UserEvent) o;
         if (wallClock != null) {

@@ -54,6 +54,8 @@ class DemoSmokeITCase {
         assertTrue(Pattern.compile("top-5:  i\\w+ c").matcher(out).find(), "no top-5 line was printed:\n" + tail(out));
         assertTrue(Pattern.compile("event→emitted p50 \\d+ ms").matcher(out).find(), "no latency line");
         assertTrue(out.contains("DLQ "), "no DLQ count");
+        assertTrue(Pattern.compile("storefront at http://127\\.0\\.0\\.1:\\d+/").matcher(out).find(),
+                "the storefront's URL was not printed");
     }
 
     private static String tail(String s) {

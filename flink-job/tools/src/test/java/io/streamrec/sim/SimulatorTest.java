@@ -74,7 +74,9 @@ class SimulatorTest {
             SimRecord r = sim.next();
             RawRecord raw = new RawRecord(null, r.value(), "t", 0, 0, 0);
             if (r.itemUpdate()) {
-                assertArrayEquals(ItemUpdateJson.toJsonBytes(r.update()), r.value());
+                int item = sim.world().catalogue().indexOf(r.update().itemId);
+                assertArrayEquals(ItemUpdateJson.toJsonBytes(r.update(), sim.world().catalogue().name(item),
+                        sim.world().catalogue().categoryLabelOfItem(item)), r.value());
                 assertEquals(r.update(), items.parse(raw));
                 continue;
             }
