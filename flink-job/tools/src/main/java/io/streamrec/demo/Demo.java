@@ -1,10 +1,8 @@
 package io.streamrec.demo;
 
-import io.streamrec.event.UserEvent;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
-import io.streamrec.sim.Catalogue;
 import io.streamrec.sim.LiveProducer;
 import io.streamrec.sim.SimConfig;
 import io.streamrec.sim.Simulator;
@@ -15,13 +13,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +36,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * it all.
  */
 public final class Demo {
-    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** What a finished run saw (for the smoke test and the closing summary). */
     public record Result(long eventsSent, long recommendations, long deadLetters, long framesWithRecommendations,
@@ -255,101 +248,17 @@ public final class Demo {
     }
 
     private void render(double elapsed, double evRate, double recRate) {
-        StringBuilder sb = new StringBuilder(4096);
-        if (!o.plain) {
-            sb.append("\033[H\033[2J");
-        } else {
-            sb.append("\n");
-        }
-        long[] lat = view.latencyPercentiles();
-        sb.append(String.format(Locale.ROOT, "streamrec demo  %s elapsed  broker %s  model %s%n",
-                formatElapsed(elapsed), kafka.bootstrapServers(), view.modelVersion()));
-        if (storefront != null) {
-            sb.append("storefront ").append(storefront.url()).append('\n');
-        }
-        sb.append(String.format(Locale.ROOT,
-                "events sent %,d (%.0f/s)  malformed %,d  duplicates %,d  catalogue updates %,d%n",
-                sim.eventsSent(), evRate, sim.malformedSent(), sim.duplicatesSent(), sim.updatesSent()));
-        sb.append(String.format(Locale.ROOT, "recommendations %,d (%.0f/s)  stale seq dropped %,d  DLQ %,d %s%n",
-                view.recommendations(), recRate, view.staleSeq(), view.deadLetters(),
-                view.dlqReasons().isEmpty() ? "" : view.dlqReasons().toString()));
-        if (lat == null) {
-            sb.append("latency  (no recommendations yet)\n");
-        } else {
-            sb.append(String.format(Locale.ROOT,
-                    "latency  event→emitted p50 %d ms  p99 %d ms   event→consumed p50 %d ms  p99 %d ms%n",
-                    lat[0], lat[1], lat[2], lat[3]));
-        }
-        boolean anyRec = false;
-        for (String u : view.watched()) {
-            sb.append('\n');
-            double[] interest = world.trueCategoryInterest(u, world.now());
-            List<Map.Entry<Integer, Double>> top = DemoView.topCategories(interest, 3);
-            Catalogue cat = world.catalogue();
-            sb.append(String.format(Locale.ROOT, "%s  true interest now:", u));
-            for (Map.Entry<Integer, Double> e : top) {
-                sb.append(String.format(Locale.ROOT, "  %s %s %.0f%%", cat.categoryId(e.getKey()),
-                        cat.categoryLabel(e.getKey()), 100 * e.getValue()));
-            }
-            sb.append('\n');
-            sb.append("  latest events:");
-            List<UserEvent> recent = view.recentEvents(u);
-            if (recent.isEmpty()) {
-                sb.append(" -");
-            }
-            for (UserEvent e : recent) {
-                sb.append("  ").append(e.type.wireName()).append(' ').append(e.itemId).append(' ')
-                        .append(e.category);
-            }
-            sb.append('\n');
-            DemoView.Rec rec = view.latest(u);
-            if (rec == null) {
-                sb.append("  top-5: (none yet)\n");
-                continue;
-            }
-            anyRec = true;
-            sb.append("  top-5:");
-            int shown = 0;
-            int inTopInterests = 0;
-            for (DemoView.Item it : rec.items()) {
-                if (shown++ == 5) {
-                    break;
-                }
-                String c = view.categoryOf(it.itemId());
-                for (int k = 0; k < Math.min(2, top.size()); k++) {
-                    if (cat.categoryId(top.get(k).getKey()).equals(c)) {
-                        inTopInterests++;
-                    }
-                }
-                sb.append(String.format(Locale.ROOT, "  %s %s %s", it.itemId(), c, shortSource(it.source())));
-            }
-            sb.append('\n');
-            if (!rec.discover().isEmpty()) {
-                sb.append("  new for you:");
-                for (DemoView.Item it : rec.discover().subList(0, Math.min(5, rec.discover().size()))) {
-                    sb.append(String.format(Locale.ROOT, "  %s %s %s", it.itemId(), view.categoryOf(it.itemId()),
-                            shortSource(it.source())));
-                }
-                sb.append('\n');
-            }
-            sb.append(String.format(Locale.ROOT, "         seq %d at %s, %d ms after the event; %d of %d in the "
-                    + "top-2 interests%n", rec.seq(), HMS.format(Instant.ofEpochMilli(rec.emittedTs())),
-                    rec.emittedTs() - rec.eventTs(), inTopInterests, Math.min(5, rec.items().size())));
-        }
-        if (anyRec) {
+        int[] size = DemoView.terminalSize();
+        String frame = view.frame(new DemoView.Header(elapsed, kafka.bootstrapServers(), sim.eventsSent(), evRate,
+                        sim.malformedSent(), sim.duplicatesSent(), sim.updatesSent(), recRate,
+                        storefront == null ? null : storefront.url()),
+                u -> DemoView.interestLabels(world.catalogue(), world.trueCategoryInterest(u, world.now()), 3),
+                size[0], size[1]);
+        if (view.watched().stream().anyMatch(u -> view.latest(u) != null)) {
             framesWithRecs++;
         }
-        out.print(sb);
+        out.print(o.plain ? "\n" + frame : "\033[H\033[2J" + frame);
         out.flush();
-    }
-
-    private static String shortSource(String s) {
-        return s == null || s.isEmpty() ? "" : "(" + s + ")";
-    }
-
-    private static String formatElapsed(double s) {
-        long t = (long) s;
-        return String.format(Locale.ROOT, "%02d:%02d", t / 60, t % 60);
     }
 
     private void status(String msg) {

@@ -274,7 +274,7 @@ final class DemoView {
 
     /** What the header shows that the view does not collect itself: the simulator's counts, the broker, the rates. */
     record Header(double elapsedSeconds, String broker, long eventsSent, double eventsPerSecond, long malformed,
-            long duplicates, long catalogueUpdates, double recsPerSecond) {}
+            long duplicates, long catalogueUpdates, double recsPerSecond, String storefrontUrl) {}
 
     /** The terminal's size from {@code COLUMNS}/{@code LINES} when the shell exports them, else 80×40. */
     static int[] terminalSize() {
@@ -301,6 +301,9 @@ final class DemoView {
         long t = (long) h.elapsedSeconds();
         out.add(String.format(Locale.ROOT, "streamrec demo %02d:%02d  model %s  broker %s", t / 60, t % 60,
                 modelVersion(), h.broker()));
+        if (h.storefrontUrl() != null) {
+            out.add("storefront " + h.storefrontUrl());
+        }
         out.add(String.format(Locale.ROOT, "events %,d (%.0f/s)  malformed %,d  duplicates %,d  updates %,d",
                 h.eventsSent(), h.eventsPerSecond(), h.malformed(), h.duplicates(), h.catalogueUpdates()));
         Map<String, Long> reasons = dlqReasons();
@@ -375,11 +378,14 @@ final class DemoView {
         return b;
     }
 
-    /** An item as shown: id, category and its label (the catalogue has no item names), and where it came from. */
+    /** An item as shown: its name, its category's label, and where it came from (the id if the catalogue lacks it). */
     String describe(Item it) {
-        String c = categoryOf(it.itemId());
+        int i = catalogue.indexOf(it.itemId());
         String source = it.source() == null || it.source().isEmpty() ? "" : " (" + it.source() + ")";
-        return it.itemId() + " " + c + " " + label(c) + source;
+        if (i < 0) {
+            return it.itemId() + source;
+        }
+        return catalogue.name(i) + " · " + label(categoryOf(it.itemId())) + source;
     }
 
     /** {@code line} cut to {@code width} columns (an ellipsis marks the cut), control characters removed. */

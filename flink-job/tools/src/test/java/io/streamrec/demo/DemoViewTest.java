@@ -24,7 +24,7 @@ class DemoViewTest {
 
     private static final String LONG = "x".repeat(150);
     private static final DemoView.Header HEADER = new DemoView.Header(83, "localhost:40123", 123_456, 200, 12, 3, 4,
-            198);
+            198, "http://127.0.0.1:8088/");
 
     private final World world = new World(SimConfig.defaults().users(50));
     private final Catalogue catalogue = world.catalogue();
