@@ -44,6 +44,8 @@ public final class Demo {
     private final DemoOptions o;
     private final PrintStream out;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean summarised = new AtomicBoolean();
+    private Path logFile;
     private final Object stopLock = new Object();
     private volatile boolean stopped;
 
@@ -65,7 +67,10 @@ public final class Demo {
     }
 
     public Result run() throws Exception {
-        Thread hook = new Thread(this::stop, "streamrec-demo-shutdown");
+        Thread hook = new Thread(() -> { // Ctrl-C: the same summary as a timed run
+            stop();
+            summary();
+        }, "streamrec-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             start();
@@ -78,17 +83,28 @@ public final class Demo {
                 // the JVM is shutting down: the hook runs stop(), which is idempotent
             }
         }
+        return summary();
+    }
+
+    /** What the run saw; printed once, whether the run ended by itself or by Ctrl-C. */
+    private Result summary() {
         Result r = new Result(sim == null ? 0 : sim.eventsSent(), view == null ? 0 : view.recommendations(),
                 view == null ? 0 : view.deadLetters(), framesWithRecs, view == null ? null : view.latencyPercentiles());
-        out.printf(Locale.ROOT, "%nstreamrec demo finished: %d events sent, %d recommendations received, "
-                + "%d dead letters%n", r.eventsSent(), r.recommendations(), r.deadLetters());
-        out.flush();
+        if (summarised.compareAndSet(false, true)) {
+            out.printf(Locale.ROOT, "%nstreamrec demo finished: %d events sent, %d recommendations received, "
+                    + "%d dead letters%s%n", r.eventsSent(), r.recommendations(), r.deadLetters(),
+                    logFile == null ? "" : "; log: " + logFile);
+            out.flush();
+        }
         return r;
     }
 
     private void start() throws Exception {
         long t0 = System.nanoTime();
         tempDir = Files.createTempDirectory("streamrec-demo-");
+        logFile = Files.createTempFile("streamrec-demo-", ".log");
+        DemoLog.toFile(logFile); // no log line inside the view
+        status("logs go to " + logFile);
         status("starting Kafka (KRaft, in-process) ...");
         kafka = EmbeddedKafka.start();
         kafka.createTopics(Topics.Names.defaults(), Math.max(1, o.parallelism));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class DemoViewTest {
 
     private static final String LONG = "x".repeat(150);
     private static final DemoView.Header HEADER = new DemoView.Header(83, "localhost:40123", 123_456, 200, 12, 3, 4,
-            198, "http://127.0.0.1:8088/");
+            198, null);
 
     private final World world = new World(SimConfig.defaults().users(50));
     private final Catalogue catalogue = world.catalogue();
@@ -78,9 +79,10 @@ class DemoViewTest {
                 lines.get(4));
         String first = watched.get(0);
         assertTrue(frame.contains(first + "  wants c03 shoes 41%"), frame);
-        // A catalogue item is shown with its category and the category's label.
+        // A catalogue item is shown by its name with its category's label; an unknown one by its id.
         String c = catalogue.categoryIdOfItem(0);
-        assertTrue(frame.contains("1. " + catalogue.itemId(0) + " " + c + " " + view.label(c)), frame);
+        assertTrue(frame.contains("1. " + catalogue.name(0) + " · " + view.label(c)), frame);
+        assertTrue(frame.contains("2. item-1-"), frame);
         assertEquals(40, lines.size(), "seven users share the lines below the header");
 
         double[] interest = new double[catalogue.numCategories()];
@@ -122,5 +124,28 @@ class DemoViewTest {
         assertTrue(lines.get(3).startsWith("latency  (no recommendations") && lines.get(3).endsWith("…"),
                 lines.get(3));
         assertTrue(lines.get(5).isEmpty() && lines.get(6).contains("  wants "), "one user in the three lines left");
+    }
+
+    @Test
+    void deadLetterReasonsNameTheFieldButNotTheValue() {
+        DemoView view = new DemoView(catalogue, List.of("u00001"));
+        for (String reason : List.of("missing required field 'user_id'", "field 'ts' must be an integer (epoch ms), got"
+                + " \"x\"", "unknown event type 'hover' (expected view, click)", "unknown event type 'tap'")) {
+            view.onDeadLetter(("{\"reason\":\"" + reason.replace("\"", "\\\"") + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, Long> reasons = view.dlqReasons();
+        assertTrue(reasons.keySet().stream().anyMatch(k -> k.contains("'user_id'")), reasons.toString());
+        assertTrue(reasons.keySet().stream().anyMatch(k -> k.contains("'ts'")), reasons.toString());
+        assertEquals(2L, reasons.get("unknown event type '…'"), "values are grouped: " + reasons);
+    }
+
+    @Test
+    void theStorefrontUrlIsTheSecondHeaderLineWhenTheDemoRunsOne() {
+        DemoView view = new DemoView(catalogue, List.of("u00001"));
+        DemoView.Header h = new DemoView.Header(5, "localhost:1", 0, 0, 0, 0, 0, 0, "http://127.0.0.1:8088/");
+        List<String> lines = view.frame(h, u -> List.of(), 80, 40).lines().toList();
+        assertEquals("storefront http://127.0.0.1:8088/", lines.get(1));
+        assertTrue(lines.get(2).startsWith("events "), lines.get(2));
     }
 }
