@@ -51,7 +51,10 @@ class DemoSmokeITCase {
         long recs = Long.parseLong(m.group(2));
         assertTrue(events > 1000, "events sent: " + events);
         assertTrue(recs > events / 2, "recommendations received: " + recs + " for " + events + " events");
-        assertTrue(Pattern.compile("top-5:  i\\w+ c").matcher(out).find(), "no top-5 line was printed:\n" + tail(out));
+        assertTrue(Pattern.compile("top-5  seq \\d+, \\d+ ms after the event").matcher(out).find()
+                && Pattern.compile("\n   1\\. \\S").matcher(out).find(), "no top-5 was printed:\n" + tail(out));
+        assertTrue(Pattern.compile("logs go to \\S+\\.log").matcher(out).find(), "the log file is not named");
+        assertTrue(!out.contains(" INFO ") && !out.contains(" WARN "), "a log line landed in the view");
         assertTrue(Pattern.compile("event→emitted p50 \\d+ ms").matcher(out).find(), "no latency line");
         assertTrue(out.contains("DLQ "), "no DLQ count");
         assertTrue(Pattern.compile("storefront at http://127\\.0\\.0\\.1:\\d+/").matcher(out).find(),
