@@ -31,7 +31,7 @@ import java.util.Arrays;
  * "compatible after migration".
  * The committed files under {@code src/test/resources/state-compat/user-state} prove every format still restores.
  */
-public final class UserStateSerializer extends StatelessSerializer<UserState> {
+public final class UserStateSerializer extends AbstractUserStateSerializer {
     private static final long serialVersionUID = 1L;
 
     static final UserStateSerializer INSTANCE = new UserStateSerializer();
@@ -44,16 +44,6 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
     private static final int HAS_MODEL_VERSION = 4;
     private static final int TYPES_PACKED = 8;
     private static final int HAS_CATEGORIES = 16;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public UserState createInstance() {
-        return new UserState();
-    }
 
     @Override
     public UserState copy(UserState from) {
@@ -218,19 +208,9 @@ public final class UserStateSerializer extends StatelessSerializer<UserState> {
      * Reads (and writes) format 1, the state of releases before {@link UserState#lastList}: the serializer a format-1
      * snapshot restores, which Flink uses to read the old state before rewriting it with the current serializer.
      */
-    public static final class Format1Serializer extends StatelessSerializer<UserState> {
+    public static final class Format1Serializer extends AbstractUserStateSerializer {
         private static final long serialVersionUID = 1L;
         static final Format1Serializer INSTANCE = new Format1Serializer();
-
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public UserState createInstance() {
-            return new UserState();
-        }
 
         @Override
         public UserState copy(UserState from) {
