@@ -9,13 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The few calls of Flink's REST API that operating a job needs: cluster overview, job state, checkpoints,
- * stop-with-savepoint, cancel, and TaskManager and operator metrics. Plain JSON over HTTP, as {@code curl} would
+ * The few calls of Flink's REST API that operating a job needs: cluster overview, job state,
+ * stop-with-savepoint, cancel, failures and operator metrics. Plain JSON over HTTP, as {@code curl} would
  * send it, so what the fault scenarios do is what an operator can do by hand.
  */
 public final class FlinkRest {
@@ -71,11 +69,6 @@ public final class FlinkRest {
         return get("/jobs/" + jobId).path("state").asText();
     }
 
-    /** Completed checkpoints of the job so far (restored ones included). */
-    public long completedCheckpoints(String jobId) throws IOException, InterruptedException {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
-    }
-
     /** The job's failures so far (each one a restart), from its exception history. */
     public long failures(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId + "/exceptions?maxExceptions=1000").path("exceptionHistory").path("entries")
@@ -106,25 +99,6 @@ public final class FlinkRest {
     public void cancel(String jobId) throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()));
-    }
-
-    /** TaskManager id to its data port address, for every registered TaskManager. */
-    public List<String> taskManagerIds() throws IOException, InterruptedException {
-        List<String> ids = new ArrayList<>();
-        for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
-            ids.add(tm.path("id").asText());
-        }
-        return ids;
-    }
-
-    /** The named metrics of one TaskManager (e.g. {@code Status.JVM.Memory.Metaspace.Used}), as numbers. */
-    public Map<String, Double> taskManagerMetrics(String tmId, String... names) throws IOException,
-            InterruptedException {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (JsonNode n : get("/taskmanagers/" + tmId + "/metrics?get=" + String.join(",", names))) {
-            m.put(n.path("id").asText(), n.path("value").asDouble());
-        }
-        return m;
     }
 
     /**

@@ -101,10 +101,6 @@ public final class StandaloneCluster implements AutoCloseable {
         return "'" + v.replace("'", "''") + "'";
     }
 
-    public Path confDir() {
-        return conf;
-    }
-
     public FlinkRest rest() {
         return new FlinkRest("localhost", restPort);
     }

@@ -83,10 +83,6 @@ final class Ledger implements AutoCloseable {
         }
     }
 
-    long producedEvents() {
-        return produced.size();
-    }
-
     List<ListRead> reads() {
         synchronized (reads) {
             return List.copyOf(reads);
