@@ -9,7 +9,7 @@ import java.util.Arrays;
  * and that event's time, and which event types it was seen with. Entries are numbered in the order of their most
  * recent occurrence, so entry {@code e} is the item of distinct rank {@code r = e}.
  *
- * <p>Why one class: the ranker's {@code hist_*} candidate features ({@code ranking.FeatureEncoder}) and the re-visit
+ * <p>Why one class: the ranker's {@code hist_*} candidate features ({@code ranking.CandidateFeatures}) and the re-visit
  * order ({@code ranking.RevisitScorer}) read the same window the same way; the candidate stage also builds one over a
  * user's purchased and recent items as sets for its filters ({@link EventCandidates}) and the discovery list
  * ({@link DiscoveryFusion}); it lives here, the lower of the two stages, so both can use it. An open-addressing

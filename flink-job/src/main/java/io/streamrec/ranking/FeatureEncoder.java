@@ -1,6 +1,5 @@
 package io.streamrec.ranking;
 
-import io.streamrec.candidates.HistoryWindow;
 import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.EventType;
@@ -17,46 +16,21 @@ import java.util.List;
  * Turns {@link RankRequest}s into the ranker's input tensors exactly as docs/MODEL_BUNDLE.md ("Tensors", "Context
  * features", "Candidate features") defines them. Feature names and order come from the manifest; an unknown name is
  * refused at construction. Buffers are flat, reused between calls and grown only when a batch needs more room.
- * Per event, the history's per-item aggregates ({@code hist_*}) and the online co-visitation scores are built once
- * (at most L history entries, at most K lists) and each candidate is a hash lookup in them, never a history scan.
  * Not thread-safe: one encoder per thread.
  *
- * <p>Over 500 lines because it is the Java side of the contract's feature list: the names, each feature's function and
- * the batch layout change together when the contract does, and the golden replay checks them as one.
+ * <p>This class owns the batch layout (the padded {@code [batch, ...]} tensors) and is the one entry point callers
+ * and the golden replay use; the features themselves live in {@link ContextFeatures} (trigger-only, stateless) and
+ * {@link CandidateFeatures} (per-event state built once, then a lookup per candidate), so each can be read against
+ * its section of the contract on its own.
  */
 public final class FeatureEncoder {
-    // Context feature kinds
-    private static final int HOUR_SIN = 0;
-    private static final int HOUR_COS = 1;
-    private static final int DOW_SIN = 2;
-    private static final int DOW_COS = 3;
-    private static final int LOG_HIST_LEN = 4;
-    private static final int TYPE_BASE = 100; // TYPE_BASE + EventType.ordinal()
-    // Candidate feature kinds
-    private static final int COVISIT = 0;
-    private static final int HIST_COUNT = 1;
-    private static final int HIST_RECENCY = 2;
-    private static final int HIST_AGE = 3;
-    private static final int HIST_CART = 4;
-    private static final int HIST_PURCHASE = 5;
-    private static final int ONLINE_COVISIT = 6;
-
-    private static final long DAY_MS = 86_400_000L;
-    private static final long HOUR_MS = 3_600_000L;
-
     private final ItemIndex items;
-    private final Covisitation covisit;
     private final int d;
     private final int seqLen;
-    private final int covisitWindow;
-    private final int onlineItems;
-    private final int[] contextKinds;
-    private final int[] candidateKinds;
+    private final ContextFeatures contextFeatures;
+    private final CandidateFeatures candidateFeatures;
     private final int numContext;
     private final int numCandFeatures;
-    private final boolean needsHistory;
-    private final boolean needsCovisit;
-    private final boolean needsOnline;
 
     private int batchSize;
     private int maxCandidates;
@@ -67,24 +41,6 @@ public final class FeatureEncoder {
     private long[] candItems = new long[0];
     private float[] candFeats = new float[0];
     private float[] context = new float[0];
-    private Covisitation.Neighbours[] windowLists = new Covisitation.Neighbours[0];
-    private int windowLen;
-    /**
-     * The {@code covisit} feature's sums by model index, accumulated once per event from the window's lists (each
-     * list's neighbours, in window order, so every sum adds its terms in the same order as looking the candidate up
-     * in every list would); only the {@link #covisitTouched} entries are non-zero. Candidates the model does not know
-     * (index 0) are still looked up by id.
-     */
-    private double[] covisitSums = new double[0];
-    private int[] covisitTouched = new int[0];
-    private int covisitTouchedLen;
-    /** Whether the bundle's co-visitation lists carry model indices of this encoder's vocabulary. */
-    private final boolean covisitByIndex;
-    private final HistoryWindow history = new HistoryWindow();
-    private final ItemScores onlineScores = new ItemScores();
-    /** The scores the current candidates read: {@link #onlineScores} or a request's precomputed ones. */
-    private ItemScores activeScores = onlineScores;
-    private long triggerTs;
 
     public FeatureEncoder(ModelBundle bundle) throws BundleException {
         this(bundle.manifest(), bundle.items(), bundle.covisit(), "bundle " + bundle.location());
@@ -94,28 +50,14 @@ public final class FeatureEncoder {
     public FeatureEncoder(BundleManifest manifest, ItemIndex items, Covisitation covisit, String where)
             throws BundleException {
         this.items = items;
-        this.covisit = covisit;
         this.d = manifest.embeddingDim();
         this.seqLen = manifest.seqLen();
-        this.covisitWindow = manifest.covisitWindow();
-        this.onlineItems = manifest.onlineCovisitItems();
-        this.contextKinds = compileContext(manifest.contextFeatures(), where);
-        this.candidateKinds = compileCandidate(manifest.candidateFeatures(), where);
-        this.numContext = contextKinds.length;
-        this.numCandFeatures = candidateKinds.length;
-        boolean hist = false;
-        boolean cov = false;
-        boolean online = false;
-        for (int k : candidateKinds) {
-            hist |= k >= HIST_COUNT && k <= HIST_PURCHASE;
-            cov |= k == COVISIT;
-            online |= k == ONLINE_COVISIT;
-        }
-        this.needsHistory = hist;
-        this.needsCovisit = cov;
-        this.covisitByIndex = covisit != null && covisit.itemIndex() == items;
-        this.needsOnline = online;
-        if (online && !manifest.hasOnlineCovisit()) {
+        this.contextFeatures = new ContextFeatures(manifest.contextFeatures(), seqLen, where);
+        this.candidateFeatures = new CandidateFeatures(manifest.candidateFeatures(), items, covisit, seqLen,
+                manifest.covisitWindow(), manifest.onlineCovisitItems(), where);
+        this.numContext = contextFeatures.size();
+        this.numCandFeatures = candidateFeatures.size();
+        if (candidateFeatures.needsOnline() && !manifest.hasOnlineCovisit()) {
             throw new BundleException(where + ": manifest.json candidate_features names 'online_covisit' but the "
                     + "manifest has no key 'online_covisit'");
         }
@@ -125,90 +67,22 @@ public final class FeatureEncoder {
 
     /** The context feature names this reader knows. */
     public static boolean isKnownContextFeature(String name) {
-        return contextKind(name) >= 0;
+        return ContextFeatures.isKnown(name);
     }
 
     /** The candidate feature names this reader knows. */
     public static boolean isKnownCandidateFeature(String name) {
-        return candidateKind(name) >= 0;
-    }
-
-    private static int contextKind(String name) {
-        switch (name) {
-            case "hour_sin":
-                return HOUR_SIN;
-            case "hour_cos":
-                return HOUR_COS;
-            case "dow_sin":
-                return DOW_SIN;
-            case "dow_cos":
-                return DOW_COS;
-            case "log_hist_len":
-                return LOG_HIST_LEN;
-            default:
-                if (name.startsWith("type_")) {
-                    EventType t = EventType.fromWire(name.substring("type_".length()));
-                    if (t != null && t.wireName().equals(name.substring("type_".length()))) {
-                        return TYPE_BASE + t.ordinal();
-                    }
-                }
-                return -1;
-        }
-    }
-
-    private static int candidateKind(String name) {
-        switch (name) {
-            case "covisit":
-                return COVISIT;
-            case "hist_count":
-                return HIST_COUNT;
-            case "hist_recency":
-                return HIST_RECENCY;
-            case "hist_age":
-                return HIST_AGE;
-            case "hist_cart":
-                return HIST_CART;
-            case "hist_purchase":
-                return HIST_PURCHASE;
-            case "online_covisit":
-                return ONLINE_COVISIT;
-            default:
-                return -1;
-        }
+        return CandidateFeatures.isKnown(name);
     }
 
     /** True when the manifest names a {@code hist_*} feature (they need the history's types and times). */
     public boolean needsHistoryDetails() {
-        return needsHistory;
+        return candidateFeatures.needsHistory();
     }
 
     /** True when the manifest names {@code online_covisit} (it needs {@link RankRequest#onlineCovisit}). */
     public boolean needsOnlineCovisit() {
-        return needsOnline;
-    }
-
-    private static int[] compileContext(List<String> names, String where) throws BundleException {
-        int[] kinds = new int[names.size()];
-        for (int i = 0; i < kinds.length; i++) {
-            kinds[i] = contextKind(names.get(i));
-            if (kinds[i] < 0) {
-                throw new BundleException(where + ": manifest.json context_features has unknown feature name '"
-                        + names.get(i) + "'");
-            }
-        }
-        return kinds;
-    }
-
-    private static int[] compileCandidate(List<String> names, String where) throws BundleException {
-        int[] kinds = new int[names.size()];
-        for (int i = 0; i < kinds.length; i++) {
-            kinds[i] = candidateKind(names.get(i));
-            if (kinds[i] < 0) {
-                throw new BundleException(where + ": manifest.json candidate_features has unknown feature name '"
-                        + names.get(i) + "'");
-            }
-        }
-        return kinds;
+        return candidateFeatures.needsOnline();
     }
 
     // ---------------------------------------------------------------- per-feature functions
@@ -220,38 +94,7 @@ public final class FeatureEncoder {
      * @throws IllegalArgumentException for an unknown name
      */
     public static double contextFeature(String name, long ts, EventType type, int histLen, int seqLen) {
-        int kind = contextKind(name);
-        if (kind < 0) {
-            throw new IllegalArgumentException("unknown context feature '" + name + "'");
-        }
-        return contextValue(kind, ts, type, histLen, seqLen);
-    }
-
-    private static double contextValue(int kind, long ts, EventType type, int histLen, int seqLen) {
-        switch (kind) {
-            case HOUR_SIN:
-                return Math.sin(2 * Math.PI * hours(ts) / 24.0);
-            case HOUR_COS:
-                return Math.cos(2 * Math.PI * hours(ts) / 24.0);
-            case DOW_SIN:
-                return Math.sin(2 * Math.PI * dow(ts) / 7.0);
-            case DOW_COS:
-                return Math.cos(2 * Math.PI * dow(ts) / 7.0);
-            case LOG_HIST_LEN:
-                return Math.log1p(Math.max(0, Math.min(histLen, seqLen)));
-            default:
-                return type != null && kind - TYPE_BASE == type.ordinal() ? 1.0 : 0.0;
-        }
-    }
-
-    /** Fractional hour of day, UTC: {@code (ts mod 86_400_000) / 3_600_000}. */
-    static double hours(long ts) {
-        return Math.floorMod(ts, DAY_MS) / (double) HOUR_MS;
-    }
-
-    /** Day of week, 0 = Monday: {@code (floor(ts / 86_400_000) + 3) mod 7}. */
-    static int dow(long ts) {
-        return (int) Math.floorMod(Math.floorDiv(ts, DAY_MS) + 3, 7L);
+        return ContextFeatures.feature(name, ts, type, histLen, seqLen);
     }
 
     /**
@@ -260,19 +103,12 @@ public final class FeatureEncoder {
      */
     public static double covisitFeature(Covisitation covisit, String[] hist, int histLen, int window,
                                         String candidate) {
-        int m = Math.min(window, histLen);
-        double sum = 0;
-        for (int p = 0; p < m; p++) {
-            sum += (double) covisit.weight(hist[p], candidate) / (p + 1);
-        }
-        return Math.log1p(sum);
+        return CandidateFeatures.covisitFeature(covisit, hist, histLen, window, candidate);
     }
 
     /** Writes the manifest's context features, in order, to {@code out[off..off+C)}. */
     public void encodeContext(long ts, EventType type, int histLen, float[] out, int off) {
-        for (int c = 0; c < numContext; c++) {
-            out[off + c] = (float) contextValue(contextKinds[c], ts, type, histLen, seqLen);
-        }
+        contextFeatures.encode(ts, type, histLen, out, off);
     }
 
     /**
@@ -305,64 +141,12 @@ public final class FeatureEncoder {
      */
     public void prepareCandidates(String[] hist, EventType[] types, long[] ts, int histLen, long triggerTs,
                                   OnlineCovisitation online, ItemScores precomputed) {
-        int lp = Math.min(seqLen, histLen);
-        this.triggerTs = triggerTs;
-        windowLen = needsCovisit ? prepareWindow(hist, histLen) : 0;
-        if (needsHistory) {
-            history.build(hist, types, ts, lp);
-        }
-        if (needsOnline) {
-            if (precomputed != null) {
-                activeScores = precomputed;
-            } else {
-                activeScores = onlineScores;
-                if (online != null) {
-                    online.accumulate(hist, lp, onlineItems, onlineScores);
-                } else {
-                    onlineScores.clearAll();
-                }
-            }
-        }
+        candidateFeatures.prepare(hist, types, ts, histLen, triggerTs, online, precomputed);
     }
 
     /** The number of distinct history items {@code K} the {@code online_covisit} feature sums over. */
     public int onlineCovisitItems() {
-        return onlineItems;
-    }
-
-    private int prepareWindow(String[] hist, int histLen) {
-        int m = Math.min(covisitWindow, histLen);
-        if (windowLists.length < m) {
-            windowLists = new Covisitation.Neighbours[m];
-        }
-        for (int i = 0; i < covisitTouchedLen; i++) {
-            covisitSums[covisitTouched[i]] = 0.0;
-        }
-        covisitTouchedLen = 0;
-        if (covisitByIndex && covisitSums.length < items.size() + 1) {
-            covisitSums = new double[items.size() + 1];
-        }
-        for (int p = 0; p < m; p++) {
-            Covisitation.Neighbours nb = covisit.neighbours(hist[p]);
-            windowLists[p] = nb;
-            if (nb == null || !covisitByIndex) {
-                continue;
-            }
-            for (int j = 0, k = nb.size(); j < k; j++) {
-                int idx = nb.modelIndex(j);
-                if (idx <= 0) {
-                    continue;
-                }
-                if (covisitSums[idx] == 0.0) {
-                    if (covisitTouchedLen == covisitTouched.length) {
-                        covisitTouched = Arrays.copyOf(covisitTouched, Math.max(64, 2 * covisitTouchedLen));
-                    }
-                    covisitTouched[covisitTouchedLen++] = idx;
-                }
-                covisitSums[idx] += (double) nb.weight(j) / (p + 1);
-            }
-        }
-        return m;
+        return candidateFeatures.onlineItems();
     }
 
     /** One candidate's features from the state {@link #prepareCandidates} built, to {@code out[off..off+F)}. */
@@ -372,47 +156,7 @@ public final class FeatureEncoder {
 
     /** As above, with the candidate's model index already known (0 = unknown to the model). */
     public void encodeCandidate(String candidate, int modelIndex, float[] out, int off) {
-        int slot = needsHistory && candidate != null ? history.find(candidate) : -1;
-        for (int f = 0; f < numCandFeatures; f++) {
-            double v;
-            switch (candidateKinds[f]) {
-                case COVISIT: {
-                    double sum = 0;
-                    if (modelIndex > 0 && covisitByIndex) {
-                        sum = covisitSums[modelIndex];
-                    } else if (candidate != null) {
-                        for (int p = 0; p < windowLen; p++) {
-                            Covisitation.Neighbours n = windowLists[p];
-                            if (n != null) {
-                                sum += (double) n.weightOf(candidate) / (p + 1);
-                            }
-                        }
-                    }
-                    v = Math.log1p(sum);
-                    break;
-                }
-                case HIST_COUNT:
-                    v = slot < 0 ? 0.0 : Math.log1p(history.count(slot));
-                    break;
-                case HIST_RECENCY:
-                    v = slot < 0 ? 0.0 : 1.0 / (1 + history.firstPos(slot));
-                    break;
-                case HIST_AGE:
-                    v = slot < 0 || !history.hasTs() ? 0.0
-                            : Math.log1p(Math.max(0L, triggerTs - history.firstTs(slot)) / (double) HOUR_MS);
-                    break;
-                case HIST_CART:
-                    v = slot >= 0 && history.seen(slot, EventType.ADD_TO_CART) ? 1.0 : 0.0;
-                    break;
-                case HIST_PURCHASE:
-                    v = slot >= 0 && history.seen(slot, EventType.PURCHASE) ? 1.0 : 0.0;
-                    break;
-                default: // ONLINE_COVISIT
-                    v = Math.log1p(activeScores.get(candidate));
-                    break;
-            }
-            out[off + f] = (float) v;
-        }
+        candidateFeatures.encode(candidate, modelIndex, out, off);
     }
 
     // ---------------------------------------------------------------- batch encoding
