@@ -3,7 +3,6 @@ package io.streamrec.candidates;
 import io.streamrec.model.BundleManifest;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -43,9 +42,9 @@ import java.util.Map;
  * item id ascending). Not thread-safe: one table per operator instance, used from its task thread. Checkpointed with
  * {@link #freeze(int)} / {@link #restore(ListChunk)}, chunks of whole item lists that merge on rescale.
  *
- * <p>Over 500 lines because learning, reading, checkpointing and the byte budget all work on the same hand-packed
- * parallel arrays (ids, hashes, weights, the recency list and the frozen-list copy-on-write flags); splitting them
- * would expose that layout to other classes.
+ * <p>This class holds the update rule, the reads and the checkpoint hand-off; the storage it works on (the
+ * hand-packed parallel arrays, their index and recency order, the Space-Saving replacement and the byte budget) is
+ * {@link CovisitLists}, so the bounds' bookkeeping sits in one place apart from what the table means.
  */
 public final class OnlineCovisitation {
     /** Manifest defaults when a bundle has no {@code online_covisit} object. */
@@ -55,44 +54,19 @@ public final class OnlineCovisitation {
     /** For {@code maxNeighbours} and {@code maxItems}: no bound. */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
-    private static final int INITIAL_NEIGHBOURS = 2;
-    /** Accounted per item list: id reference and hash 8, three list references 12, count and flag 5, recency links
-     * 8, two index slots 8, the three list arrays' headers 48, rounded up. */
-    static final long ROW_BYTES = 96;
-    /** Accounted per neighbour slot (allocated, used or not): id reference 4, hash 4, weight 8. */
-    static final long NEIGHBOUR_BYTES = 16;
+    /** Accounted per item list ({@link CovisitLists#ROW_BYTES}). */
+    static final long ROW_BYTES = CovisitLists.ROW_BYTES;
+    /** Accounted per neighbour slot ({@link CovisitLists#NEIGHBOUR_BYTES}). */
+    static final long NEIGHBOUR_BYTES = CovisitLists.NEIGHBOUR_BYTES;
 
     private final int maxNeighbours;
     private final int maxItems;
     private final boolean directed;
     private final long maxBytes;
-    /** The accounted bytes of the entries and lists; the ids' are the pool's. */
-    private long bytes;
-    private final StringPool pool = new StringPool();
+    /** The item lists, their bounds and the byte budget. */
+    private final CovisitLists lists;
     private int pairWindow;
     private long maxGapMs;
-
-    // one entry per item with a neighbour list; entry ids are dense and reused after eviction
-    private String[] ids = new String[16];
-    private int[] hashes = new int[16];
-    private String[][] nbIds = new String[16][];
-    private int[][] nbHashes = new int[16][];
-    private double[][] nbWeights = new double[16][];
-    private int[] nbCount = new int[16];
-    /**
-     * Whether entry e's neighbour arrays belong to a frozen snapshot ({@link #freeze}) that may still be being written
-     * by a checkpoint's asynchronous part: the next change to them copies them first (copy on write).
-     */
-    private boolean[] shared = new boolean[16];
-    // LRU list over entries: head = most recently updated, tail = least
-    private final SlotRecency recency = new SlotRecency(16);
-    private int size;
-    /** Entries ever used: entries below it are live or in {@link #free}. */
-    private int top;
-    private int[] free = new int[16];
-    private int freeCount;
-    // open addressing, linear probing: slot holds entry + 1, 0 = empty
-    private int[] index = new int[32];
 
     /**
      * @param pairWindow    W, how many previous events of the user pair with an event
@@ -124,6 +98,7 @@ public final class OnlineCovisitation {
         this.maxNeighbours = maxNeighbours;
         this.maxItems = maxItems;
         this.directed = directed;
+        this.lists = new CovisitLists(maxNeighbours, maxItems, maxBytes);
         setParameters(pairWindow, maxGapS);
     }
 
@@ -158,14 +133,14 @@ public final class OnlineCovisitation {
     public static OnlineCovisitation of(Map<String, ? extends List<Map.Entry<String, Double>>> lists) {
         OnlineCovisitation t = unbounded(DEFAULT_PAIR_WINDOW, DEFAULT_MAX_GAP_S);
         for (Map.Entry<String, ? extends List<Map.Entry<String, Double>>> e : lists.entrySet()) {
-            int row = t.rowFor(e.getKey(), -1);
+            int row = t.lists.rowFor(e.getKey(), -1);
             for (Map.Entry<String, Double> nb : e.getValue()) {
                 double w = nb.getValue();
                 if (!(w >= 0) || Double.isInfinite(w)) {
                     throw new IllegalArgumentException("weight of " + e.getKey() + " → " + nb.getKey()
                             + " must be finite and ≥ 0, got " + w);
                 }
-                t.add(row, nb.getKey(), w);
+                t.lists.add(row, nb.getKey(), w);
             }
         }
         return t;
@@ -205,37 +180,26 @@ public final class OnlineCovisitation {
 
     /** Number of items that have a neighbour list. */
     public int size() {
-        return size;
+        return lists.size;
     }
 
     /** The bytes the table accounts for ({@link HeapBytes}); at most {@link #maxBytes()} after every update. */
     public long bytes() {
-        return bytes + pool.bytes();
+        return lists.bytes();
     }
 
     public long maxBytes() {
         return maxBytes;
     }
 
+    /** The hash spreader of the package's open-addressing tables ({@link CovisitLists#mix}). */
+    static int mix(int h) {
+        return CovisitLists.mix(h);
+    }
+
     /** {@link #bytes()} counted again from the lists, for tests of the running count. */
     long recountBytes() {
-        long b = 0;
-        java.util.Set<String> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (int e = 0; e < top; e++) {
-            if (ids[e] == null && nbIds[e] == null) {
-                continue;
-            }
-            b += nbIds[e].length * NEIGHBOUR_BYTES;
-            if (ids[e] != null) {
-                b += ROW_BYTES;
-                distinct.add(ids[e]);
-                distinct.addAll(Arrays.asList(nbIds[e]).subList(0, nbCount[e]));
-            }
-        }
-        for (String id : distinct) {
-            b += HeapBytes.of(id) + StringPool.ENTRY_BYTES;
-        }
-        return b;
+        return lists.recountBytes();
     }
 
     // ---------------------------------------------------------------- learning
@@ -262,249 +226,41 @@ public final class OnlineCovisitation {
             }
             double inc = 1.0 / k;
             if (directed) { // only h's list grows: x needs no list of its own
-                add(rowFor(h, -1), item, inc);
+                lists.add(lists.rowFor(h, -1), item, inc);
                 continue;
             }
-            xRow = xRow < 0 ? rowFor(item, -1) : touch(xRow);
-            int hRow = rowFor(h, xRow); // never evicts xRow
+            xRow = xRow < 0 ? lists.rowFor(item, -1) : lists.touch(xRow);
+            int hRow = lists.rowFor(h, xRow); // never evicts xRow
 
-            add(xRow, ids[hRow], inc);
-            add(hRow, ids[xRow], inc);
+            lists.add(xRow, lists.ids[hRow], inc);
+            lists.add(hRow, lists.ids[xRow], inc);
         }
-        keepToBudget();
-    }
-
-    /** Past the byte budget, drops the least recently updated lists (their entries go to the free list). */
-    private void keepToBudget() {
-        while (bytes() > maxBytes && size > 0) {
-            int e = recency.tail();
-            evict(e);
-            bytes -= nbIds[e].length * NEIGHBOUR_BYTES;
-            nbIds[e] = null;
-            nbHashes[e] = null;
-            nbWeights[e] = null;
-            nbCount[e] = 0;
-            shared[e] = false;
-            size--;
-            if (freeCount == free.length) {
-                free = Arrays.copyOf(free, freeCount * 2);
-            }
-            free[freeCount++] = e;
-        }
-    }
-
-    private int touch(int e) {
-        if (e != recency.head()) {
-            recency.unlink(e);
-            recency.pushFront(e);
-        }
-        return e;
-    }
-
-    /** The entry of {@code id}, created (evicting the least recently updated other than {@code keep}) if absent. */
-    private int rowFor(String id, int keep) {
-        int found = find(id);
-        if (found >= 0) {
-            return touch(found);
-        }
-        int h = id.hashCode();
-        int e;
-        if (size >= maxItems) {
-            int tail = recency.tail();
-            e = tail == keep ? recency.newer(tail) : tail;
-            evict(e);
-            e = reuse(e);
-        } else {
-            if (freeCount > 0) {
-                e = free[--freeCount];
-            } else {
-                e = top++;
-                ensureEntries(top);
-            }
-            size++;
-            if (size * 2 > index.length) {
-                rehash(index.length * 2);
-            }
-        }
-        ids[e] = pool.acquire(id);
-        hashes[e] = h;
-        bytes += ROW_BYTES;
-        if (nbIds[e] == null) {
-            int cap = Math.min(INITIAL_NEIGHBOURS, maxNeighbours);
-            bytes += cap * NEIGHBOUR_BYTES;
-            nbIds[e] = new String[cap];
-            nbHashes[e] = new int[cap];
-            nbWeights[e] = new double[cap];
-        }
-        nbCount[e] = 0;
-        insertIndex(e);
-        recency.pushFront(e);
-        return e;
-    }
-
-    private int reuse(int e) {
-        // keep the neighbour arrays for the next item: evictions happen at the bound, where churn is steady
-        if (shared[e]) {
-            nbIds[e] = new String[nbIds[e].length];
-            nbWeights[e] = new double[nbWeights[e].length];
-            shared[e] = false;
-        } else {
-            Arrays.fill(nbIds[e], 0, nbCount[e], null);
-        }
-        return e;
-    }
-
-    /** Adds {@code inc} to {@code T(row, nb)}, with the Space-Saving replacement when the list is full. */
-    private void add(int e, String nb, double inc) {
-        if (shared[e]) {
-            nbIds[e] = nbIds[e].clone();
-            nbWeights[e] = nbWeights[e].clone();
-            shared[e] = false;
-        }
-        int h = nb.hashCode();
-        int n = nbCount[e];
-        int[] hs = nbHashes[e];
-        String[] ns = nbIds[e];
-        int found = WeightedLists.indexOf(ns, hs, n, nb, h);
-        if (found >= 0) {
-            nbWeights[e][found] += inc;
-            return;
-        }
-        if (n < maxNeighbours) {
-            if (n == ns.length) {
-                int cap = (int) Math.min((long) maxNeighbours, Math.max(INITIAL_NEIGHBOURS, (long) n * 2));
-                bytes += (cap - ns.length) * NEIGHBOUR_BYTES;
-                nbIds[e] = ns = Arrays.copyOf(ns, cap);
-                nbHashes[e] = hs = Arrays.copyOf(hs, cap);
-                nbWeights[e] = Arrays.copyOf(nbWeights[e], cap);
-            }
-            ns[n] = pool.acquire(nb);
-            hs[n] = h;
-            nbWeights[e][n] = inc;
-            nbCount[e] = n + 1;
-            return;
-        }
-        double[] ws = nbWeights[e];
-        int lightest = WeightedLists.lightest(ws, n);
-        pool.release(ns[lightest]);
-        ns[lightest] = pool.acquire(nb);
-        hs[lightest] = h;
-        ws[lightest] += inc;
-    }
-
-    private void evict(int e) {
-        // backward-shift deletion keeps linear probing free of tombstones
-        int mask = index.length - 1;
-        int s = mix(hashes[e]) & mask;
-        while (index[s] != e + 1) {
-            s = (s + 1) & mask;
-        }
-        int hole = s;
-        int j = s;
-        while (true) {
-            j = (j + 1) & mask;
-            int p = index[j];
-            if (p == 0) {
-                break;
-            }
-            int home = mix(hashes[p - 1]) & mask;
-            // move p into the hole unless its home lies cyclically in (hole, j]
-            boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-            if (!stays) {
-                index[hole] = p;
-                hole = j;
-            }
-        }
-        index[hole] = 0;
-        recency.unlink(e);
-        bytes -= ROW_BYTES;
-        pool.release(ids[e]);
-        for (int i = 0, n = nbCount[e]; i < n; i++) {
-            pool.release(nbIds[e][i]);
-        }
-        ids[e] = null;
-    }
-
-    private void insertIndex(int e) {
-        int mask = index.length - 1;
-        int s = mix(hashes[e]) & mask;
-        while (index[s] != 0) {
-            s = (s + 1) & mask;
-        }
-        index[s] = e + 1;
-    }
-
-    private void rehash(int cap) {
-        index = new int[cap];
-        for (int e = 0; e < top; e++) {
-            if (ids[e] != null) {
-                insertIndex(e);
-            }
-        }
-    }
-
-    private void ensureEntries(int n) {
-        if (n <= ids.length) {
-            return;
-        }
-        int cap = (int) Math.min(Math.max((long) ids.length * 2, n), Math.min(maxItems, Integer.MAX_VALUE - 8));
-        ids = Arrays.copyOf(ids, cap);
-        hashes = Arrays.copyOf(hashes, cap);
-        nbIds = Arrays.copyOf(nbIds, cap);
-        nbHashes = Arrays.copyOf(nbHashes, cap);
-        nbWeights = Arrays.copyOf(nbWeights, cap);
-        nbCount = Arrays.copyOf(nbCount, cap);
-        shared = Arrays.copyOf(shared, cap);
-        recency.grow(cap);
-    }
-
-    static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
+        lists.keepToBudget();
     }
 
     // ---------------------------------------------------------------- reading
 
-    /** The entry of an item, or -1 if it has no neighbour list. Does not count as an update. */
-    private int find(String id) {
-        if (id == null) {
-            return -1;
-        }
-        int h = id.hashCode();
-        int mask = index.length - 1;
-        int s = mix(h) & mask;
-        int p;
-        while ((p = index[s]) != 0) {
-            int e = p - 1;
-            if (hashes[e] == h && ids[e].equals(id)) {
-                return e;
-            }
-            s = (s + 1) & mask;
-        }
-        return -1;
-    }
-
     /** {@code T(a, b)}, 0 when absent. */
     public double weight(String a, String b) {
-        int e = find(a);
+        int e = lists.find(a);
         if (e < 0 || b == null) {
             return 0.0;
         }
-        int i = WeightedLists.indexOf(nbIds[e], nbHashes[e], nbCount[e], b, b.hashCode());
-        return i < 0 ? 0.0 : nbWeights[e][i];
+        int i = WeightedLists.indexOf(lists.nbIds[e], lists.nbHashes[e], lists.nbCount[e], b, b.hashCode());
+        return i < 0 ? 0.0 : lists.nbWeights[e][i];
     }
 
     /** The number of neighbours of an item (0 if it has no list). */
     public int neighbourCount(String a) {
-        int e = find(a);
-        return e < 0 ? 0 : nbCount[e];
+        int e = lists.find(a);
+        return e < 0 ? 0 : lists.nbCount[e];
     }
 
     /** The items with a list, least recently updated first (for tests and tools; allocates). */
     public List<String> itemsByRecency() {
-        List<String> out = new ArrayList<>(size);
-        for (int e = recency.tail(); e >= 0; e = recency.newer(e)) {
-            out.add(ids[e]);
+        List<String> out = new ArrayList<>(lists.size);
+        for (int e = lists.recency.tail(); e >= 0; e = lists.recency.newer(e)) {
+            out.add(lists.ids[e]);
         }
         return out;
     }
@@ -520,14 +276,14 @@ public final class OnlineCovisitation {
         for (int q = 0; q < seeds; q++) {
             String item = out.seed(q);
             double w = 1.0 / (q + 1);
-            int e = find(item);
+            int e = lists.find(item);
             if (e < 0) {
                 continue;
             }
-            String[] ns = nbIds[e];
-            int[] hs = nbHashes[e];
-            double[] ws = nbWeights[e];
-            for (int i = 0, n = nbCount[e]; i < n; i++) {
+            String[] ns = lists.nbIds[e];
+            int[] hs = lists.nbHashes[e];
+            double[] ws = lists.nbWeights[e];
+            for (int i = 0, n = lists.nbCount[e]; i < n; i++) {
                 out.add(ns[i], hs[i], w * ws[i]);
             }
         }
@@ -543,12 +299,12 @@ public final class OnlineCovisitation {
      * table copies a frozen list before it next changes it.
      */
     public List<ListChunk> freeze(int itemsPerChunk) {
-        return ListChunk.freeze(recency, itemsPerChunk, (c, i, e) -> {
-            c.keys[i] = ids[e];
-            c.counts[i] = nbCount[e];
-            c.ids[i] = nbIds[e];
-            c.weights[i] = nbWeights[e];
-            shared[e] = true;
+        return ListChunk.freeze(lists.recency, itemsPerChunk, (c, i, e) -> {
+            c.keys[i] = lists.ids[e];
+            c.counts[i] = lists.nbCount[e];
+            c.ids[i] = lists.nbIds[e];
+            c.weights[i] = lists.nbWeights[e];
+            lists.shared[e] = true;
         });
     }
 
@@ -559,14 +315,14 @@ public final class OnlineCovisitation {
      */
     public void restore(ListChunk chunk) {
         for (int i = 0; i < chunk.keys.length; i++) {
-            int row = rowFor(chunk.keys[i], -1);
+            int row = lists.rowFor(chunk.keys[i], -1);
             for (int j = 0; j < chunk.counts[i]; j++) {
                 double w = chunk.weights[i][j];
                 if (w >= 0 && w < Double.POSITIVE_INFINITY) { // a corrupt weight (NaN, ∞, < 0) is not restored
-                    add(row, chunk.ids[i][j], w);
+                    lists.add(row, chunk.ids[i][j], w);
                 }
             }
-            keepToBudget();
+            lists.keepToBudget();
         }
     }
 }
