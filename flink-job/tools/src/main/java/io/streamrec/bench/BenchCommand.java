@@ -117,9 +117,9 @@ public final class BenchCommand implements Command {
             }
             com.fasterxml.jackson.databind.JsonNode j = PipelineBench.MAPPER.readTree(
                     Path.of(a.get("replot", "")).toFile());
-            List<PipelineBench.LatencyPoint> pts = new ArrayList<>();
+            List<LatencyPoint> pts = new ArrayList<>();
             for (com.fasterxml.jackson.databind.JsonNode p : j.path("latency_sweep")) {
-                pts.add(PipelineBench.LatencyPoint.fromJson(p));
+                pts.add(LatencyPoint.fromJson(p));
             }
             LatencyPlot.write(new File(a.get("plot", "")), pts, j.path("latency_ms").path("max_rate_events_per_s")
                     .asDouble(), String.format(Locale.ROOT, "streamrec: event→recommendation latency vs load (%s, %s)",
@@ -259,18 +259,18 @@ public final class BenchCommand implements Command {
                 out.printf("[2] pipeline: %d pre-loaded events, K=%d, drained by a fresh job%n", plan.events, k);
                 Topics.Names names = pb.names("tput");
                 List<UserEvent> events = pb.preload(names, plan.events, 3L, plan.users);
-                r.meanCandidates(PipelineBench.meanCandidates(bundle, events, k, Math.min(events.size(), 5000)));
+                r.meanCandidates(BenchTraffic.meanCandidates(bundle, events, k, Math.min(events.size(), 5000)));
                 Duration timeout = Duration.ofSeconds(60 + plan.events / 20);
                 if (!plan.mode.equals("smoke") && plan.warmupEvents > 0) {
                     // A first, unmeasured drain: without it the measured one pays the JIT compilation of Flink, Kafka
                     // and the job (measured: ~150 µs of compile time per event in a 30k-event drain), which a
                     // long-running job pays once. After a 20k-event warm-up the next 200k-event drain still spent
                     // ~40 CPU-µs per event compiling; after a 200k-event warm-up, 8 (docs/BENCHMARKS.md).
-                    PipelineBench.Drain w = pb.drain(names, plan.warmupEvents, 1, k, timeout);
+                    Drain w = pb.drain(names, plan.warmupEvents, 1, k, timeout);
                     out.printf("    warm-up drain (not measured): %.0f events/s%n", w.eventsPerSecond);
                 }
                 for (int p : new int[]{1, 2}) {
-                    PipelineBench.Drain d = pb.drain(names, plan.events, p, k, timeout);
+                    Drain d = pb.drain(names, plan.events, p, k, timeout);
                     out.printf("    p=%d: %.0f events/s (%d lists in %.2f s; after the first 20%%: %.0f/s)%n", p,
                             d.eventsPerSecond, d.outputs, d.seconds, d.steadyEventsPerSecond);
                     r.drain(d);
@@ -293,7 +293,7 @@ public final class BenchCommand implements Command {
                 }
                 out.printf("[3] latency: offered %s events/s (fractions of %.0f/s), %.0f s each, p=%d%n",
                         java.util.Arrays.toString(rates), maxRate, plan.latencySeconds, plan.latencyParallelism);
-                List<PipelineBench.LatencyPoint> pts = pb.latency(rates, plan.latencySeconds,
+                List<LatencyPoint> pts = pb.latency(rates, plan.latencySeconds,
                         plan.latencyParallelism, k, 9L, plan.users);
                 r.latency(pts, plan.latencyFractions, maxRate);
                 if (plot != null) {

@@ -22,7 +22,7 @@ final class BenchReport {
     private final BenchPlan plan;
     private final PrintStream log;
     private final List<RawModelBench.Result> raw = new ArrayList<>();
-    private final List<PipelineBench.Drain> drains = new ArrayList<>();
+    private final List<Drain> drains = new ArrayList<>();
     private final List<RetrievalBench.IvfResult> ivfs = new ArrayList<>();
     /** The pipeline's ranker.batch-size (its default, or --job-conf's). */
     int jobBatchSize = StreamrecOptions.RANKER_BATCH_SIZE.defaultValue();
@@ -149,7 +149,7 @@ final class BenchReport {
         log.printf("    candidates per event on this traffic (replayed): %.1f%n", v);
     }
 
-    void drain(PipelineBench.Drain d) {
+    void drain(Drain d) {
         drains.add(d);
         ObjectNode o = json.withArray("pipeline").addObject();
         o.put("parallelism", d.parallelism);
@@ -168,18 +168,18 @@ final class BenchReport {
 
     double bestDrain() {
         double best = 0;
-        for (PipelineBench.Drain d : drains) {
+        for (Drain d : drains) {
             best = Math.max(best, d.eventsPerSecond);
         }
         return best;
     }
 
-    void latency(List<PipelineBench.LatencyPoint> pts, double[] fractions, double maxRate) {
+    void latency(List<LatencyPoint> pts, double[] fractions, double maxRate) {
         ArrayNode a = json.putArray("latency_sweep");
-        PipelineBench.LatencyPoint half = null;
+        LatencyPoint half = null;
         double bestDist = Double.MAX_VALUE;
         for (int i = 0; i < pts.size(); i++) {
-            PipelineBench.LatencyPoint p = pts.get(i);
+            LatencyPoint p = pts.get(i);
             ObjectNode o = a.addObject();
             o.put("fraction_of_max", fractions[i]);
             o.put("offered_events_per_s", Stats.round(p.offeredPerSecond, 1));
@@ -195,7 +195,7 @@ final class BenchReport {
                 o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
             }
             ArrayNode bursts = o.putArray("slowest_1pct_bursts");
-            for (PipelineBench.Burst b : p.bursts) {
+            for (LatencyPoint.Burst b : p.bursts) {
                 bursts.addObject().put("start_s", b.startS()).put("peak_ms", Stats.round(b.peakMs(), 1))
                         .put("slow_events", b.slowEvents());
             }
@@ -233,7 +233,7 @@ final class BenchReport {
         if (base != null) {
             json.put("raw_model_events_per_s", Stats.round(base.eventsPerSecond(), 1));
         }
-        PipelineBench.Drain p1 = drain(1);
+        Drain p1 = drain(1);
         if (p1 != null) {
             json.put("pipeline_events_per_s", Stats.round(p1.eventsPerSecond, 1));
         }
@@ -253,14 +253,14 @@ final class BenchReport {
             json.put("ratio_vs_raw_at_job_batch", Stats.round(p1.eventsPerSecond / batched.eventsPerSecond(), 3));
         }
         RawModelBench.Result base2 = rawAt(100, 1, 2);
-        PipelineBench.Drain p2 = drain(2);
+        Drain p2 = drain(2);
         if (base2 != null && p2 != null) {
             json.put("ratio_p2", Stats.round(p2.eventsPerSecond / base2.eventsPerSecond(), 3));
         }
     }
 
-    PipelineBench.Drain drain(int p) {
-        for (PipelineBench.Drain d : drains) {
+    Drain drain(int p) {
+        for (Drain d : drains) {
             if (d.parallelism == p) {
                 return d;
             }
@@ -283,7 +283,7 @@ final class BenchReport {
         RawModelBench.Result base = rawAt(100, 1, 1);
         RawModelBench.Result base2 = rawAt(100, 1, 2);
         RawModelBench.Result batchedBase = jobBatchSize > 1 ? rawAt(100, jobBatchSize, 1) : null;
-        for (PipelineBench.Drain d : drains) {
+        for (Drain d : drains) {
             RawModelBench.Result b = d.parallelism == 1 ? base : base2;
             row(sb, String.format(Locale.ROOT, "pipeline K=100 p=%d (Kafka→job→Kafka)", d.parallelism),
                     String.format(Locale.ROOT, "%.0f ev/s", d.eventsPerSecond),

@@ -222,7 +222,7 @@ final class CheckpointBench {
 
     /** Users' states after simulated traffic, through the job's updater with the job's default bounds. */
     static List<UserState> sampleStates(ModelBundle bundle, int users, int events, long seed) {
-        Simulator sim = PipelineBench.simulator(seed, users, false);
+        Simulator sim = BenchTraffic.simulator(seed, users, false);
         int hist = Math.max(bundle.manifest().seqLen(), Math.max(bundle.manifest().covisitWindow(), 20));
         UserStateUpdater up = new UserStateUpdater(hist, 100, 64);
         Map<String, UserState> states = new HashMap<>();
@@ -233,7 +233,7 @@ final class CheckpointBench {
                 continue;
             }
             UserState s = states.computeIfAbsent(r.event().userId, u -> new UserState());
-            up.apply(s, PipelineBench.userEvent(r.event()), bundle);
+            up.apply(s, BenchTraffic.userEvent(r.event()), bundle);
             n++;
         }
         return new ArrayList<>(states.values());

@@ -14,7 +14,7 @@ import java.util.List;
 final class LatencyPlot {
     private LatencyPlot() {}
 
-    static void write(File file, List<PipelineBench.LatencyPoint> points, double maxRate, String title)
+    static void write(File file, List<LatencyPoint> points, double maxRate, String title)
             throws java.io.IOException {
         System.setProperty("java.awt.headless", "true");
         int w = 900;
@@ -30,13 +30,13 @@ final class LatencyPlot {
         g.fillRect(0, 0, w, h);
         double xMax = maxRate;
         double yMax = 1;
-        for (PipelineBench.LatencyPoint p : points) {
+        for (LatencyPoint p : points) {
             xMax = Math.max(xMax, p.offeredPerSecond);
             yMax = Math.max(yMax, p.latency.pMs(0.999));
         }
         // log scale: p50 (a few ms) and p99.9 (up to seconds under load) on one plot
         double yMin = 1;
-        for (PipelineBench.LatencyPoint p : points) {
+        for (LatencyPoint p : points) {
             yMin = Math.min(yMin, p.latency.pMs(0.5));
         }
         yMin = Math.pow(10, Math.floor(Math.log10(Math.max(0.1, yMin))));
@@ -89,7 +89,7 @@ final class LatencyPlot {
             g.setStroke(new BasicStroke(2.5f));
             int px = -1;
             int py = -1;
-            for (PipelineBench.LatencyPoint p : points) {
+            for (LatencyPoint p : points) {
                 int x = left + (int) (pw * p.offeredPerSecond / xMax);
                 double v = Math.max(yMin, p.latency.pMs(qs[s]));
                 int y = top + ph - (int) (ph * Math.min(1.0, (Math.log10(v) - lo) / span));

@@ -63,7 +63,7 @@ final class StateBench {
 
     /** As {@link #run(ModelBundle, int, int, long)} with another {@code state.dedup-window}. */
     static Result run(ModelBundle bundle, int users, int events, long seed, int dedupWindow) throws Exception {
-        Simulator sim = PipelineBench.simulator(seed, users, false);
+        Simulator sim = BenchTraffic.simulator(seed, users, false);
         int hist = Math.max(bundle.manifest().seqLen(), Math.max(bundle.manifest().covisitWindow(), 20));
         UserStateUpdater up = new UserStateUpdater(hist, 100, dedupWindow);
         Map<String, UserState> states = new HashMap<>();
@@ -75,7 +75,7 @@ final class StateBench {
             }
             UserEvent e = r.event();
             UserState s = states.computeIfAbsent(e.userId, u -> new UserState());
-            up.apply(s, PipelineBench.userEvent(e), bundle);
+            up.apply(s, BenchTraffic.userEvent(e), bundle);
             n++;
         }
         TypeSerializer<UserState> ser = serializer();

@@ -23,14 +23,14 @@ class PipelineBenchTest {
             sent[j] = start + (long) (events[i][0] * S);
             lat[j] = (long) (events[i][1] * MS);
         }
-        List<PipelineBench.Burst> bursts = PipelineBench.stalls(lat, sent, 20 * MS, start);
-        assertEquals(List.of(new PipelineBench.Burst(2.0, 80, 3), new PipelineBench.Burst(5.0, 40, 1),
-                new PipelineBench.Burst(7.0, 22, 2)), bursts);
+        List<LatencyPoint.Burst> bursts = LatencyPoint.stalls(lat, sent, 20 * MS, start);
+        assertEquals(List.of(new LatencyPoint.Burst(2.0, 80, 3), new LatencyPoint.Burst(5.0, 40, 1),
+                new LatencyPoint.Burst(7.0, 22, 2)), bursts);
     }
 
     @Test
     void noSlowEventsMeansNoBursts() {
-        assertEquals(List.of(), PipelineBench.stalls(new long[]{MS, 2 * MS}, new long[]{0, S}, 20 * MS, 0));
+        assertEquals(List.of(), LatencyPoint.stalls(new long[]{MS, 2 * MS}, new long[]{0, S}, 20 * MS, 0));
     }
 
     @Test
@@ -38,7 +38,7 @@ class PipelineBenchTest {
         long[] cases = {0L, 999L, 1_500L, 12_345_678L, 1_795_679_232_749_027_000L, -2_500_000L};
         for (long nanos : cases) {
             StringBuilder sb = new StringBuilder();
-            PipelineBench.appendMillis(sb, nanos);
+            LatencyRecorder.appendMillis(sb, nanos);
             org.junit.jupiter.api.Assertions.assertEquals(
                     String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6), sb.toString(), "nanos " + nanos);
         }
