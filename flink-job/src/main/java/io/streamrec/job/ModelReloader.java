@@ -2,16 +2,13 @@ package io.streamrec.job;
 
 import io.streamrec.model.BundleException;
 import io.streamrec.model.ModelBundle;
-import io.streamrec.ranking.BundleLoader;
+import io.streamrec.store.BundleSource;
+import io.streamrec.store.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Deploys a new model bundle into a running job without a restart. A daemon thread checks {@code model.path} every
- * {@code model.reload-interval}; when the bundle's manifest changes it loads and fully validates the new bundle off the
+ * Deploys new model bundles into a running job without a restart. A daemon thread checks {@code model.path} (a
+ * {@link BundleSource}: one bundle, or a model store whose pointer file names the variants) every
+ * {@code model.reload-interval}; when it changes it loads and fully validates every new bundle off the
  * processing thread, and then runs the caller's {@link Preparer} on it there too (the job opens the ONNX session and
  * builds the retrieval index, which takes seconds for a large catalogue), so the processing thread only swaps
  * references. A ready model is handed over through {@link #poll()}; a bundle that fails validation or preparation is
- * logged with the failed check and counted, and the current model keeps serving. The same broken bundle is not
+ * logged with the failed check and counted, and the current models keep serving (one refused bundle refuses
+ * the whole plan). The same broken bundle is not
  * retried until it changes.
  *
  * @param <T> what the caller serves from a bundle (the bundle itself with the identity preparer)
@@ -35,10 +34,12 @@ public final class ModelReloader<T> implements AutoCloseable {
     /** Turns a validated bundle into what serves it, off the processing thread. */
     @FunctionalInterface
     public interface Preparer<T> {
-        T prepare(ModelBundle bundle) throws Exception;
+        /** @param served every variant that serves, in plan order, each with its validated bundle */
+        T prepare(List<BundleSource.Served> served) throws Exception;
     }
 
     private final String location;
+    private final BundleSource source;
     private final Preparer<T> preparer;
     /** Releases a prepared model that was never polled because a newer one replaced it, or at close. */
     private final java.util.function.Consumer<T> discard;
@@ -52,6 +53,7 @@ public final class ModelReloader<T> implements AutoCloseable {
     public ModelReloader(String location, String initialFingerprint, Preparer<T> preparer,
                          java.util.function.Consumer<T> discard) {
         this.location = location;
+        this.source = new BundleSource(location);
         this.currentFingerprint = initialFingerprint;
         this.preparer = preparer;
         this.discard = discard;
@@ -59,7 +61,7 @@ public final class ModelReloader<T> implements AutoCloseable {
 
     /** A reloader that hands over the validated bundle itself. */
     public static ModelReloader<ModelBundle> ofBundles(String location, String initialFingerprint) {
-        return new ModelReloader<>(location, initialFingerprint, b -> b, b -> { });
+        return new ModelReloader<>(location, initialFingerprint, served -> served.get(0).bundle(), b -> { });
     }
 
     /** Starts polling; a zero interval or a classpath bundle means never. */
@@ -79,7 +81,7 @@ public final class ModelReloader<T> implements AutoCloseable {
     public void check() {
         String fp;
         try {
-            fp = fingerprint(location);
+            fp = source.fingerprint();
         } catch (IOException e) {
             record("cannot read model.path '" + location + "': " + e.getMessage(), null);
             return;
@@ -87,9 +89,9 @@ public final class ModelReloader<T> implements AutoCloseable {
         if (fp == null || fp.equals(currentFingerprint) || fp.equals(failedFingerprint)) {
             return;
         }
-        ModelBundle bundle;
+        List<BundleSource.Served> served;
         try {
-            bundle = BundleLoader.load(location);
+            served = source.load();
         } catch (BundleException | RuntimeException e) {
             record("refused new model bundle at " + location + ": " + e.getMessage()
                     + "; the current model keeps serving", fp);
@@ -97,9 +99,9 @@ public final class ModelReloader<T> implements AutoCloseable {
         }
         T ready;
         try {
-            ready = preparer.prepare(bundle);
+            ready = preparer.prepare(served);
         } catch (Exception e) {
-            record("could not prepare model bundle " + bundle.modelVersion() + " at " + location + " for serving: "
+            record("could not prepare model bundle " + versions(served) + " at " + location + " for serving: "
                     + e.getMessage() + "; the current model keeps serving", fp);
             return;
         }
@@ -109,8 +111,19 @@ public final class ModelReloader<T> implements AutoCloseable {
         if (superseded != null) {
             discard.accept(superseded);
         }
-        LOG.info("Validated and prepared new model bundle {} from {}; switching to it", bundle.modelVersion(),
-                location);
+        LOG.info("Validated and prepared new model bundle {} from {}; switching to it", versions(served), location);
+    }
+
+    private static String versions(List<BundleSource.Served> served) {
+        StringBuilder sb = new StringBuilder();
+        for (BundleSource.Served s : served) {
+            sb.append(sb.length() == 0 ? "" : ", ");
+            if (!Variant.SINGLE.equals(s.variant().name())) {
+                sb.append(s.variant().name()).append('=');
+            }
+            sb.append(s.bundle().modelVersion());
+        }
+        return sb.toString();
     }
 
     private void record(String message, String fp) {
@@ -133,44 +146,9 @@ public final class ModelReloader<T> implements AutoCloseable {
         return lastError.get();
     }
 
-    /**
-     * A cheap identity of a bundle location: for a directory, the manifest's bytes and every file's name, size and
-     * modification time; for a zip, its size and modification time. A bundle copied file by file changes identity
-     * with every file written, so a load refused while the copy was half done is retried once the copy moves on.
-     */
+    /** What {@link BundleSource#fingerprint()} says of {@code location}. */
     public static String fingerprint(String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            return location;
-        }
-        Path p = Path.of(location);
-        if (Files.isDirectory(p)) {
-            Path manifest = p.resolve("manifest.json");
-            if (!Files.exists(manifest)) {
-                return null;
-            }
-            try {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                sha.update(Files.readAllBytes(manifest));
-                java.util.List<Path> files;
-                try (java.util.stream.Stream<Path> s = Files.list(p)) {
-                    files = s.sorted().toList();
-                }
-                for (Path f : files) {
-                    String entry = "\n" + f.getFileName() + ":" + Files.size(f) + "@"
-                            + Files.getLastModifiedTime(f).toMillis();
-                    sha.update(entry.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                }
-                return HexFormat.of().formatHex(sha.digest());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            } catch (java.nio.file.NoSuchFileException e) {
-                return null; // a file went away while listing: the bundle is being replaced
-            }
-        }
-        if (!Files.exists(p)) {
-            return null;
-        }
-        return Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
+        return new BundleSource(location).fingerprint();
     }
 
     @Override

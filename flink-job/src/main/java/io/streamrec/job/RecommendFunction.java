@@ -10,7 +10,6 @@ import io.streamrec.event.UserEvent;
 import io.streamrec.feedback.ListFeedback;
 import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
-import io.streamrec.ranking.BundleLoader;
 import io.streamrec.ranking.ListAssembler;
 import io.streamrec.ranking.MicroBatch;
 import io.streamrec.ranking.PreparedEvent;
@@ -108,7 +107,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(UserStateDescriptor.create(settings.stateTtlMs));
-        install(prepare(BundleLoader.load(settings.modelPath)));
+        install(prepare(new io.streamrec.store.BundleSource(settings.modelPath).load()));
         reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
                 this::prepare, ServingModel::close);
         reloader.start(settings.modelReloadIntervalMs);
@@ -203,7 +202,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
-    private ServingModel prepare(ModelBundle b) throws Exception {
+    private ServingModel prepare(java.util.List<io.streamrec.store.BundleSource.Served> served) throws Exception {
+        ModelBundle b = served.get(0).bundle();
         RankerOptions r = new RankerOptions();
         r.intraOpThreads = settings.rankerThreads;
         CandidateOptions c = new CandidateOptions();

@@ -3,7 +3,6 @@ package io.streamrec.job;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.model.BundleException;
-import io.streamrec.ranking.BundleLoader;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +64,7 @@ public final class StartupChecks {
     /** The bundle at {@code location} loads and passes every validation, golden replay included. */
     public static void checkModel(String location) throws Failure {
         try {
-            BundleLoader.load(location);
+            new io.streamrec.store.BundleSource(location).load();
         } catch (BundleException e) {
             throw new Failure("cannot serve the model bundle (" + StreamrecOptions.MODEL_PATH.key() + "): "
                     + oneLine(e.getMessage()), e);

@@ -73,7 +73,17 @@ public final class ModelBundle {
             throw new BundleException("bundle location is empty");
         }
         String where = "bundle " + location;
-        FileSource src = FileSource.open(location, where);
+        return read(location, FileSource.open(location, where));
+    }
+
+    /**
+     * Reads a bundle from any source of its files (a Flink file system, for one: {@code io.streamrec.store}), with
+     * the same checks as {@link #read(String)}.
+     *
+     * @param location how logs and errors name the bundle
+     */
+    public static ModelBundle read(String location, BundleFiles src) throws BundleException {
+        String where = "bundle " + location;
         byte[] manifestBytes = src.read(MANIFEST);
         if (manifestBytes == null) {
             throw new BundleException(where + ": " + MANIFEST + " is missing");
@@ -188,11 +198,11 @@ public final class ModelBundle {
     }
 
     /** Reads bundle files from a directory, a zip or the classpath. */
-    private interface FileSource {
-        /** The file's bytes, or null if it does not exist. */
-        byte[] read(String name) throws BundleException;
+    private static final class FileSource {
+        private FileSource() {
+        }
 
-        static FileSource open(String location, String where) throws BundleException {
+        static BundleFiles open(String location, String where) throws BundleException {
             if (location.startsWith("classpath:")) {
                 String name = location.substring("classpath:".length());
                 String prefix = CLASSPATH_PREFIX + name + "/";

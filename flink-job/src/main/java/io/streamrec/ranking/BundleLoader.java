@@ -20,7 +20,15 @@ public final class BundleLoader {
      * @throws BundleException naming the first failed check
      */
     public static ModelBundle load(String location) throws BundleException {
-        ModelBundle bundle = ModelBundle.read(location);
+        return validate(ModelBundle.read(location));
+    }
+
+    /** Loads and fully validates a bundle whose files come from {@code files}; {@code location} names it. */
+    public static ModelBundle load(String location, io.streamrec.model.BundleFiles files) throws BundleException {
+        return validate(ModelBundle.read(location, files));
+    }
+
+    private static ModelBundle validate(ModelBundle bundle) throws BundleException {
         new FeatureEncoder(bundle); // every feature name must be known: the encoder refuses unknown ones
         GoldenReplay.verify(bundle);
         return bundle;

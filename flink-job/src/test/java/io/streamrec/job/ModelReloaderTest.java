@@ -113,7 +113,8 @@ class ModelReloaderTest {
         List<String> prepared = new ArrayList<>();
         List<String> discarded = new ArrayList<>();
         ModelReloader<String> reloader = new ModelReloader<>(dir.toString(),
-                ModelReloader.fingerprint(dir.toString()), b -> {
+                ModelReloader.fingerprint(dir.toString()), served -> {
+                    io.streamrec.model.ModelBundle b = served.get(0).bundle();
                     if (b.modelVersion().startsWith("bad")) {
                         throw new IllegalStateException("no session for " + b.modelVersion());
                     }
