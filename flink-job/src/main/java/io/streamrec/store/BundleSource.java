@@ -91,12 +91,9 @@ public final class BundleSource {
         return List.of(new Served(new Variant(Variant.SINGLE, "bundle", 100), bundle));
     }
 
-    /** A path without a scheme (or file:) that exists on this machine: read with java.nio, zips included. */
+    /** A path without a scheme, or a file: URI: read with java.nio, zips included. */
     private boolean isLocal() {
-        if (location.contains("://") && !location.startsWith("file:")) {
-            return false;
-        }
-        return Files.exists(java.nio.file.Path.of(localPath()));
+        return !location.contains("://") || location.startsWith("file:");
     }
 
     private String localPath() {
@@ -115,7 +112,7 @@ public final class BundleSource {
                 return null;
             }
             try {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                MessageDigest sha = newSha();
                 sha.update(Files.readAllBytes(manifest));
                 List<java.nio.file.Path> files;
                 try (java.util.stream.Stream<java.nio.file.Path> s = Files.list(p)) {
