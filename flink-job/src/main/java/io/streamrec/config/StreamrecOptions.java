@@ -75,12 +75,15 @@ public final class StreamrecOptions {
     public static final ConfigOption<String> MODEL_PATH =
             ConfigOptions.key("model.path").stringType().defaultValue("classpath:default")
                     .withDescription("Model bundle to serve: a directory, a .zip, or 'classpath:default' (the bundle "
-                            + "shipped in the jar).");
+                            + "shipped in the jar); or a model store, a folder with a serving.json naming the versions "
+                            + "that serve as A/B variants (docs/MODEL_LIFECYCLE.md). Folders may be on any file system "
+                            + "Flink has (s3://, hdfs://, file://).");
 
     public static final ConfigOption<Duration> MODEL_RELOAD_INTERVAL =
             ConfigOptions.key("model.reload-interval").durationType().defaultValue(Duration.ofSeconds(30))
-                    .withDescription("How often a running job checks model.path for a new bundle (0 disables). A new "
-                            + "bundle that fails validation is refused and the current model keeps serving.");
+                    .withDescription("How often a running job checks model.path for a new bundle or serving plan "
+                            + "(0 disables). A new bundle that fails validation is refused and the current model keeps "
+                            + "serving.");
 
     public static final ConfigOption<Integer> TOP_K =
             ConfigOptions.key("recs.top-k").intType().defaultValue(20)
