@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@code online-feedback} sink in a running job on a MiniCluster: every accepted event after a user's first is
- * judged, and the counters and gauges reach Flink's metric system under the serving model version.
+ * judged, and the counters and gauges reach Flink's metric system under the variant (main) and the serving model
+ * version.
  */
 class OnlineFeedbackITCase {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
@@ -67,7 +68,8 @@ class OnlineFeedbackITCase {
         Double mrr = null;
         for (Map.Entry<String, Metric> m : REPORTER.getMetricsByIdentifiers(result.getJobID()).entrySet()) {
             String id = m.getKey();
-            if (!id.contains(OnlineFeedbackMetrics.GROUP + "." + OnlineFeedbackMetrics.VERSION_KEY + ".")) {
+            if (!id.contains(OnlineFeedbackMetrics.GROUP + "." + OnlineFeedbackMetrics.VARIANT_KEY + ".main."
+                    + OnlineFeedbackMetrics.VERSION_KEY + ".")) {
                 continue;
             }
             if (id.endsWith(".listsJudged")) {
