@@ -7,6 +7,7 @@ import io.streamrec.candidates.EventCandidates;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.FeedbackHorizon;
 import io.streamrec.feedback.ListFeedback;
 import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
@@ -68,7 +69,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
 
-    /** The side output of {@link ListFeedback}: one per accepted event whose user had a list, with an item. */
+    /**
+     * The side output of {@link ListFeedback}: one per accepted event with an item whose user had a list (with
+     * {@code feedback.horizon-events} N > 1: one per list, when one of the next N events closes it).
+     */
     public static final OutputTag<ListFeedback> FEEDBACK =
             new OutputTag<>("list-feedback", TypeInformation.of(ListFeedback.class));
 
@@ -84,6 +88,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient int batchSize;
     private transient ListAssembler lists;
     private transient RecommendMetrics metrics;
+    /** The open lists of {@code feedback.horizon-events} > 1; null with the default 1 (the last list only). */
+    private transient FeedbackHorizon horizon;
     /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
     private transient ListEmitter emitter;
     private transient CollectorEmitter collectorEmitter;
@@ -127,6 +133,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                         settings.discoverSequenceWeight);
         candidates = new EventCandidates(settings.filterPurchased, settings.filterSeen, discovery);
         lists = new ListAssembler(settings.topK, OVERFETCH, settings.discoverList, settings.sessionIndex());
+        horizon = FeedbackHorizon.create(getRuntimeContext(), settings.feedbackHorizonEvents,
+                settings.feedbackHorizonMs, settings.stateTtlMs);
         metrics = new RecommendMetrics(getRuntimeContext().getMetricGroup(), reloader::failures,
                 () -> variants.describe());
     }
@@ -152,7 +160,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             metrics.duplicates.inc();
             return;
         }
-        ListFeedback feedback = judgeLastList(s, e); // before the event changes the state's model version
+        ListFeedback feedback = horizon == null ? judgeLastList(s, e, arm) : null; // before the event changes it
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
@@ -160,6 +168,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         if (feedback != null) {
             ctx.output(FEEDBACK, feedback);
+        } else if (horizon != null) {
+            horizon.judge(e, f -> ctx.output(FEEDBACK, f));
         }
         // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
         // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
@@ -188,12 +198,25 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     /** How {@code e} judges the user's last list; null when there is no list or the event has no item. */
-    private static ListFeedback judgeLastList(UserState s, UserEvent e) {
+    private ListFeedback judgeLastList(UserState s, UserEvent e, ServingVariants.Arm arm) {
         if (s.lastList.length == 0 || e.itemId == null) {
             return null;
         }
-        return new ListFeedback(s.modelVersion, e.type, UserStateUpdater.rankInLastList(s, e.itemId),
-                s.lastList.length);
+        return new ListFeedback(variantOfLastList(s, arm), s.modelVersion, e.userId, e.eventId, e.type, e.ts,
+                UserStateUpdater.rankInLastList(s, e.itemId), s.lastList.length);
+    }
+
+    /**
+     * The variant that served the user's last list: the user's variant when its model made the list (the state's
+     * model version is the version that ranked it), else the variant now serving that version (the plan changed
+     * since), else {@code retired}.
+     */
+    private String variantOfLastList(UserState s, ServingVariants.Arm arm) {
+        if (arm.model.bundle.modelVersion().equals(s.modelVersion)) {
+            return arm.name;
+        }
+        String v = variants.variantOf(s.modelVersion);
+        return v == null ? "retired" : v;
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
@@ -300,9 +323,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             // read before the list leaves: with object reuse a chained operator downstream receives this very object
             int[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
             String user = list.userId;
+            long listTs = list.eventTs;
             metrics.listServed(arm.name, shown, serving.bundle.manifest().numItems());
             to.emit(list, p.timestamp, p.hasTimestamp);
             rememberList(p.state, user, shown, to);
+            openForHorizon(p.state, shown, arm.name, listTs);
             pendingStates.remove(user);
             p.release();
         }
@@ -319,6 +344,17 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             state.update(s);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** With a feedback horizon, opens the list just remembered (under its user's key) for the next N events. */
+    private void openForHorizon(UserState s, int[] shown, String variant, long listTs) {
+        if (horizon != null) {
+            try {
+                horizon.open(shown, variant, s.modelVersion, listTs);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot keep the list open for online feedback", e);
+            }
         }
     }
 
