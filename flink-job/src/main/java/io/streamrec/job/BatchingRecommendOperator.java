@@ -1,6 +1,7 @@
 package io.streamrec.job;
 
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.ListFeedback;
 import io.streamrec.sink.ScoredList;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -82,6 +83,12 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
             reuse.eraseTimestamp();
             output.collect(reuse.replace(list));
         }
+    }
+
+    @Override
+    public void feedback(ListFeedback f, long timestamp, boolean hasTimestamp) {
+        output.collect(RecommendFunction.FEEDBACK,
+                hasTimestamp ? new StreamRecord<>(f, timestamp) : new StreamRecord<>(f));
     }
 
     @Override

@@ -150,6 +150,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         ServingModel serving = arm.model;
         // state: dedup, the live tables (learning from the history before the event), the user's state
         UserState s = pendingStates.isEmpty() ? null : pendingStates.get(ctx.getCurrentKey());
+        // the user's previous event waits in this batch: its list, the one to judge, does not exist yet
+        boolean previousPending = s != null;
         if (s == null) {
             s = state.value();
         }
@@ -160,7 +162,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             metrics.duplicates.inc();
             return;
         }
-        ListFeedback feedback = horizon == null ? judgeLastList(s, e, arm) : null; // before the event changes it
+        UserEvent judgeLater = previousPending && e.itemId != null ? e : null;
+        ListFeedback feedback = horizon == null && judgeLater == null
+                ? judgeLastList(s, e, arm) : null; // before the event changes the state's model version
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
@@ -168,7 +172,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         if (feedback != null) {
             ctx.output(FEEDBACK, feedback);
-        } else if (horizon != null) {
+        } else if (horizon != null && judgeLater == null) {
             horizon.judge(e, f -> ctx.output(FEEDBACK, f));
         }
         // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
@@ -186,6 +190,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 model.seqLen(), p.candidates, p.onlineScores, p.discovery);
         p.prepare(s, e, model.seqLen(), revisitFilter(serving), tables.live().online());
         p.stamp(ctx.timestamp());
+        p.judgeLater = judgeLater;
 
         // ranking and the list: now, or when the micro-batch is full
         if (emitter == null) {
@@ -323,6 +328,9 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             // read before the list leaves: with object reuse a chained operator downstream receives this very object
             int[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
             String user = list.userId;
+            if (p.judgeLater != null) {
+                judgeInBatch(p, arm, to);
+            }
             long listTs = list.eventTs;
             metrics.listServed(arm.name, shown, serving.bundle.manifest().numItems());
             to.emit(list, p.timestamp, p.hasTimestamp);
@@ -347,6 +355,28 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
+    /**
+     * Judges a batched event whose user's previous list was made earlier in the same batch: that list is the user's
+     * last list now (remembered a few slots ago), as it was the last one the user could have seen. Under the user's
+     * key, before this event's own list replaces it.
+     */
+    private void judgeInBatch(PreparedEvent p, ServingVariants.Arm arm, ListEmitter to) {
+        UserEvent e = p.judgeLater;
+        to.selectKey(e.userId);
+        if (horizon == null) {
+            ListFeedback f = judgeLastList(p.state, e, arm);
+            if (f != null) {
+                to.feedback(f, p.timestamp, p.hasTimestamp);
+            }
+        } else {
+            try {
+                horizon.judge(e, f -> to.feedback(f, p.timestamp, p.hasTimestamp));
+            } catch (Exception ex) {
+                throw new IllegalStateException("cannot judge the open lists for online feedback", ex);
+            }
+        }
+    }
+
     /** With a feedback horizon, opens the list just remembered (under its user's key) for the next N events. */
     private void openForHorizon(UserState s, int[] shown, String variant, long listTs) {
         if (horizon != null) {
@@ -366,6 +396,11 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** Receives the lists of a deferred batch, with the stream timestamp of the event that produced each. */
     interface ListEmitter {
         void emit(ScoredList list, long timestamp, boolean hasTimestamp);
+
+        /** Sends a judgement made while a batch is scored to the {@link #FEEDBACK} side output. */
+        default void feedback(ListFeedback f, long timestamp, boolean hasTimestamp) {
+            throw new IllegalStateException("only a batching operator defers feedback");
+        }
 
         /** Makes {@code userId} the current key, for writing its state; a no-op where it already is. */
         default void selectKey(String userId) {

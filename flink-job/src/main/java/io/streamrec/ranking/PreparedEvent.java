@@ -39,6 +39,11 @@ public final class PreparedEvent {
      * and the state written again under the user's key (under micro-batching that is later, in another key's call).
      */
     public UserState state;
+    /**
+     * The event, when its judgement of the user's last list (online feedback) waits for that list: the user's
+     * previous event is earlier in this very batch, so its list is made when the batch is scored. Else null.
+     */
+    public UserEvent judgeLater;
     /** The stream timestamp of the event, for the emitted list. */
     public long timestamp;
     public boolean hasTimestamp;
@@ -123,6 +128,7 @@ public final class PreparedEvent {
         userId = null;
         eventId = null;
         state = null;
+        judgeLater = null;
         Arrays.fill(request.histItems, null);
         candidates.clear();
     }

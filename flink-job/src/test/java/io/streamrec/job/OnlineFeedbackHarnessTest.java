@@ -146,10 +146,18 @@ class OnlineFeedbackHarnessTest {
         open(4, null);
         send("a1", "u1", item(1), EventType.VIEW, T0);
         send("b1", "u2", item(2), EventType.VIEW, T0);
-        send("a2", "u1", item(5), EventType.VIEW, T0 + 1_000); // u1's first list is still waiting: nothing to judge
+        send("a2", "u1", item(1), EventType.VIEW, T0 + 1_000); // u1's first list is still waiting: judged later
         send("b2", "u2", item(6), EventType.VIEW, T0 + 1_000); // the batch is full: four lists, two users
-        assertEquals(4, harness.extractOutputValues().size());
-        assertTrue(feedback().isEmpty(), feedback().toString());
+        List<ScoredList> out = harness.extractOutputValues();
+        assertEquals(4, out.size());
+        // a2 and b2 are judged when the batch is scored, against the first lists made in the same batch
+        assertEquals(List.of(
+                new ListFeedback("main", bundle.modelVersion(), "u1", "a2", EventType.VIEW, T0 + 1_000,
+                        rankIn(out.get(0), item(1)), settings.topK),
+                new ListFeedback("main", bundle.modelVersion(), "u2", "b2", EventType.VIEW, T0 + 1_000,
+                        rankIn(out.get(1), item(6)), settings.topK)), feedback());
+        assertTrue(rankIn(out.get(0), item(1)) > 0, "a re-view of the item just viewed is a hit in its list");
+        harness.getSideOutput(RecommendFunction.FEEDBACK).clear();
         ScoredList u1 = lastListOf("u1");
         ScoredList u2 = lastListOf("u2");
         assertEquals("a2", u1.triggerEventId);

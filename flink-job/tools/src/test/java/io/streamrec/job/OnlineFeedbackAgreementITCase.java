@@ -44,9 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * records). From the {@code recommendations} topic, evaluate's {@link Scorer} scores every event with an item against
  * the list emitted for its user's previous event ("all" protocol, top-K); the {@code recommendation-feedback} topic
  * must hold exactly one record per such event, with the same rank, so the counts, HR and MRR are equal, per event
- * group too. Micro-batching is off ({@code ranker.batch-size 1}): with it, an event that arrives while its user's
- * previous list still waits in the batch is judged against the list before (or not at all), which evaluate's
- * protocol does not do (see docs/ONLINE_FEEDBACK.md).
+ * group too. The job runs with its default micro-batch, and the stream arrives as a backlog, so many of a user's
+ * events wait in the same batch as the previous one: they are judged when the batch is scored, against the list made
+ * just before them, as evaluate's protocol does.
  */
 class OnlineFeedbackAgreementITCase {
     private static final int EVENTS = 3000;
@@ -81,7 +81,7 @@ class OnlineFeedbackAgreementITCase {
         Map<String, String> settings = KafkaJobOptions.of(kafka, names, "agree");
         settings.put("recs.top-k", String.valueOf(K));
         settings.put("parallelism.default", "2");
-        settings.put("ranker.batch-size", "1");
+        // the job's default micro-batch: a user's event waiting behind its previous one is judged in the batch
         settings.put("events.max-ts-past", "36500 d");
 
         // the simulated stream: events only, so no item is ever out of stock
