@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * against {@code UserState.lastList} and costs nothing more; only a longer horizon pays for the open lists.
  *
  * <p>State: a keyed list state {@value #STATE_NAME} of at most N {@link OpenList}s per user (older ones are dropped
- * when a user's lists outrun their judging, which only micro-batching can cause), with the job's state TTL. Each
+ * when a user's lists outrun their judging: events without an item, such as searches, open lists but judge none),
+ * with the job's state TTL. Each
  * open list costs 4 bytes per item hash plus about 40 bytes (see docs/ONLINE_FEEDBACK.md for the measured figure).
  * A list whose user sends no further event is never judged, as with N = 1; it leaves with the TTL.
  */
