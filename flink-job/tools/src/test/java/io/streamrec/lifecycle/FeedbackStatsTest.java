@@ -1,0 +1,43 @@
+package io.streamrec.lifecycle;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code model status}'s live figures from feedback records: HR@K and MRR@K per variant, lenient parsing. */
+class FeedbackStatsTest {
+    private static byte[] rec(String variant, String version, String type, int rank, int k) {
+        return ("{\"user_id\":\"u1\",\"variant\":\"" + variant + "\",\"model_version\":\"" + version
+                + "\",\"event_id\":\"e\",\"event_type\":\"" + type + "\",\"rank\":" + rank + ",\"list_size\":" + k
+                + ",\"event_ts\":1733530000000,\"future_field\":[1,2]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void hitRateAndMrrPerVariant() {
+        FeedbackStats s = new FeedbackStats();
+        s.add(rec("a", "v1", "click", 1, 20));
+        s.add(rec("a", "v1", "cart", 4, 20));
+        s.add(rec("a", "v1", "view", 0, 20));
+        s.add(rec("a", "v1", "view", 0, 20));
+        s.add(rec("b", "v2", "purchase", 2, 10));
+        s.add("not json".getBytes(StandardCharsets.UTF_8));
+        s.add("{\"variant\":\"a\"}".getBytes(StandardCharsets.UTF_8));
+        FeedbackStats.Row a = s.rows().get(0);
+        assertEquals("a", a.variant);
+        assertEquals(4, a.judged);
+        assertEquals(0.5, a.hitRate(), 1e-9);
+        assertEquals((1.0 + 0.25) / 4, a.mrr(), 1e-9);
+        assertEquals("20", a.k());
+        FeedbackStats.Row b = s.rows().get(1);
+        assertEquals(1.0, b.hitRate(), 1e-9);
+        assertEquals(0.5, b.mrr(), 1e-9);
+        assertEquals(2, s.malformed());
+        String table = s.table();
+        assertTrue(table.contains("click=1 cart=1") || table.contains("cart=1 click=1"), table);
+        assertTrue(table.contains("purchase=1"), table);
+        assertTrue(table.contains("2 records were not judged events"), table);
+    }
+}
