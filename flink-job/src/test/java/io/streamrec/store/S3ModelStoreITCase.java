@@ -2,18 +2,11 @@ package io.streamrec.store;
 
 import io.streamrec.job.ModelReloader;
 import io.streamrec.model.BundleException;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.fs.FileSystem;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,44 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from any Flink file system, proven with one besides the local disk; S3 is what most clusters use.
  */
 class S3ModelStoreITCase {
-    private static final String ACCESS = "streamrec-access";
-    private static final String SECRET = "streamrec-secret-key";
     private static final String BUCKET = "models-bucket";
-    private static S3Proxy proxy;
-    private static BlobStoreContext blobs;
+    private static S3TestServer s3;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void startS3() throws Exception {
-        blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .build(BlobStoreContext.class);
-        blobs.getBlobStore().createContainerInLocation(null, BUCKET);
-        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
-        proxy.start();
-        for (int i = 0; i < 500 && !"STARTED".equals(proxy.getState()); i++) {
-            Thread.sleep(10);
-        }
-        assertEquals("STARTED", proxy.getState());
-        Configuration conf = new Configuration();
-        conf.setString("s3.endpoint", "http://127.0.0.1:" + proxy.getPort());
-        conf.setString("s3.path.style.access", "true");
-        conf.setString("s3.access-key", ACCESS);
-        conf.setString("s3.secret-key", SECRET);
-        conf.setString("s3.endpoint.region", "us-east-1");
-        FileSystem.initialize(conf, null);
+        s3 = S3TestServer.start(BUCKET);
     }
 
     @AfterAll
     static void stopS3() throws Exception {
-        FileSystem.initialize(new Configuration(), null);
-        if (proxy != null) {
-            proxy.stop();
-        }
-        if (blobs != null) {
-            blobs.close();
+        if (s3 != null) {
+            s3.close();
         }
     }
 
