@@ -55,6 +55,9 @@ final class FeedbackStats {
         }
 
         String k() {
+            if (maxK == 0) {
+                return "?"; // no record named its list size
+            }
             return minK == maxK ? Integer.toString(maxK) : minK + "-" + maxK;
         }
     }

@@ -40,4 +40,17 @@ class FeedbackStatsTest {
         assertTrue(table.contains("purchase=1"), table);
         assertTrue(table.contains("2 records were not judged events"), table);
     }
+
+    @Test
+    void mixedOrMissingListSizesAreShownAsSuch() {
+        FeedbackStats s = new FeedbackStats();
+        s.add(rec("a", "v1", "click", 3, 10));
+        s.add(rec("a", "v1", "click", 15, 20));
+        s.add(rec("a", "v1", "click", 25, 20)); // a rank beyond the list is not a hit
+        s.add("{\"variant\":\"b\",\"rank\":1}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("10-20", s.rows().get(0).k());
+        assertEquals(2, s.rows().get(0).hits);
+        assertEquals("?", s.rows().get(1).k());
+        assertEquals("?", s.rows().get(1).version);
+    }
 }
