@@ -136,6 +136,29 @@ class ModelStoreTest {
     }
 
     @Test
+    void aStoreWhosePointerIsBrieflyMissingIsStillLoadedAsAStore() throws Exception {
+        ModelStore store = store();
+        store.upload(bundle("v1"), "v1");
+        store.writePlan(plan(new Variant("a", "v1", 100)));
+        BundleSource source = new BundleSource(store.uri());
+        assertNotNull(source.fingerprint());
+        Path pointer = tmp.resolve("store/serving.json");
+        byte[] bytes = Files.readAllBytes(pointer);
+        Files.delete(pointer); // a rename that does not replace (HDFS) deletes the old pointer first
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+                Files.write(pointer, bytes);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        assertEquals("v1", source.load().get(0).bundle().modelVersion(), "not read as a plain bundle folder");
+        writer.join();
+    }
+
+    @Test
     void aPlanNamingACorruptVersionIsRefusedNamingItsLocation() throws Exception {
         ModelStore store = store();
         store.upload(bundle("v1"), "v1");
