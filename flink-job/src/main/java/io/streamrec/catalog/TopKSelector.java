@@ -20,11 +20,30 @@ final class TopKSelector {
     private final int topK;
     private final Counter recommendationsOut;
     private final Histogram eventToEmitMs;
+    private final MetricGroup metrics;
+    /** Per A/B variant ({@code variant=<name>} groups, at most 8): the same latency, so variants compare. */
+    private final java.util.Map<String, Histogram> variantLatency = new java.util.HashMap<>();
 
     TopKSelector(int topK, MetricGroup metrics) {
         this.topK = topK;
         this.recommendationsOut = metrics.counter("recommendationsOut");
         this.eventToEmitMs = metrics.histogram("eventToEmitLatencyMs", Histograms.sliding());
+        this.metrics = metrics;
+    }
+
+    private void recordLatency(String variant, long ms) {
+        eventToEmitMs.update(ms);
+        if (variant == null) {
+            return;
+        }
+        Histogram h = variantLatency.get(variant);
+        if (h == null && variantLatency.size() < 8) {
+            h = metrics.addGroup("variant", variant).histogram("eventToEmitLatencyMs", Histograms.sliding());
+            variantLatency.put(variant, h);
+        }
+        if (h != null) {
+            h.update(ms);
+        }
     }
 
     Recommendation select(ScoredList in, Predicate<String> unavailable) {
@@ -32,6 +51,7 @@ final class TopKSelector {
         r.userId = in.userId;
         r.seq = in.seq;
         r.modelVersion = in.modelVersion;
+        r.variant = in.variant;
         r.triggerEventId = in.triggerEventId;
         r.eventTs = in.eventTs;
         r.ingestTs = in.ingestTs;
@@ -41,7 +61,7 @@ final class TopKSelector {
         }
         r.emittedTs = System.currentTimeMillis();
         if (in.ingestTs > 0) {
-            eventToEmitMs.update(Math.max(0, r.emittedTs - in.ingestTs));
+            recordLatency(in.variant, Math.max(0, r.emittedTs - in.ingestTs));
         }
         recommendationsOut.inc();
         return r;

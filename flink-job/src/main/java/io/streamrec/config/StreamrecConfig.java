@@ -103,6 +103,8 @@ public final class StreamrecConfig {
             }
         }
         positive(conf, StreamrecOptions.TOP_K, 1000);
+        positive(conf, StreamrecOptions.FEEDBACK_HORIZON_EVENTS, 100);
+        positiveDuration(conf, StreamrecOptions.FEEDBACK_HORIZON);
         positive(conf, StreamrecOptions.RETRIEVAL_N, 100_000);
         nonNegative(conf, StreamrecOptions.COVISIT_N);
         nonNegative(conf, StreamrecOptions.ONLINE_COVISIT_N);

@@ -45,14 +45,15 @@ public final class StreamrecOptions {
     public static final ConfigOption<Duration> KAFKA_STARTUP_TIMEOUT =
             ConfigOptions.key("kafka.startup-timeout").durationType().defaultValue(Duration.ofSeconds(30))
                     .withDescription("How long the start-up check waits for the Kafka brokers (with the "
-                            + "kafka.properties.* settings, so SASL/TLS apply) to answer and to describe the four "
+                            + "kafka.properties.* settings, so SASL/TLS apply) to answer and to describe the job's "
                             + "topics before the job refuses to start with one line naming the address.");
 
     public static final ConfigOption<Boolean> STARTUP_CHECKS =
             ConfigOptions.key("job.startup-checks").booleanType().defaultValue(true)
                     .withDescription("Before submitting, check on the client that model.path loads and validates "
-                            + "and that Kafka is reachable and the four topics exist; a failure ends the command "
-                            + "with exit code 2 instead of a job that restarts. Set false where the client cannot "
+                            + "and that Kafka is reachable and the job's topics exist (topic.feedback unless "
+                            + "empty); a failure ends the command with exit code 2 instead of a job that restarts. "
+                            + "Set false where the client cannot "
                             + "see what the cluster sees (model.path only on the TaskManagers, Kafka only from "
                             + "inside the cluster's network).");
 
@@ -72,15 +73,37 @@ public final class StreamrecOptions {
             ConfigOptions.key("topic.dlq").stringType().defaultValue("user-events-dlq")
                     .withDescription("Dead-letter topic: malformed input with the reason, topic, partition and offset.");
 
+    public static final ConfigOption<String> TOPIC_FEEDBACK =
+            ConfigOptions.key("topic.feedback").stringType().defaultValue("recommendation-feedback")
+                    .withDescription("Output topic of online feedback, keyed by user_id: one compact JSON per judged "
+                            + "event (variant, model_version, event_id, event_type, rank of the event's item in the "
+                            + "list, 0 for a miss, list_size, event_ts). Empty: not written (the metrics remain).");
+
+    public static final ConfigOption<Integer> FEEDBACK_HORIZON_EVENTS =
+            ConfigOptions.key("feedback.horizon-events").intType().defaultValue(1)
+                    .withDescription("How many of a user's next events (with an item) judge each emitted list: 1 "
+                            + "is evaluate's next-event protocol and costs no state beyond the last list. With N > 1 "
+                            + "a list closes on its first hit (its rank), after N events or when feedback.horizon "
+                            + "has passed (a miss), and up to N open lists per user are kept in keyed state, about "
+                            + "4 x recs.top-k + 40 bytes each (1-100).");
+
+    public static final ConfigOption<Duration> FEEDBACK_HORIZON =
+            ConfigOptions.key("feedback.horizon").durationType().defaultValue(Duration.ofMinutes(30))
+                    .withDescription("With feedback.horizon-events > 1: how long after its event, in event time, "
+                            + "a list can still be hit.");
+
     public static final ConfigOption<String> MODEL_PATH =
             ConfigOptions.key("model.path").stringType().defaultValue("classpath:default")
                     .withDescription("Model bundle to serve: a directory, a .zip, or 'classpath:default' (the bundle "
-                            + "shipped in the jar).");
+                            + "shipped in the jar); or a model store, a folder with a serving.json naming the versions "
+                            + "that serve as A/B variants (docs/MODEL_LIFECYCLE.md). Folders may be on any file system "
+                            + "Flink has (s3://, hdfs://, file://).");
 
     public static final ConfigOption<Duration> MODEL_RELOAD_INTERVAL =
             ConfigOptions.key("model.reload-interval").durationType().defaultValue(Duration.ofSeconds(30))
-                    .withDescription("How often a running job checks model.path for a new bundle (0 disables). A new "
-                            + "bundle that fails validation is refused and the current model keeps serving.");
+                    .withDescription("How often a running job checks model.path for a new bundle or serving plan "
+                            + "(0 disables). A new bundle that fails validation is refused and the current model keeps "
+                            + "serving.");
 
     public static final ConfigOption<Integer> TOP_K =
             ConfigOptions.key("recs.top-k").intType().defaultValue(20)

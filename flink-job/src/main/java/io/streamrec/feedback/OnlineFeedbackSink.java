@@ -5,8 +5,8 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * The {@code online-feedback} sink: turns the ranking operator's {@link ListFeedback} side output into per-model-version
- * metrics ({@link OnlineFeedbackMetrics}) on the writer's metric group. Why a sink: the figures are the output, there
+ * The {@code online-feedback} sink: turns the ranking operator's {@link ListFeedback} side output into metrics per
+ * variant and model version ({@link OnlineFeedbackMetrics}) on the writer's metric group. Why a sink: the figures are the output, there
  * is nothing to forward, and a sink writer owns its metric group for the job's lifetime. Stateless: after a restart the
  * windows refill from new lists (counters restart at 0, as Flink counters do).
  */

@@ -49,6 +49,8 @@ public final class JobSettings implements Serializable {
     public int rankerThreads = StreamrecOptions.RANKER_THREADS.defaultValue();
     public int rankerBatchSize = StreamrecOptions.RANKER_BATCH_SIZE.defaultValue();
     public long rankerBatchWaitMs = StreamrecOptions.RANKER_BATCH_WAIT.defaultValue().toMillis();
+    public int feedbackHorizonEvents = StreamrecOptions.FEEDBACK_HORIZON_EVENTS.defaultValue();
+    public long feedbackHorizonMs = StreamrecOptions.FEEDBACK_HORIZON.defaultValue().toMillis();
 
     public static JobSettings from(Configuration conf) {
         JobSettings s = new JobSettings();
@@ -89,6 +91,8 @@ public final class JobSettings implements Serializable {
         s.rankerThreads = conf.get(StreamrecOptions.RANKER_THREADS);
         s.rankerBatchSize = conf.get(StreamrecOptions.RANKER_BATCH_SIZE);
         s.rankerBatchWaitMs = conf.get(StreamrecOptions.RANKER_BATCH_WAIT).toMillis();
+        s.feedbackHorizonEvents = conf.get(StreamrecOptions.FEEDBACK_HORIZON_EVENTS);
+        s.feedbackHorizonMs = conf.get(StreamrecOptions.FEEDBACK_HORIZON).toMillis();
         return s;
     }
 

@@ -111,14 +111,19 @@ final class OperatorTables {
     }
 
     /**
-     * Keeps the online table when the options or the serving model need it (a learnt table survives a model swap,
-     * which only changes its W and G), or drops it.
+     * Keeps the online table when the options or a serving model need it (a learnt table survives a model swap,
+     * which only changes its W and G; under an A/B split the first variant that needs it sets them), or drops it.
      *
      * @return the history length the online table pairs over, 0 without one
      */
-    int followModel(BundleManifest manifest) {
-        boolean needsOnline = settings.onlineCovisitN > 0 || manifest.candidateFeatures().contains("online_covisit");
-        if (!needsOnline) {
+    int followModels(java.util.List<BundleManifest> manifests) {
+        BundleManifest manifest = null; // the first serving variant that needs the table sets its parameters
+        for (BundleManifest m : manifests) {
+            if (manifest == null && (settings.onlineCovisitN > 0 || m.candidateFeatures().contains("online_covisit"))) {
+                manifest = m;
+            }
+        }
+        if (manifest == null) {
             live.setOnline(null);
             return 0;
         }

@@ -7,6 +7,7 @@ import io.streamrec.candidates.EventCandidates;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.candidates.SessionNeighbours;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.FeedbackHorizon;
 import io.streamrec.feedback.ListFeedback;
 import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
@@ -17,6 +18,8 @@ import io.streamrec.ranking.RankerOptions;
 import io.streamrec.ranking.RevisitScorer;
 import io.streamrec.ranking.ServingModel;
 import io.streamrec.sink.ScoredList;
+import io.streamrec.store.BundleSource;
+import io.streamrec.store.Variant;
 import io.streamrec.state.UserState;
 import io.streamrec.state.UserStateDescriptor;
 import io.streamrec.state.UserStateUpdater;
@@ -31,6 +34,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -64,7 +69,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     /** How many ranked items travel to the catalog filter beyond top-K, so out-of-stock drops still leave K. */
     static final int OVERFETCH = 20;
 
-    /** The side output of {@link ListFeedback}: one per accepted event whose user had a list, with an item. */
+    /**
+     * The side output of {@link ListFeedback}: one per accepted event with an item whose user had a list (with
+     * {@code feedback.horizon-events} N > 1: one per list, when one of the next N events closes it).
+     */
     public static final OutputTag<ListFeedback> FEEDBACK =
             new OutputTag<>("list-feedback", TypeInformation.of(ListFeedback.class));
 
@@ -72,13 +80,16 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     private transient ValueState<UserState> state;
     private transient OperatorTables tables;
-    private transient ServingModel serving;
+    private transient ServingVariants variants;
     private transient UserStateUpdater updater;
-    private transient ModelReloader<ServingModel> reloader;
+    private transient ModelReloader<ServingVariants> reloader;
     private transient EventCandidates candidates;
-    private transient MicroBatch batch;
+    /** Events per ONNX call: {@code ranker.batch-size} under {@link BatchingRecommendOperator}, else 1. */
+    private transient int batchSize;
     private transient ListAssembler lists;
     private transient RecommendMetrics metrics;
+    /** The open lists of {@code feedback.horizon-events} > 1; null with the default 1 (the last list only). */
+    private transient FeedbackHorizon horizon;
     /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
     private transient ListEmitter emitter;
     private transient CollectorEmitter collectorEmitter;
@@ -107,12 +118,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(UserStateDescriptor.create(settings.stateTtlMs));
-        install(prepare(new io.streamrec.store.BundleSource(settings.modelPath).load()));
-        reloader = new ModelReloader<>(settings.modelPath, ModelReloader.fingerprint(settings.modelPath),
-                this::prepare, ServingModel::close);
+        batchSize = emitter == null ? 1 : settings.rankerBatchSize;
+        String fingerprint = ModelReloader.fingerprint(settings.modelPath);
+        install(prepare(new BundleSource(settings.modelPath).load()));
+        reloader = new ModelReloader<>(settings.modelPath, fingerprint, this::prepare, ServingVariants::close);
         reloader.start(settings.modelReloadIntervalMs);
 
-        batch = new MicroBatch(emitter == null ? 1 : settings.rankerBatchSize);
         collectorEmitter = new CollectorEmitter();
         pendingStates = new java.util.HashMap<>();
         tables.open();
@@ -122,8 +133,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                         settings.discoverSequenceWeight);
         candidates = new EventCandidates(settings.filterPurchased, settings.filterSeen, discovery);
         lists = new ListAssembler(settings.topK, OVERFETCH, settings.discoverList, settings.sessionIndex());
+        horizon = FeedbackHorizon.create(getRuntimeContext(), settings.feedbackHorizonEvents,
+                settings.feedbackHorizonMs, settings.stateTtlMs);
         metrics = new RecommendMetrics(getRuntimeContext().getMetricGroup(), reloader::failures,
-                () -> serving.bundle.modelVersion());
+                () -> variants.describe());
     }
 
     /**
@@ -133,6 +146,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     @Override
     public void processElement(UserEvent e, Context ctx, Collector<ScoredList> out) throws Exception {
         swapModelIfReloaded();
+        ServingVariants.Arm arm = variants.armFor(ctx.getCurrentKey());
+        ServingModel serving = arm.model;
         // state: dedup, the live tables (learning from the history before the event), the user's state
         UserState s = pendingStates.isEmpty() ? null : pendingStates.get(ctx.getCurrentKey());
         if (s == null) {
@@ -145,7 +160,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             metrics.duplicates.inc();
             return;
         }
-        ListFeedback feedback = judgeLastList(s, e); // before the event changes the state's model version
+        ListFeedback feedback = horizon == null ? judgeLastList(s, e, arm) : null; // before the event changes it
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
@@ -153,6 +168,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         if (feedback != null) {
             ctx.output(FEEDBACK, feedback);
+        } else if (horizon != null) {
+            horizon.judge(e, f -> ctx.output(FEEDBACK, f));
         }
         // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
         // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
@@ -162,39 +179,53 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         tables.live().observe(e, s);
 
         // candidates, then the ranking request, in the event's micro-batch slot
+        MicroBatch batch = arm.batch;
         PreparedEvent p = batch.next();
         BundleManifest model = serving.bundle.manifest();
         candidates.generate(serving.generator, s, e, tables.live(), serving.ranker.encoder().onlineCovisitItems(),
                 model.seqLen(), p.candidates, p.onlineScores, p.discovery);
-        p.prepare(s, e, model.seqLen(), revisitFilter(), tables.live().online());
+        p.prepare(s, e, model.seqLen(), revisitFilter(serving), tables.live().online());
         p.stamp(ctx.timestamp());
 
         // ranking and the list: now, or when the micro-batch is full
         if (emitter == null) {
             // not batching: score and emit this event now, through the function's own collector
             collectorEmitter.out = out;
-            flush(collectorEmitter);
+            flush(arm, collectorEmitter);
         } else if (batch.isFull()) {
-            flush();
+            flush(arm, emitter);
         }
     }
 
     /** How {@code e} judges the user's last list; null when there is no list or the event has no item. */
-    private static ListFeedback judgeLastList(UserState s, UserEvent e) {
+    private ListFeedback judgeLastList(UserState s, UserEvent e, ServingVariants.Arm arm) {
         if (s.lastList.length == 0 || e.itemId == null) {
             return null;
         }
-        return new ListFeedback(s.modelVersion, e.type, UserStateUpdater.rankInLastList(s, e.itemId),
-                s.lastList.length);
+        return new ListFeedback(variantOfLastList(s, arm), s.modelVersion, e.userId, e.eventId, e.type, e.ts,
+                UserStateUpdater.rankInLastList(s, e.itemId), s.lastList.length);
+    }
+
+    /**
+     * The variant that served the user's last list: the user's variant when its model made the list (the state's
+     * model version is the version that ranked it), else the variant now serving that version (the plan changed
+     * since), else {@code retired}.
+     */
+    private String variantOfLastList(UserState s, ServingVariants.Arm arm) {
+        if (arm.model.bundle.modelVersion().equals(s.modelVersion)) {
+            return arm.name;
+        }
+        String v = variants.variantOf(s.modelVersion);
+        return v == null ? "retired" : v;
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
-    private Predicate<String> revisitFilter() {
+    private Predicate<String> revisitFilter(ServingModel serving) {
         return serving.revisit != null && candidates.filters() ? candidates.excluded() : null;
     }
 
     private void swapModelIfReloaded() {
-        ServingModel next = reloader.poll();
+        ServingVariants next = reloader.poll();
         if (next != null) {
             flush(); // what is pending was prepared with the old model: score it with that model
             install(next);
@@ -202,8 +233,23 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
-    private ServingModel prepare(java.util.List<io.streamrec.store.BundleSource.Served> served) throws Exception {
-        ModelBundle b = served.get(0).bundle();
+    /** Opens every variant's model; on failure closes what it opened (runs on the reloader's thread too). */
+    private ServingVariants prepare(List<BundleSource.Served> served) throws Exception {
+        List<ServingModel> models = new ArrayList<>();
+        List<Variant> names = new ArrayList<>();
+        try {
+            for (BundleSource.Served v : served) {
+                models.add(prepare(v.bundle()));
+                names.add(v.variant());
+            }
+        } catch (Exception | LinkageError e) {
+            models.forEach(ServingModel::close);
+            throw e;
+        }
+        return new ServingVariants(names, models, batchSize);
+    }
+
+    private ServingModel prepare(ModelBundle b) throws Exception {
         RankerOptions r = new RankerOptions();
         r.intraOpThreads = settings.rankerThreads;
         CandidateOptions c = new CandidateOptions();
@@ -218,13 +264,15 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         return ServingModel.prepare(b, r, c);
     }
 
-    /** Switches every model-dependent object to a prepared model; the old ranker is closed afterwards. */
-    private void install(ServingModel next) {
-        ServingModel old = serving;
-        serving = next; // its re-visit scorer is null when the new bundle has none: the ranker's order again
-        BundleManifest m = next.bundle.manifest();
-        int historyLength = Math.max(m.seqLen(), Math.max(m.covisitWindow(), settings.recentN));
-        historyLength = Math.max(historyLength, tables.followModel(m));
+    /** Switches every model-dependent object to prepared models; the old rankers are closed afterwards. */
+    private void install(ServingVariants next) {
+        ServingVariants old = variants;
+        variants = next; // a re-visit scorer is null when its bundle has none: the ranker's order again
+        int historyLength = settings.recentN;
+        for (BundleManifest m : next.manifests()) {
+            historyLength = Math.max(historyLength, Math.max(m.seqLen(), m.covisitWindow()));
+        }
+        historyLength = Math.max(historyLength, tables.followModels(next.manifests()));
         updater = new UserStateUpdater(historyLength, settings.purchasedMax, settings.dedupWindow);
         if (old != null) {
             old.close();
@@ -233,12 +281,12 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     /** How many events are prepared but not yet scored. */
     int pending() {
-        return batch.pending();
+        return variants.pending();
     }
 
     /** The micro-batch size this function was configured with. */
     int batchSize() {
-        return batch.capacity();
+        return batchSize;
     }
 
     /** Lets {@link BatchingRecommendOperator} receive the lists of deferred batches (turns micro-batching on). */
@@ -246,33 +294,43 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         this.emitter = emitter;
     }
 
-    /** Scores what is pending in one ONNX call and emits its lists, oldest first, to the operator's emitter. */
+    /**
+     * Scores what is pending, one ONNX call per variant, and emits the lists, oldest first per variant, to the
+     * operator's emitter.
+     */
     void flush() {
-        if (batch.pending() > 0) {
-            flush(emitter);
+        for (int i = 0; i < variants.size(); i++) {
+            flush(variants.arm(i), emitter);
         }
     }
 
-    private void flush(ListEmitter to) {
+    /** Scores one variant's pending events in one call and emits their lists (a user has one variant: in order). */
+    private void flush(ServingVariants.Arm arm, ListEmitter to) {
+        MicroBatch batch = arm.batch;
         int b = batch.pending();
         if (b == 0) {
             return;
         }
+        ServingModel serving = arm.model;
         float[][] scores = batch.score(serving.ranker, metrics.inference);
         String key = to.currentKey(); // the lists are written back under their users' keys, then this one again
         for (int i = 0; i < b; i++) {
             PreparedEvent p = batch.slot(i);
             ScoredList list = lists.assemble(p, MicroBatch.row(scores, i), serving.bundle, serving.revisit,
                     tables.live().online());
+            list.variant = arm.name;
             metrics.revisitMoved(lists.revisitMoved());
             // read before the list leaves: with object reuse a chained operator downstream receives this very object
             int[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
             String user = list.userId;
+            long listTs = list.eventTs;
+            metrics.listServed(arm.name, shown, serving.bundle.manifest().numItems());
             to.emit(list, p.timestamp, p.hasTimestamp);
             rememberList(p.state, user, shown, to);
+            openForHorizon(p.state, shown, arm.name, listTs);
+            pendingStates.remove(user);
             p.release();
         }
-        pendingStates.clear();
         if (key != null) {
             to.selectKey(key);
         }
@@ -286,6 +344,17 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             state.update(s);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** With a feedback horizon, opens the list just remembered (under its user's key) for the next N events. */
+    private void openForHorizon(UserState s, int[] shown, String variant, long listTs) {
+        if (horizon != null) {
+            try {
+                horizon.open(shown, variant, s.modelVersion, listTs);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot keep the list open for online feedback", e);
+            }
         }
     }
 
@@ -343,14 +412,24 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         return tables.live().online();
     }
 
+    /** Checks {@code model.path} now, as the reloader's thread does every interval; for harness tests. */
+    void checkModelNow() {
+        reloader.check();
+    }
+
+    /** The reloader's count of refused bundles and plans; for harness tests. */
+    long modelReloadFailures() {
+        return reloader.failures();
+    }
+
     /** The model currently serving. */
     ModelBundle bundle() {
-        return serving.bundle;
+        return variants.first().model.bundle;
     }
 
     /** The serving bundle's re-visit scorer, or null; for harness tests. */
     RevisitScorer revisitScorer() {
-        return serving.revisit;
+        return variants.first().model.revisit;
     }
 
     @Override
@@ -358,8 +437,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         if (reloader != null) {
             reloader.close();
         }
-        if (serving != null) {
-            serving.close();
+        if (variants != null) {
+            variants.close();
         }
     }
 }

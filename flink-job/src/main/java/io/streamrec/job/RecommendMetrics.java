@@ -1,20 +1,23 @@
 package io.streamrec.job;
 
-import io.streamrec.metrics.Histograms;
 
+import io.streamrec.metrics.CoverageWindow;
+import io.streamrec.metrics.Histograms;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
- * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures and
- * the serving model version. Why apart: the operator's event path then reads as the pipeline, not as bookkeeping.
+ * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
+ * the serving model version(s), and per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as the pipeline, not as bookkeeping.
  */
 final class RecommendMetrics {
     final Counter duplicates;
@@ -25,6 +28,7 @@ final class RecommendMetrics {
     final LongConsumer inference;
 
     RecommendMetrics(MetricGroup group, LongSupplier reloadFailures, Supplier<String> modelVersion) {
+        this.group = group;
         duplicates = group.counter("duplicateEvents");
         modelSwaps = group.counter("modelSwaps");
         revisitSlotsReordered = group.counter("revisitSlotsReordered");
@@ -32,6 +36,41 @@ final class RecommendMetrics {
         inference = inferenceUs::update;
         group.gauge("modelReloadFailures", (Gauge<Long>) reloadFailures::getAsLong);
         group.gauge("modelVersion", (Gauge<String>) modelVersion::get);
+    }
+
+    /** Per A/B variant: lists served and catalogue coverage; at most {@value #MAX_VARIANTS} groups are made. */
+    private static final int MAX_VARIANTS = 8;
+    /** How many recent lists the coverage gauge counts distinct items over. */
+    static final int COVERAGE_LISTS = 1000;
+    private final MetricGroup group;
+    private final Map<String, VariantMetrics> variants = new HashMap<>();
+
+    /** One variant's metric group ({@code variant=<name>}): its lists and their coverage of the catalogue. */
+    static final class VariantMetrics {
+        final Counter lists;
+        final CoverageWindow coverage = new CoverageWindow(COVERAGE_LISTS);
+        volatile int catalogueItems = 1;
+
+        VariantMetrics(MetricGroup g) {
+            lists = g.counter("listsOut");
+            g.gauge("distinctItemsLast1000Lists", (Gauge<Integer>) coverage::distinctItems);
+            g.gauge("coverage", (Gauge<Double>) () -> coverage.distinctItems() / (double) catalogueItems);
+        }
+    }
+
+    /** Records one list a variant served: its top-K item hashes, against the variant's catalogue size. */
+    void listServed(String variant, int[] itemHashes, int catalogueItems) {
+        VariantMetrics m = variants.get(variant);
+        if (m == null) {
+            if (variants.size() >= MAX_VARIANTS) {
+                return;
+            }
+            m = new VariantMetrics(group.addGroup("variant", variant));
+            variants.put(variant, m);
+        }
+        m.lists.inc();
+        m.catalogueItems = Math.max(1, catalogueItems);
+        m.coverage.add(itemHashes);
     }
 
     /** Counts the slots one list's re-visit order refilled. */

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Two checks: the model bundle loads and validates ({@link BundleLoader#load}, which also replays the golden cases),
  * and a Kafka {@link Admin} client, configured with the job's {@code kafka.properties.*} (so SASL and TLS apply as they
- * will for the job's sources and sinks), reaches the brokers and describes the four topics within
+ * will for the job's sources and sinks), reaches the brokers and describes the job's topics (the four, and
+ * {@code topic.feedback} unless it is empty) within
  * {@code kafka.startup-timeout}. {@code job.startup-checks: false} skips both, for a client that cannot see what the
  * cluster sees.
  */
@@ -74,7 +75,7 @@ public final class StartupChecks {
         }
     }
 
-    /** The brokers answer, accept the credentials, and the four topics exist, within kafka.startup-timeout. */
+    /** The brokers answer, accept the credentials, and the job's topics exist, within kafka.startup-timeout. */
     public static void checkKafka(Configuration conf) throws Failure {
         String servers = conf.get(StreamrecOptions.BOOTSTRAP_SERVERS);
         Duration timeout = conf.get(StreamrecOptions.KAFKA_STARTUP_TIMEOUT);
@@ -109,8 +110,11 @@ public final class StartupChecks {
             }
             Map<String, ConfigOption<String>> topics = new LinkedHashMap<>();
             for (ConfigOption<String> o : List.of(StreamrecOptions.TOPIC_EVENTS, StreamrecOptions.TOPIC_ITEMS,
-                    StreamrecOptions.TOPIC_RECOMMENDATIONS, StreamrecOptions.TOPIC_DLQ)) {
-                topics.putIfAbsent(conf.get(o), o);
+                    StreamrecOptions.TOPIC_RECOMMENDATIONS, StreamrecOptions.TOPIC_DLQ,
+                    StreamrecOptions.TOPIC_FEEDBACK)) {
+                if (!conf.get(o).isEmpty()) { // only topic.feedback may be empty (not written)
+                    topics.putIfAbsent(conf.get(o), o);
+                }
             }
             int left = (int) Math.max(1, remainingMs(deadline));
             Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> described = admin

@@ -15,6 +15,8 @@ import io.streamrec.event.ParseEventsFunction;
 import io.streamrec.event.RawRecord;
 import io.streamrec.event.RawRecordDeserializer;
 import io.streamrec.event.UserEvent;
+import io.streamrec.feedback.FeedbackSerializationSchema;
+import io.streamrec.feedback.ListFeedback;
 import io.streamrec.feedback.OnlineFeedbackSink;
 import io.streamrec.sink.DeadLetterSerializationSchema;
 import io.streamrec.sink.Recommendation;
@@ -26,6 +28,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -48,7 +51,8 @@ import java.util.Properties;
 /**
  * The streamrec pipeline: parse and validate (bad records to the DLQ) → event-time watermarks → keyBy(user_id) →
  * {@link RecommendFunction} (state, candidates, ONNX ranking) → {@link CatalogFilterFunction} (stock, top-K) → sink;
- * the ranking operator's feedback side output goes to the {@link OnlineFeedbackSink} (metrics only).
+ * the ranking operator's feedback side output goes to the {@link OnlineFeedbackSink} (metrics) and, unless
+ * {@code topic.feedback} is empty, to the {@code recommendation-feedback} topic.
  *
  * <p>Like the flink-training exercises, the job takes its sources and sinks as constructor parameters so tests and the
  * offline evaluator plug in their own; {@link #main} only wires Kafka. Every operator has a name and a stable uid, so
@@ -63,15 +67,20 @@ public class StreamrecJob {
     private final Source<RawRecord, ?, ?> itemUpdates;
     private final Sink<Recommendation> recommendationSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private final Sink<ListFeedback> feedbackSink;
 
     /** The streams {@link #build} creates, for callers that attach their own sinks or collect results. */
     public static final class Pipeline {
         public final DataStream<Recommendation> recommendations;
         public final DataStream<DeadLetter> deadLetters;
+        /** How each accepted event judged its user's list (the ranking operator's feedback side output). */
+        public final DataStream<ListFeedback> feedback;
 
-        Pipeline(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {
+        Pipeline(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
+                 DataStream<ListFeedback> feedback) {
             this.recommendations = recommendations;
             this.deadLetters = deadLetters;
+            this.feedback = feedback;
         }
     }
 
@@ -82,12 +91,20 @@ public class StreamrecJob {
      */
     public StreamrecJob(Configuration conf, Source<RawRecord, ?, ?> events, Source<RawRecord, ?, ?> itemUpdates,
                         Sink<Recommendation> recommendationSink, Sink<DeadLetter> deadLetterSink) {
+        this(conf, events, itemUpdates, recommendationSink, deadLetterSink, null);
+    }
+
+    /** @param feedbackSink may be null: no feedback topic (the feedback metrics are always on) */
+    public StreamrecJob(Configuration conf, Source<RawRecord, ?, ?> events, Source<RawRecord, ?, ?> itemUpdates,
+                        Sink<Recommendation> recommendationSink, Sink<DeadLetter> deadLetterSink,
+                        Sink<ListFeedback> feedbackSink) {
         StreamrecConfig.validate(conf);
         this.conf = conf;
         this.events = events;
         this.itemUpdates = itemUpdates;
         this.recommendationSink = recommendationSink;
         this.deadLetterSink = deadLetterSink;
+        this.feedbackSink = feedbackSink;
     }
 
     /** Wires the pipeline into the environment and returns its output streams. */
@@ -115,9 +132,12 @@ public class StreamrecJob {
                         new BatchingRecommendOperator(new RecommendFunction(settings), settings.rankerBatchSize,
                                 settings.rankerBatchWaitMs))
                 .uid("recommend").name("user-state-candidates-rank");
-        // how each user's next event judged their last list, as per-model-version metrics
-        ranked.getSideOutput(RecommendFunction.FEEDBACK)
-                .sinkTo(new OnlineFeedbackSink()).uid("online-feedback").name("online-feedback");
+        // how each user's next event judged their last list: per-variant metrics, and the feedback topic
+        DataStream<ListFeedback> feedback = ranked.getSideOutput(RecommendFunction.FEEDBACK);
+        feedback.sinkTo(new OnlineFeedbackSink()).uid("online-feedback").name("online-feedback");
+        if (feedbackSink != null) {
+            feedback.sinkTo(feedbackSink).uid("feedback-topic").name("feedback-topic");
+        }
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseEventsFunction.DEAD_LETTERS);
 
@@ -146,7 +166,7 @@ public class StreamrecJob {
         if (deadLetterSink != null) {
             deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead-letter-sink");
         }
-        return new Pipeline(recommendations, deadLetters);
+        return new Pipeline(recommendations, deadLetters, feedback);
     }
 
     /** The job wired to Kafka as configured. */
@@ -183,28 +203,33 @@ public class StreamrecJob {
                 .setDeserializer(new RawRecordDeserializer());
         kafkaProperties.forEach((k, v) -> itemsBuilder.setProperty((String) k, (String) v));
         KafkaSource<RawRecord> items = itemsBuilder.build();
-        boolean exactlyOnce = StreamrecConfig.exactlyOnce(conf);
-        DeliveryGuarantee guarantee = exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
-        String timeoutMs = String.valueOf(conf.get(StreamrecOptions.TRANSACTION_TIMEOUT).toMillis());
-        String lingerMs = String.valueOf(conf.get(StreamrecOptions.PRODUCER_LINGER).toMillis());
-        KafkaSinkBuilder<Recommendation> recSinkBuilder = KafkaSink.<Recommendation>builder()
-                .setBootstrapServers(servers)
+        String feedbackTopic = conf.get(StreamrecOptions.TOPIC_FEEDBACK);
+        return new StreamrecJob(conf, events, items,
+                kafkaSink(conf, "-recs", new RecommendationSerializationSchema(
+                        conf.get(StreamrecOptions.TOPIC_RECOMMENDATIONS))),
+                kafkaSink(conf, "-dlq", new DeadLetterSerializationSchema(conf.get(StreamrecOptions.TOPIC_DLQ))),
+                feedbackTopic.isEmpty() ? null
+                        : kafkaSink(conf, "-feedback", new FeedbackSerializationSchema(feedbackTopic)));
+    }
+
+    /**
+     * A Kafka sink as every output of the job has it: the configured delivery guarantee (its transactional ids
+     * {@code <group-id><suffix>}), transaction timeout, linger and {@code kafka.properties.*}.
+     */
+    static <T> KafkaSink<T> kafkaSink(Configuration conf, String transactionalSuffix,
+                                      KafkaRecordSerializationSchema<T> serializer) {
+        DeliveryGuarantee guarantee = StreamrecConfig.exactlyOnce(conf)
+                ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
+                .setBootstrapServers(conf.get(StreamrecOptions.BOOTSTRAP_SERVERS))
                 .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(group + "-recs")
-                .setProperty("transaction.timeout.ms", timeoutMs)
-                .setProperty("linger.ms", lingerMs)
-                .setRecordSerializer(new RecommendationSerializationSchema(
-                        conf.get(StreamrecOptions.TOPIC_RECOMMENDATIONS)));
-        kafkaProperties.forEach((k, v) -> recSinkBuilder.setProperty((String) k, (String) v));
-        KafkaSinkBuilder<DeadLetter> dlqSinkBuilder = KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(servers)
-                .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(group + "-dlq")
-                .setProperty("transaction.timeout.ms", timeoutMs)
-                .setProperty("linger.ms", lingerMs)
-                .setRecordSerializer(new DeadLetterSerializationSchema(conf.get(StreamrecOptions.TOPIC_DLQ)));
-        kafkaProperties.forEach((k, v) -> dlqSinkBuilder.setProperty((String) k, (String) v));
-        return new StreamrecJob(conf, events, items, recSinkBuilder.build(), dlqSinkBuilder.build());
+                .setTransactionalIdPrefix(conf.get(StreamrecOptions.GROUP_ID) + transactionalSuffix)
+                .setProperty("transaction.timeout.ms",
+                        String.valueOf(conf.get(StreamrecOptions.TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty("linger.ms", String.valueOf(conf.get(StreamrecOptions.PRODUCER_LINGER).toMillis()))
+                .setRecordSerializer(serializer);
+        StreamrecConfig.kafkaProperties(conf).forEach((k, v) -> builder.setProperty((String) k, (String) v));
+        return builder.build();
     }
 
     /**

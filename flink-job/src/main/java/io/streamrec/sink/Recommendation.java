@@ -9,6 +9,8 @@ public class Recommendation {
     public String userId;
     public long seq;
     public String modelVersion;
+    /** The A/B variant that served the list: a name from the model store's serving.json, or {@code main}. */
+    public String variant;
     public String triggerEventId;
     public long eventTs;
     public long emittedTs;

@@ -27,6 +27,9 @@ public final class RecommendationJson {
             g.writeStringField("user_id", r.userId);
             g.writeNumberField("seq", r.seq);
             g.writeStringField("model_version", r.modelVersion);
+            if (r.variant != null) {
+                g.writeStringField("variant", r.variant);
+            }
             g.writeStringField("trigger_event_id", r.triggerEventId);
             g.writeNumberField("event_ts", r.eventTs);
             g.writeNumberField("emitted_ts", r.emittedTs);
@@ -78,6 +81,7 @@ public final class RecommendationJson {
             r.userId = n.path("user_id").asText();
             r.seq = n.path("seq").asLong();
             r.modelVersion = n.path("model_version").asText();
+            r.variant = n.hasNonNull("variant") ? n.get("variant").asText() : null;
             r.triggerEventId = n.path("trigger_event_id").asText();
             r.eventTs = n.path("event_ts").asLong();
             r.emittedTs = n.path("emitted_ts").asLong();

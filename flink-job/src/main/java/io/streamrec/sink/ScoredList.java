@@ -14,6 +14,8 @@ public class ScoredList {
     public String userId;
     public long seq;
     public String modelVersion;
+    /** The A/B variant that ranked the list ({@code main} when one bundle serves). */
+    public String variant;
     public String triggerEventId;
     public long eventTs;
     /** When the trigger event reached Kafka (record timestamp); 0 when unknown (offline replay). */

@@ -49,6 +49,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         c.userId = from.userId;
         c.seq = from.seq;
         c.modelVersion = from.modelVersion;
+        c.variant = from.variant;
         c.triggerEventId = from.triggerEventId;
         c.eventTs = from.eventTs;
         c.ingestTs = from.ingestTs;
@@ -69,6 +70,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         StringValue.writeString(l.userId, out);
         CompactIO.writeVarint(out, l.seq);
         StringValue.writeString(l.modelVersion, out);
+        StringValue.writeString(l.variant, out);
         StringValue.writeString(l.triggerEventId, out);
         out.writeLong(l.eventTs);
         out.writeLong(l.ingestTs);
@@ -103,6 +105,7 @@ public final class ScoredListSerializer extends StatelessSerializer<ScoredList> 
         l.userId = StringValue.readString(in);
         l.seq = CompactIO.readVarint(in);
         l.modelVersion = InternedStrings.read(in);
+        l.variant = InternedStrings.read(in);
         l.triggerEventId = StringValue.readString(in);
         l.eventTs = in.readLong();
         l.ingestTs = in.readLong();

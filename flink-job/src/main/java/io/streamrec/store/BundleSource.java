@@ -52,8 +52,7 @@ public final class BundleSource {
         }
         if (ModelStore.isStore(location)) {
             seenStore = true;
-            byte[] plan = new ModelStore(location).readPlanBytes();
-            return plan == null ? null : "store:" + sha256(plan);
+            return storeFingerprint(new ModelStore(location));
         }
         if (isLocal()) {
             return localFingerprint(java.nio.file.Path.of(localPath()));
@@ -178,12 +177,30 @@ public final class BundleSource {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static byte[] entry(String name, long size, long mtime) {
-        return ("\n" + name + ":" + size + "@" + mtime).getBytes(StandardCharsets.UTF_8);
+    /**
+     * A store: the pointer's bytes, and the manifest (size and time) of each version it names. A plan written before
+     * its version finished uploading is refused once, then retried when the version's manifest arrives.
+     */
+    private static String storeFingerprint(ModelStore store) throws IOException {
+        byte[] plan = store.readPlanBytes();
+        if (plan == null) {
+            return null;
+        }
+        MessageDigest sha = newSha();
+        sha.update(plan);
+        try {
+            for (Variant v : ServingPlan.parse(plan).variants()) {
+                sha.update(("\n" + v.version() + ":" + store.manifestStamp(v.version()))
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // an unparsable plan: its bytes alone identify it, and loading it reports why
+        }
+        return "store:" + HexFormat.of().formatHex(sha.digest());
     }
 
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newSha().digest(bytes));
+    private static byte[] entry(String name, long size, long mtime) {
+        return ("\n" + name + ":" + size + "@" + mtime).getBytes(StandardCharsets.UTF_8);
     }
 
     private static MessageDigest newSha() {

@@ -92,6 +92,17 @@ public final class ModelStore {
         return fs.exists(new Path(versionPath(version), ModelBundle.MANIFEST));
     }
 
+    /** The size and modification time of a version's manifest, or "missing": a cheap sign that it changed. */
+    public String manifestStamp(String version) throws IOException {
+        Path manifest = new Path(versionPath(version), ModelBundle.MANIFEST);
+        try {
+            FileStatus s = fs.getFileStatus(manifest);
+            return s.getLen() + "@" + s.getModificationTime();
+        } catch (FileNotFoundException e) {
+            return "missing";
+        }
+    }
+
     /** The versions in the store, sorted by name. */
     public List<String> versions() throws IOException {
         List<String> out = new ArrayList<>();

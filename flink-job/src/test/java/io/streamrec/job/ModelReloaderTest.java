@@ -178,4 +178,31 @@ class ModelReloaderTest {
             assertEquals(n, last.seq, "no event was lost across the swaps");
         }
     }
+
+    @Test
+    void retriesAPlanWrittenBeforeItsVersionFinishedUploading() throws Exception {
+        Path storeDir = dir.resolveSibling(dir.getFileName() + "-store");
+        io.streamrec.store.ModelStore store = new io.streamrec.store.ModelStore(storeDir.toString());
+        setVersion("v1");
+        store.upload(dir, "v1");
+        store.writePlan(plan("v1"));
+        ModelReloader<ModelBundle> reloader =
+                ModelReloader.ofBundles(storeDir.toString(), ModelReloader.fingerprint(storeDir.toString()));
+        store.writePlan(plan("v2")); // the pointer first, by hand: v2 is not there yet
+        reloader.check();
+        assertNull(reloader.poll());
+        assertEquals(1, reloader.failures(), reloader.lastError());
+        assertTrue(reloader.lastError().contains("versions/v2"), reloader.lastError());
+        setVersion("v2");
+        store.upload(dir, "v2");
+        reloader.check();
+        ModelBundle next = reloader.poll();
+        assertNotNull(next, "retried once the version's manifest arrived: " + reloader.lastError());
+        assertEquals("v2", next.modelVersion());
+    }
+
+    private static io.streamrec.store.ServingPlan plan(String version) {
+        return new io.streamrec.store.ServingPlan(
+                List.of(new io.streamrec.store.Variant("a", version, 100)), "t", "test", List.of());
+    }
 }

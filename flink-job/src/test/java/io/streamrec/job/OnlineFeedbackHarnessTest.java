@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Harness tests of the ranking operator's online feedback on RocksDB with the shipped bundle: each accepted event is
  * judged against its user's last list ({@link UserState#lastList}, the first top-K of the emitted list) on the
- * {@link RecommendFunction#FEEDBACK} side output, unbatched and micro-batched, and the list survives a restore.
+ * {@link RecommendFunction#FEEDBACK} side output, unbatched and micro-batched, and the list survives a restore; with
+ * {@code feedback.horizon-events} N > 1 each list is judged by the next N events within the window instead.
  */
 class OnlineFeedbackHarnessTest {
     private static final long T0 = 1_764_000_000_000L;
@@ -51,7 +52,13 @@ class OnlineFeedbackHarnessTest {
     }
 
     private void open(int batchSize, OperatorSubtaskState restore) throws Exception {
+        open(batchSize, restore, 1);
+    }
+
+    private void open(int batchSize, OperatorSubtaskState restore, int horizonEvents) throws Exception {
         settings = new JobSettings();
+        settings.feedbackHorizonEvents = horizonEvents;
+        settings.feedbackHorizonMs = 30 * 60_000L;
         settings.modelReloadIntervalMs = 0;
         settings.rankerBatchSize = batchSize;
         settings.topK = 10;
@@ -108,7 +115,8 @@ class OnlineFeedbackHarnessTest {
 
         send("e2", "u1", first.items[2], EventType.CLICK, T0 + 1_000);
         List<ListFeedback> fb = feedback();
-        assertEquals(List.of(new ListFeedback(bundle.modelVersion(), EventType.CLICK, 3, settings.topK)), fb);
+        assertEquals(List.of(new ListFeedback("main", bundle.modelVersion(), "u1", "e2",
+                EventType.CLICK, T0 + 1_000, 3, settings.topK)), fb);
         // the second list replaces the first
         assertArrayEquals(UserStateUpdater.itemHashes(lastListOf("u1").items, settings.topK),
                 stateOf("u1").lastList);
@@ -128,7 +136,8 @@ class OnlineFeedbackHarnessTest {
         }
         send("e2", "u1", outside, EventType.ADD_TO_CART, T0 + 1_000);
         send("e2", "u1", first.items[0], EventType.CLICK, T0 + 2_000); // a duplicate event id: dropped
-        assertEquals(List.of(new ListFeedback(bundle.modelVersion(), EventType.ADD_TO_CART, 0, settings.topK)),
+        assertEquals(List.of(new ListFeedback(null, bundle.modelVersion(), "u1", "e2",
+                EventType.ADD_TO_CART, T0 + 1_000, 0, settings.topK)),
                 feedback());
     }
 
@@ -149,7 +158,8 @@ class OnlineFeedbackHarnessTest {
         assertNotEquals(0, stateOf("u1").lastList[0]);
 
         send("a3", "u1", u1.items[1], EventType.PURCHASE, T0 + 2_000);
-        assertEquals(List.of(new ListFeedback(bundle.modelVersion(), EventType.PURCHASE, 2, settings.topK)),
+        assertEquals(List.of(new ListFeedback(null, bundle.modelVersion(), "u1", "a3",
+                EventType.PURCHASE, T0 + 2_000, 2, settings.topK)),
                 feedback());
     }
 
@@ -180,5 +190,73 @@ class OnlineFeedbackHarnessTest {
         open(1, snapshot);
         send("e2", "u1", first.items[4], EventType.VIEW, T0 + 1_000);
         assertEquals(5, feedback().get(0).rank);
+    }
+
+    /** The 1-based rank of {@code item} in the list's top-K, 0 when absent: what the job judges against. */
+    private int rankIn(ScoredList l, String item) {
+        for (int i = 0; i < Math.min(settings.topK, l.mainCount()); i++) {
+            if (l.items[i].equals(item)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private String outside(ScoredList... lists) {
+        for (int i = 0; ; i++) {
+            String c = item(i);
+            boolean in = false;
+            for (ScoredList l : lists) {
+                in |= rankIn(l, c) > 0;
+            }
+            if (!in) {
+                return c;
+            }
+        }
+    }
+
+    @Test
+    void withAHorizonAListIsJudgedByTheNextEventsUntilItsFirstHitOrTheWindow() throws Exception {
+        open(1, null, 3);
+        send("e1", "u1", item(3), EventType.VIEW, T0);
+        ScoredList l1 = harness.extractOutputValues().get(0);
+        send("e2", "u1", outside(l1), EventType.VIEW, T0 + 1_000);
+        assertTrue(feedback().isEmpty(), "a miss within the horizon leaves the list open: " + feedback());
+        ScoredList l2 = harness.extractOutputValues().get(1);
+        String hit = l1.items[4];
+        send("e3", "u1", hit, EventType.CLICK, T0 + 2_000);
+        List<ListFeedback> expected = new ArrayList<>();
+        expected.add(new ListFeedback(null, bundle.modelVersion(), "u1", "e3", EventType.CLICK, T0 + 2_000, 5,
+                settings.topK));
+        if (rankIn(l2, hit) > 0) {
+            expected.add(new ListFeedback(null, bundle.modelVersion(), "u1", "e3", EventType.CLICK, T0 + 2_000,
+                    rankIn(l2, hit), settings.topK));
+        }
+        assertEquals(expected, feedback());
+
+        // 31 minutes later: every list still open (l2 unless it was hit, l3) closes as a miss named by e4
+        long late = T0 + 2_000 + 31 * 60_000L;
+        send("e4", "u1", l1.items[0], EventType.PURCHASE, late);
+        List<ListFeedback> closed = feedback().subList(expected.size(), feedback().size());
+        assertEquals(expected.size() == 2 ? 1 : 2, closed.size(), closed.toString());
+        for (ListFeedback f : closed) {
+            assertEquals(0, f.rank);
+            assertEquals("e4", f.eventId);
+        }
+    }
+
+    @Test
+    void withAHorizonAListWithoutAHitClosesAfterNEventsAndSurvivesARestore() throws Exception {
+        open(1, null, 2);
+        send("e1", "u1", item(3), EventType.VIEW, T0);
+        ScoredList l1 = harness.extractOutputValues().get(0);
+        send("e2", "u1", outside(l1), EventType.VIEW, T0 + 1_000);
+        ScoredList l2 = harness.extractOutputValues().get(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        open(1, snapshot, 2);
+        send("e3", "u1", outside(l1, l2), EventType.CLICK, T0 + 2_000);
+        assertEquals(List.of(new ListFeedback(null, bundle.modelVersion(), "u1", "e3", EventType.CLICK, T0 + 2_000,
+                0, settings.topK)), feedback(), "l1 closes after its 2 events; l2 has had one");
     }
 }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@code online-feedback} sink in a running job on a MiniCluster: every accepted event after a user's first is
- * judged, and the counters and gauges reach Flink's metric system under the serving model version.
+ * judged, and the counters and gauges reach Flink's metric system under the variant (main) and the serving model
+ * version.
  */
 class OnlineFeedbackITCase {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
@@ -67,7 +68,8 @@ class OnlineFeedbackITCase {
         Double mrr = null;
         for (Map.Entry<String, Metric> m : REPORTER.getMetricsByIdentifiers(result.getJobID()).entrySet()) {
             String id = m.getKey();
-            if (!id.contains(OnlineFeedbackMetrics.GROUP + "." + OnlineFeedbackMetrics.VERSION_KEY + ".")) {
+            if (!id.contains(OnlineFeedbackMetrics.GROUP + "." + OnlineFeedbackMetrics.VARIANT_KEY + ".main."
+                    + OnlineFeedbackMetrics.VERSION_KEY + ".")) {
                 continue;
             }
             if (id.endsWith(".listsJudged")) {
@@ -81,8 +83,41 @@ class OnlineFeedbackITCase {
             }
         }
         assertTrue(hitRate != null && mrr != null, "the gauges are registered");
+        assertPrometheusNamesAndLabels();
         assertEquals((double) hits / judged, hitRate, 1e-12);
         assertTrue(mrr <= hitRate, "a hit counts at most 1 in the MRR");
         return new long[] {judged, hits};
+    }
+
+    /**
+     * What Prometheus shows (its reporter names a metric {@code flink_} + the group's logical scope + the metric's
+     * name, joined by {@code _}, and turns the group's variables into labels): the names and labels
+     * docs/ONLINE_FEEDBACK.md lists.
+     */
+    private static void assertPrometheusNamesAndLabels() {
+        boolean gauges = false;
+        boolean counters = false;
+        for (Map.Entry<org.apache.flink.metrics.MetricGroup, Map<String, Metric>> g
+                : REPORTER.getMetricsByGroup().entrySet()) {
+            if (!g.getValue().containsKey("onlineHitRate") && !g.getValue().containsKey("listsJudged")) {
+                continue;
+            }
+            String scope = ((org.apache.flink.runtime.metrics.groups.AbstractMetricGroup<?>) g.getKey())
+                    .getLogicalScope((org.apache.flink.metrics.CharacterFilter) x -> x, '_');
+            Map<String, String> labels = g.getKey().getAllVariables();
+            assertEquals("main", labels.get("<variant>"));
+            assertTrue(labels.containsKey("<model_version>"), labels.toString());
+            if (g.getValue().containsKey("onlineHitRate")) {
+                gauges = true;
+                assertEquals("taskmanager_job_task_operator_onlineFeedback_variant_model_version", scope);
+                assertTrue(g.getValue().keySet().containsAll(
+                        java.util.Set.of("onlineHitRate", "onlineMrr", "onlineHr10", "onlineMrr20")));
+            } else {
+                counters = true;
+                assertEquals("taskmanager_job_task_operator_onlineFeedback_variant_model_version_event_type", scope);
+                assertTrue(labels.containsKey("<event_type>"), labels.toString());
+            }
+        }
+        assertTrue(gauges && counters, "the feedback groups were reported");
     }
 }

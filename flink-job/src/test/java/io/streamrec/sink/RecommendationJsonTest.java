@@ -52,4 +52,16 @@ class RecommendationJsonTest {
         assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("discover"));
         assertNull(json.read(bytes).discover);
     }
+
+    @Test
+    void writesTheVariantAfterTheModelVersionAndReadsItBack() {
+        RecommendationJson json = new RecommendationJson();
+        Recommendation r = rec(false);
+        r.variant = "b";
+        byte[] bytes = json.write(r);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"variant\":\"b\""), text);
+        assertEquals("b", json.read(bytes).variant);
+        assertNull(json.read(json.write(rec(false))).variant, "no variant field when the list has none");
+    }
 }

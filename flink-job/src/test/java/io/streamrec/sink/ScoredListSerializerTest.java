@@ -23,6 +23,7 @@ class ScoredListSerializerTest {
         l.userId = user;
         l.seq = seq;
         l.modelVersion = "v7";
+        l.variant = "b";
         l.triggerEventId = "e-" + seq;
         l.eventTs = 1_700_000_000_123L;
         l.ingestTs = 1_700_000_000_456L;
@@ -43,6 +44,7 @@ class ScoredListSerializerTest {
         assertEquals(a.userId, b.userId);
         assertEquals(a.seq, b.seq);
         assertEquals(a.modelVersion, b.modelVersion);
+        assertEquals(a.variant, b.variant);
         assertEquals(a.triggerEventId, b.triggerEventId);
         assertEquals(a.eventTs, b.eventTs);
         assertEquals(a.ingestTs, b.ingestTs);

@@ -153,6 +153,7 @@ public final class Demo {
         c.setString("topic.items", Topics.ITEMS);
         c.setString("topic.recommendations", Topics.RECOMMENDATIONS);
         c.setString("topic.dlq", Topics.DLQ);
+        c.setString("topic.feedback", Topics.FEEDBACK);
         c.setString("model.path", o.modelPath);
         c.setString("recs.top-k", Integer.toString(o.topK));
         c.setString("recs.discover-list", "true"); // the view shows both lists

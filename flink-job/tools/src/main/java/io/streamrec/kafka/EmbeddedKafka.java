@@ -26,7 +26,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
- *     kafka.createTopics();               // the four streamrec topics, item-updates compacted
+ *     kafka.createTopics();               // the streamrec topics, item-updates compacted
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
@@ -215,12 +215,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Admin.create(p);
     }
 
-    /** Creates the four streamrec topics with their default names (4 partitions), if missing. */
+    /** Creates the streamrec topics (the four, and the feedback topic) with their default names, 4 partitions. */
     public List<String> createTopics() throws Exception {
         return createTopics(Topics.Names.defaults(), 4);
     }
 
-    /** Creates the four topics ({@code items} compacted), if missing. Returns the ones created. */
+    /** Creates the topics ({@code items} compacted), if missing. Returns the ones created. */
     public List<String> createTopics(Topics.Names names, int partitions) throws Exception {
         try (Admin admin = admin()) {
             return Topics.createIfMissing(admin, names, partitions, (short) 1);

@@ -12,21 +12,27 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** The four topics of streamrec, with their default names, and an idempotent create. */
+/** The topics of streamrec (four, and the feedback topic), with their default names, and an idempotent create. */
 public final class Topics {
     public static final String EVENTS = "user-events";
     public static final String ITEMS = "item-updates";
     public static final String RECOMMENDATIONS = "recommendations";
     public static final String DLQ = "user-events-dlq";
+    public static final String FEEDBACK = "recommendation-feedback";
 
     /** Topic names in use; defaults unless overridden. */
-    public record Names(String events, String items, String recommendations, String dlq) {
+    public record Names(String events, String items, String recommendations, String dlq, String feedback) {
+        /** The four named topics and the default feedback topic. */
+        public Names(String events, String items, String recommendations, String dlq) {
+            this(events, items, recommendations, dlq, FEEDBACK);
+        }
+
         public static Names defaults() {
-            return new Names(EVENTS, ITEMS, RECOMMENDATIONS, DLQ);
+            return new Names(EVENTS, ITEMS, RECOMMENDATIONS, DLQ, FEEDBACK);
         }
 
         public List<String> all() {
-            return List.of(events, items, recommendations, dlq);
+            return List.of(events, items, recommendations, dlq, feedback);
         }
     }
 
@@ -41,6 +47,7 @@ public final class Topics {
                         "segment.ms", "600000")));
         out.add(new NewTopic(names.recommendations(), partitions, replication));
         out.add(new NewTopic(names.dlq(), 1, replication));
+        out.add(new NewTopic(names.feedback(), partitions, replication));
         return out;
     }
 

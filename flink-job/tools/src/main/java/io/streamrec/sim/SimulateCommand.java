@@ -65,7 +65,7 @@ public final class SimulateCommand implements Command {
                 "  --malformed-rate R    fraction of malformed records (default 0.005)",
                 "  --duplicate-rate R    fraction of exact duplicate events (default 0.002)",
                 "  --topic.events NAME   (default user-events)    --topic.items NAME (default item-updates)",
-                "  --create-topics       create the four topics if missing (--partitions N, default 4)",
+                "  --create-topics       create the topics if missing (--partitions N, default 4)",
                 "  --kafka.properties.K V  Kafka client setting K (SASL/TLS, ...) for the producer and the admin",
                 "                        client, as the job's kafka.properties.*",
                 "  (deprecated aliases: --bootstrap-servers, --topic-events, --topic-items)");

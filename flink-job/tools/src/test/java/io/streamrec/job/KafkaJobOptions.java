@@ -21,6 +21,7 @@ final class KafkaJobOptions {
         s.put("topic.items", names.items());
         s.put("topic.recommendations", names.recommendations());
         s.put("topic.dlq", names.dlq());
+        s.put("topic.feedback", names.feedback());
         s.put("model.reload-interval", "0 s");
         return s;
     }

@@ -18,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The start-up checks against a real KRaft broker: the four topics there pass, a missing one ends the command. */
+/**
+ * The start-up checks against a real KRaft broker: the job's topics there pass, a missing one ends the command (the
+ * feedback topic only while it is configured).
+ */
 class StartupChecksITCase {
 
     private static EmbeddedKafka kafka;
@@ -50,6 +53,17 @@ class StartupChecksITCase {
 
         assertEquals("topic 'no-such-recs' (topic.recommendations) does not exist on " + kafka.bootstrapServers(),
                 f.getMessage());
+    }
+
+    @Test
+    void theFeedbackTopicIsRequiredUnlessItIsTurnedOff() {
+        StartupChecks.Failure f = assertThrows(StartupChecks.Failure.class, () -> StartupChecks.checkKafka(
+                StreamrecConfig.fromMap(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "topic.feedback", "no-such-feedback"))));
+        assertEquals("topic 'no-such-feedback' (topic.feedback) does not exist on " + kafka.bootstrapServers(),
+                f.getMessage());
+        assertDoesNotThrow(() -> StartupChecks.checkKafka(StreamrecConfig.fromMap(Map.of(
+                "kafka.bootstrap-servers", kafka.bootstrapServers(), "topic.feedback", ""))));
     }
 
     @Test
