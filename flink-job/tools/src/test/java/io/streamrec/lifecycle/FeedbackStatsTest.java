@@ -3,6 +3,8 @@ package io.streamrec.lifecycle;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +41,22 @@ class FeedbackStatsTest {
         assertTrue(table.contains("click=1 cart=1") || table.contains("cart=1 click=1"), table);
         assertTrue(table.contains("purchase=1"), table);
         assertTrue(table.contains("2 records were not judged events"), table);
+    }
+
+    @Test
+    void readsTheRecordsTheJobWrites() {
+        io.streamrec.feedback.FeedbackJson json = new io.streamrec.feedback.FeedbackJson();
+        FeedbackStats s = new FeedbackStats();
+        s.add(json.write(new io.streamrec.feedback.ListFeedback("b", "v2", "u1", "e1",
+                io.streamrec.event.EventType.ADD_TO_CART, 1_733_530_000_000L, 2, 20)));
+        s.add(json.write(new io.streamrec.feedback.ListFeedback(null, "v1", "u2", "e2",
+                io.streamrec.event.EventType.VIEW, 1_733_530_000_000L, 0, 20)));
+        assertEquals(0, s.malformed());
+        assertEquals(List.of("b", "main"), s.rows().stream().map(r -> r.variant).toList());
+        FeedbackStats.Row b = s.rows().get(0);
+        assertEquals(0.5, b.mrr(), 1e-9);
+        assertEquals(Map.of("add_to_cart", 1L), b.hitsByType);
+        assertEquals(0.0, s.rows().get(1).hitRate(), 1e-9);
     }
 
     @Test
