@@ -31,6 +31,8 @@ public final class BundleSource {
     }
 
     private final String location;
+    /** Whether a serving.json was ever seen here: a store stays a store while its pointer is being replaced. */
+    private volatile boolean seenStore;
 
     public BundleSource(String location) {
         this.location = location;
@@ -49,6 +51,7 @@ public final class BundleSource {
             return location;
         }
         if (ModelStore.isStore(location)) {
+            seenStore = true;
             return storeFingerprint(new ModelStore(location));
         }
         if (isLocal()) {
@@ -62,12 +65,14 @@ public final class BundleSource {
         if (location.startsWith("classpath:")) {
             return single(BundleLoader.load(location));
         }
-        if (isLocal() && !ModelStore.isStore(location)) {
+        boolean isStore = ModelStore.isStore(location) || seenStore && awaitPointer();
+        if (isLocal() && !isStore) {
             return single(BundleLoader.load(localPath()));
         }
-        if (!ModelStore.isStore(location)) {
+        if (!isStore) {
             return single(BundleLoader.load(location, ModelStore.filesAt(location)));
         }
+        seenStore = true;
         ServingPlan plan;
         ModelStore store;
         try {
@@ -84,6 +89,26 @@ public final class BundleSource {
             }
         }
         return out;
+    }
+
+    /**
+     * Waits up to a second for a store's pointer that went missing. Where rename does not replace (HDFS) a pointer
+     * change deletes the old file first; a load in that instant must not read the store's root as a plain bundle
+     * (which fails, and the reloader would not retry the new plan until it changed again).
+     */
+    private boolean awaitPointer() {
+        for (int i = 0; i < 20; i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (ModelStore.isStore(location)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Served> single(ModelBundle bundle) {

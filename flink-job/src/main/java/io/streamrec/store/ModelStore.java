@@ -8,10 +8,12 @@ import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.fs.local.LocalFileSystem;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +28,9 @@ import java.util.UUID;
 public final class ModelStore {
     public static final String PLAN = "serving.json";
     public static final String VERSIONS = "versions";
+    /** Schemes whose single PUT replaces an object atomically and whose rename is a copy. */
+    private static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3", "s3a", "s3n", "s3p", "gs",
+            "oss", "wasb", "wasbs", "abfs", "abfss");
 
     private final String uri;
     private final Path root;
@@ -141,6 +146,15 @@ public final class ModelStore {
      * finds every file). An existing version is never overwritten: versions are immutable.
      */
     public void upload(java.nio.file.Path bundleDir, String version) throws IOException {
+        upload(bundleDir, version, name -> { });
+    }
+
+    /**
+     * As {@link #upload(java.nio.file.Path, String)}, telling {@code written} the name of each file once it is
+     * complete in the store (progress for the command line; the tests check the order with it).
+     */
+    public void upload(java.nio.file.Path bundleDir, String version, java.util.function.Consumer<String> written)
+            throws IOException {
         new Variant("upload", version, 0); // checks the version's form
         if (fs.exists(versionPath(version))) {
             throw new IOException("model store " + uri + " already has version " + version
@@ -155,18 +169,39 @@ public final class ModelStore {
         files.add(manifest);
         for (java.nio.file.Path f : files) {
             write(new Path(versionPath(version), f.getFileName().toString()), Files.readAllBytes(f));
+            written.accept(f.getFileName().toString());
         }
     }
 
     /**
-     * Replaces the pointer file. It is written beside the old one and renamed over it, so a reader sees the old plan
-     * or the new one; on a file system whose rename does not replace (HDFS) the old one is deleted first, and for that
-     * instant a reader finds none and keeps serving what it has.
+     * Replaces the pointer file so that a reader sees the old plan or the new one, never none:
+     * <ul>
+     * <li>local disk: written beside the old one and moved over it with an atomic rename (Flink's own local rename
+     * deletes the target first, which leaves an instant with no pointer);</li>
+     * <li>object stores (S3, GCS, Azure, OSS): written in place, since one PUT replaces an object atomically and
+     * their "rename" is a copy that refuses an existing target;</li>
+     * <li>other file systems (HDFS): written beside and renamed; where rename does not replace, the old one is
+     * deleted first, and for that instant a reader finds none and keeps serving what it has.</li>
+     * </ul>
      */
     public void writePlan(ServingPlan plan) throws IOException {
         Path target = new Path(root, PLAN);
+        if (OBJECT_STORES.contains(String.valueOf(target.toUri().getScheme()))) {
+            write(target, plan.toJson());
+            return;
+        }
         Path tmp = new Path(root, "." + PLAN + "." + UUID.randomUUID() + ".tmp");
         write(tmp, plan.toJson());
+        if (fs instanceof LocalFileSystem local) {
+            try {
+                Files.move(local.pathToFile(tmp).toPath(), local.pathToFile(target).toPath(),
+                        StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                fs.delete(tmp, false);
+                throw new IOException("model store " + uri + ": could not replace " + PLAN + ": " + e, e);
+            }
+        }
         if (!fs.rename(tmp, target)) {
             fs.delete(target, false);
             if (!fs.rename(tmp, target)) {

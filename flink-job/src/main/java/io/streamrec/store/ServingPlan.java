@@ -90,8 +90,11 @@ public final class ServingPlan {
         JsonNode root;
         try {
             root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IOException("serving.json is not valid JSON: " + e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message spans lines and quotes a redacted source: one line with the position instead.
+            var at = e.getLocation();
+            throw new IOException("serving.json is not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException("serving.json must be a JSON object");

@@ -18,12 +18,13 @@ class ToolsArchitectureTest {
     static final String[] JOB = {
         "io.streamrec.event..", "io.streamrec.state..", "io.streamrec.candidates..", "io.streamrec.ranking..",
         "io.streamrec.catalog..", "io.streamrec.sink..", "io.streamrec.model..", "io.streamrec.config..",
-        "io.streamrec.job..", "io.streamrec.metrics.."
+        "io.streamrec.job..", "io.streamrec.metrics..", "io.streamrec.store.."
     };
 
     static final String[] TOOLS = {
         "io.streamrec.launcher..", "io.streamrec.cli..", "io.streamrec.demo..", "io.streamrec.sim..",
-        "io.streamrec.kafka..", "io.streamrec.eval..", "io.streamrec.bench..", "io.streamrec.storefront.."
+        "io.streamrec.kafka..", "io.streamrec.eval..", "io.streamrec.bench..", "io.streamrec.storefront..",
+        "io.streamrec.lifecycle.."
     };
 
     @ArchTest
