@@ -1,13 +1,11 @@
 package io.streamrec.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
-import io.streamrec.model.ModelBundle;
 import io.streamrec.sink.ScoredList;
 import io.streamrec.store.ModelStore;
 import io.streamrec.store.ServingPlan;
+import io.streamrec.store.TestBundles;
 import io.streamrec.store.Variant;
 import io.streamrec.store.VariantAssigner;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,12 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +41,6 @@ class AbSplitHarnessTest {
     private ModelStore store;
     private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness;
     private RecommendFunction function;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     @BeforeEach
     void makeStore() throws Exception {
@@ -67,22 +62,9 @@ class AbSplitHarnessTest {
 
     /** A copy of the shipped bundle with its own model_version; corrupt: one embedding byte flipped. */
     private Path bundleCopy(String version, boolean corrupt) throws Exception {
-        Path src = Path.of(System.getProperty("streamrec.repo.root", ".."), "model-export", "bundles", "default");
-        Path dir = Files.createDirectories(tmp.resolve("bundle-" + version));
-        try (Stream<Path> files = Files.list(src)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        Path manifest = dir.resolve(ModelBundle.MANIFEST);
-        ObjectNode m = (ObjectNode) mapper.readTree(manifest.toFile());
-        m.put("model_version", version);
-        mapper.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
+        Path dir = TestBundles.copy(tmp.resolve("bundle-" + version), version);
         if (corrupt) {
-            Path emb = dir.resolve("item_embeddings.f32");
-            byte[] b = Files.readAllBytes(emb);
-            b[10] ^= 0x5a;
-            Files.write(emb, b);
+            TestBundles.corrupt(dir);
         }
         return dir;
     }

@@ -1,11 +1,10 @@
 package io.streamrec.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.cli.Args;
 import io.streamrec.launcher.Main;
 import io.streamrec.store.ModelStore;
 import io.streamrec.store.ServingPlan;
+import io.streamrec.store.TestBundles;
 import io.streamrec.store.Variant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 100, history for rollback), and refusals are one line with exit 1 and the store untouched.
  */
 class ModelCommandTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -61,19 +58,7 @@ class ModelCommandTest {
 
     /** A copy of the repository's default bundle with its model_version set (the files' hashes stay valid). */
     private Path bundle(String version) throws IOException {
-        Path dir = tmp.resolve("bundle-" + version + "-" + (++bundles));
-        Files.createDirectories(dir);
-        Path source = Path.of(System.getProperty("streamrec.repo.root", "../.."), "model-export", "bundles",
-                "default");
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        ObjectNode m = (ObjectNode) JSON.readTree(dir.resolve("manifest.json").toFile());
-        m.put("model_version", version);
-        JSON.writeValue(dir.resolve("manifest.json").toFile(), m);
-        return dir;
+        return TestBundles.copy(tmp.resolve("bundle-" + version + "-" + (++bundles)), version);
     }
 
     @Test
