@@ -26,21 +26,34 @@ final class BenchTraffic {
 
     /** Simulated, well-formed traffic (no malformed records, no duplicates: every event yields one list). */
     static Simulator simulator(long seed, int users, boolean wallClock) {
-        World world = new World(SimConfig.defaults().seed(seed).users(users));
-        return new Simulator(world, 0.0, 0.0, wallClock ? System::currentTimeMillis : null);
+        return simulator(seed, users, wallClock ? System::currentTimeMillis : null);
     }
 
-    /** Mean number of candidates the job scores per event on this traffic (replayed offline with the job's code). */
-    static double meanCandidates(ModelBundle bundle, List<UserEvent> events, int k, int sample) {
-        CandidateOptions o = new CandidateOptions();
-        o.retrievalN = k;
-        o.covisitN = 0;
-        o.onlineCovisitN = 0;
-        o.recentEnabled = false;
-        o.popularN = k;
+    /** The same traffic with every event's {@code ts} taken from {@code clock} (epoch ms; null: simulated time). */
+    static Simulator simulator(long seed, int users, java.util.function.LongSupplier clock) {
+        World world = new World(SimConfig.defaults().seed(seed).users(users));
+        return new Simulator(world, 0.0, 0.0, clock);
+    }
+
+    /**
+     * Mean number of candidates the job scores per event on this traffic, replayed offline with the job's candidate
+     * code and its settings {@code job} (the online co-visitation table is not replayed: it starts empty in a fresh job
+     * and only adds candidates, so the pipeline may score a few more).
+     */
+    static double meanCandidates(ModelBundle bundle, List<UserEvent> events, io.streamrec.job.JobSettings job,
+                                 int sample) {
+        CandidateOptions o = new CandidateOptions(); // as RecommendFunction#prepare builds them
+        o.retrievalN = job.retrievalN;
+        o.covisitN = job.covisitN;
+        o.onlineCovisitN = job.onlineCovisitN;
+        o.recentEnabled = job.recentEnabled;
+        o.recentN = job.recentN;
+        o.popularN = job.popularN;
+        o.ivfMinItems = job.ivfMinItems;
+        o.ivfProbe = job.ivfProbe;
         CandidateGenerator g = new CandidateGenerator(bundle, o);
-        int hist = Math.max(bundle.manifest().seqLen(), Math.max(bundle.manifest().covisitWindow(), 20));
-        UserStateUpdater up = new UserStateUpdater(hist, 100, 64);
+        int hist = Math.max(job.recentN, Math.max(bundle.manifest().seqLen(), bundle.manifest().covisitWindow()));
+        UserStateUpdater up = new UserStateUpdater(hist, job.purchasedMax, job.dedupWindow);
         Map<String, UserState> states = new HashMap<>();
         CandidateSet set = new CandidateSet();
         long total = 0;
