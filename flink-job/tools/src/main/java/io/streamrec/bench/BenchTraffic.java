@@ -26,13 +26,26 @@ final class BenchTraffic {
 
     /** Simulated, well-formed traffic (no malformed records, no duplicates: every event yields one list). */
     static Simulator simulator(long seed, int users, boolean wallClock) {
-        return simulator(seed, users, wallClock ? System::currentTimeMillis : null);
+        return simulator(seed, users, wallClock ? (java.util.function.LongSupplier) System::currentTimeMillis : null);
     }
 
     /** The same traffic with every event's {@code ts} taken from {@code clock} (epoch ms; null: simulated time). */
     static Simulator simulator(long seed, int users, java.util.function.LongSupplier clock) {
         World world = new World(SimConfig.defaults().seed(seed).users(users));
         return new Simulator(world, 0.0, 0.0, clock);
+    }
+
+    /** The first {@code n} well-formed events of {@link #simulator}'s traffic (what a pre-load of n events sends). */
+    static List<UserEvent> events(long seed, int users, int n) {
+        Simulator sim = simulator(seed, users, (java.util.function.LongSupplier) null);
+        List<UserEvent> out = new java.util.ArrayList<>(n);
+        while (out.size() < n) {
+            io.streamrec.sim.SimRecord r = sim.next();
+            if (!r.itemUpdate() && r.event() != null && !r.duplicate()) {
+                out.add(r.event());
+            }
+        }
+        return out;
     }
 
     /**
@@ -57,15 +70,19 @@ final class BenchTraffic {
         Map<String, UserState> states = new HashMap<>();
         CandidateSet set = new CandidateSet();
         long total = 0;
-        int m = Math.min(sample, events.size());
-        for (int i = 0; i < m; i++) {
+        int stride = Math.max(1, events.size() / Math.max(1, sample));
+        int m = 0;
+        for (int i = 0; i < events.size(); i++) { // every event updates its user; every stride-th is counted
             UserEvent e = userEvent(events.get(i));
             UserState s = states.computeIfAbsent(e.userId, u -> new UserState());
             up.apply(s, e, bundle);
-            final UserState user = s;
-            g.generate(s.interest, s.histItems, s.histItems.length,
-                    item -> contains(user.purchased, item), set);
-            total += set.size();
+            if (i % stride == 0) {
+                final UserState user = s;
+                g.generate(s.interest, s.histItems, s.histItems.length,
+                        item -> contains(user.purchased, item), set);
+                total += set.size();
+                m++;
+            }
         }
         return m == 0 ? 0 : total / (double) m;
     }
