@@ -74,6 +74,8 @@ public final class BenchCommand implements Command {
                 "  --bundle PATH           model bundle (default classpath:default; same as --model.path)",
                 "  --users N               simulated users of the pipeline and latency traffic (default 1000000,",
                 "                          quick 100000)",
+                "  --items N               items of the simulated catalogue (default 2000, the default bundle's",
+                "                          world; a bundle trained on `simulate --items N` traffic needs the same N)",
                 "  --json FILE             also write the results as JSON",
                 "  --plot FILE             write latency against load as a PNG",
                 "  --kafka.bootstrap-servers H:P  use this broker (e.g. `streamrec kafka`) instead of an embedded one",
@@ -112,7 +114,7 @@ public final class BenchCommand implements Command {
                 Set.of("json", "plot", "kafka.bootstrap-servers", "job-conf", "sections", "events", "warmup-events",
                         "producer-linger-ms", "send-tick-us", "latency-seconds", "latency-rates", "latency-parallelism",
                         "checkpoint-users", "model.path", "max-rate", "replot", "latency-trace", "config",
-                        "eval-config", "users", "latency-runs"),
+                        "eval-config", "users", "latency-runs", "items"),
                 Set.of("quick", "smoke", "help", "job-jvm"),
                 Args.Names.of(name(), ALIASES).withPrefixes(StreamrecConfig.KAFKA_PROPERTIES));
         if (a.flag("help")) {
@@ -145,6 +147,7 @@ public final class BenchCommand implements Command {
         plan.events = a.getInt("events", plan.events, 10);
         plan.config = a.get("config", plan.config);
         plan.users = a.getInt("users", plan.users, 1);
+        BenchTraffic.items = a.getInt("items", io.streamrec.sim.SimConfig.DEFAULT_ITEMS, 1);
         plan.latencyRuns = a.getInt("latency-runs", plan.latencyRuns, 1);
         plan.producerLingerMs = a.getInt("producer-linger-ms", plan.producerLingerMs, 0);
         plan.sendTickUs = a.getInt("send-tick-us", plan.sendTickUs, 0);

@@ -38,6 +38,7 @@ final class BenchReport {
         json.put("mode", plan.mode);
         json.put("config", plan.config);
         json.put("users", plan.users);
+        json.put("items", BenchTraffic.items);
         json.put("date", Instant.now().toString());
     }
 
@@ -236,6 +237,9 @@ final class BenchReport {
                 c.put("operator", Stats.round(p1.operatorUs, 1));
                 c.put("rest", Stats.round(p1.restUs, 1));
                 json.put("cpu_rest_includes_broker", json.path("broker").asText().startsWith("embedded"));
+                if (like[0] != null) { // cross-check: the same model's CPU per event measured alone
+                    json.put("cpu_us_per_event_model_alone", Stats.round(like[0].cpuUsPerEvent(), 1));
+                }
             }
         }
         json.put("job_batch_size", jobBatchSize);
@@ -285,7 +289,7 @@ final class BenchReport {
             if (d.cpuUsPerEvent > 0) {
                 row(sb, String.format(Locale.ROOT, "  CPU per event, p=%d (process)", d.parallelism),
                         String.format(Locale.ROOT, "%.0f CPU-µs", d.cpuUsPerEvent),
-                        b == null ? "-" : String.format(Locale.ROOT, "raw model %.0f CPU-µs", b.cpuUsPerEvent()));
+                        b == null ? "-" : String.format(Locale.ROOT, "raw %.0f CPU-µs", b.cpuUsPerEvent()));
             }
             if (d.parallelism == 1 && !Double.isNaN(d.modelUs)) {
                 row(sb, "  p=1 CPU-µs/event: model / operator / rest", String.format(Locale.ROOT,

@@ -21,6 +21,12 @@ import java.util.Map;
  * benches, so it lives apart from any one of them.
  */
 final class BenchTraffic {
+    /**
+     * Items of the simulated catalogue ({@code --items}): the bundle's vocabulary must come from the same world (the
+     * default bundle was trained on the simulator's 2,000 items; a bundle of 100k items needs traffic over them).
+     */
+    static int items = SimConfig.DEFAULT_ITEMS;
+
     private BenchTraffic() {
     }
 
@@ -31,7 +37,7 @@ final class BenchTraffic {
 
     /** The same traffic with every event's {@code ts} taken from {@code clock} (epoch ms; null: simulated time). */
     static Simulator simulator(long seed, int users, java.util.function.LongSupplier clock) {
-        World world = new World(SimConfig.defaults().seed(seed).users(users));
+        World world = new World(SimConfig.defaults().seed(seed).users(users).items(items));
         return new Simulator(world, 0.0, 0.0, clock);
     }
 

@@ -20,8 +20,10 @@ final class Drain {
     /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
     final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
     /**
-     * Process CPU per event split three ways (µs; NaN until measured): the model (ONNX calls, from the job's
-     * {@code inferenceLatencyUs} histograms), the rank operator's other work on its thread (state, candidates, features,
+     * Process CPU per event split three ways (µs; NaN until measured): the model (the ONNX calls' time from the job's
+     * {@code inferenceLatencyUs} histograms: wall time, which is CPU time with one intra-op thread and no spinning only
+     * when the thread is not preempted, so on a busy machine it overstates the model and the operator is clamped at
+     * 0), the rank operator's other work on its thread (state, candidates, features,
      * top-K), and the rest of the process without the bench's own consumer (source, parse, sink, Kafka clients, the
      * in-process broker if any, Flink's runtime, GC, JIT and RocksDB's native threads).
      */

@@ -158,7 +158,7 @@ final class LoadGenerator {
     }
 
     /**
-     * The child process: {@code LoadGenerator SEED USERS EVENTS_TOPIC ITEMS_TOPIC TICK_US [APPENDS_DIR]}, the
+     * The child process: {@code LoadGenerator SEED USERS ITEMS EVENTS_TOPIC ITEMS_TOPIC TICK_US [APPENDS_DIR]}, the
      * producer's properties on stdin, then commands (see the class comment).
      */
     public static void main(String[] args) throws Exception {
@@ -172,10 +172,11 @@ final class LoadGenerator {
         }
         Properties p = new Properties();
         p.load(new StringReader(props.toString()));
-        Path appends = args.length > 5 ? Path.of(args[5]) : null;
+        BenchTraffic.items = Integer.parseInt(args[2]);
+        Path appends = args.length > 6 ? Path.of(args[6]) : null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             LoadGenerator g = new LoadGenerator(producer, Long.parseLong(args[0]), Integer.parseInt(args[1]),
-                    args[2], args[3], Integer.parseInt(args[4]), appends != null);
+                    args[3], args[4], Integer.parseInt(args[5]), appends != null);
             g.sendCatalogue();
             out.println(PREFIX + "ready");
             for (String line = in.readLine(); line != null; line = in.readLine()) {

@@ -59,7 +59,8 @@ final class LoadProcess implements AutoCloseable {
         flags.add("-Xmx1g");
         List<String> cmd = JobProcess.javaCommand(flags, LoadGenerator.class.getName());
         Path appends = recordAppends ? Files.createTempDirectory("streamrec-bench-appends-") : null;
-        cmd.addAll(List.of(Long.toString(seed), Integer.toString(users), eventsTopic, itemsTopic,
+        cmd.addAll(List.of(Long.toString(seed), Integer.toString(users), Integer.toString(BenchTraffic.items),
+                eventsTopic, itemsTopic,
                 Integer.toString(tickUs)));
         if (appends != null) {
             cmd.add(appends.toString());
