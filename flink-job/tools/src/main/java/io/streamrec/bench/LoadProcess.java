@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bench's handle on the {@link LoadGenerator} running in a JVM of its own: starts it with this JVM's flags and
- * class path (but a 1 GiB heap: it holds no state), hands it the producer's settings on stdin (so no secret is on a
+ * class path (but a 2 GiB heap of its own: the simulated world of 1M users is ~0.8 GB; its GC pauses would be counted
+ * as latency, since every event is clocked from its scheduled time), hands it the producer's settings on stdin (so no secret is on a
  * command line), and asks it for one step of load at a time. Apart from the generator so that the generator's
  * process holds nothing but the schedule and its producer.
  */
@@ -56,7 +57,7 @@ final class LoadProcess implements AutoCloseable {
                 flags.add(f);
             }
         }
-        flags.add("-Xmx1g");
+        flags.add("-Xmx2g"); // the simulated world of 1M users holds ~0.8 GB: room enough that its GC stays short
         List<String> cmd = JobProcess.javaCommand(flags, LoadGenerator.class.getName());
         Path appends = recordAppends ? Files.createTempDirectory("streamrec-bench-appends-") : null;
         cmd.addAll(List.of(Long.toString(seed), Integer.toString(users), Integer.toString(BenchTraffic.items),
