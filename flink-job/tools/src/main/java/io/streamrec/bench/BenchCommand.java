@@ -65,7 +65,7 @@ public final class BenchCommand implements Command {
                 "and the checkpoint duration with many users in RocksDB. Prints a table; --json writes the figures.",
                 "--quick runs the same sections and method, shorter.",
                 "",
-                "  --quick                 the same as the full run, shorter (about 6 minutes)",
+                "  --quick                 the same as the full run, shorter (about 5 minutes)",
                 "  --smoke                 tiny sizes, same code paths (tests; figures meaningless)",
                 "  --config NAME           default: the job's defaults (every candidate source on); evaluated: the",
                 "                          job options of evaluate's quality figures (eval-default.json's",

@@ -85,7 +85,8 @@ final class Drain {
             d.cpuByStage.put("rest: JVM-internal threads (JIT compiler, GC) and native threads (RocksDB)",
                     Math.max(0, d.cpuUsPerEvent - attributed));
             if (inf0 != null && inf1 != null && inf1[0] > inf0[0]) {
-                d.modelUs = (inf1[0] - inf0[0]) * inf1[1] / measured;
+                d.modelUs = (Double.isNaN(inf1[2]) || Double.isNaN(inf0[2]) ? (inf1[0] - inf0[0]) * inf1[1]
+                        : inf1[2] - inf0[2]) / measured; // exact while the histograms hold every call
                 d.operatorUs = Math.max(0, rank - d.modelUs);
                 d.restUs = Math.max(0, d.cpuUsPerEvent - rank - consumer);
             }

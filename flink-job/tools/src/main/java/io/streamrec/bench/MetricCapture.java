@@ -56,18 +56,22 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     }
 
     /**
-     * The ONNX calls so far, summed over subtasks, and their mean time in µs over the histograms' recent windows
-     * (the job keeps sliding windows, weighted by each subtask's calls): {calls, mean µs}. Calls made in an interval
-     * times the mean at its end is the model's time in a steady interval.
+     * The ONNX calls so far, summed over subtasks, their mean time in µs over the histograms' recent windows (weighted
+     * by each subtask's calls), and their total time in µs if every histogram still holds all its calls (else NaN):
+     * {calls, mean µs, total µs}. The job's histograms keep a sliding window, so a long drain's model time is its
+     * calls times the recent mean; a short one's is exact.
      */
     static double[] inference() {
         double calls = 0;
         double weighted = 0;
+        double total = 0;
         for (Histogram h : INFERENCE.values()) {
             long n = h.getCount();
+            var stats = h.getStatistics();
             calls += n;
-            weighted += n * h.getStatistics().getMean();
+            weighted += n * stats.getMean();
+            total = stats.size() == n ? total + stats.getMean() * n : Double.NaN;
         }
-        return new double[]{calls, calls == 0 ? 0 : weighted / calls};
+        return new double[]{calls, calls == 0 ? 0 : weighted / calls, total};
     }
 }

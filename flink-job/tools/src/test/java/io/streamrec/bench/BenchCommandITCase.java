@@ -87,6 +87,7 @@ class BenchCommandITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
                     .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
+                            "--bundle", "classpath:default", "--config", "evaluated",
                             "--latency-trace", trace.toString(), "--kafka.bootstrap-servers", kafka.bootstrapServers()});
             out = buf.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, out);

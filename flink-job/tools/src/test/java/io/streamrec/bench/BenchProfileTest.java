@@ -37,6 +37,10 @@ class BenchProfileTest {
         BenchProfile p = BenchProfile.of("evaluated", null);
         assertEquals(EvalSettings.load(file).job, p.jobOptions);
         assertEquals("true", p.jobOptions.get("recs.discover-list"));
+        // valid job options: the job's own validation accepts them, and the bench reads its settings from them
+        io.streamrec.job.JobSettings js = io.streamrec.job.JobSettings.from(
+                io.streamrec.config.StreamrecConfig.fromMap(p.jobOptions));
+        assertTrue(js.discoverList);
     }
 
     @Test
