@@ -30,7 +30,7 @@ final class BenchProfile {
         this.source = source;
     }
 
-    /** The profile {@code name}; {@code evalConfig} overrides where evaluated's file is (null: found in the checkout). */
+    /** The profile {@code name}; {@code evalConfig}: evaluated's file (null: found in the checkout). */
     static BenchProfile of(String name, String evalConfig) throws java.io.IOException {
         switch (name) {
             case "default":

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The figures of one latency step: event-to-recommendation latency at one offered rate, clocked from each event's
- * scheduled send time, and when its slowest 1% happened (bursts, share in the checkpoint cycle's busiest second). Apart from the run that measures them because
- * the report, the plot and the read-back of a saved JSON ({@link BenchCommand}) use them without a broker or a job.
+ * scheduled send time, and when its slowest 1% happened (bursts, share in the checkpoint cycle's busiest second).
+ * Apart from the run that measures them because the report, the plot and the read-back of a saved JSON
+ * ({@link BenchCommand}) use them without a broker or a job.
  */
 final class LatencyPoint {
     final double offeredPerSecond;

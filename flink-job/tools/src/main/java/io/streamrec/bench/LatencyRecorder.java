@@ -136,7 +136,8 @@ final class LatencyRecorder implements AutoCloseable {
                 row.setLength(0);
                 row.append(head);
                 appendMillis(row, s.scheduledNs()[i]);
-                row.append(',').append(appended.getOrDefault(s.eventIds()[i], -1L)).append(',').append(s.emittedMs()[i]).append(',');
+                row.append(',').append(appended.getOrDefault(s.eventIds()[i], -1L)).append(',')
+                        .append(s.emittedMs()[i]).append(',');
                 appendMillis(row, s.lat()[i]);
                 row.append('\n');
                 w.append(row);

@@ -138,7 +138,8 @@ final class LatencyReport {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static double max(List<List<LatencyPoint>> runs, java.util.function.ToDoubleFunction<List<LatencyPoint>> f) {
+    private static double max(List<List<LatencyPoint>> runs,
+                              java.util.function.ToDoubleFunction<List<LatencyPoint>> f) {
         return Arrays.stream(runs.stream().mapToDouble(f).toArray()).max().orElse(0);
     }
 }

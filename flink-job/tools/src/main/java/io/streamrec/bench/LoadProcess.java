@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The bench's handle on the {@link LoadGenerator} running in a JVM of its own: starts it with this JVM's flags and
- * class path (but a 2 GiB heap of its own: the simulated world of 1M users is ~0.8 GB; its GC pauses would be counted
- * as latency, since every event is clocked from its scheduled time), hands it the producer's settings on stdin (so no secret is on a
- * command line), and asks it for one step of load at a time. Apart from the generator so that the generator's
- * process holds nothing but the schedule and its producer.
+ * class path but a 2 GiB heap of its own (the simulated world of 1M users is ~0.8 GB, and its GC pauses would count as
+ * latency, since every event is clocked from its scheduled time), hands it the producer's settings on stdin (so no
+ * secret is on a command line), and asks it for one step of load at a time. Apart from the generator so that the
+ * generator's process holds nothing but the schedule and its producer.
  */
 final class LoadProcess implements AutoCloseable {
     private final Process process;

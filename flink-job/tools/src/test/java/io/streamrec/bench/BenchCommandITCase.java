@@ -88,7 +88,8 @@ class BenchCommandITCase {
             int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
                     .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
                             "--bundle", "classpath:default", "--config", "evaluated",
-                            "--latency-trace", trace.toString(), "--kafka.bootstrap-servers", kafka.bootstrapServers()});
+                            "--latency-trace", trace.toString(),
+                            "--kafka.bootstrap-servers", kafka.bootstrapServers()});
             out = buf.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, out);
             // a run writes ~1 GB at full size; an external broker must not keep it
