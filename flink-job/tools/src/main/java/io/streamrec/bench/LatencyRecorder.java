@@ -46,11 +46,9 @@ final class LatencyRecorder implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                         long now = LoadGenerator.epochMicros();
                         String id = triggerEventId(r.value());
-                        int d1 = id == null ? -1 : id.indexOf('.');
-                        int d2 = d1 < 0 ? -1 : id.indexOf('.', d1 + 1);
-                        if (d2 > 0) {
-                            long scheduled = Long.parseLong(id, d1 + 1, d2, 10);
-                            received.computeIfAbsent(id.substring(0, d1),
+                        long scheduled = scheduledMicros(id);
+                        if (scheduled >= 0) {
+                            received.computeIfAbsent(id.substring(0, id.indexOf('.')),
                                     t -> java.util.Collections.synchronizedList(new ArrayList<>()))
                                     .add(new Row(id, scheduled, now, r.timestamp()));
                         }
@@ -161,6 +159,23 @@ final class LatencyRecorder implements AutoCloseable {
             sb.append('0');
         }
         sb.append(frac);
+    }
+
+    /**
+     * The scheduled send time (epoch µs) a {@link LoadGenerator} event id carries ({@code <step>.<µs>.<id>}), or -1
+     * for any other id (e.g. a list of an event the bench did not send).
+     */
+    static long scheduledMicros(String eventId) {
+        int d1 = eventId == null ? -1 : eventId.indexOf('.');
+        int d2 = d1 < 0 ? -1 : eventId.indexOf('.', d1 + 1);
+        if (d2 <= d1 + 1) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(eventId, d1 + 1, d2, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static String triggerEventId(byte[] json) {

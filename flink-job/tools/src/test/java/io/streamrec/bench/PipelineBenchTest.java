@@ -85,4 +85,15 @@ class PipelineBenchTest {
         List<List<LatencyPoint>> runs = List.of(List.of(step(1, 2)), List.of(step(1, 4)));
         assertEquals(3.0, LatencyReport.median(runs, r -> r.get(0).latency.pMs(0.5)));
     }
+
+    @Test
+    void aListIsClockedFromTheScheduledTimeItsTriggerEventIdCarries() {
+        String json = "{\"user_id\":\"u1\",\"trigger_event_id\":\"r0s1.1796000000123456.e42\",\"event_ts\":1}";
+        String id = LatencyRecorder.triggerEventId(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("r0s1.1796000000123456.e42", id);
+        assertEquals(1_796_000_000_123_456L, LatencyRecorder.scheduledMicros(id));
+        assertEquals(-1L, LatencyRecorder.scheduledMicros("e42"), "an id the bench did not stamp");
+        assertEquals(-1L, LatencyRecorder.scheduledMicros("a.b.c"));
+        assertEquals(-1L, LatencyRecorder.scheduledMicros(null));
+    }
 }
