@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * What one {@code streamrec bench} run measures and how much: the sections and sizes of --smoke, --quick and a
- * full run.
+ * full run. --quick runs the same sections with the same method as a full run, only shorter (fewer users, events,
+ * runs and seconds), so its JSON has the same keys; --smoke is --quick at toy sizes for the tests.
  */
 final class BenchPlan {
     /** Kafka client settings (SASL/TLS, ...) for every client of an external broker; empty for the embedded one. */
@@ -17,7 +18,14 @@ final class BenchPlan {
     double rawSeconds;
     int[] rawBatches;
     int events;
-    int users = 2000;
+    /** Simulated users of the pipeline and latency traffic (full: 1M, so state outgrows RocksDB's block cache). */
+    int users;
+    /** Users of the state section (few, so that each is saturated: the per-user figure is a full user's). */
+    int stateUsers = 2000;
+    /** The job configuration measured: default or evaluated ({@link BenchProfile}). */
+    String config = "default";
+    /** Latency runs per rate (each a fresh job and load generator). */
+    int latencyRuns;
     double latencySeconds;
     double[] latencyFractions;
     int latencyParallelism = 1;
@@ -47,40 +55,46 @@ final class BenchPlan {
             case "smoke":
                 p.rawWarmup = 0.2;
                 p.rawSeconds = 0.3;
-                p.rawBatches = new int[]{1, 8};
+                p.rawBatches = new int[]{1};
                 p.events = 600;
                 p.users = 200;
+                p.stateUsers = 200;
+                p.latencyRuns = 1;
                 p.latencySeconds = 2;
                 p.latencyFractions = new double[]{0.5};
                 p.retrievalSizes = new int[]{10_000, 100_000};
                 p.retrievalQueries = 50;
                 p.ivf = new int[][]{{50_000, 64, 8}};
                 p.stateEvents = 5_000;
-                p.checkpointUsers = 0;
-                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
+                p.checkpointUsers = 2_000;
+                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency", "checkpoint");
                 break;
             case "quick":
                 p.rawWarmup = 1;
                 p.rawSeconds = 3;
-                p.rawBatches = new int[]{1, 8};
+                p.rawBatches = new int[]{1};
                 p.events = 20_000;
-                p.latencySeconds = 12;
-                p.latencyFractions = new double[]{0.5};
+                p.users = 100_000;
+                p.latencyRuns = 1;
+                p.latencySeconds = 20;
+                p.latencyFractions = new double[]{0.25, 0.5, 0.75};
                 p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
                 p.retrievalQueries = 200;
                 p.ivf = new int[][]{{1_000_000, 512, 16}};
                 p.stateEvents = 60_000;
-                p.checkpointUsers = 0;
-                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency");
+                p.checkpointUsers = 100_000;
+                p.sections = Set.of("raw", "retrieval", "state", "pipeline", "latency", "checkpoint");
                 break;
             default:
                 p.rawWarmup = 3;
                 p.rawSeconds = 10;
-                p.rawBatches = new int[]{1, 2, 4, 8, 16};
+                p.rawBatches = new int[]{1, 2, 4, 16};
                 p.events = 300_000;
                 p.warmupEvents = 300_000; // as many as measured: the measured drain then pays little JIT
-                p.latencySeconds = 30;
-                p.latencyFractions = new double[]{0.1, 0.25, 0.5, 0.75, 0.9};
+                p.users = 1_000_000;
+                p.latencyRuns = 5;
+                p.latencySeconds = 120;
+                p.latencyFractions = new double[]{0.25, 0.5, 0.75};
                 p.retrievalSizes = new int[]{10_000, 100_000, 1_000_000};
                 p.retrievalQueries = 1000;
                 p.ivf = new int[][]{{1_000_000, 512, 8}, {1_000_000, 512, 16}, {1_000_000, 1024, 32}};

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A bench run's figures: collected as JSON (the --json file) and rendered as the table it prints. */
+/**
+ * A bench run's figures: collected as JSON (the --json file) and rendered as the table it prints. The headline ratios
+ * are like for like only: the pipeline against the raw model at the same K, batch and history ({@link #likeForLike}).
+ */
 final class BenchReport {
     final ObjectNode json = PipelineBench.MAPPER.createObjectNode();
     private final BenchPlan plan;
@@ -26,11 +29,16 @@ final class BenchReport {
     private final List<RetrievalBench.IvfResult> ivfs = new ArrayList<>();
     /** The pipeline's ranker.batch-size (its default, or --job-conf's). */
     int jobBatchSize = StreamrecOptions.RANKER_BATCH_SIZE.defaultValue();
+    /** The raw model like for like with the pipeline: index 0 one thread, 1 two threads (null until measured). */
+    private final RawModelBench.Result[] like = new RawModelBench.Result[2];
 
     BenchReport(BenchPlan plan, PrintStream log) {
         this.plan = plan;
         this.log = log;
         json.put("mode", plan.mode);
+        json.put("config", plan.config);
+        json.put("users", plan.users);
+        json.put("items", BenchTraffic.items);
         json.put("date", Instant.now().toString());
     }
 
@@ -85,6 +93,35 @@ final class BenchReport {
         log.printf("    K=%3d batch=%2d threads=%d intra-op=%d: %8.0f events/s, %7.1f µs/call p50, %7.1f p99, "
                         + "%.1f CPU-µs/event%n", x.k, x.batch, x.threads, x.intraOp, x.eventsPerSecond(),
                 x.perCall.pUs(0.5), x.perCall.pUs(0.99), x.cpuUsPerEvent());
+    }
+
+    /** The measured configuration: the profile, its job options and the bundle. */
+    void profile(BenchProfile p, String bundlePath, ModelBundle bundle) {
+        ObjectNode o = json.putObject("config_profile");
+        o.put("name", p.name);
+        o.put("source", p.source);
+        ObjectNode opts = o.putObject("job_options");
+        p.jobOptions.forEach(opts::put);
+        ObjectNode b = json.putObject("bundle");
+        b.put("path", bundlePath);
+        b.put("items", bundle.items().size());
+        b.put("seq_len", bundle.manifest().seqLen());
+        b.put("embedding_dim", bundle.manifest().embeddingDim());
+    }
+
+    /** The raw model at the pipeline's K, batch and history, on {@code threads} threads (1 or 2). */
+    void likeForLike(RawModelBench.Result x, int threads) {
+        like[threads - 1] = x;
+        raw(x);
+        if (threads == 1) {
+            ObjectNode o = json.putObject("raw_model_like_for_like");
+            o.put("k", x.k);
+            o.put("batch", x.batch);
+            o.put("history", x.history);
+            o.put("threads", 1);
+            o.put("events_per_s", Stats.round(x.eventsPerSecond(), 1));
+            o.put("cpu_us_per_event", Stats.round(x.cpuUsPerEvent(), 1));
+        }
     }
 
     RawModelBench.Result rawAt(int k, int batch, int threads) {
@@ -146,7 +183,7 @@ final class BenchReport {
 
     void meanCandidates(double v) {
         json.put("pipeline_mean_candidates", Stats.round(v, 1));
-        log.printf("    candidates per event on this traffic (replayed): %.1f%n", v);
+        log.printf("    candidates per event on this traffic (replayed offline with the job's settings): %.1f%n", v);
     }
 
     void drain(Drain d) {
@@ -158,6 +195,10 @@ final class BenchReport {
         o.put("outputs", d.outputs);
         o.put("seconds", Stats.round(d.seconds, 3));
         o.put("cpu_us_per_event", Stats.round(d.cpuUsPerEvent, 1));
+        if (!Double.isNaN(d.modelUs)) {
+            o.putObject("cpu_us_per_event_split").put("model", Stats.round(d.modelUs, 1))
+                    .put("operator", Stats.round(d.operatorUs, 1)).put("rest", Stats.round(d.restUs, 1));
+        }
         ObjectNode st = o.putObject("cpu_us_per_event_by_stage");
         d.cpuByStage.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                 .forEach(e -> st.put(e.getKey(), Stats.round(e.getValue(), 1)));
@@ -174,49 +215,6 @@ final class BenchReport {
         return best;
     }
 
-    void latency(List<LatencyPoint> pts, double[] fractions, double maxRate) {
-        ArrayNode a = json.putArray("latency_sweep");
-        LatencyPoint half = null;
-        double bestDist = Double.MAX_VALUE;
-        for (int i = 0; i < pts.size(); i++) {
-            LatencyPoint p = pts.get(i);
-            ObjectNode o = a.addObject();
-            o.put("fraction_of_max", fractions[i]);
-            o.put("offered_events_per_s", Stats.round(p.offeredPerSecond, 1));
-            o.put("achieved_events_per_s", Stats.round(p.achievedPerSecond, 1));
-            o.put("sent", p.sent);
-            o.put("received", p.received);
-            o.put("p50", Stats.round(p.latency.pMs(0.5), 3));
-            o.put("p99", Stats.round(p.latency.pMs(0.99), 3));
-            o.put("p999", Stats.round(p.latency.pMs(0.999), 3));
-            o.put("max", Stats.round(p.latency.pMs(1.0), 3));
-            o.put("slow_events_in_busiest_1s_of_10s", Stats.round(p.slowestInBusiestSecond, 3));
-            if (p.stepStartEpochMs > 0) {
-                o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
-            }
-            ArrayNode bursts = o.putArray("slowest_1pct_bursts");
-            for (LatencyPoint.Burst b : p.bursts) {
-                bursts.addObject().put("start_s", b.startS()).put("peak_ms", Stats.round(b.peakMs(), 1))
-                        .put("slow_events", b.slowEvents());
-            }
-            double dist = Math.abs(fractions[i] - 0.5);
-            if (dist < bestDist) {
-                bestDist = dist;
-                half = p;
-            }
-        }
-        if (half != null) {
-            ObjectNode l = json.putObject("latency_ms");
-            l.put("p50", Stats.round(half.latency.pMs(0.5), 3));
-            l.put("p99", Stats.round(half.latency.pMs(0.99), 3));
-            l.put("p999", Stats.round(half.latency.pMs(0.999), 3));
-            l.put("rate_events_per_s", Stats.round(half.offeredPerSecond, 1));
-            l.put("max_rate_events_per_s", Stats.round(maxRate, 1));
-            l.put("samples", half.received);
-            l.put("sent", half.sent);
-        }
-    }
-
     void checkpoint(CheckpointBench.Result x) {
         json.put("checkpoint_s_1m_users", Stats.round(x.firstCheckpointSeconds, 3));
         ObjectNode c = json.putObject("checkpoint");
@@ -229,33 +227,35 @@ final class BenchReport {
     }
 
     void finish() {
-        RawModelBench.Result base = rawAt(100, 1, 1);
-        if (base != null) {
-            json.put("raw_model_events_per_s", Stats.round(base.eventsPerSecond(), 1));
-        }
         Drain p1 = drain(1);
         if (p1 != null) {
             json.put("pipeline_events_per_s", Stats.round(p1.eventsPerSecond, 1));
-        }
-        if (base != null && p1 != null) {
-            json.put("ratio", Stats.round(p1.eventsPerSecond / base.eventsPerSecond(), 3));
-            if (p1.cpuUsPerEvent > 0) {
-                // load-independent: CPU the model needs per event ÷ CPU the whole pipeline used per event
-                json.put("cpu_ratio", Stats.round(base.cpuUsPerEvent() / p1.cpuUsPerEvent, 3));
+            if (!Double.isNaN(p1.modelUs)) {
+                // p = 1 process CPU per event: model (ONNX), the keyed operator's own Java work, the rest
+                ObjectNode c = json.putObject("cpu_us_per_event");
+                c.put("model", Stats.round(p1.modelUs, 1));
+                c.put("operator", Stats.round(p1.operatorUs, 1));
+                c.put("rest", Stats.round(p1.restUs, 1));
+                json.put("cpu_rest_includes_broker", json.path("broker").asText().startsWith("embedded"));
+                if (like[0] != null) { // cross-check: the same model's CPU per event measured alone
+                    json.put("cpu_us_per_event_model_alone", Stats.round(like[0].cpuUsPerEvent(), 1));
+                }
             }
         }
-        // The job scores ranker.batch-size events per ONNX call; the same model called that way is the
-        // stricter baseline, reported next to the (one event per call).
-        RawModelBench.Result batched = rawAt(100, jobBatchSize, 1);
-        if (batched != null && p1 != null && jobBatchSize > 1) {
-            json.put("raw_model_events_per_s_at_job_batch", Stats.round(batched.eventsPerSecond(), 1));
-            json.put("job_batch_size", jobBatchSize);
-            json.put("ratio_vs_raw_at_job_batch", Stats.round(p1.eventsPerSecond / batched.eventsPerSecond(), 3));
+        json.put("job_batch_size", jobBatchSize);
+        if (like[0] != null) {
+            json.put("raw_model_events_per_s", Stats.round(like[0].eventsPerSecond(), 1));
         }
-        RawModelBench.Result base2 = rawAt(100, 1, 2);
+        if (like[0] != null && p1 != null) {
+            json.put("like_for_like_ratio", Stats.round(p1.eventsPerSecond / like[0].eventsPerSecond(), 3));
+            if (p1.cpuUsPerEvent > 0) {
+                // load-independent: CPU the model needs per event ÷ CPU the whole pipeline used per event
+                json.put("like_for_like_cpu_ratio", Stats.round(like[0].cpuUsPerEvent() / p1.cpuUsPerEvent, 3));
+            }
+        }
         Drain p2 = drain(2);
-        if (base2 != null && p2 != null) {
-            json.put("ratio_p2", Stats.round(p2.eventsPerSecond / base2.eventsPerSecond(), 3));
+        if (like[1] != null && p2 != null) {
+            json.put("like_for_like_ratio_p2", Stats.round(p2.eventsPerSecond / like[1].eventsPerSecond(), 3));
         }
     }
 
@@ -280,32 +280,29 @@ final class BenchReport {
                     String.format(Locale.ROOT, "%.0f ev/s", x.eventsPerSecond()),
                     String.format(Locale.ROOT, "%.0f µs/call p50", x.perCall.pUs(0.5)));
         }
-        RawModelBench.Result base = rawAt(100, 1, 1);
-        RawModelBench.Result base2 = rawAt(100, 1, 2);
-        RawModelBench.Result batchedBase = jobBatchSize > 1 ? rawAt(100, jobBatchSize, 1) : null;
         for (Drain d : drains) {
-            RawModelBench.Result b = d.parallelism == 1 ? base : base2;
-            row(sb, String.format(Locale.ROOT, "pipeline K=100 p=%d (Kafka→job→Kafka)", d.parallelism),
-                    String.format(Locale.ROOT, "%.0f ev/s", d.eventsPerSecond),
-                    b == null ? "-" : String.format(Locale.ROOT, "ratio %.2f (≥0.80)",
-                            d.eventsPerSecond / b.eventsPerSecond()));
-            if (d.parallelism == 1 && batchedBase != null) {
-                row(sb, String.format(Locale.ROOT, "  vs raw model at the job's batch=%d", jobBatchSize),
-                        String.format(Locale.ROOT, "ratio %.2f", d.eventsPerSecond / batchedBase.eventsPerSecond()),
-                        String.format(Locale.ROOT, "%.0f ev/s raw", batchedBase.eventsPerSecond()));
-            }
+            RawModelBench.Result b = like[d.parallelism == 1 ? 0 : 1];
+            row(sb, String.format(Locale.ROOT, "pipeline p=%d, config %s (Kafka→job→Kafka)", d.parallelism,
+                            plan.config), String.format(Locale.ROOT, "%.0f ev/s", d.eventsPerSecond),
+                    b == null ? "-" : String.format(Locale.ROOT, "like for like %.2f", d.eventsPerSecond
+                            / b.eventsPerSecond()));
             if (d.cpuUsPerEvent > 0) {
-                row(sb, String.format(Locale.ROOT, "  CPU per event, p=%d (process, incl. broker)",
-                        d.parallelism), String.format(Locale.ROOT, "%.0f CPU-µs", d.cpuUsPerEvent),
-                        b == null ? "-" : String.format(Locale.ROOT, "model %.0f CPU-µs", b.cpuUsPerEvent()));
+                row(sb, String.format(Locale.ROOT, "  CPU per event, p=%d (process)", d.parallelism),
+                        String.format(Locale.ROOT, "%.0f CPU-µs", d.cpuUsPerEvent),
+                        b == null ? "-" : String.format(Locale.ROOT, "raw %.0f CPU-µs", b.cpuUsPerEvent()));
+            }
+            if (d.parallelism == 1 && !Double.isNaN(d.modelUs)) {
+                row(sb, "  p=1 CPU-µs/event: model / operator / rest", String.format(Locale.ROOT,
+                        "%.0f / %.0f / %.0f", d.modelUs, d.operatorUs, d.restUs), "");
             }
         }
-        if (json.has("latency_ms")) {
-            var l = json.get("latency_ms");
-            String at = String.format(Locale.ROOT, " @%.0f ev/s", l.get("rate_events_per_s").asDouble());
-            row(sb, "latency p50" + at, ms(l.get("p50").asDouble()), "≤ 5 ms");
-            row(sb, "latency p99" + at, ms(l.get("p99").asDouble()), "≤ 15 ms");
-            row(sb, "latency p99.9" + at, ms(l.get("p999").asDouble()), "-");
+        for (var p : json.path("latency_sweep")) {
+            String at = String.format(Locale.ROOT, "latency @%.0f ev/s (%.0f%%), median of %d",
+                    p.get("offered_events_per_s").asDouble(), 100 * p.get("fraction_of_max").asDouble(),
+                    p.get("runs").asInt());
+            row(sb, at, String.format(Locale.ROOT, "%.1f/%.1f/%.1f ms", p.get("p50").asDouble(),
+                    p.get("p99").asDouble(), p.get("p999").asDouble()), String.format(Locale.ROOT,
+                    "p50/p99/p99.9; worst p99 %.1f", p.get("worst_run_p99").asDouble()));
         }
         if (json.has("retrieval_p99_ms")) {
             json.get("retrieval_p99_ms").fields().forEachRemaining(e -> row(sb,

@@ -19,6 +19,17 @@ final class Drain {
     double cpuUsPerEvent;
     /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
     final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
+    /**
+     * Process CPU per event split three ways (µs; NaN until measured): the model (the ONNX calls' time from the job's
+     * {@code inferenceLatencyUs} histograms: wall time, which is CPU time with one intra-op thread and no spinning only
+     * when the thread is not preempted, so on a busy machine it overstates the model and the operator is clamped at
+     * 0), the rank operator's other work on its thread (state, candidates, features,
+     * top-K), and the rest of the process without the bench's own consumer (source, parse, sink, Kafka clients, the
+     * in-process broker if any, Flink's runtime, GC, JIT and RocksDB's native threads).
+     */
+    double modelUs = Double.NaN;
+    double operatorUs = Double.NaN;
+    double restUs = Double.NaN;
 
     Drain(int parallelism, int outputs, double seconds, double eventsPerSecond, double steady) {
         this.parallelism = parallelism;
@@ -34,6 +45,16 @@ final class Drain {
      */
     static Drain of(int parallelism, long[] ts, int n, int steadyFrom, long cpu0, long cpu1,
                     Map<Long, Object[]> threads0, Map<Long, Object[]> threads1) {
+        return of(parallelism, ts, n, steadyFrom, cpu0, cpu1, threads0, threads1, null, null, -1);
+    }
+
+    /**
+     * As above, with the job's ONNX calls {calls, mean µs} ({@link MetricCapture#inference}) at the same two points
+     * and the id of the bench's consumer thread, whose CPU is the measurement's, not the pipeline's.
+     */
+    static Drain of(int parallelism, long[] ts, int n, int steadyFrom, long cpu0, long cpu1,
+                    Map<Long, Object[]> threads0, Map<Long, Object[]> threads1, double[] inf0, double[] inf1,
+                    long consumerThread) {
         java.util.Arrays.sort(ts);
         double secs = Math.max(1, ts[n - 1] - ts[0]) / 1000.0;
         int skip = n / 5;
@@ -42,12 +63,19 @@ final class Drain {
         int measured = Math.max(1, n - steadyFrom);
         d.cpuUsPerEvent = (cpu1 - cpu0) / 1e3 / measured;
         double attributed = 0;
+        double rank = 0;
+        double consumer = 0;
         if (threads0 != null && threads1 != null) {
             for (Map.Entry<Long, Object[]> e : threads1.entrySet()) {
                 Object[] before = threads0.get(e.getKey());
                 long delta = (Long) e.getValue()[1] - (before == null ? 0L : (Long) before[1]);
                 if (delta > 0) {
                     String name = (String) e.getValue()[0];
+                    if (stage(name).startsWith("rank operator")) {
+                        rank += delta / 1e3 / measured;
+                    } else if (e.getKey() == consumerThread) {
+                        consumer += delta / 1e3 / measured;
+                    }
                     d.cpuByStage.merge(stage(name), delta / 1e3 / measured, Double::sum);
                     if (!name.startsWith("@")) { // GC and JIT figures are elapsed times, not thread CPU
                         attributed += delta / 1e3 / measured;
@@ -56,6 +84,12 @@ final class Drain {
             }
             d.cpuByStage.put("rest: JVM-internal threads (JIT compiler, GC) and native threads (RocksDB)",
                     Math.max(0, d.cpuUsPerEvent - attributed));
+            if (inf0 != null && inf1 != null && inf1[0] > inf0[0]) {
+                d.modelUs = (Double.isNaN(inf1[2]) || Double.isNaN(inf0[2]) ? (inf1[0] - inf0[0]) * inf1[1]
+                        : inf1[2] - inf0[2]) / measured; // exact while the histograms hold every call
+                d.operatorUs = Math.max(0, rank - d.modelUs);
+                d.restUs = Math.max(0, d.cpuUsPerEvent - rank - consumer);
+            }
         }
         return d;
     }

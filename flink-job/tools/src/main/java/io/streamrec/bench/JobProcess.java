@@ -33,13 +33,8 @@ final class JobProcess implements AutoCloseable {
 
     /** Starts {@code streamrec job} with {@code conf} as its options. */
     static JobProcess start(Map<String, String> conf) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.streamrec.launcher.Main");
+        List<String> cmd = javaCommand(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                "io.streamrec.launcher.Main");
         cmd.add("job");
         conf.forEach((k, v) -> {
             cmd.add("--" + k);
@@ -48,6 +43,18 @@ final class JobProcess implements AutoCloseable {
         Path log = Files.createTempFile("streamrec-bench-job-", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new JobProcess(p, log);
+    }
+
+    /** A command line that runs {@code mainClass} with this JVM's executable, class path and {@code jvmFlags}. */
+    static List<String> javaCommand(List<String> jvmFlags, String mainClass) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        cmd.addAll(jvmFlags);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        return cmd;
     }
 
     /** Throws, naming the log, if the job's JVM has exited. */

@@ -4,16 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The figures of one latency step: event-to-recommendation latency at one offered rate, and when its slowest 1%
- * happened (bursts, share in the checkpoint cycle's busiest second). Apart from the run that measures them because
- * the report, the plot and the read-back of a saved JSON ({@link BenchCommand}) use them without a broker or a job.
+ * The figures of one latency step: event-to-recommendation latency at one offered rate, clocked from each event's
+ * scheduled send time, and when its slowest 1% happened (bursts, share in the checkpoint cycle's busiest second).
+ * Apart from the run that measures them because the report, the plot and the read-back of a saved JSON
+ * ({@link BenchCommand}) use them without a broker or a job.
  */
 final class LatencyPoint {
     final double offeredPerSecond;
     final double achievedPerSecond;
     final int sent;
     final int received;
+    /** Scheduled send → received by the bench's consumer. */
     final Stats latency;
+    /** Scheduled send → the list's Kafka timestamp (emitted by the job; ms resolution), or null if not measured. */
+    Stats toEmit;
 
     /**
      * Of the events slower than p99, the share sent in the busiest 1-s slot of a 10-s cycle (the checkpoint

@@ -14,23 +14,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The latency runs' output side: a consumer thread that matches each recommendation to the event that triggered it
- * (by {@code trigger_event_id}) and records the event's send time, the list's receive time, the list's Kafka
- * timestamp and the event's broker append time; then a step's samples as arrays, and the per-event trace CSV.
- * A class of its own so that what is on the clock (a scan of the id, no JSON parse) is in one place, apart from the
- * load it measures ({@link LoadGenerator}) and the run around both ({@link PipelineBench#latency}).
+ * (by {@code trigger_event_id}, which carries the step's tag and the event's <em>scheduled</em> send time, see
+ * {@link LoadGenerator}) and records the scheduled time, the list's receive time and the list's Kafka timestamp (its
+ * emit time, stamped by the job); then a step's samples as arrays, and the per-event trace CSV. Two latencies per list:
+ * scheduled → received by this consumer (the headline: what a storefront waits) and scheduled → emitted by the job
+ * (ms resolution; without the sink producer, the broker and this consumer). Both clocks are the host's wall clock, read
+ * in two processes. A class of its own so that what is on the clock (a scan of the id, no JSON parse) is in one place.
  */
 final class LatencyRecorder implements AutoCloseable {
-    /** Event id → System.nanoTime just before its send; removed when its list arrives. */
-    final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    /** Event id → the broker's append time (epoch ms), from the send's acknowledgement. */
-    final Map<String, Long> appendedAt = new ConcurrentHashMap<>();
-    /** {sent ns, received ns, list's Kafka timestamp, event's append time or -1} per matched list. */
-    private final List<long[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Step tag → the matched lists. */
+    private final Map<String, List<Row>> received = new ConcurrentHashMap<>();
+
+    /** One matched list: its event's scheduled time and its receive time (epoch µs), its Kafka timestamp (ms). */
+    private record Row(String eventId, long scheduledUs, long receivedUs, long emittedMs) {
+    }
     private final AtomicBoolean stop = new AtomicBoolean();
     private Thread consumerThread;
 
-    /** One step's matched lists, in arrival order. */
-    record Samples(long[] lat, long[] sentNs, long[] emittedMs, long[] appendedMs) {
+    /**
+     * One step's matched lists, in arrival order: latency (scheduled → received, ns), to the job's emit (ns, from a
+     * ms timestamp), the scheduled time (epoch ns) and the list's emit time (epoch ms).
+     */
+    record Samples(long[] lat, long[] toEmit, long[] scheduledNs, long[] emittedMs, String[] eventIds) {
     }
 
     /** Starts polling {@code c} on a daemon thread; the thread closes it when {@link #close} stops it. */
@@ -39,12 +44,13 @@ final class LatencyRecorder implements AutoCloseable {
             try (c) {
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
-                        long now = System.nanoTime();
+                        long now = LoadGenerator.epochMicros();
                         String id = triggerEventId(r.value());
-                        Long t0 = id == null ? null : sentAt.remove(id);
-                        if (t0 != null) {
-                            Long appended = appendedAt.remove(id);
-                            received.add(new long[]{t0, now, r.timestamp(), appended == null ? -1 : appended});
+                        long scheduled = scheduledMicros(id);
+                        if (scheduled >= 0) {
+                            received.computeIfAbsent(id.substring(0, id.indexOf('.')),
+                                    t -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                    .add(new Row(id, scheduled, now, r.timestamp()));
                         }
                     }
                 }
@@ -58,32 +64,40 @@ final class LatencyRecorder implements AutoCloseable {
         consumerThread.start();
     }
 
-    /** Whether some sent events have no list yet. */
-    boolean pending() {
-        return !sentAt.isEmpty();
+    /** How many lists of step {@code tag} have arrived. */
+    int received(String tag) {
+        List<Row> l = received.get(tag);
+        return l == null ? 0 : l.size();
     }
 
-    /** Forgets the lists received so far and the events still waiting for one (the start of a step). */
-    void clear() {
-        received.clear();
-        sentAt.clear();
-        appendedAt.clear();
+    /** Waits until {@code expected} lists of step {@code tag} have arrived, at most {@code seconds}. */
+    void await(String tag, int expected, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (received(tag) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
-    /** The lists matched since the last {@link #clear}. */
-    Samples samples() {
-        synchronized (received) {
-            long[] lat = new long[received.size()];
-            long[] sentNs = new long[received.size()];
-            long[] emittedMs = new long[received.size()];
-            long[] appendedMs = new long[received.size()];
-            for (int i = 0; i < lat.length; i++) {
-                lat[i] = received.get(i)[1] - received.get(i)[0];
-                sentNs[i] = received.get(i)[0];
-                emittedMs[i] = received.get(i)[2];
-                appendedMs[i] = received.get(i)[3];
+    /** The lists matched for step {@code tag} (and forgets them). */
+    Samples samples(String tag) {
+        List<Row> l = received.remove(tag);
+        l = l == null ? List.of() : l;
+        synchronized (l) {
+            int n = l.size();
+            long[] lat = new long[n];
+            long[] toEmit = new long[n];
+            long[] scheduledNs = new long[n];
+            long[] emittedMs = new long[n];
+            String[] ids = new String[n];
+            for (int i = 0; i < n; i++) {
+                Row x = l.get(i);
+                lat[i] = (x.receivedUs() - x.scheduledUs()) * 1000;
+                toEmit[i] = x.emittedMs() * 1_000_000L - x.scheduledUs() * 1000;
+                scheduledNs[i] = x.scheduledUs() * 1000;
+                emittedMs[i] = x.emittedMs();
+                ids[i] = x.eventId();
             }
-            return new Samples(lat, sentNs, emittedMs, appendedMs);
+            return new Samples(lat, toEmit, scheduledNs, emittedMs, ids);
         }
     }
 
@@ -96,28 +110,33 @@ final class LatencyRecorder implements AutoCloseable {
         }
     }
 
-    /** Writes one step's rows to the trace CSV: a new file (with its header) for the first step, appended after. */
-    static void trace(java.nio.file.Path file, int step, double rate, long[] lat, long[] sentNs,
-                              long[] appendedMs, long[] emittedMs, long startNs, long startEpochMs)
+    /**
+     * Writes one step's rows to the trace CSV: a new file (with its header) for the first step, appended after.
+     * {@code appended}: event id → the broker's append time (epoch ms), from the load generator.
+     */
+    static void trace(java.nio.file.Path file, boolean first, String step, double rate, Samples s,
+                      Map<String, Long> appended)
             throws java.io.IOException {
-        try (java.io.Writer w = step == 0 ? Files.newBufferedWriter(file, StandardCharsets.UTF_8)
+        try (java.io.Writer w = first ? Files.newBufferedWriter(file, StandardCharsets.UTF_8)
                 : Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND)) {
-            if (step == 0) {
-                // appended_epoch_ms: the broker's append time of the event (the latency topics use LogAppendTime;
-                // -1 if the acknowledgement had not arrived); emitted_epoch_ms: the list's Kafka timestamp, stamped
-                // by the job's catalog filter as it emits the list
-                w.write("step,offered_events_per_s,sent_epoch_ms,appended_epoch_ms,emitted_epoch_ms,latency_ms\n");
+            if (first) {
+                // scheduled_epoch_ms: when the event was due (the latency's start); appended_epoch_ms: the broker's
+                // append time of the event (the latency topics use LogAppendTime; -1 if unknown); emitted_epoch_ms:
+                // the list's Kafka timestamp, stamped by the job's catalog filter as it emits the list
+                w.write("step,offered_events_per_s,scheduled_epoch_ms,appended_epoch_ms,emitted_epoch_ms,"
+                        + "latency_ms\n");
             }
-            // one reused builder and no String.format: the trace is written between steps in the JVM that hosts the
-            // job, and 165,000 formatted rows of garbage would show up as GC in the next step's latencies
+            // one reused builder and no String.format: 165,000 formatted rows of garbage would show up as GC in the
+            // next step's latencies of a job in this JVM
             StringBuilder row = new StringBuilder(64);
             String head = step + "," + Math.round(rate) + ",";
-            for (int i = 0; i < lat.length; i++) {
+            for (int i = 0; i < s.lat().length; i++) {
                 row.setLength(0);
                 row.append(head);
-                appendMillis(row, startEpochMs * 1_000_000L + (sentNs[i] - startNs));
-                row.append(',').append(appendedMs[i]).append(',').append(emittedMs[i]).append(',');
-                appendMillis(row, lat[i]);
+                appendMillis(row, s.scheduledNs()[i]);
+                row.append(',').append(appended.getOrDefault(s.eventIds()[i], -1L)).append(',')
+                        .append(s.emittedMs()[i]).append(',');
+                appendMillis(row, s.lat()[i]);
                 row.append('\n');
                 w.append(row);
             }
@@ -140,6 +159,23 @@ final class LatencyRecorder implements AutoCloseable {
             sb.append('0');
         }
         sb.append(frac);
+    }
+
+    /**
+     * The scheduled send time (epoch µs) a {@link LoadGenerator} event id carries ({@code <step>.<µs>.<id>}), or -1
+     * for any other id (e.g. a list of an event the bench did not send).
+     */
+    static long scheduledMicros(String eventId) {
+        int d1 = eventId == null ? -1 : eventId.indexOf('.');
+        int d2 = d1 < 0 ? -1 : eventId.indexOf('.', d1 + 1);
+        if (d2 <= d1 + 1) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(eventId, d1 + 1, d2, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static String triggerEventId(byte[] json) {

@@ -32,24 +32,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sections 2 and 3: the whole job (StreamrecJob wired to Kafka, local MiniCluster, RocksDB, incremental checkpoints
- * at the job's default interval, at-least-once) against a real broker on loopback.
+ * at the job's default interval, at-least-once) against a real broker, in the configuration {@link #profileConf} says
+ * ({@code --config}: the job's defaults, or the evaluated configuration; every candidate source as configured).
  *
  * <ul>
  *   <li>Throughput: the events topic is pre-loaded with simulated traffic first, then a fresh job drains it; the rate
  *       is (outputs - 1) / (last output's timestamp - first output's timestamp), both Kafka CreateTimes stamped by
- *       the job's sink producer, so neither the producer nor the consumer is on the clock.</li>
- *   <li>Latency: a running job, a rate-limited producer that records each event's send time (System.nanoTime) and a
- *       consumer that records each recommendation's receive time; matched by {@code trigger_event_id}.</li>
+ *       the job's sink producer, so neither the producer nor the consumer is on the clock. Process CPU per event is
+ *       split by thread, and the rank thread's share into model and operator by the job's ONNX call histogram.</li>
+ *   <li>Latency: {@link LatencyBench}.</li>
  * </ul>
  *
- * <p>Candidates: {@code candidates.retrieval-n 100}, both co-visitation sources and recent items off,
- * {@code popular-n 100}, so
- * every event scores exactly 100 candidates (the K of the raw-model baseline).
- *
- * <p>This class is the harness and runs both measurements: the job's configuration, the topics and their clean-up,
- * the Kafka clients, the pre-load. The rest is in focused classes: {@link LoadGenerator} (the latency runs'
- * open-loop load), {@link LatencyRecorder} (the matching of lists to events, the trace), {@link Drain} and
- * {@link LatencyPoint} (the figures) and {@link BenchTraffic} (the simulated traffic).
+ * <p>This class is the harness: the job's configuration, the topics and their clean-up, the Kafka clients, the
+ * pre-load, the drains. The rest is in focused classes: {@link LatencyBench}, {@link LoadGenerator} (in its own JVM,
+ * {@link LoadProcess}), {@link LatencyRecorder}, {@link Drain} and {@link LatencyPoint} (the figures) and
+ * {@link BenchTraffic} (the simulated traffic).
  */
 final class PipelineBench {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -66,8 +63,8 @@ final class PipelineBench {
     /**
      * linger.ms of the latency runs' load generator. A storefront's producer batches (Kafka 4's default is 5 ms);
      * with 0 every event was its own produce request and the generator, on the same two cores as the job, cost the
-     * half-load step most of the machine's idle time (docs/BENCHMARKS.md). The clock starts before send(), so the
-     * linger is inside the measured latency.
+     * half-load step most of the machine's idle time (docs/BENCHMARKS.md). The clock starts at the scheduled send,
+     * so the linger is inside the measured latency.
      */
     int producerLingerMs = 1;
 
@@ -76,14 +73,15 @@ final class PipelineBench {
      * due. One wake-up per event (0) cost the generator's thread about a tenth of a core at half load (a timed park,
      * a wake-up and a new producer batch each time) and the job's fetcher two points more, CPU taken from the job on
      * a 2-core machine; a storefront's producers run elsewhere (docs/BENCHMARKS.md, --send-tick-us). The schedule stays
-     * absolute, so the offered rate is unchanged, and each event's clock starts when it is really sent.
+     * absolute, so the offered rate is unchanged, and each event's clock starts when it was due (the tick's wait is
+     * inside the measured latency).
      */
     int sendTickUs = 1000;
 
     /** Run the latency job in a JVM of its own ({@link JobProcess}) instead of this JVM's MiniCluster. */
     boolean jobInOwnJvm;
 
-    /** If set, every measured event's send time (epoch ms) and latency go to this CSV, to line up with job logs. */
+    /** If set, every measured event's scheduled time (epoch ms) and latency go to this CSV, to line up with logs. */
     java.nio.file.Path latencyTrace;
 
     /** The time span of the pre-loaded (simulated, so historical) events; empty until {@link #preload}. */
@@ -103,15 +101,18 @@ final class PipelineBench {
         this.log = log;
     }
 
-    /** The job options every pipeline run uses: K = 100 candidates per event. */
-    static Map<String, String> candidateSettings(int k) {
-        Map<String, String> m = new HashMap<>();
-        m.put("candidates.retrieval-n", Integer.toString(k));
-        m.put("candidates.covisit-n", "0");
-        m.put("candidates.online-covisit-n", "0");
-        m.put("candidates.recent-enabled", "false");
-        m.put("candidates.popular-n", Integer.toString(k));
-        return m;
+    /**
+     * The job options of the measured configuration ({@link BenchProfile}) and the bundle ({@code model.path}); the
+     * user's {@code --job-conf} goes over them.
+     */
+    Map<String, String> profileConf = Map.of();
+
+    String bootstrap() {
+        return bootstrap;
+    }
+
+    Map<String, String> kafkaProperties() {
+        return kafkaProperties;
     }
 
     Topics.Names names(String tag) {
@@ -194,7 +195,7 @@ final class PipelineBench {
         return sent;
     }
 
-    Map<String, String> jobConf(Topics.Names names, String recsTopic, int parallelism, int k) throws Exception {
+    Map<String, String> jobConf(Topics.Names names, String recsTopic, int parallelism) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap-servers", bootstrap);
         m.put("kafka.group-id", "bench-" + UUID.randomUUID());
@@ -209,7 +210,7 @@ final class PipelineBench {
         java.nio.file.Path ckpt = Files.createTempDirectory("streamrec-bench-ckpt-");
         tempDirs.add(ckpt);
         m.put("execution.checkpointing.dir", ckpt.toUri().toString());
-        m.putAll(candidateSettings(k));
+        m.putAll(profileConf);
         kafkaProperties.forEach((key, v) -> m.put(StreamrecConfig.KAFKA_PROPERTIES + key, v));
         m.putAll(extraConf);
         if (preloadedMinTs <= preloadedMaxTs) {
@@ -225,10 +226,15 @@ final class PipelineBench {
     }
 
     /** Starts a fresh job on the pre-loaded topic and measures how fast it drains it. */
-    Drain drain(Topics.Names names, int expected, int parallelism, int k, Duration timeout) throws Exception {
+    Drain drain(Topics.Names names, int expected, int parallelism, Duration timeout) throws Exception {
         String recs = names.recommendations() + "-p" + parallelism + "-" + UUID.randomUUID().toString().substring(0, 4);
         createTopics(new Topics.Names(names.events(), names.items(), recs, names.dlq()));
-        JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(jobConf(names, recs, parallelism, k)));
+        Map<String, String> conf = jobConf(names, recs, parallelism);
+        conf.put(MetricCapture.CONF_KEY, MetricCapture.class.getName()); // the model's share of the rank thread
+        MetricCapture.reset();
+        JobClient job = StreamrecJob.executeAsync(StreamrecConfig.fromMap(conf));
+        double[] inf0 = null;
+        double[] inf1 = null;
         long[] ts = new long[expected];
         int n = 0;
         long cpu0 = 0;
@@ -250,9 +256,11 @@ final class PipelineBench {
                         if (n == steadyFrom) {
                             cpu0 = Drain.processCpuNanos();
                             threads0 = Drain.threadCpu();
+                            inf0 = MetricCapture.inference();
                         } else if (n == expected) {
                             cpu1 = Drain.processCpuNanos();
                             threads1 = Drain.threadCpu();
+                            inf1 = MetricCapture.inference();
                         }
                     }
                 }
@@ -260,10 +268,11 @@ final class PipelineBench {
         } finally {
             cancel(job);
         }
-        return Drain.of(parallelism, ts, n, steadyFrom, cpu0, cpu1, threads0, threads1);
+        return Drain.of(parallelism, ts, n, steadyFrom, cpu0, cpu1, threads0, threads1, inf0, inf1,
+                Thread.currentThread().getId());
     }
 
-    private void createTopics(Topics.Names names) throws Exception {
+    void createTopics(Topics.Names names) throws Exception {
         createdTopics.addAll(Topics.createIfMissing(bootstrap, kafkaProperties, names, 4, (short) 1));
     }
 
@@ -286,102 +295,6 @@ final class PipelineBench {
             job.cancel().get(60, TimeUnit.SECONDS);
         } catch (Exception ignored) {
             // the MiniCluster goes down with the JVM anyway
-        }
-    }
-
-    /**
-     * Starts one job and, after a warm-up, offers each rate in turn for {@code secondsPerRate}: event→recommendation
-     * latency per rate, measured from just before {@code producer.send} to the consumer's poll returning the list.
-     */
-    List<LatencyPoint> latency(double[] rates, double secondsPerRate, int parallelism, int k, long seed, int users)
-            throws Exception {
-        Topics.Names names = names("lat-p" + parallelism);
-        createTopics(names);
-        brokerAppendTime(names.events());
-        Simulator sim = BenchTraffic.simulator(seed, users, true);
-        LatencyRecorder recorder = new LatencyRecorder();
-        Map<String, String> conf = jobConf(names, names.recommendations(), parallelism, k);
-        JobProcess own = jobInOwnJvm ? JobProcess.start(conf) : null;
-        if (own != null) {
-            log.printf("    job in its own JVM (pid %d, output in %s)%n", own.pid(), own.log());
-        }
-        JobClient job = own != null ? null : StreamrecJob.executeAsync(StreamrecConfig.fromMap(conf));
-        List<LatencyPoint> points = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer(false)) {
-            for (SimRecord r : sim.catalogueSnapshot()) {
-                producer.send(new ProducerRecord<>(names.items(), LoadGenerator.bytes(r.key()), r.value()));
-            }
-            producer.flush();
-            recorder.start(consumer(names.recommendations()));
-            LoadGenerator load = new LoadGenerator(producer, sim, names, recorder.sentAt, recorder.appendedAt,
-                    sendTickUs);
-
-            // Warm-up: until the job answers promptly (job start, RocksDB, the ONNX Runtime, JIT).
-            // Two passes, the second at the first measured rate, so JIT, RocksDB and ORT are warm before anything
-            // is measured.
-            for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
-                load.offer(warmRate, Math.max(1.5, secondsPerRate / 3));
-                long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (recorder.pending() && System.nanoTime() < settle) {
-                    if (own != null) {
-                        own.checkAlive();
-                    }
-                    Thread.sleep(50);
-                }
-            }
-            for (double rate : rates) {
-                recorder.clear();
-                long t0 = System.nanoTime();
-                final long startNs = t0;
-                final long startEpochMs = System.currentTimeMillis();
-                int sent = load.offer(rate, secondsPerRate);
-                double sendSecs = (System.nanoTime() - t0) / 1e9;
-                log.println("    load producer: " + LoadGenerator.producerDelays(producer));
-                long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (recorder.pending() && System.nanoTime() < grace) {
-                    Thread.sleep(20);
-                }
-                LatencyRecorder.Samples s = recorder.samples();
-                long[] lat = s.lat();
-                LatencyPoint p = new LatencyPoint(rate, sent / sendSecs, sent, lat.length, new Stats(lat, lat.length));
-                p.slowestInBusiestSecond = LatencyPoint.periodicity(lat, s.sentNs(), p.latency.pNanos(0.99),
-                        10_000_000_000L);
-                p.bursts = LatencyPoint.stalls(lat, s.sentNs(), p.latency.pNanos(0.99), startNs);
-                p.stepStartEpochMs = startEpochMs;
-                if (latencyTrace != null) {
-                    LatencyRecorder.trace(latencyTrace, points.size(), rate, lat, s.sentNs(), s.appendedMs(),
-                            s.emittedMs(), startNs, startEpochMs);
-                }
-                log.printf("  latency p=%d at %.0f ev/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d/%d);"
-                                + " slowest 1%% in bursts at %s%n",
-                        parallelism, rate, p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999),
-                        p.received, p.sent, p.bursts);
-                points.add(p);
-            }
-        } finally {
-            recorder.close();
-            if (own != null) {
-                own.close();
-            } else {
-                cancel(job);
-            }
-        }
-        return points;
-    }
-
-    /**
-     * Makes the broker stamp each record of {@code topic} with its append time, which the producer's acknowledgement
-     * then carries: the latency trace can then split a list's latency at the broker. Only the bench's own topics.
-     */
-    private void brokerAppendTime(String topic) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Topics.adminConfig(bootstrap, kafkaProperties))) {
-            var resource = new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-            var op = new org.apache.kafka.clients.admin.AlterConfigOp(
-                    new org.apache.kafka.clients.admin.ConfigEntry("message.timestamp.type", "LogAppendTime"),
-                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Section 1: the physical limit. ONNX Runtime Java alone ({@link OnnxRanker} on the bundle, one intra-op thread as in
  * the job) scoring K candidates per event, with full 50-event histories, on prepared requests: no Kafka, no state, no
- * retrieval. This is the baseline the pipeline is divided by.
+ * retrieval. This is the baseline the pipeline is divided by, like for like: {@link BenchCommand} runs it at the
+ * pipeline's mean candidate count and the job's {@code ranker.batch-size}.
  */
 final class RawModelBench {
 
@@ -27,6 +28,8 @@ final class RawModelBench {
         final long calls;
         final double seconds;
         final Stats perCall;
+        /** History length of each request: the bundle's seq_len, as a saturated user in the job has. */
+        int history;
         /** ONNX Runtime intra-op threads of each ranker (1 in the job by default: ranker.intra-op-threads). */
         int intraOp = 1;
         /** CPU time the ranker threads used while measured, nanoseconds (load-independent cost). */
@@ -183,6 +186,7 @@ final class RawModelBench {
         // events/s over all threads: calls / wall seconds (threads ran concurrently)
         Result r = new Result(k, batch, threads, total, secs, new Stats(all, total));
         r.intraOp = intraOp;
+        r.history = bundle.manifest().seqLen();
         for (long c : cpu) {
             r.cpuNanos += c;
         }

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code bench --smoke} runs every section of {@code --quick} except checkpoints (same code paths, tiny sizes) and
- * prints its table and valid JSON with the required keys. No timing assertions: benchmarks are not tests.
+ * {@code bench --smoke} runs every section of {@code --quick} (same code paths and method, tiny sizes) and prints its
+ * table and valid JSON with the required keys. No timing assertions: benchmarks are not tests.
  */
 class BenchCommandITCase {
 
@@ -33,25 +33,48 @@ class BenchCommandITCase {
         assertEquals(0, code, out);
         assertTrue(out.contains("| measure (smoke)"), out);
         assertTrue(out.contains("raw model K=100 batch=1 threads=1"), out);
-        assertTrue(out.contains("pipeline K=100 p=1"), out);
-        assertTrue(out.contains("pipeline K=100 p=2"), out);
-        assertTrue(out.contains("latency p99"), out);
+        assertTrue(out.contains("pipeline p=1, config default"), out);
+        assertTrue(out.contains("pipeline p=2, config default"), out);
+        assertTrue(out.contains("latency @"), out);
+        assertTrue(out.contains("load generator in its own JVM (pid "), out);
 
         JsonNode j = new ObjectMapper().readTree(Files.readString(json));
-        for (String key : new String[]{"raw_model_events_per_s", "pipeline_events_per_s", "ratio",
-                "retrieval_p99_ms", "state_bytes_per_user"}) {
+        for (String key : new String[]{"raw_model_events_per_s", "pipeline_events_per_s", "like_for_like_ratio",
+                "like_for_like_ratio_p2", "cpu_us_per_event", "latency_ms", "latency_runs", "latency_worst_run_ms",
+                "config", "retrieval_p99_ms", "state_bytes_per_user", "checkpoint_s_1m_users"}) {
             assertTrue(j.has(key), "JSON has " + key + ": " + j);
         }
+        for (String gone : new String[]{"ratio", "cpu_ratio", "ratio_vs_raw_at_job_batch", "ratio_p2"}) {
+            assertTrue(!j.has(gone), "no ratio that is not like for like: " + gone);
+        }
+        assertEquals("default", j.get("config").asText());
         assertTrue(j.get("raw_model_events_per_s").asDouble() > 0);
         assertTrue(j.get("pipeline_events_per_s").asDouble() > 0);
-        assertTrue(j.get("ratio").asDouble() > 0);
-        for (String p : new String[]{"p50", "p99", "p999"}) {
-            assertTrue(j.path("latency_ms").path(p).asDouble() > 0, "latency_ms." + p + ": " + j);
+        assertTrue(j.get("like_for_like_ratio").asDouble() > 0);
+        assertTrue(j.get("like_for_like_ratio_p2").asDouble() > 0);
+        // the raw side runs at the job's own batch, K = the pipeline's mean candidates, full histories
+        JsonNode like = j.get("raw_model_like_for_like");
+        assertEquals(io.streamrec.config.StreamrecOptions.RANKER_BATCH_SIZE.defaultValue(), like.get("batch").asInt());
+        assertEquals(j.get("job_batch_size").asInt(), like.get("batch").asInt());
+        assertEquals(Math.round(j.get("pipeline_mean_candidates").asDouble()), like.get("k").asLong());
+        assertTrue(like.get("history").asInt() > 0);
+        JsonNode cpu = j.get("cpu_us_per_event");
+        for (String part : new String[]{"model", "operator", "rest"}) {
+            assertTrue(cpu.path(part).isNumber() && cpu.get(part).asDouble() >= 0, "cpu_us_per_event." + part);
         }
+        assertTrue(cpu.get("model").asDouble() > 0, "the ONNX calls were seen: " + cpu);
+        JsonNode lat = j.get("latency_ms");
+        assertTrue(lat.get("p50").asDouble() > 0, "latency_ms: " + lat);
+        assertTrue(lat.get("p50").asDouble() <= lat.get("p99").asDouble(), "p50 <= p99: " + lat);
+        assertTrue(lat.get("p99").asDouble() <= lat.get("p999").asDouble(), "p99 <= p99.9: " + lat);
+        assertEquals(1, j.get("latency_runs").size(), "one run in smoke mode");
+        JsonNode step = j.get("latency_runs").get(0).get("steps").get(0);
+        assertTrue(step.get("received").asInt() > 0 && step.get("received").asInt() == step.get("sent").asInt(),
+                "every event got its list: " + step);
+        assertTrue(step.path("to_emit").path("p50").asDouble() <= lat.get("p50").asDouble() + 1,
+                "the job emits before the consumer receives: " + step);
+        assertTrue(j.get("latency_worst_run_ms").get("p99").asDouble() >= lat.get("p99").asDouble());
         assertTrue(j.get("retrieval_p99_ms").has("10000"));
-        assertEquals(3, j.get("raw_model").size() - 2, "K = 50, 100, 200 plus the job's batch 8 and 2 threads");
-        assertEquals(8, j.get("job_batch_size").asInt());
-        assertTrue(j.get("ratio_vs_raw_at_job_batch").asDouble() > 0, "the stricter baseline is reported too");
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 8 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG");
     }
@@ -64,7 +87,9 @@ class BenchCommandITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int code = new BenchCommand(new PrintStream(buf, true, StandardCharsets.UTF_8))
                     .run(new String[]{"--smoke", "--sections", "latency", "--max-rate", "200", "--job-jvm",
-                            "--latency-trace", trace.toString(), "--kafka.bootstrap-servers", kafka.bootstrapServers()});
+                            "--bundle", "classpath:default", "--config", "evaluated",
+                            "--latency-trace", trace.toString(),
+                            "--kafka.bootstrap-servers", kafka.bootstrapServers()});
             out = buf.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, out);
             // a run writes ~1 GB at full size; an external broker must not keep it
@@ -91,7 +116,7 @@ class BenchCommandITCase {
         assertTrue(received > 0 && received == Integer.parseInt(got.group(2)), "every event got its list: " + out);
 
         java.util.List<String> lines = Files.readAllLines(trace);
-        assertEquals("step,offered_events_per_s,sent_epoch_ms,appended_epoch_ms,emitted_epoch_ms,latency_ms",
+        assertEquals("step,offered_events_per_s,scheduled_epoch_ms,appended_epoch_ms,emitted_epoch_ms,latency_ms",
                 lines.get(0));
         assertEquals(received, lines.size() - 1, "one row per measured event");
         int withAppend = 0;
@@ -102,9 +127,9 @@ class BenchCommandITCase {
             long emitted = Long.parseLong(f[4]);
             double latency = Double.parseDouble(f[5]);
             assertTrue(latency > 0, line);
-            // the list is emitted after its event is sent and before it is received (ms clock, 1 ms of rounding)
+            // the list is emitted after its event was due and before it is received (ms clock, 1 ms of rounding)
             assertTrue(emitted >= Math.floor(sent) - 1 && emitted <= sent + latency + 1, line);
-            if (appended >= 0) { // the broker's append time lies between the send and the list's emission
+            if (appended >= 0) { // the broker's append time lies between the schedule and the list's emission
                 withAppend++;
                 assertTrue(appended >= Math.floor(sent) - 1 && appended <= emitted + 1, line);
             }

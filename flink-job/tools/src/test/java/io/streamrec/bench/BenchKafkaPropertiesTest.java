@@ -32,7 +32,7 @@ class BenchKafkaPropertiesTest {
     void kafkaPropertiesReachTheJobsTheBenchStarts() throws Exception {
         PipelineBench b = bench();
         try {
-            Map<String, String> conf = b.jobConf(b.names("t"), "recs", 1, 100);
+            Map<String, String> conf = b.jobConf(b.names("t"), "recs", 1);
             assertEquals("SASL_SSL", conf.get("kafka.properties.security.protocol"));
             assertEquals("PLAIN", conf.get("kafka.properties.sasl.mechanism"));
             assertEquals("broker:9093", conf.get("kafka.bootstrap-servers"));

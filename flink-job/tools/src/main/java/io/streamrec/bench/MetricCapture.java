@@ -1,0 +1,77 @@
+package io.streamrec.bench;
+
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Flink metric reporter (and its factory) that keeps the job's ONNX call histograms ({@code inferenceLatencyUs},
+ * one per rank subtask) where the bench can read them: the drains run the job in this JVM's MiniCluster, and the time
+ * spent in the model is what splits the rank operator's thread CPU into model and operator work. Enabled only by the
+ * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
+ */
+public final class MetricCapture implements MetricReporterFactory, MetricReporter {
+    /** The job option that enables it. */
+    static final String CONF_KEY = "metrics.reporter.streamrec-bench.factory.class";
+    private static final String METRIC = "inferenceLatencyUs";
+    private static final Map<String, Histogram> INFERENCE = new ConcurrentHashMap<>();
+
+    @Override
+    public MetricReporter createMetricReporter(Properties properties) {
+        return this;
+    }
+
+    @Override
+    public void open(MetricConfig config) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        if (name.equals(METRIC) && metric instanceof Histogram h) {
+            INFERENCE.put(group.getMetricIdentifier(name), h);
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        if (name.equals(METRIC)) {
+            INFERENCE.remove(group.getMetricIdentifier(name), metric);
+        }
+    }
+
+    /** Forgets the histograms of earlier jobs. */
+    static void reset() {
+        INFERENCE.clear();
+    }
+
+    /**
+     * The ONNX calls so far, summed over subtasks, their mean time in µs over the histograms' recent windows (weighted
+     * by each subtask's calls), and their total time in µs if every histogram still holds all its calls (else NaN):
+     * {calls, mean µs, total µs}. The job's histograms keep a sliding window, so a long drain's model time is its
+     * calls times the recent mean; a short one's is exact.
+     */
+    static double[] inference() {
+        double calls = 0;
+        double weighted = 0;
+        double total = 0;
+        for (Histogram h : INFERENCE.values()) {
+            long n = h.getCount();
+            var stats = h.getStatistics();
+            calls += n;
+            weighted += n * stats.getMean();
+            total = stats.size() == n ? total + stats.getMean() * n : Double.NaN;
+        }
+        return new double[]{calls, calls == 0 ? 0 : weighted / calls, total};
+    }
+}
