@@ -44,10 +44,10 @@ class OnlineFeedbackITCase {
     }
 
     @Test
-    void underMicroBatchingAnEventWhoseListIsStillPendingIsNotJudged() throws Exception {
-        // the source floods: a user's next event can arrive while the previous list waits in the batch of 8
+    void underMicroBatchingAnEventWhoseListIsStillPendingIsJudgedWhenTheBatchIsScored() throws Exception {
+        // the source floods: a user's next event arrives while the previous list waits in the batch of 8
         long[] judgedAndHits = run("8");
-        assertTrue(judgedAndHits[0] > 0 && judgedAndHits[0] <= 13, "judged " + judgedAndHits[0]);
+        assertEquals(13, judgedAndHits[0], "every accepted event after a user's first, as unbatched");
     }
 
     /** Runs the job over the 20 records with {@code batchSize}; returns lists judged and hits, over all versions. */
@@ -83,10 +83,29 @@ class OnlineFeedbackITCase {
             }
         }
         assertTrue(hitRate != null && mrr != null, "the gauges are registered");
+        assertVariantListsAndCoverage(result.getJobID(), 16);
         assertPrometheusNamesAndLabels();
         assertEquals((double) hits / judged, hitRate, 1e-12);
         assertTrue(mrr <= hitRate, "a hit counts at most 1 in the MRR");
         return new long[] {judged, hits};
+    }
+
+    /** The ranking operator's per-variant group: every list counted, and a coverage in (0, 1]. */
+    private static void assertVariantListsAndCoverage(org.apache.flink.api.common.JobID job, long lists) {
+        Long out = null;
+        Double coverage = null;
+        for (Map.Entry<String, Metric> m : REPORTER.getMetricsByIdentifiers(job).entrySet()) {
+            if (!m.getKey().contains(".variant.main.")) {
+                continue;
+            }
+            if (m.getKey().endsWith(".listsOut")) {
+                out = ((Counter) m.getValue()).getCount();
+            } else if (m.getKey().endsWith(".coverage")) {
+                coverage = (Double) ((Gauge<?>) m.getValue()).getValue();
+            }
+        }
+        assertEquals(lists, out, "listsOut of variant main");
+        assertTrue(coverage != null && coverage > 0 && coverage <= 1, "coverage " + coverage);
     }
 
     /**
