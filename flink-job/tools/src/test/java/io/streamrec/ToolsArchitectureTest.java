@@ -23,7 +23,8 @@ class ToolsArchitectureTest {
 
     static final String[] TOOLS = {
         "io.streamrec.launcher..", "io.streamrec.cli..", "io.streamrec.demo..", "io.streamrec.sim..",
-        "io.streamrec.kafka..", "io.streamrec.eval..", "io.streamrec.bench..", "io.streamrec.storefront.."
+        "io.streamrec.kafka..", "io.streamrec.eval..", "io.streamrec.bench..", "io.streamrec.storefront..",
+        "io.streamrec.lifecycle.."
     };
 
     @ArchTest
