@@ -165,7 +165,8 @@ public final class RetrainCommand implements Command {
         if (a.has("bootstrap")) {
             Map<String, String> props = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
             String topic = a.get("topic", Topics.EVENTS);
-            step("reading " + topic + " from " + a.get("bootstrap", null) + (window == null ? "" : ", last " + window)
+            step("reading " + topic + " from " + a.get("bootstrap", null) + (window == null ? "" : ", last "
+                    + window.toString().substring(2).toLowerCase(Locale.ROOT))
                     + (maxEvents == Long.MAX_VALUE ? "" : ", newest " + maxEvents + " events")
                     + (props.isEmpty() ? "" : ", client properties " + Secrets.masked(props)));
             read = EventWindow.fromKafka(a.get("bootstrap", null), topic, props, window, maxEvents,
@@ -197,8 +198,10 @@ public final class RetrainCommand implements Command {
         EvaluateCommand.writeJsonl(trainFile, train);
         Path bundle = work.resolve("bundle");
         step("training with model-export, config " + config + " (log: " + work.resolve("train.log") + ")");
-        ModelExport.build(repo, a.get("python", "/usr/bin/python3"), config, trainFile, bundle,
-                work.resolve("checkpoint"), work.resolve("train.log"), log);
+        try (AutoCloseable ticker = tail(work.resolve("train.log"))) {
+            ModelExport.build(repo, a.get("python", "/usr/bin/python3"), config, trainFile, bundle,
+                    work.resolve("checkpoint"), work.resolve("train.log"), log);
+        }
         BundleLoader.load(bundle.toString()); // the job's full validation: refused bundles never reach the store
         step("trained and validated " + bundle);
 
@@ -285,6 +288,24 @@ public final class RetrainCommand implements Command {
             }
         }
         return best;
+    }
+
+    /** Every 30 s while model-export trains: the elapsed time and the last line of its log. */
+    private AutoCloseable tail(Path trainLog) {
+        var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "retrain-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                List<String> lines = Files.readAllLines(trainLog);
+                step("training: " + (lines.isEmpty() ? "starting" : lines.get(lines.size() - 1).strip()));
+            } catch (IOException | RuntimeException e) {
+                step("training");
+            }
+        }, 30, 30, java.util.concurrent.TimeUnit.SECONDS);
+        return ticker::shutdownNow;
     }
 
     private void step(String msg) {
