@@ -282,7 +282,7 @@ public final class EvaluateCommand implements Command {
                 l.events().size(), l.bad(), l.badRows());
     }
 
-    static void writeJsonl(Path file, List<UserEvent> events) throws IOException {
+    public static void writeJsonl(Path file, List<UserEvent> events) throws IOException {
         try (var os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             for (UserEvent e : events) {
                 os.write(UserEventJson.toJsonBytes(e));
@@ -295,7 +295,7 @@ public final class EvaluateCommand implements Command {
      * The streamrec checkout: {@code --repo}, else {@code $STREAMREC_HOME}, else the first ancestor of the jar (or
      * classes directory) that has {@code model-export/streamrec_model}; null if none.
      */
-    static Path findRepo(String option) {
+    public static Path findRepo(String option) {
         if (option != null) {
             return Path.of(option).toAbsolutePath();
         }

@@ -13,10 +13,10 @@ import java.util.Locale;
  * #build} trains and exports a bundle, {@link #convert} turns a raw log into the input topic's JSON lines (model-export
  * is the one reader of the raw formats).
  */
-final class ModelExport {
+public final class ModelExport {
     private ModelExport() {}
 
-    static void build(Path repo, String python, Path config, Path data, Path bundle, Path checkpoint, Path logFile,
+    public static void build(Path repo, String python, Path config, Path data, Path bundle, Path checkpoint, Path logFile,
                       PrintStream log) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("build", "--data", data.toString(), "--format", "jsonl",
                 "--bundle", bundle.toString(), "--checkpoint", checkpoint.toString()));

@@ -34,6 +34,7 @@ public final class Main {
         list.add(new io.streamrec.faults.FaultsCommand());
         list.add(new io.streamrec.storefront.StorefrontCommand());
         list.add(new io.streamrec.lifecycle.ModelCommand());
+        list.add(new io.streamrec.lifecycle.RetrainCommand());
         return list;
     }
 

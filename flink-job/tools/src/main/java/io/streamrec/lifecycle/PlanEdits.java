@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the {@code model} commands change a serving plan's variants, kept free of I/O so the rules are tested alone.
+ * How the lifecycle tools ({@code model}, {@code retrain}) change a serving plan's variants, kept free of I/O so the
+ * rules are tested alone and every tool splits traffic by the same rule.
  * Weights written here are percentages that sum to 100. Why variants keep their order and a new one goes last: the
  * job gives variants consecutive bucket ranges in plan order, so a new variant at the end takes users only from the
  * end of the range, and a weight change moves as few users as possible.
  */
-final class PlanEdits {
+public final class PlanEdits {
     /** A rule broken by the requested change; the message names it (exit 1, nothing written). */
     static final class Refused extends Exception {
         Refused(String message) {
@@ -60,6 +61,24 @@ final class PlanEdits {
             out.add(new Variant(target, version, 0));
         }
         return weight == null ? out : setWeight(out, target, weight);
+    }
+
+    /**
+     * The plan that serves {@code version} as {@code variant} at {@code weightPercent} % ({@link #publish} with a
+     * weight), keeping {@code current} in its history; a new store's first variant serves alone at 100 %.
+     *
+     * @param when the new plan's {@code updated} time (ISO-8601)
+     * @param note why, for {@code serving.json}'s history
+     * @throws IllegalArgumentException naming the broken rule (a weight outside 0..100, a bad name or version)
+     */
+    public static ServingPlan withVariant(ServingPlan current, String variant, String version, int weightPercent,
+                                          String when, String note) {
+        try {
+            List<Variant> next = publish(current, variant, current == null ? null : weightPercent, version);
+            return current == null ? new ServingPlan(next, when, note, List.of()) : current.then(next, when, note);
+        } catch (Refused e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The variants when {@code name} gets {@code weight} % and the others are scaled to fill the rest. */

@@ -26,6 +26,7 @@ final class Shopper {
 
     private final SimConfig cfg;
     private final Catalogue catalogue;
+    private final Trend trend;
     private final SplittableRandom phaseRng;
     private final List<Phase> phases = new ArrayList<>();
 
@@ -39,9 +40,10 @@ final class Shopper {
     /** One interest phase: the mixture holds during [start, end), blending into the next one near the end. */
     record Phase(long start, long end, double[] mix) {}
 
-    Shopper(SimConfig cfg, Catalogue catalogue, int index) {
+    Shopper(SimConfig cfg, Catalogue catalogue, Trend trend, int index) {
         this.cfg = cfg;
         this.catalogue = catalogue;
+        this.trend = trend;
         this.index = index;
         this.id = String.format("u%05d", index);
         SplittableRandom setup = SimRandom.rng(cfg.seed, 2, index);
@@ -143,7 +145,8 @@ final class Shopper {
 
     /**
      * The user's true interest over categories at time {@code ts}: the phase mixture, blended linearly into the next
-     * phase's during the last quarter of the phase, plus a small uniform background. Sums to 1.
+     * phase's during the last quarter of the phase, plus a small uniform background, tilted by the population's
+     * {@link Trend} after its shift. Sums to 1.
      */
     double[] interest(long ts) {
         Phase[] pair = phasePair(ts);
@@ -162,7 +165,7 @@ final class Shopper {
             double v = w > 0 ? (1 - w) * base[c] + w * next[c] : base[c];
             out[c] = (1 - BACKGROUND) * v + bg;
         }
-        return out;
+        return trend.tilt(out, ts);
     }
 
     /** The category with the highest interest at {@code ts}. */
@@ -182,12 +185,12 @@ final class Shopper {
         return Math.exp(cfg.tasteSigma * SimRandom.gaussianFromHash(SimRandom.hash(cfg.seed, 5, index, item)));
     }
 
-    /** Unnormalised weight of an item within its category: popularity x taste (0 if deleted). */
-    double itemWeight(int item) {
+    /** Unnormalised weight of an item within its category at {@code ts}: popularity x taste (0 if deleted). */
+    double itemWeight(int item, long ts) {
         if (catalogue.deleted(item)) {
             return 0;
         }
-        return catalogue.popularity(item) * taste(item);
+        return trend.popularity(catalogue, item, ts) * taste(item);
     }
 
     void remember(int item) {

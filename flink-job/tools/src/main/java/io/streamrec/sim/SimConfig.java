@@ -45,6 +45,18 @@ public final class SimConfig {
     public double priceChangesPerHourFraction = 1.0 / 200;
     public double deletionsPerHourFraction = 1.0 / 20000;
 
+    /**
+     * Population-level trend shift ({@link Trend}): from this simulated time on, a few categories rise for everyone
+     * and new items launch. {@code Long.MAX_VALUE} (the default) = never.
+     */
+    public long trendShiftMs = Long.MAX_VALUE;
+    /** How many categories rise at the shift. */
+    public int trendRisingCategories = 3;
+    /** By how much a rising category's interest is multiplied (before renormalising). */
+    public double trendBoost = 8.0;
+    /** Fraction of the catalogue that launches at the shift (not on sale before it). */
+    public double trendLaunchFraction = 0.03;
+
     public SimConfig() {}
 
     public static SimConfig defaults() {
@@ -70,6 +82,10 @@ public final class SimConfig {
         c.restockMeanHours = restockMeanHours;
         c.priceChangesPerHourFraction = priceChangesPerHourFraction;
         c.deletionsPerHourFraction = deletionsPerHourFraction;
+        c.trendShiftMs = trendShiftMs;
+        c.trendRisingCategories = trendRisingCategories;
+        c.trendBoost = trendBoost;
+        c.trendLaunchFraction = trendLaunchFraction;
         return c;
     }
 
@@ -78,17 +94,27 @@ public final class SimConfig {
     public SimConfig items(int n) { this.items = n; return this; }
     public SimConfig categories(int n) { this.categories = n; return this; }
     public SimConfig startMs(long ms) { this.startMs = ms; return this; }
+    /** Shifts the population's trends {@code hours} of simulated time after the start ({@link Trend}). */
+    public SimConfig trendShiftHours(double hours) {
+        this.trendShiftMs = startMs + (long) (hours * 3_600_000L);
+        return this;
+    }
 
     void validate() {
         if (users < 1) throw new IllegalArgumentException("users must be >= 1");
         if (categories < 1) throw new IllegalArgumentException("categories must be >= 1");
         if (items < categories) throw new IllegalArgumentException("items must be >= categories");
+        if (trendShiftMs != Long.MAX_VALUE && (trendRisingCategories < 0 || trendBoost <= 0
+                || trendLaunchFraction < 0 || trendLaunchFraction > 0.3)) {
+            throw new IllegalArgumentException("trend: rising categories >= 0, boost > 0, launch fraction in 0..0.3");
+        }
         if (users > 99_999 && users > 9_999_999) throw new IllegalArgumentException("too many users");
     }
 
     @Override
     public String toString() {
         return "seed=" + seed + " users=" + users + " items=" + items + " categories=" + categories
-                + " start=" + Instant.ofEpochMilli(startMs);
+                + " start=" + Instant.ofEpochMilli(startMs)
+                + (trendShiftMs == Long.MAX_VALUE ? "" : " trend-shift=" + Instant.ofEpochMilli(trendShiftMs));
     }
 }

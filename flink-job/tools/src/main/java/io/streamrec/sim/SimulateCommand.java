@@ -19,7 +19,8 @@ import java.util.Set;
 public final class SimulateCommand implements Command {
     private static final Set<String> OPTIONS = Set.of("out", "items-out", "kafka.bootstrap-servers", "users", "items",
             "categories", "events", "seed", "malformed-rate", "duplicate-rate", "rate", "duration", "time",
-            "topic.events", "topic.items", "start", "partitions");
+            "topic.events", "topic.items", "start", "partitions", "trend-shift-hours", "trend-categories",
+            "trend-boost", "trend-launch");
     /** The job's option names are canonical; these older names of the same settings still work. */
     static final Map<String, String> ALIASES = Map.of("bootstrap-servers", "kafka.bootstrap-servers",
             "topic-events", "topic.events", "topic-items", "topic.items");
@@ -46,6 +47,11 @@ public final class SimulateCommand implements Command {
                 "  --users N             number of shoppers (default 2000)",
                 "  --items N             catalogue size (default 2000)",
                 "  --categories N        number of categories (default 20)",
+                "  --trend-shift-hours H  population-level drift: H simulated hours after the start, a few",
+                "                        categories rise for everyone and new items launch (default: never)",
+                "  --trend-categories N  categories that rise at the shift (default 3)",
+                "  --trend-boost X       their interest multiplier (default 8)",
+                "  --trend-launch F      fraction of the catalogue launched at the shift (default 0.03)",
                 "",
                 "File mode: one JSON event per line, in event-time order; simulated time starts at --start.",
                 "  --out FILE            output file ('-' = stdout)",
@@ -111,6 +117,7 @@ public final class SimulateCommand implements Command {
         double duplicateRate = a.getDouble("duplicate-rate", 0.0, 0, 1);
         String out = a.get("out", null);
         String itemsOut = a.get("items-out", null);
+        applyTrend(a, cfg);
         Simulator sim = new Simulator(new World(cfg), malformedRate, duplicateRate, null);
         long t0 = System.nanoTime();
         long lines = 0;
@@ -196,6 +203,7 @@ public final class SimulateCommand implements Command {
         if (wall) {
             cfg.startMs(System.currentTimeMillis());
         }
+        applyTrend(a, cfg);
         // Live runs get a run tag in their event ids, so a restarted simulator never repeats an id.
         String prefix = "e" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-";
         Simulator sim = new Simulator(new World(cfg, prefix), malformedRate, duplicateRate,
@@ -230,6 +238,22 @@ public final class SimulateCommand implements Command {
             return 1;
         }
         return 0;
+    }
+
+    /** The trend options, relative to the (final) start time; without --trend-shift-hours the others are refused. */
+    private static void applyTrend(Args a, SimConfig cfg) {
+        if (!a.has("trend-shift-hours")) {
+            for (String o : new String[] {"trend-categories", "trend-boost", "trend-launch"}) {
+                if (a.has(o)) {
+                    throw new Args.UsageException("option --" + o + " needs --trend-shift-hours H");
+                }
+            }
+            return;
+        }
+        cfg.trendRisingCategories = a.getInt("trend-categories", cfg.trendRisingCategories, 0);
+        cfg.trendBoost = a.getDouble("trend-boost", cfg.trendBoost, 1e-9, 1e9);
+        cfg.trendLaunchFraction = a.getDouble("trend-launch", cfg.trendLaunchFraction, 0, 0.3000001);
+        cfg.trendShiftHours(a.getDouble("trend-shift-hours", 0, 0, 1e7));
     }
 
     private static void printStats(Simulator sim, LiveProducer p, long elapsedNs) {

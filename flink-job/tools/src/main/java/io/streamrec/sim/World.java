@@ -33,6 +33,7 @@ public final class World {
 
     private final SimConfig cfg;
     private final Catalogue catalogue;
+    private final Trend trend;
     private final Shopper[] shoppers;
     private final PriorityQueue<Shopper> queue;
     private final SplittableRandom worldRng;
@@ -52,12 +53,13 @@ public final class World {
         this.cfg = cfg.copy();
         this.eventIdPrefix = eventIdPrefix;
         this.catalogue = new Catalogue(this.cfg);
+        this.trend = new Trend(this.cfg, catalogue);
         this.worldRng = SimRandom.rng(cfg.seed, 6, 0);
         this.shoppers = new Shopper[cfg.users];
         this.queue = new PriorityQueue<>(Math.max(1, cfg.users), (a, b) -> a.nextTime != b.nextTime
                 ? Long.compare(a.nextTime, b.nextTime) : Integer.compare(a.index, b.index));
         for (int u = 0; u < cfg.users; u++) {
-            Shopper s = new Shopper(this.cfg, catalogue, u);
+            Shopper s = new Shopper(this.cfg, catalogue, trend, u);
             s.nextTime = cfg.startMs + (long) (s.eventRng.nextDouble() * cfg.firstSessionSpreadHours * HOUR);
             shoppers[u] = s;
             queue.add(s);
@@ -82,6 +84,16 @@ public final class World {
             out.add(shoppers[idx[i]].id);
         }
         return out;
+    }
+
+    /** Whether the population's trends shift ({@link SimConfig#trendShiftMs}) and item {@code i} launches then. */
+    public boolean launchedAtShift(int item) {
+        return trend.launched(item);
+    }
+
+    /** Whether category {@code c} rises at the trend shift. */
+    public boolean risesAtShift(int c) {
+        return trend.rising(c);
     }
 
     /** Simulated time of the last output. */
@@ -177,7 +189,7 @@ public final class World {
         List<Integer> cart = new ArrayList<>();
         int searched = -1;
         if (r.nextDouble() < cfg.searchProbability) {
-            searched = sampleItem(s, r, cat);
+            searched = sampleItem(s, r, cat, t);
             if (searched >= 0) {
                 String q = QUERY_WORDS[r.nextInt(QUERY_WORDS.length)] + catalogue.categoryLabel(cat);
                 s.script.add(new Pending(EventType.SEARCH, searched, t, "search", q, sid));
@@ -200,7 +212,7 @@ public final class World {
                 page = "history";
                 revisit = true;
             } else {
-                item = sampleItem(s, r, cat);
+                item = sampleItem(s, r, cat, t);
                 page = step == 0 ? "home" : "category";
             }
             if (item < 0) {
@@ -249,11 +261,11 @@ public final class World {
     }
 
     /** An item of the category, proportional to popularity x the user's taste. */
-    private int sampleItem(Shopper s, SplittableRandom r, int cat) {
+    private int sampleItem(Shopper s, SplittableRandom r, int cat, long ts) {
         int[] items = catalogue.itemsInCategory(cat);
         double[] w = new double[items.length];
         for (int j = 0; j < items.length; j++) {
-            w[j] = s.itemWeight(items[j]);
+            w[j] = s.itemWeight(items[j], ts);
         }
         int k = SimRandom.sample(r, w);
         return k < 0 ? -1 : items[k];
@@ -355,7 +367,7 @@ public final class World {
             int[] items = catalogue.itemsInCategory(c);
             double z = 0;
             for (int item : items) {
-                scores[item] = s.itemWeight(item);
+                scores[item] = s.itemWeight(item, ts);
                 z += scores[item];
             }
             for (int item : items) {

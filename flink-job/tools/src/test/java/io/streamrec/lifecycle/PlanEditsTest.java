@@ -78,4 +78,27 @@ class PlanEditsTest {
         ServingPlan first = PlanEdits.rollback(back, "t4");
         assertThrows(PlanEdits.Refused.class, () -> PlanEdits.rollback(first, "t5"));
     }
+
+    @Test
+    void retrainsPlanEditServesAloneOnANewStoreAndScalesTheOthersOtherwise() {
+        ServingPlan first = PlanEdits.withVariant(null, "retrain", "v1", 10, "t1", "first");
+        assertEquals(List.of(new Variant("retrain", "v1", 100)), first.variants());
+        ServingPlan cur = new ServingPlan(List.of(new Variant("main", "v1", 100)), "t0", "", List.of());
+        ServingPlan next = PlanEdits.withVariant(cur, "retrain", "v2", 10, "t1", "retrain v2");
+        assertEquals(List.of(new Variant("main", "v1", 90), new Variant("retrain", "v2", 10)), next.variants());
+        assertEquals(cur.variants(), next.previous().get(0).variants());
+        ServingPlan again = PlanEdits.withVariant(next, "retrain", "v3", 20, "t2", "retrain v3");
+        assertEquals(List.of(new Variant("main", "v1", 80), new Variant("retrain", "v3", 20)), again.variants(),
+                "a republished variant is replaced in place");
+        for (int w = 0; w <= 100; w++) {
+            ServingPlan three = new ServingPlan(List.of(new Variant("a", "v1", 33), new Variant("b", "v2", 33),
+                    new Variant("c", "v3", 34)), "t", "", List.of());
+            assertEquals(100, PlanEdits.withVariant(three, "r", "v4", w, "t", "n").variants().stream()
+                    .mapToInt(Variant::weight).sum(), "weight " + w);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PlanEdits.withVariant(cur, "r", "v2", 101, "t", "n"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PlanEdits.withVariant(cur, "Bad Name", "v2", 5, "t", "n"));
+    }
 }
