@@ -35,13 +35,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A retrain cycle on simulated traffic whose trends shift for the whole population: the store serves a bundle trained
- * before the shift, the topic holds traffic after it. {@code retrain} must publish its bundle as variant {@code
- * retrain} at 10 %, with a better offline MRR@20 on the held-back slice than the serving bundle; asked for an
- * impossible gain it must refuse with exit 3 and leave {@code serving.json} as it was. Training uses a tiny
- * model-export config (a few epochs) so the whole test stays within about three minutes on two cores.
+ * A retrain cycle on simulated traffic whose trends shift for the whole population, then the loop closed online: the
+ * store serves a bundle trained before the shift, the topic holds traffic after it. {@code retrain} must publish its
+ * bundle as variant {@code retrain} at 50 %, with a better offline MRR@20 on the held-back slice than the serving
+ * bundle. Then the real job serves both variants on fresh post-shift traffic, and the {@code recommendation-feedback}
+ * topic must show the retrained variant's lists hit more; an A/A control run (both variants on the old bundle, same
+ * users, same events) must show that the same users do worse without the new model, by more than the unchanged
+ * group moves between the runs (with 300 users the two hash groups differ by themselves, so the A/B gap alone
+ * overstates the model's gain). Asked for an impossible gain, {@code retrain} must refuse with exit 3 and leave
+ * {@code serving.json} as it was. Training uses a tiny model-export config (a few epochs), so the whole test stays
+ * within about three minutes on two cores.
  */
 class RetrainCommandITCase {
+    private static final int LIVE_EVENTS = 8000;
     private static final Pattern MRR = Pattern.compile("mrr20_all=([0-9.]+)/([0-9.]+)");
 
     @Test
@@ -85,9 +91,10 @@ class RetrainCommandITCase {
             }
 
             // 1. a cycle over the last hour of the topic (every record: they were all sent just now)
-            Run first = retrain(kafka, repo, store, config, dir, "--window", "1h", "--version", "t1");
+            Run first = retrain(kafka, repo, store, config, dir, "--window", "1h", "--version", "t1", "--weight",
+                    "50");
             assertEquals(0, first.rc, first.log);
-            assertTrue(first.summary.startsWith("retrain: result=published version=t1 variant=retrain weight=10 "
+            assertTrue(first.summary.startsWith("retrain: result=published version=t1 variant=retrain weight=50 "
                     + "events=" + post.size() + " "), first.summary);
             Matcher m = MRR.matcher(first.summary);
             assertTrue(m.find(), first.summary);
@@ -95,13 +102,28 @@ class RetrainCommandITCase {
             double mrrServing = Double.parseDouble(m.group(2));
             assertTrue(mrrNew > mrrServing, "the retrained bundle must beat the pre-shift one: " + first.summary);
             ServingPlan plan = store.readPlan();
-            assertEquals(List.of(new Variant("main", "v1", 90), new Variant("retrain", "t1", 10)), plan.variants());
+            assertEquals(List.of(new Variant("main", "v1", 50), new Variant("retrain", "t1", 50)), plan.variants());
             assertEquals(1, plan.previous().size());
             assertTrue(store.hasVersion("t1"));
             System.err.printf("RetrainCommandITCase: first cycle done after %.0f s: %s%n",
                     (System.nanoTime() - t0) / 1e9, first.summary);
 
-            // 2. an impossible gain: refused, nothing uploaded, the pointer file byte for byte as it was
+            // 2. the loop closes online: the job serves both at 50/50 on fresh traffic after the shift, and the
+            //    recommendation-feedback topic shows the shoppers hit the retrained variant's lists more
+            List<UserEvent> live = new ArrayList<>();
+            while (live.size() < LIVE_EVENTS) {
+                if (world.next() instanceof UserEvent e) {
+                    live.add(e);
+                }
+            }
+            Map<String, double[]> ab = OnlineRun.mrr20PerVariant(kafka, store, live, dir.resolve("ck-ab"), "ab");
+            report("A/B", ab, t0);
+            assertTrue(ab.get("main")[0] > 1000 && ab.get("retrain")[0] > 1000, "both variants judged");
+            assertTrue(ab.get("retrain")[1] > ab.get("main")[1],
+                    "the online feedback shows the retrained variant better: " + ab.get("retrain")[1] + " vs "
+                            + ab.get("main")[1]);
+
+            // 3. an impossible gain: refused, nothing uploaded, the pointer file byte for byte as it was
             byte[] before = store.readPlanBytes();
             Run second = retrain(kafka, repo, store, config, dir, "--max-events", "3000", "--min-gain", "1.0",
                     "--version", "t2");
@@ -110,11 +132,29 @@ class RetrainCommandITCase {
             assertTrue(second.log.contains("retrain: not published: MRR@20 "), second.log);
             assertArrayEquals(before, store.readPlanBytes());
             assertFalse(store.hasVersion("t2"));
+
+            // 4. the control, an A/A run: the same users, the same events, both variants serving the pre-shift bundle.
+            //    The users of variant retrain did better in the A/B run because of the model, not because of who they
+            //    are: their MRR drops back without it, by more than the unchanged group moves between the runs.
+            store.writePlan(store.readPlan().then(List.of(new Variant("main", "v1", 50),
+                    new Variant("retrain", "v1", 50)), "2026-12-07T01:00:00Z", "A/A control"));
+            Map<String, double[]> aa = OnlineRun.mrr20PerVariant(kafka, store, live, dir.resolve("ck-aa"), "aa");
+            report("A/A", aa, t0);
+            double modelGain = ab.get("retrain")[1] - aa.get("retrain")[1];
+            double drift = Math.abs(ab.get("main")[1] - aa.get("main")[1]);
+            assertTrue(modelGain > drift, "same users, retrained bundle vs pre-shift one: +" + modelGain
+                    + ", more than the unchanged group moved (" + drift + ")");
         }
         System.err.printf("RetrainCommandITCase: done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     private record Run(int rc, String summary, String log) {}
+
+    private static void report(String what, Map<String, double[]> online, long t0) {
+        System.err.printf("RetrainCommandITCase: %s online MRR@20 (judged events): main %.4f (%.0f), retrain %.4f "
+                + "(%.0f) after %.0f s%n", what, online.get("main")[1], online.get("main")[0],
+                online.get("retrain")[1], online.get("retrain")[0], (System.nanoTime() - t0) / 1e9);
+    }
 
     private static Run retrain(EmbeddedKafka kafka, Path repo, ModelStore store, Path config, Path dir,
                                String... extra) throws Exception {
