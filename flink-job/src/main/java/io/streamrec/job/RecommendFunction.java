@@ -53,14 +53,8 @@ import java.util.function.Predicate;
  * model swaps; and, with the discovery list ordered by neighbours, a session-kNN index, a category popularity table
  * and a sequence table.
  *
- * <p>Online feedback ({@link #FEEDBACK}): every accepted event first judges the last list emitted for its user
- * ({@link UserState#lastList}): the rank of the event's item in it, 0 for a miss, attributed to the model version in
- * the user's state, which is the version that ranked that list (the state's version changes only when the next
- * event is applied with a new model). Then, once the event's own list is emitted, its first top-K items become the
- * new last list. That is the ranked list before the catalog filter, so a hit is attributed against the ranked order
- * and an item the filter dropped shifts the ranks the user saw by one. Under micro-batching an event that arrives
- * while its user's previous list is still waiting in the batch is judged against the list before it, the last one
- * the user could have seen.
+ * <p>Online feedback ({@link #FEEDBACK}): every accepted event judges the last list emitted for its user, and the
+ * event's own list becomes the next one to judge ({@link FeedbackJudge}).
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -88,8 +82,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     private transient int batchSize;
     private transient ListAssembler lists;
     private transient RecommendMetrics metrics;
-    /** The open lists of {@code feedback.horizon-events} > 1; null with the default 1 (the last list only). */
-    private transient FeedbackHorizon horizon;
+    private transient FeedbackJudge feedback;
     /** Where deferred batches go; null when not run by {@link BatchingRecommendOperator} (then B = 1, no waiting). */
     private transient ListEmitter emitter;
     private transient CollectorEmitter collectorEmitter;
@@ -133,8 +126,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                         settings.discoverSequenceWeight);
         candidates = new EventCandidates(settings.filterPurchased, settings.filterSeen, discovery);
         lists = new ListAssembler(settings.topK, OVERFETCH, settings.discoverList, settings.sessionIndex());
-        horizon = FeedbackHorizon.create(getRuntimeContext(), settings.feedbackHorizonEvents,
-                settings.feedbackHorizonMs, settings.stateTtlMs);
+        feedback = new FeedbackJudge(FeedbackHorizon.create(getRuntimeContext(), settings.feedbackHorizonEvents,
+                settings.feedbackHorizonMs, settings.stateTtlMs));
         metrics = new RecommendMetrics(getRuntimeContext().getMetricGroup(), reloader::failures,
                 () -> variants.describe());
     }
@@ -163,17 +156,17 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         UserEvent judgeLater = previousPending && e.itemId != null ? e : null;
-        ListFeedback feedback = horizon == null && judgeLater == null
-                ? judgeLastList(s, e, arm) : null; // before the event changes the state's model version
+        // judged before the event changes the state's model version, sent once the event is accepted
+        ListFeedback judged = judgeLater == null ? feedback.lastList(s, e, arm, variants) : null;
         tables.live().learn(s, e); // from the history as it stood before this event
         if (!updater.apply(s, e, serving.bundle)) {
             metrics.duplicates.inc();
             return;
         }
-        if (feedback != null) {
-            ctx.output(FEEDBACK, feedback);
-        } else if (horizon != null && judgeLater == null) {
-            horizon.judge(e, f -> ctx.output(FEEDBACK, f));
+        if (judged != null) {
+            ctx.output(FEEDBACK, judged);
+        } else if (judgeLater == null) {
+            feedback.openLists(e, f -> ctx.output(FEEDBACK, f));
         }
         // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
         // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
@@ -200,28 +193,6 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         } else if (batch.isFull()) {
             flush(arm, emitter);
         }
-    }
-
-    /** How {@code e} judges the user's last list; null when there is no list or the event has no item. */
-    private ListFeedback judgeLastList(UserState s, UserEvent e, ServingVariants.Arm arm) {
-        if (s.lastList.length == 0 || e.itemId == null) {
-            return null;
-        }
-        return new ListFeedback(variantOfLastList(s, arm), s.modelVersion, e.userId, e.eventId, e.type, e.ts,
-                UserStateUpdater.rankInLastList(s, e.itemId), s.lastList.length);
-    }
-
-    /**
-     * The variant that served the user's last list: the user's variant when its model made the list (the state's
-     * model version is the version that ranked it), else the variant now serving that version (the plan changed
-     * since), else {@code retired}.
-     */
-    private String variantOfLastList(UserState s, ServingVariants.Arm arm) {
-        if (arm.model.bundle.modelVersion().equals(s.modelVersion)) {
-            return arm.name;
-        }
-        String v = variants.variantOf(s.modelVersion);
-        return v == null ? "retired" : v;
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
@@ -329,13 +300,13 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             int[] shown = UserStateUpdater.itemHashes(list.items, Math.min(settings.topK, list.mainCount()));
             String user = list.userId;
             if (p.judgeLater != null) {
-                judgeInBatch(p, arm, to);
+                feedback.judgeInBatch(p, arm, variants, to);
             }
             long listTs = list.eventTs;
             metrics.listServed(arm.name, shown, serving.bundle.manifest().numItems());
             to.emit(list, p.timestamp, p.hasTimestamp);
             rememberList(p.state, user, shown, to);
-            openForHorizon(p.state, shown, arm.name, listTs);
+            feedback.open(p.state, shown, arm.name, listTs);
             pendingStates.remove(user);
             p.release();
         }
@@ -352,39 +323,6 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             state.update(s);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Judges a batched event whose user's previous list was made earlier in the same batch: that list is the user's
-     * last list now (remembered a few slots ago), as it was the last one the user could have seen. Under the user's
-     * key, before this event's own list replaces it.
-     */
-    private void judgeInBatch(PreparedEvent p, ServingVariants.Arm arm, ListEmitter to) {
-        UserEvent e = p.judgeLater;
-        to.selectKey(e.userId);
-        if (horizon == null) {
-            ListFeedback f = judgeLastList(p.state, e, arm);
-            if (f != null) {
-                to.feedback(f, p.timestamp, p.hasTimestamp);
-            }
-        } else {
-            try {
-                horizon.judge(e, f -> to.feedback(f, p.timestamp, p.hasTimestamp));
-            } catch (Exception ex) {
-                throw new IllegalStateException("cannot judge the open lists for online feedback", ex);
-            }
-        }
-    }
-
-    /** With a feedback horizon, opens the list just remembered (under its user's key) for the next N events. */
-    private void openForHorizon(UserState s, int[] shown, String variant, long listTs) {
-        if (horizon != null) {
-            try {
-                horizon.open(shown, variant, s.modelVersion, listTs);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot keep the list open for online feedback", e);
-            }
         }
     }
 

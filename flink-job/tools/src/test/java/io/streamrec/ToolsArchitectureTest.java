@@ -12,8 +12,16 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The boundary between the job and the tools, checked where both are on the class path: the job (what
  * {@code flink run} takes) never imports a tool, and the job and tool packages together have no import cycle.
  */
-@AnalyzeClasses(packages = "io.streamrec", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.streamrec",
+        importOptions = {ImportOption.DoNotIncludeTests.class, ToolsArchitectureTest.NoTestJars.class})
 class ToolsArchitectureTest {
+    /** The job's test-jar (its fixtures, on the tools' test classpath) is test code too. */
+    static final class NoTestJars implements ImportOption {
+        @Override
+        public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+            return !location.contains("-tests.jar");
+        }
+    }
 
     static final String[] JOB = {
         "io.streamrec.event..", "io.streamrec.state..", "io.streamrec.candidates..", "io.streamrec.ranking..",

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SameJobTest {
     /** Operators that only exist because of Kafka I/O: the replay collects its output instead. */
     private static final Set<String> IO_ONLY = Set.of(
-            "recommendations-sink", "dead-letter-sink", "no-item-updates");
+            "recommendations-sink", "dead-letter-sink", "feedback-topic", "no-item-updates");
 
     @Test
     void replayGraphHasTheProductionOperators(@TempDir Path dir) throws Exception {
