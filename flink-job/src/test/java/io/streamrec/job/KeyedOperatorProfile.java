@@ -18,8 +18,11 @@ import java.util.Random;
  * defaults (all candidate sources as shipped, {@code classpath:default}, micro-batch 8) in
  * {@link BatchingRecommendOperator} on RocksDB, fed generated events of many users with repeat visits, so state
  * (de)serialization is included. It prints the Java heap bytes allocated per event on the driving thread (which runs
- * the whole operator), a figure that does not depend on the machine's load; run it under JFR for allocation and CPU
- * samples (docs/BENCHMARKS.md, "Keyed operator profile").
+ * the whole operator), a figure that does not depend on the machine's load, and a digest of every list and judgement
+ * (equal digests: equal outputs). The figure includes the harness's own copy of each emitted record (its output
+ * serializer's copy, and a new serializer per side-output record); under JFR ({@code jdk.ObjectAllocationSample},
+ * frames {@code AbstractStreamOperatorTestHarness$MockOutput}) that share can be told apart, along with CPU samples
+ * (docs/BENCHMARKS.md, "Keyed operator profile").
  *
  * <p>Arguments: {@code [users=20000] [warm-up events=30000] [measured events=100000]}.
  */
@@ -76,22 +79,41 @@ public final class KeyedOperatorProfile {
 
     private static long digest = 17;
 
-    /** Folds every emitted list and judgement into {@link #digest}: equal digests, equal outputs. */
+    private static void mix(int h) {
+        digest = 31 * digest + h;
+    }
+
+    /**
+     * Folds every emitted list and judgement into {@link #digest} (equal digests, equal outputs), allocating nothing
+     * but the harness's iterators, so the figure stays the operator's.
+     */
     private static void digest(KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness) {
         for (Object o : harness.getOutput()) {
             if (o instanceof StreamRecord && ((StreamRecord<?>) o).getValue() instanceof ScoredList) {
                 ScoredList l = (ScoredList) ((StreamRecord<?>) o).getValue();
-                digest = 31 * digest + java.util.Objects.hash(l.userId, l.seq, l.triggerEventId, l.variant,
-                        l.extra, java.util.Arrays.hashCode(l.items), java.util.Arrays.hashCode(l.scores),
-                        java.util.Arrays.hashCode(l.sources), java.util.Arrays.hashCode(l.because),
-                        java.util.Arrays.hashCode(l.skipInDiscover));
+                mix(l.userId.hashCode());
+                mix(Long.hashCode(l.seq));
+                mix(l.triggerEventId.hashCode());
+                mix(l.variant == null ? 0 : l.variant.hashCode());
+                mix(l.extra);
+                mix(java.util.Arrays.hashCode(l.items));
+                mix(java.util.Arrays.hashCode(l.scores));
+                mix(java.util.Arrays.hashCode(l.sources));
+                mix(java.util.Arrays.hashCode(l.because));
+                mix(java.util.Arrays.hashCode(l.skipInDiscover));
             }
         }
         if (harness.getSideOutput(RecommendFunction.FEEDBACK) != null) {
             for (StreamRecord<?> r : harness.getSideOutput(RecommendFunction.FEEDBACK)) {
                 io.streamrec.feedback.ListFeedback f = (io.streamrec.feedback.ListFeedback) r.getValue();
-                digest = 31 * digest + java.util.Objects.hash(f.variant, f.modelVersion, f.userId, f.eventId,
-                        f.eventType.name(), f.eventTs, f.rank, f.listSize); // enum names: stable across runs
+                mix(f.variant == null ? 0 : f.variant.hashCode());
+                mix(f.modelVersion.hashCode());
+                mix(f.userId.hashCode());
+                mix(f.eventId.hashCode());
+                mix(f.eventType.name().hashCode()); // the name: an enum's own hash changes from run to run
+                mix(Long.hashCode(f.eventTs));
+                mix(f.rank);
+                mix(f.listSize);
             }
         }
     }
