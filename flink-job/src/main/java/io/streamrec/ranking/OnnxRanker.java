@@ -30,7 +30,8 @@ import java.util.TreeSet;
 /**
  * Scores candidates with the bundle's ONNX ranker. One {@link OrtSession} per instance, created in {@link #open()}
  * from the bundle bytes; all candidates of all requests of a batch go through ONE {@code run()} call. Input buffers
- * are direct, reused and grown only when needed. Not thread-safe: one ranker per thread (Flink subtask). Never closes
+ * are direct, reused and grown only when needed, and so is the scores output, which ONNX Runtime writes into (pinned)
+ * so the per-event path copies no output tensor onto the heap. Not thread-safe: one ranker per thread (Flink subtask). Never closes
  * the shared {@link OrtEnvironment}.
  *
  * <p>Over 400 lines because opening the session, checking its signature against the manifest, packing a batch into
