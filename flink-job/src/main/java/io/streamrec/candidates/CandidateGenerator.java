@@ -257,7 +257,9 @@ public final class CandidateGenerator {
                 return;
             }
             out.truncate(start, seen);
-            cap = total;
+            // deeper, not the whole table at once: top(n) is a prefix of top(n') for n < n' (a total order), so the
+            // items added are the same; most retries need a few more than cap, not all of the table
+            cap = (int) Math.min(total, 4L * cap);
         }
     }
 

@@ -171,21 +171,34 @@ public final class ItemScores {
         if (order.length < m) {
             order = new int[Math.max(m, 64)];
         }
+        // a bounded heap with the worst kept item at the root: O(size log m), where an insertion into a sorted
+        // prefix was O(size m) (m is a few hundred, the whole table when exclusions ate the first pass). The order is
+        // total (ids are distinct), so the result is the same whatever the selection method.
         int filled = 0;
         for (int i = 0; i < size; i++) {
-            double v = values[i];
-            if (!(v > 0)) {
+            if (!(values[i] > 0)) {
                 continue;
             }
-            if (filled == m && !better(i, order[m - 1])) {
-                continue;
+            if (filled < m) {
+                int c = filled++;
+                while (c > 0) { // sift up: a worse item moves toward the root
+                    int parent = (c - 1) >>> 1;
+                    if (!better(order[parent], i)) {
+                        break;
+                    }
+                    order[c] = order[parent];
+                    c = parent;
+                }
+                order[c] = i;
+            } else if (better(i, order[0])) {
+                siftDown(i, filled);
             }
-            int pos = filled < m ? filled++ : m - 1;
-            while (pos > 0 && better(i, order[pos - 1])) {
-                order[pos] = order[pos - 1];
-                pos--;
-            }
-            order[pos] = i;
+        }
+        // pop the worst to the end, one by one: best first
+        for (int end = filled - 1; end > 0; end--) {
+            int worst = order[0];
+            siftDown(order[end], end);
+            order[end] = worst;
         }
         for (int j = 0; j < filled; j++) {
             outIds[j] = keys[order[j]];
@@ -194,6 +207,26 @@ public final class ItemScores {
             }
         }
         return filled;
+    }
+
+    /** Puts {@code item} at the root of the heap {@code order[0..len)} and sifts it down to its place. */
+    private void siftDown(int item, int len) {
+        int c = 0;
+        while (true) {
+            int child = 2 * c + 1;
+            if (child >= len) {
+                break;
+            }
+            if (child + 1 < len && better(order[child], order[child + 1])) {
+                child++; // the worse of the two children
+            }
+            if (!better(item, order[child])) {
+                break;
+            }
+            order[c] = order[child];
+            c = child;
+        }
+        order[c] = item;
     }
 
     private boolean better(int a, int b) {

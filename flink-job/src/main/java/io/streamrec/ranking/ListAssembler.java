@@ -41,6 +41,8 @@ public final class ListAssembler {
     private float[] slotScores = new float[0];
     private boolean[] marks = new boolean[0];
     private int[] fill = new int[0];
+    /** The ranked candidate indices of the event being assembled, best first; reused, grown when needed. */
+    private int[] order = new int[0];
     private int revisitMoved;
 
     /**
@@ -71,7 +73,10 @@ public final class ListAssembler {
         int want = topK + overfetch;
         int m = Math.min(n, want);
         int ranked = discoverList ? Math.min(n, m + want) : m;
-        int[] order = topIndices(scores, n, ranked);
+        if (order.length < ranked) {
+            order = new int[Math.max(ranked, 2 * want)];
+        }
+        int[] order = topIndices(scores, n, ranked, this.order);
         if (slotScores.length < m + want) { // reused buffers, grown to the largest list so far
             slotScores = new float[m + want];
             marks = new boolean[m + want];
@@ -193,7 +198,11 @@ public final class ListAssembler {
 
     /** Indices of the m highest scores, best first (insertion into a sorted prefix; n is a few hundred). */
     static int[] topIndices(float[] scores, int n, int m) {
-        int[] top = new int[m];
+        return topIndices(scores, n, m, new int[m]);
+    }
+
+    /** {@link #topIndices(float[], int, int)} into {@code top[0..m)}, which is returned. */
+    static int[] topIndices(float[] scores, int n, int m, int[] top) {
         int size = 0;
         for (int i = 0; i < n; i++) {
             float s = scores[i];

@@ -54,8 +54,8 @@ public final class MicroBatch {
      * When no event has a candidate there is no call, and every event's scores are empty.
      *
      * @param inferenceUs receives the call's duration in microseconds, when there is a call
-     * @return per pending event, oldest first, one score per candidate; null when there was no call (read it with
-     *         {@link #row})
+     * @return per pending event, oldest first, one score per candidate (first in a row the ranker reuses, valid until
+     *         its next call); null when there was no call (read it with {@link #row})
      */
     public float[][] score(OnnxRanker ranker, LongConsumer inferenceUs) {
         int b = pending;
@@ -68,7 +68,7 @@ public final class MicroBatch {
         float[][] scores = null;
         if (any) {
             long t0 = System.nanoTime();
-            scores = ranker.score(requests);
+            scores = ranker.scoreReused(requests);
             inferenceUs.accept((System.nanoTime() - t0) / 1000);
         }
         requests.clear();

@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ import java.util.TreeSet;
 /**
  * Scores candidates with the bundle's ONNX ranker. One {@link OrtSession} per instance, created in {@link #open()}
  * from the bundle bytes; all candidates of all requests of a batch go through ONE {@code run()} call. Input buffers
- * are direct, reused and grown only when needed. Not thread-safe: one ranker per thread (Flink subtask). Never closes
+ * are direct, reused and grown only when needed, and so is the scores output, which ONNX Runtime writes into (pinned)
+ * so the per-event path copies no output tensor onto the heap. Not thread-safe: one ranker per thread (Flink subtask). Never closes
  * the shared {@link OrtEnvironment}.
  *
  * <p>Over 400 lines because opening the session, checking its signature against the manifest, packing a batch into
@@ -66,6 +68,10 @@ public final class OnnxRanker implements AutoCloseable {
     private LongBuffer candItemsBuf;
     private FloatBuffer candFeatsBuf;
     private FloatBuffer contextBuf;
+    /** The scores output, pinned: ONNX Runtime writes into it (the manifest fixes its shape, [batch, candidates]). */
+    private FloatBuffer scoresBuf;
+    private final Map<String, OnnxTensor> pinned = new HashMap<>(2);
+    private float[][] rows = new float[0][];
     private final long[] shapeInterest = new long[2];
     private final long[] shapeHist = new long[2];
     private final long[] shapeCand = new long[2];
@@ -297,23 +303,61 @@ public final class OnnxRanker implements AutoCloseable {
     /**
      * Scores every candidate of every request in ONE ONNX Runtime call.
      *
-     * @return per request, exactly {@code numCandidates} scores in candidate order
+     * @return per request, exactly {@code numCandidates} scores in candidate order, in arrays of its own
      */
     public float[][] score(List<RankRequest> batch) {
+        int b = batch.size();
+        float[][] out = new float[b][];
+        int k = run(batch);
+        for (int i = 0; i < b; i++) {
+            int n = k == 0 ? 0 : batch.get(i).numCandidates;
+            out[i] = new float[n];
+            if (n > 0) {
+                scoresBuf.get(i * k, out[i], 0, n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #score} into rows this ranker reuses from call to call (the per-event path allocates nothing for them):
+     * row i holds request i's {@code numCandidates} scores first and may be longer. Valid until the next call.
+     */
+    public float[][] scoreReused(List<RankRequest> batch) {
+        int b = batch.size();
+        if (rows.length < b) {
+            rows = Arrays.copyOf(rows, b);
+        }
+        int k = run(batch);
+        for (int i = 0; i < b; i++) {
+            int n = k == 0 ? 0 : batch.get(i).numCandidates;
+            if (rows[i] == null || rows[i].length < n) {
+                rows[i] = new float[Math.max(n, 64)];
+            }
+            if (n > 0) {
+                scoresBuf.get(i * k, rows[i], 0, n);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Encodes and runs a batch; its scores are left in {@link #scoresBuf}, row-major {@code b × k}, which ONNX Runtime
+     * writes directly (a pinned output: no copy of the output tensor onto the heap).
+     *
+     * @return k, the candidates per request in the call; 0 when no request has one (then there was no call)
+     */
+    private int run(List<RankRequest> batch) {
         if (session == null) {
             throw new IllegalStateException("OnnxRanker.open() was not called (or the ranker is closed)");
         }
         int b = batch.size();
-        float[][] out = new float[b][];
         if (b == 0) {
-            return out;
+            return 0;
         }
         int k = encoder.encode(batch);
         if (k == 0) {
-            for (int i = 0; i < b; i++) {
-                out[i] = new float[0];
-            }
-            return out;
+            return 0;
         }
         int d = encoder.dim();
         int l = encoder.seqLen();
@@ -334,6 +378,7 @@ public final class OnnxRanker implements AutoCloseable {
         candFeatsBuf.put(encoder.candFeats(), 0, b * k * f).flip();
         contextBuf.clear();
         contextBuf.put(encoder.context(), 0, b * c).flip();
+        scoresBuf.clear().limit(b * k);
         shapeInterest[0] = b;
         shapeInterest[1] = d;
         shapeHist[0] = b;
@@ -351,7 +396,8 @@ public final class OnnxRanker implements AutoCloseable {
              OnnxTensor tHistAges = OnnxTensor.createTensor(env, histAgesBuf, shapeHist);
              OnnxTensor tCandItems = OnnxTensor.createTensor(env, candItemsBuf, shapeCand);
              OnnxTensor tCandFeats = OnnxTensor.createTensor(env, candFeatsBuf, shapeCandFeats);
-             OnnxTensor tContext = OnnxTensor.createTensor(env, contextBuf, shapeContext)) {
+             OnnxTensor tContext = OnnxTensor.createTensor(env, contextBuf, shapeContext);
+             OnnxTensor tScores = OnnxTensor.createTensor(env, scoresBuf, shapeCand)) {
             feed.clear();
             feed.put(INTEREST, tInterest);
             feed.put(HIST_ITEMS, tHistItems);
@@ -360,22 +406,18 @@ public final class OnnxRanker implements AutoCloseable {
             feed.put(CAND_ITEMS, tCandItems);
             feed.put(CAND_FEATS, tCandFeats);
             feed.put(CONTEXT, tContext);
-            try (OrtSession.Result result = session.run(feed)) {
-                FloatBuffer scores = scoresOf(result).getFloatBuffer();
-                for (int i = 0; i < b; i++) {
-                    int n = batch.get(i).numCandidates;
-                    float[] s = new float[n];
-                    scores.get(i * k, s, 0, n);
-                    out[i] = s;
-                }
+            pinned.put(SCORES, tScores);
+            try (OrtSession.Result result = session.run(feed, pinned)) {
+                scoresBuf.clear();
             } finally {
                 feed.clear();
+                pinned.clear();
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to score a batch of " + b + " x " + k + ": "
                     + e.getMessage(), e);
         }
-        return out;
+        return k;
     }
 
     private static OnnxTensor scoresOf(OrtSession.Result result) {
@@ -392,6 +434,7 @@ public final class OnnxRanker implements AutoCloseable {
         candItemsBuf = longs(candItemsBuf, b * k);
         candFeatsBuf = floats(candFeatsBuf, b * k * f);
         contextBuf = floats(contextBuf, b * c);
+        scoresBuf = floats(scoresBuf, b * k);
     }
 
     private static FloatBuffer floats(FloatBuffer buf, int n) {

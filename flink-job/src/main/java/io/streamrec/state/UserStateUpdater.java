@@ -156,8 +156,17 @@ public final class UserStateUpdater {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, ms));
     }
 
-    /** A copy of {@code a} (length {@code len}) with a free slot 0 and the rest shifted, at most {@code cap} long. */
+    /**
+     * {@code a} (length {@code len}) with a free slot 0 and the rest shifted, at most {@code cap} long: in place when
+     * it is already {@code cap} long (the usual case once a user's window is full, so the per-event path allocates
+     * nothing), else a copy. In place is safe: nothing keeps a state's arrays past the event (ranking copies what it
+     * reads, {@link io.streamrec.state.UserStateSerializer#copy} copies every array).
+     */
     private static <A> A shifted(A a, int len, int cap, IntFunction<A> alloc) {
+        if (len == cap && cap > 0) {
+            System.arraycopy(a, 0, a, 1, len - 1);
+            return a;
+        }
         int n = Math.min(len + 1, cap);
         A out = alloc.apply(n);
         System.arraycopy(a, 0, out, 1, n - 1);
