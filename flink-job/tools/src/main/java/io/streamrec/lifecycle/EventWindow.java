@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The window of {@code user-events} a retrain cycle learns from. From Kafka: every partition from the first record
@@ -42,12 +41,7 @@ final class EventWindow {
      */
     static Read fromKafka(String bootstrap, String topic, Map<String, String> kafkaProperties, Duration window,
                           long maxEvents, Path jsonl) throws IOException {
-        Properties p = new Properties();
-        p.putAll(kafkaProperties);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = TopicReading.consumerProperties(bootstrap, kafkaProperties);
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         long records = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);

@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The job options an end-to-end test starts from: this broker, these topics read from the start, one group. */
-final class KafkaJobOptions {
+public final class KafkaJobOptions {
 
     private KafkaJobOptions() {}
 
     /** A mutable map: the test adds what it is about (parallelism, delivery guarantee, ...). */
-    static Map<String, String> of(EmbeddedKafka kafka, Topics.Names names, String group) {
+    public static Map<String, String> of(EmbeddedKafka kafka, Topics.Names names, String group) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
         s.put("kafka.group-id", "streamrec-" + group);

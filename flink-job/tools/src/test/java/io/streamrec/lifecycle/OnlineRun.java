@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.config.StreamrecConfig;
 import io.streamrec.event.UserEvent;
 import io.streamrec.event.UserEventJson;
+import io.streamrec.job.KafkaJobOptions;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.EmbeddedKafka;
 import io.streamrec.kafka.Topics;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,17 +44,8 @@ final class OnlineRun {
         Topics.Names names = new Topics.Names(run + "-events", run + "-items", run + "-recommendations",
                 run + "-dlq", run + "-feedback");
         kafka.createTopics(names, 2);
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("kafka.group-id", "streamrec-" + run);
-        s.put("kafka.starting-offsets", "earliest");
-        s.put("topic.events", names.events());
-        s.put("topic.items", names.items());
-        s.put("topic.recommendations", names.recommendations());
-        s.put("topic.dlq", names.dlq());
-        s.put("topic.feedback", names.feedback());
+        Map<String, String> s = KafkaJobOptions.of(kafka, names, run);
         s.put("model.path", store.uri());
-        s.put("model.reload-interval", "0 s");
         s.put("parallelism.default", "2");
         s.put("events.max-ts-past", "36500 d"); // simulated time lags the wall clock
         s.put("execution.checkpointing.dir", checkpoints.toUri().toString());
