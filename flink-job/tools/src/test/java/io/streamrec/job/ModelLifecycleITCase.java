@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -88,10 +87,12 @@ class ModelLifecycleITCase {
                 // 2. a second bundle at 50 %: the job follows within the reload interval
                 assertEquals(0, model("publish", v2.toString(), "--store", store.toString(), "--variant", "b",
                         "--weight", "50"));
-                waitForVariant(producer, recs, "b", "life-v2");
+                VariantAssigner split = new VariantAssigner(new int[] {50, 50});
+                waitForPlan(producer, recs, r -> split.assign(r.userId) == 0
+                        ? "a".equals(r.variant) && "life-v1".equals(r.modelVersion)
+                        : "b".equals(r.variant) && "life-v2".equals(r.modelVersion), "a=life-v1@50, b=life-v2@50");
                 int from = lists.size();
                 sendRound(producer, recs, 800, 1);
-                VariantAssigner split = new VariantAssigner(new int[] {50, 50});
                 Map<String, Set<String>> users = new HashMap<>();
                 for (Recommendation r : lists.subList(from, lists.size())) {
                     String expected = split.assign(r.userId) == 0 ? "a" : "b";
@@ -112,7 +113,8 @@ class ModelLifecycleITCase {
 
                 // 4. rollback: every user back on the first bundle
                 assertEquals(0, model("rollback", "--store", store.toString()));
-                waitForVariant(producer, recs, "a", "life-v1", "b");
+                waitForPlan(producer, recs, r -> "a".equals(r.variant) && "life-v1".equals(r.modelVersion),
+                        "a=life-v1@100");
                 from = lists.size();
                 sendRound(producer, recs, 300, 2);
                 for (Recommendation r : lists.subList(from, lists.size())) {
@@ -175,26 +177,27 @@ class ModelLifecycleITCase {
         }
     }
 
-    /** Sends probe events until a list from {@code variant} with {@code version} arrives (the job followed). */
-    private void waitForVariant(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> recs,
-                                String variant, String version, String... gone) throws Exception {
+    /**
+     * Sends rounds of probe events (one per probe user, spread over both subtasks, which poll the store on their own)
+     * until every list of a round comes from the plan {@code expected} describes: the whole job followed.
+     */
+    private void waitForPlan(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> recs,
+                             java.util.function.Predicate<Recommendation> expected, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int probe = 0;
+        int round = 0;
         while (System.nanoTime() < deadline) {
             Set<String> ids = new HashSet<>();
-            for (int i = 0; i < 20; i++) {
-                ids.add(send(producer, "probe-" + (probe++ % 40), 5_000_000L + probe));
+            round++;
+            for (int u = 0; u < 40; u++) {
+                ids.add(send(producer, "probe-" + u, 5_000_000L + round * 100L + u));
             }
             int from = lists.size();
             await(recs, ids);
-            List<Recommendation> recent = lists.subList(from, lists.size());
-            boolean arrived = recent.stream().anyMatch(r -> variant.equals(r.variant) && version.equals(r.modelVersion));
-            boolean cleared = recent.stream().noneMatch(r -> Arrays.asList(gone).contains(r.variant));
-            if (arrived && cleared) {
+            if (lists.subList(from, lists.size()).stream().allMatch(expected)) {
                 return;
             }
         }
-        throw new AssertionError("the job did not switch to " + variant + "=" + version + " within 60 s");
+        throw new AssertionError("the job did not switch to " + what + " within 60 s");
     }
 
     /** A copy of the shipped bundle with its own model_version; corrupt: one embedding byte flipped. */
