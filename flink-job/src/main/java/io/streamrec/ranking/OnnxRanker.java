@@ -1,17 +1,12 @@
 package io.streamrec.ranking;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.ValueInfo;
 import io.streamrec.model.BundleException;
-import io.streamrec.model.BundleManifest;
 import io.streamrec.model.ModelBundle;
-import io.streamrec.model.TensorSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Scores candidates with the bundle's ONNX ranker. One {@link OrtSession} per instance, created in {@link #open()}
@@ -34,9 +28,9 @@ import java.util.TreeSet;
  * so the per-event path copies no output tensor onto the heap. Not thread-safe: one ranker per thread (Flink subtask). Never closes
  * the shared {@link OrtEnvironment}.
  *
- * <p>Over 400 lines because opening the session, checking its signature against the manifest, packing a batch into
- * tensors and closing every tensor are one resource's lifecycle; {@link RawTensor} is only the golden replay's input
- * form.
+ * <p>Over 400 lines because opening the session, packing a batch into tensors and closing every tensor are one
+ * resource's lifecycle; the checks of the session's signature against the manifest and the contract are
+ * {@link RankerContract}, and {@link RawTensor} is only the golden replay's input form.
  */
 public final class OnnxRanker implements AutoCloseable {
     public static final String INTEREST = "interest";
@@ -48,8 +42,6 @@ public final class OnnxRanker implements AutoCloseable {
     public static final String CONTEXT = "context";
     public static final String SCORES = "scores";
 
-    private static final String F32 = "float32";
-    private static final String I64 = "int64";
 
     private final ModelBundle bundle;
     private final RankerOptions options;
@@ -127,8 +119,7 @@ public final class OnnxRanker implements AutoCloseable {
             throw new BundleException(where + ": ranker.onnx could not be loaded by ONNX Runtime: " + e.getMessage(), e);
         }
         try {
-            checkSignature(where);
-            checkContract(where);
+            RankerContract.check(where, bundle.manifest(), session);
         } catch (BundleException | RuntimeException e) {
             closeQuietly();
             throw e;
@@ -183,117 +174,6 @@ public final class OnnxRanker implements AutoCloseable {
     /** The session settings that were passed to {@code createSession} (for logs and tests). */
     public Map<String, String> sessionSettings() {
         return Collections.unmodifiableMap(appliedSettings);
-    }
-
-    private void checkSignature(String where) throws BundleException {
-        BundleManifest m = bundle.manifest();
-        try {
-            compare(where, "inputs", m.inputs(), session.getInputInfo());
-            compare(where, "outputs", m.outputs(), session.getOutputInfo());
-        } catch (OrtException e) {
-            throw new BundleException(where + ": could not read ranker.onnx input/output info: " + e.getMessage(), e);
-        }
-    }
-
-    private static void compare(String where, String what, List<TensorSpec> specs, Map<String, NodeInfo> model)
-            throws BundleException {
-        TreeSet<String> specNames = new TreeSet<>();
-        for (TensorSpec s : specs) {
-            specNames.add(s.name());
-        }
-        if (!specNames.equals(new TreeSet<>(model.keySet()))) {
-            throw new BundleException(where + ": ranker.onnx " + what + " are " + new TreeSet<>(model.keySet())
-                    + " but manifest.json " + what + " names " + specNames);
-        }
-        for (TensorSpec s : specs) {
-            ValueInfo vi = model.get(s.name()).getInfo();
-            if (!(vi instanceof TensorInfo)) {
-                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' is not a tensor");
-            }
-            TensorInfo ti = (TensorInfo) vi;
-            String dtype = dtypeName(ti.onnxType);
-            if (!s.dtype().equals(dtype)) {
-                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' has dtype " + dtype
-                        + " but manifest.json says " + s.dtype());
-            }
-            long[] shape = ti.getShape();
-            if (shape.length != s.rank()) {
-                throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' has rank "
-                        + shape.length + " but manifest.json shape " + s.shape() + " has rank " + s.rank());
-            }
-            for (int a = 0; a < shape.length; a++) {
-                Object axis = s.shape().get(a);
-                if (axis instanceof Long && shape[a] >= 0 && (Long) axis != shape[a]) {
-                    throw new BundleException(where + ": ranker.onnx " + what + " '" + s.name() + "' axis " + a
-                            + " is " + shape[a] + " but manifest.json says " + axis);
-                }
-            }
-        }
-    }
-
-    private static String dtypeName(TensorInfo.OnnxTensorType t) {
-        switch (t) {
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
-                return F32;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
-                return I64;
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE:
-                return "float64";
-            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
-                return "int32";
-            default:
-                return t.name();
-        }
-    }
-
-    /** The manifest must describe exactly the contract's tensors, with the contract's dtypes, ranks and sizes. */
-    private void checkContract(String where) throws BundleException {
-        BundleManifest m = bundle.manifest();
-        long d = m.embeddingDim();
-        long l = m.seqLen();
-        long f = m.candidateFeatures().size();
-        long c = m.contextFeatures().size();
-        Object[][] want = {
-                {INTEREST, F32, new Object[]{"batch", d}},
-                {HIST_ITEMS, I64, new Object[]{"batch", l}},
-                {HIST_TYPES, I64, new Object[]{"batch", l}},
-                {HIST_AGES, F32, new Object[]{"batch", l}},
-                {CAND_ITEMS, I64, new Object[]{"batch", "candidates"}},
-                {CAND_FEATS, F32, new Object[]{"batch", "candidates", f}},
-                {CONTEXT, F32, new Object[]{"batch", c}},
-        };
-        if (m.inputs().size() != want.length) {
-            throw new BundleException(where + ": manifest.json inputs has " + m.inputs().size()
-                    + " tensors, the contract has " + want.length + " (interest, hist_items, hist_types, hist_ages,"
-                    + " cand_items, cand_feats, context)");
-        }
-        for (Object[] w : want) {
-            checkSpec(where, "inputs", m.input((String) w[0]), (String) w[0], (String) w[1], (Object[]) w[2]);
-        }
-        checkSpec(where, "outputs", m.output(SCORES), SCORES, F32, new Object[]{"batch", "candidates"});
-    }
-
-    private static void checkSpec(String where, String what, TensorSpec s, String name, String dtype, Object[] axes)
-            throws BundleException {
-        if (s == null) {
-            throw new BundleException(where + ": manifest.json " + what + " has no tensor named '" + name
-                    + "' (the contract's tensor names are fixed)");
-        }
-        if (!s.dtype().equals(dtype)) {
-            throw new BundleException(where + ": manifest.json " + what + " '" + name + "' has dtype " + s.dtype()
-                    + ", the contract says " + dtype);
-        }
-        if (s.rank() != axes.length) {
-            throw new BundleException(where + ": manifest.json " + what + " '" + name + "' has shape " + s.shape()
-                    + ", the contract's rank is " + axes.length);
-        }
-        for (int a = 0; a < axes.length; a++) {
-            Object got = s.shape().get(a);
-            if (axes[a] instanceof Long && !axes[a].equals(got)) {
-                throw new BundleException(where + ": manifest.json " + what + " '" + name + "' axis " + a + " is "
-                        + got + ", expected " + axes[a] + " from the manifest's sizes");
-            }
-        }
     }
 
     public FeatureEncoder encoder() {
