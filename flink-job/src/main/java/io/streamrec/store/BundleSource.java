@@ -160,7 +160,7 @@ public final class BundleSource {
     /** The same identity as {@link #localFingerprint} for a bundle folder on another file system. */
     private static String remoteFingerprint(Path dir) throws IOException {
         FileSystem fs = dir.getFileSystem();
-        byte[] manifest = ModelStore.filesAtOrNull(fs, new Path(dir, ModelBundle.MANIFEST));
+        byte[] manifest = ModelStore.readOrNull(fs, new Path(dir, ModelBundle.MANIFEST));
         if (manifest == null) {
             return null;
         }

@@ -155,7 +155,9 @@ public final class ModelStore {
      */
     public void upload(java.nio.file.Path bundleDir, String version, java.util.function.Consumer<String> written)
             throws IOException {
-        new Variant("upload", version, 0); // checks the version's form
+        if (version == null || !Variant.VERSION.matcher(version).matches()) {
+            throw new IllegalArgumentException("version '" + version + "' must match " + Variant.VERSION.pattern());
+        }
         if (fs.exists(versionPath(version))) {
             throw new IOException("model store " + uri + " already has version " + version
                     + "; versions are immutable, publish under a new one");
@@ -225,11 +227,8 @@ public final class ModelStore {
         return readOrNull(fs, path);
     }
 
-    static byte[] filesAtOrNull(FileSystem fs, Path path) throws IOException {
-        return readOrNull(fs, path);
-    }
-
-    private static byte[] readOrNull(FileSystem fs, Path path) throws IOException {
+    /** The file's bytes, or null when it does not exist. */
+    static byte[] readOrNull(FileSystem fs, Path path) throws IOException {
         try (FSDataInputStream in = fs.open(path)) {
             return in.readAllBytes();
         } catch (FileNotFoundException e) {
