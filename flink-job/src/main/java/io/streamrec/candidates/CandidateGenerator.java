@@ -270,7 +270,8 @@ public final class CandidateGenerator {
 
     private void addRetrieval(float[] q, Predicate<String> excluded, CandidateSet out) {
         int want = opt.retrievalN;
-        int cap = Math.min(n, want + out.size() + 32);
+        // the exact scan leaves out the items already in the set, so only exclusions can cost depth; IVF cannot
+        int cap = Math.min(n, want + (ivf != null ? out.size() : 0) + 32);
         while (true) {
             int m = topByInnerProduct(q, cap);
             int added = 0;
@@ -293,7 +294,7 @@ public final class CandidateGenerator {
     /** The top {@code cap} items by inner product: in {@link #ivfIds} (0-based) with IVF, else in the heap. */
     private int topByInnerProduct(float[] q, int cap) {
         if (ivf == null) {
-            return scan(q, cap);
+            return scan(q, cap, true);
         }
         if (ivfIds.length < cap) {
             ivfIds = new int[cap];
@@ -305,9 +306,11 @@ public final class CandidateGenerator {
 
     /**
      * Scores every item against q (exact inner product), then leaves the top {@code cap} model indices sorted
-     * best-first in the heap's read-out; returns how many.
+     * best-first in the heap's read-out; returns how many. With {@code skipSeen} the items already in this event's set
+     * score -infinity, so they fall behind every other item and a shallower selection finds as many new ones (the
+     * order of the others is unchanged: the same candidates are added).
      */
-    private int scan(float[] q, int cap) {
+    private int scan(float[] q, int cap, boolean skipSeen) {
         float[][][] tiles = items.columnTiles();
         final int tile = ItemIndex.TILE;
         float[] s = tileScores;
@@ -349,6 +352,13 @@ public final class CandidateGenerator {
             int rows = Math.min(tile, n - tIdx * tile);
             System.arraycopy(s, 0, allScores, tIdx * tile, rows);
         }
+        if (skipSeen) {
+            for (int i = 0; i < n; i++) {
+                if (seen[i + 1] == stamp) {
+                    allScores[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
         return heap.selectTop(allScores, n, cap, 1);
     }
 
@@ -359,7 +369,7 @@ public final class CandidateGenerator {
      */
     public int retrieve(float[] q, int k, int[] outIndices, float[] outScores) {
         int cap = Math.min(k, n);
-        int m = scan(q, cap);
+        int m = scan(q, cap, false);
         for (int i = 0; i < m; i++) {
             outIndices[i] = heap.idAt(i);
             if (outScores != null) {

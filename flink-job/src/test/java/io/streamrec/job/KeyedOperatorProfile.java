@@ -51,13 +51,17 @@ public final class KeyedOperatorProfile {
             run(harness, events, 0, warm);
             long bytes0 = threads.getCurrentThreadAllocatedBytes();
             long t0 = System.nanoTime();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             run(harness, events, warm, warm + measured);
             long t1 = System.nanoTime();
+            long cpu = threads.getCurrentThreadCpuTime() - cpu0;
             long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
             System.out.printf("users=%d warm-up=%d measured=%d batch=%d%n", users, warm, measured,
                     settings.rankerBatchSize);
             System.out.printf("allocated bytes/event: %.0f%n", (double) bytes / measured);
             System.out.printf("output digest (lists and judgements): %016x%n", digest);
+            System.out.printf("thread CPU µs/event (model and operator; the harness's copies included): %.1f%n",
+                    cpu / 1e3 / measured);
             System.out.printf("wall µs/event (load-dependent, not evidence): %.1f%n",
                     (t1 - t0) / 1e3 / measured);
         }
