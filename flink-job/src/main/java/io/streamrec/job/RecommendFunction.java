@@ -292,6 +292,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         String key = to.currentKey(); // the lists are written back under their users' keys, then this one again
         for (int i = 0; i < b; i++) {
             PreparedEvent p = batch.slot(i);
+            metrics.candidatesScored.inc(p.request.numCandidates);
             ScoredList list = lists.assemble(p, MicroBatch.row(scores, i), serving.bundle, serving.revisit,
                     tables.live().online());
             list.variant = arm.name;

@@ -23,6 +23,8 @@ final class RecommendMetrics {
     final Counter duplicates;
     final Counter modelSwaps;
     final Counter revisitSlotsReordered;
+    /** Candidates the ranker scored, summed over events: with {@code listsOut}, the mean candidates per event. */
+    final Counter candidatesScored;
     final Histogram inferenceUs;
     /** Records an ONNX call's latency in microseconds; one object, so recording allocates nothing. */
     final LongConsumer inference;
@@ -32,6 +34,7 @@ final class RecommendMetrics {
         duplicates = group.counter("duplicateEvents");
         modelSwaps = group.counter("modelSwaps");
         revisitSlotsReordered = group.counter("revisitSlotsReordered");
+        candidatesScored = group.counter("candidatesScored");
         inferenceUs = group.histogram("inferenceLatencyUs", Histograms.sliding());
         inference = inferenceUs::update;
         group.gauge("modelReloadFailures", (Gauge<Long>) reloadFailures::getAsLong);

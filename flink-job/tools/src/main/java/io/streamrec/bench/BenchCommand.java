@@ -83,7 +83,7 @@ public final class BenchCommand implements Command {
                 "  --sections LIST         raw,retrieval,state,pipeline,latency,checkpoint (default: all)",
                 "  --events N              events pre-loaded for the throughput runs",
                 "  --warmup-events N       events of the unmeasured warm-up drain before them (default: as many as",
-                "                          --events in full mode, 20000 in quick mode)",
+                "                          --events in full mode, 60000 in quick mode)",
                 "  --latency-runs N        runs per rate, each a fresh job and load generator (default 5, quick 1)",
                 "  --latency-seconds S     seconds per offered rate (default 120, quick 20)",
                 "  --latency-rates LIST    fractions of the max drain rate (default 0.25,0.5,0.75)",
@@ -230,35 +230,18 @@ public final class BenchCommand implements Command {
         r.profile(profile, modelPath, bundle);
         out.printf("streamrec bench (%s, config %s) — %s%n", plan.mode, plan.config,
                 r.json.path("machine").path("summary").asText());
-        int kLike = 100;
+        int kOffline = 100;
         if (plan.sections.contains("raw") || plan.sections.contains("pipeline")) {
-            // the candidates the job scores per event on the pipeline's traffic: the raw model's K
+            // the candidates per event on the pipeline's traffic, replayed offline: the raw model's K unless the
+            // pipeline section measures the job's own (its candidatesScored counter), which also counts online
+            // co-visitation and is then used instead
             List<UserEvent> sample = BenchTraffic.events(3L, plan.users, Math.min(plan.events, 50_000));
             double mean = BenchTraffic.meanCandidates(bundle, sample, job, 5000);
             r.meanCandidates(mean);
-            kLike = Math.max(1, (int) Math.round(mean));
+            kOffline = Math.max(1, (int) Math.round(mean));
         }
-        final int k = 100;
-
-        if (plan.sections.contains("raw")) {
-            out.printf("[1] raw model: OnnxRanker alone, 1 intra-op thread; like for like: K=%d (the pipeline's mean"
-                    + " candidates), the job's batch of %d, history %d%n", kLike, r.jobBatchSize,
-                    bundle.manifest().seqLen());
-            r.likeForLike(RawModelBench.run(bundle, kLike, r.jobBatchSize, 1, plan.rawWarmup, plan.rawSeconds), 1);
-            r.likeForLike(RawModelBench.run(bundle, kLike, r.jobBatchSize, 2, plan.rawWarmup, plan.rawSeconds), 2);
-            for (int kk : plan.mode.equals("full") ? new int[]{50, 100, 200} : new int[]{k}) {
-                r.raw(RawModelBench.run(bundle, kk, 1, 1, plan.rawWarmup, plan.rawSeconds));
-            }
-            for (int b : plan.rawBatches) {
-                if (b > 1 && b != r.jobBatchSize) {
-                    r.raw(RawModelBench.run(bundle, k, b, 1, plan.rawWarmup, plan.rawSeconds));
-                }
-            }
-            if (plan.mode.equals("full")) {
-                // the ORT thread lever: two intra-op threads for one ranker (process CPU would double-count it, so
-                // its CPU figure is the calling thread's only; compare the per-call times)
-                r.raw(RawModelBench.run(bundle, k, 1, 1, 2, plan.rawWarmup, plan.rawSeconds));
-            }
+        if (!plan.sections.contains("pipeline")) {
+            rawSection(plan, r, bundle, kOffline);
         }
         if (plan.sections.contains("retrieval")) {
             out.println("[4] retrieval: exact top-100 by inner product, d=32");
@@ -317,6 +300,7 @@ public final class BenchCommand implements Command {
                     }
                 }
                 maxRate = maxRate > 0 ? maxRate : r.bestDrain();
+                rawSection(plan, r, bundle, r.measuredCandidates(kOffline));
             }
             if (plan.sections.contains("latency")) {
                 if (plan.maxRate > 0 && !plan.sections.contains("pipeline")) {
@@ -356,6 +340,34 @@ public final class BenchCommand implements Command {
         }
         r.finish();
         return r;
+    }
+
+    /**
+     * The raw model lines: like for like at K = {@code kLike} (the pipeline's candidates per event), the job's batch
+     * and full histories, on one and two threads; then K = 100 lines for context.
+     */
+    private void rawSection(BenchPlan plan, BenchReport r, ModelBundle bundle, int kLike) throws Exception {
+        final int k = 100;
+        if (plan.sections.contains("raw")) {
+            out.printf("[1] raw model: OnnxRanker alone, 1 intra-op thread; like for like: K=%d (the pipeline's mean"
+                    + " candidates), the job's batch of %d, history %d%n", kLike, r.jobBatchSize,
+                    bundle.manifest().seqLen());
+            r.likeForLike(RawModelBench.run(bundle, kLike, r.jobBatchSize, 1, plan.rawWarmup, plan.rawSeconds), 1);
+            r.likeForLike(RawModelBench.run(bundle, kLike, r.jobBatchSize, 2, plan.rawWarmup, plan.rawSeconds), 2);
+            for (int kk : plan.mode.equals("full") ? new int[]{50, 100, 200} : new int[]{k}) {
+                r.raw(RawModelBench.run(bundle, kk, 1, 1, plan.rawWarmup, plan.rawSeconds));
+            }
+            for (int b : plan.rawBatches) {
+                if (b > 1 && b != r.jobBatchSize) {
+                    r.raw(RawModelBench.run(bundle, k, b, 1, plan.rawWarmup, plan.rawSeconds));
+                }
+            }
+            if (plan.mode.equals("full")) {
+                // the ORT thread lever: two intra-op threads for one ranker (process CPU would double-count it, so
+                // its CPU figure is the calling thread's only; compare the per-call times)
+                r.raw(RawModelBench.run(bundle, k, 1, 1, 2, plan.rawWarmup, plan.rawSeconds));
+            }
+        }
     }
 
     public static void main(String[] args) {

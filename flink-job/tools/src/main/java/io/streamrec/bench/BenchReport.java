@@ -186,6 +186,22 @@ final class BenchReport {
         log.printf("    candidates per event on this traffic (replayed offline with the job's settings): %.1f%n", v);
     }
 
+    /**
+     * The p = 1 drain's candidates per event as the job counted them (rounded), recorded as the like-for-like K;
+     * {@code offline} when no drain measured it.
+     */
+    int measuredCandidates(int offline) {
+        for (Drain d : drains) {
+            if (d.parallelism == 1 && !Double.isNaN(d.candidatesPerEvent)) {
+                json.put("pipeline_mean_candidates_offline", json.path("pipeline_mean_candidates").asDouble());
+                json.put("pipeline_mean_candidates", Stats.round(d.candidatesPerEvent, 1));
+                log.printf("    candidates per event scored by the job (p=1 drain): %.1f%n", d.candidatesPerEvent);
+                return Math.max(1, (int) Math.round(d.candidatesPerEvent));
+            }
+        }
+        return offline;
+    }
+
     void drain(Drain d) {
         drains.add(d);
         ObjectNode o = json.withArray("pipeline").addObject();
@@ -195,6 +211,9 @@ final class BenchReport {
         o.put("outputs", d.outputs);
         o.put("seconds", Stats.round(d.seconds, 3));
         o.put("cpu_us_per_event", Stats.round(d.cpuUsPerEvent, 1));
+        if (!Double.isNaN(d.candidatesPerEvent)) {
+            o.put("candidates_per_event", Stats.round(d.candidatesPerEvent, 1));
+        }
         if (!Double.isNaN(d.modelUs)) {
             o.putObject("cpu_us_per_event_split").put("model", Stats.round(d.modelUs, 1))
                     .put("operator", Stats.round(d.operatorUs, 1)).put("rest", Stats.round(d.restUs, 1));

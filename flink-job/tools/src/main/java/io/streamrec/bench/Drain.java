@@ -17,6 +17,8 @@ final class Drain {
     final double steadyEventsPerSecond;
     /** Process CPU time (job + in-process broker + this consumer) per output, over the last 80% of outputs. */
     double cpuUsPerEvent;
+    /** Candidates the job's ranker scored per list over the whole drain (its {@code candidatesScored}); NaN unknown. */
+    double candidatesPerEvent = Double.NaN;
     /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
     final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
     /**

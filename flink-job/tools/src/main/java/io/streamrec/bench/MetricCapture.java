@@ -1,5 +1,6 @@
 package io.streamrec.bench;
 
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Flink metric reporter (and its factory) that keeps the job's ONNX call histograms ({@code inferenceLatencyUs},
- * one per rank subtask) where the bench can read them: the drains run the job in this JVM's MiniCluster, and the time
+ * one per rank subtask) and its scored-candidate counters ({@code candidatesScored}) where the bench can read them: the drains run the job in this JVM's MiniCluster, and the time
  * spent in the model is what splits the rank operator's thread CPU into model and operator work. Enabled only by the
  * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
  */
@@ -22,6 +23,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     static final String CONF_KEY = "metrics.reporter.streamrec-bench.factory.class";
     private static final String METRIC = "inferenceLatencyUs";
     private static final Map<String, Histogram> INFERENCE = new ConcurrentHashMap<>();
+    private static final String CANDIDATES = "candidatesScored";
+    private static final Map<String, Counter> SCORED = new ConcurrentHashMap<>();
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
@@ -40,6 +43,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if (name.equals(METRIC) && metric instanceof Histogram h) {
             INFERENCE.put(group.getMetricIdentifier(name), h);
+        } else if (name.equals(CANDIDATES) && metric instanceof Counter c) {
+            SCORED.put(group.getMetricIdentifier(name), c);
         }
     }
 
@@ -47,12 +52,24 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
         if (name.equals(METRIC)) {
             INFERENCE.remove(group.getMetricIdentifier(name), metric);
+        } else if (name.equals(CANDIDATES)) {
+            SCORED.remove(group.getMetricIdentifier(name), metric);
         }
     }
 
     /** Forgets the histograms of earlier jobs. */
     static void reset() {
         INFERENCE.clear();
+        SCORED.clear();
+    }
+
+    /** The candidates the job's ranker has scored so far ({@code candidatesScored}), summed over subtasks. */
+    static long candidatesScored() {
+        long n = 0;
+        for (Counter c : SCORED.values()) {
+            n += c.getCount();
+        }
+        return n;
     }
 
     /**

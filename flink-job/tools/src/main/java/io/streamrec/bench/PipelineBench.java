@@ -243,6 +243,7 @@ final class PipelineBench {
         final int steadyFrom = Math.max(1, expected / 5);
         Map<Long, Object[]> threads0 = null;
         Map<Long, Object[]> threads1 = null;
+        long scored = 0;
         try (KafkaConsumer<byte[], byte[]> c = consumer(recs)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (n < expected) {
@@ -265,11 +266,14 @@ final class PipelineBench {
                     }
                 }
             }
+            scored = MetricCapture.candidatesScored();
         } finally {
             cancel(job);
         }
-        return Drain.of(parallelism, ts, n, steadyFrom, cpu0, cpu1, threads0, threads1, inf0, inf1,
+        Drain d = Drain.of(parallelism, ts, n, steadyFrom, cpu0, cpu1, threads0, threads1, inf0, inf1,
                 Thread.currentThread().getId());
+        d.candidatesPerEvent = scored > 0 ? scored / (double) n : Double.NaN;
+        return d;
     }
 
     void createTopics(Topics.Names names) throws Exception {
