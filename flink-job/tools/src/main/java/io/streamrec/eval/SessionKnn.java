@@ -61,7 +61,7 @@ public abstract class SessionKnn implements Recommender {
     /** Weight of the current session's item whose last occurrence is at 1-based {@code p} of {@code n}. */
     abstract double positionWeight(int p, int n);
 
-    /** Similarity of candidate session {@code c} to the current one; may remember per-candidate facts under {@code slot}. */
+    /** Similarity of candidate {@code c} to the current session; may keep per-candidate facts under {@code slot}. */
     abstract double similarity(int c, int slot);
 
     /** Adds neighbour {@code c}'s contribution (its similarity {@code sim}) to the item scores via {@link #add}. */

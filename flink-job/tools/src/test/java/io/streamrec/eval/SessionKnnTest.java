@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** V-SKNN and STAN on small hand-made event sequences: who the neighbours are, how they weigh, and what they never see. */
+/** V-SKNN and STAN on small hand-made event sequences: who the neighbours are, how they weigh, what they never see. */
 class SessionKnnTest {
     private static final long MIN = 60_000L;
     private static final long DAY = 86_400_000L;
