@@ -20,15 +20,16 @@ public final class EvalSettings {
     public int knnLastItems = 3;
     /** Session kNN (vsknn, stan): the inactivity that ends a session when events carry no session id. */
     public long sessionGapS = 1800;
-    public int vsknnK = 100;
-    public int vsknnSample = 1000;
-    public String vsknnWeighting = "linear";
-    public boolean vsknnIdf = false;
-    public int stanK = 100;
+    /** vsknn and stan: the choice of {@code evaluate --tune} on the simulator's log (docs/EVALUATION.md). */
+    public int vsknnK = 50;
+    public int vsknnSample = 500;
+    public String vsknnWeighting = "div";
+    public boolean vsknnIdf = true;
+    public int stanK = 50;
     public int stanSample = 1000;
-    public double stanLambda1 = 2.0;
-    public double stanLambda2S = 86_400.0;
-    public double stanLambda3 = 2.0;
+    public double stanLambda1 = 1.0;
+    public double stanLambda2S = 8_640_000.0;
+    public double stanLambda3 = 1.0;
     /** Job options for the replay (e.g. recs.filter-purchased); command-line --job-options override them. */
     public final Map<String, String> job = new LinkedHashMap<>();
 

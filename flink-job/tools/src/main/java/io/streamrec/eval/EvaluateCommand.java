@@ -283,8 +283,8 @@ public final class EvaluateCommand implements Command {
                 stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
         for (Tuning.Timed t : timed) { // shared state (popular, repeat, the session index) counts where first fed
             data.methodSeconds.put(t.name(), t.seconds());
+            log.printf(Locale.ROOT, "evaluate: %s took %.2f s (observe + lists, one pass)%n", t.name(), t.seconds());
         }
-        log.printf(Locale.ROOT, "evaluate: seconds per method (observe + lists, one pass) %s%n", data.methodSeconds);
         long noList = 0;
         for (UserEvent e : test) {
             if (!job.lists.containsKey(e.eventId)) {

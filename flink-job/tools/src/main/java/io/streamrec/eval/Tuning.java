@@ -34,7 +34,7 @@ public final class Tuning {
     static final boolean[] IDF = {false, true};
     /** STAN's ranges (Garg et al. 2019 tune λ1 and λ3 in positions, λ2 in time): a few points across them. */
     static final double[] LAMBDA1 = {1, 4};
-    static final double[] LAMBDA2_S = {3_600, 86_400, 864_000};
+    static final double[] LAMBDA2_S = {3_600, 86_400, 864_000, 8_640_000};
     static final double[] LAMBDA3 = {1, 4};
 
     /** One scored setting. */

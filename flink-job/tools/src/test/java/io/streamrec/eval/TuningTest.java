@@ -74,8 +74,8 @@ class TuningTest {
         assertEquals(split.after().size(), r.validationEvents);
         long withNext = java.util.Arrays.stream(Protocol.nextIndex(split.after())).filter(i -> i >= 0).count();
         assertEquals(withNext, r.scoredEvents);
-        // 24 V-SKNN settings, 6 STAN k x m, 12 STAN lambda settings
-        assertEquals(42, r.trials.size());
+        // 24 V-SKNN settings, 6 STAN k x m, 16 STAN lambda settings
+        assertEquals(46, r.trials.size());
         assertEquals(Tuning.best(r.trials, "vsknn"), r.chosen.get("vsknn"));
         assertTrue(r.trials.stream().filter(t -> t.method().equals("vsknn"))
                 .allMatch(t -> t.mrrAll() <= r.chosen.get("vsknn").mrrAll()));
