@@ -202,9 +202,7 @@ public abstract class SessionKnn implements Recommender {
         if (n <= keep) {
             return n;
         }
-        double[] sorted = Arrays.copyOf(keys, n);
-        Arrays.sort(sorted);
-        double thr = sorted[n - keep];
+        double thr = kthLargest(Arrays.copyOf(keys, n), keep);
         int above = 0;
         for (int i = 0; i < n; i++) {
             if (keys[i] > thr) {
@@ -221,6 +219,39 @@ public abstract class SessionKnn implements Recommender {
             }
         }
         return w;
+    }
+
+    /** The {@code k}-th largest value of {@code a} (1-based; reorders {@code a}): quickselect, linear on average. */
+    static double kthLargest(double[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        int target = k - 1; // index in descending order
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] > pivot) {
+                    i++;
+                }
+                while (a[j] < pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
+            }
+        }
+        return a[target];
     }
 
     /**
@@ -298,6 +329,8 @@ public abstract class SessionKnn implements Recommender {
         private final double lambda1;
         private final double lambda2Ms;
         private final double lambda3;
+        /** exp(-d/λ3) for every distance d a session allows. */
+        private final double[] decay3 = new double[SessionIndex.MAX_SESSION + 1];
         private int[] anchor = new int[256];
 
         /** @param lambda2S λ2 in seconds */
@@ -312,6 +345,9 @@ public abstract class SessionKnn implements Recommender {
             this.lambda1 = lambda1;
             this.lambda2Ms = lambda2S * 1000.0;
             this.lambda3 = lambda3;
+            for (int d = 0; d < decay3.length; d++) {
+                decay3[d] = Math.exp(-d / lambda3);
+            }
         }
 
         public String params() {
@@ -363,7 +399,7 @@ public abstract class SessionKnn implements Recommender {
             // closest occurrence first: walk outwards from the anchor, so each item's first meeting is its nearest
             int mark = nextStamp();
             for (int d = 0; q - d >= 0 || q + d < n; d++) {
-                double w = Math.exp(-d / lambda3);
+                double w = decay3[d];
                 if (q - d >= 0 && firstTime(a[q - d], mark)) {
                     add(a[q - d], sim * w);
                 }

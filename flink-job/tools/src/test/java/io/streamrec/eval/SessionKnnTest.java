@@ -5,11 +5,13 @@ import io.streamrec.event.UserEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -166,5 +168,45 @@ class SessionKnnTest {
         }
         assertTrue(nonEmptyNeighbourLists > 1000, "neighbours were found: " + nonEmptyNeighbourLists);
         assertFalse(seen.isEmpty());
+    }
+
+    @Test
+    void keepBestKeepsTheLargestKeysAndTheEarlierOfTiedOnes() {
+        Random rnd = new Random(3);
+        for (int round = 0; round < 500; round++) {
+            int n = 1 + rnd.nextInt(80);
+            int keep = 1 + rnd.nextInt(n);
+            double[] keys = new double[n];
+            int[] ids = new int[n];
+            for (int i = 0; i < n; i++) {
+                keys[i] = rnd.nextInt(12);
+                ids[i] = i;
+            }
+            double[] sorted = keys.clone();
+            Arrays.sort(sorted);
+            assertEquals(sorted[n - keep], SessionKnn.kthLargest(keys.clone(), keep));
+            double[] k2 = keys.clone();
+            int[] ids2 = ids.clone();
+            int w = SessionKnn.keepBest(ids2, k2, n, keep);
+            assertEquals(keep, w);
+            double[] kept = Arrays.copyOf(k2, w);
+            Arrays.sort(kept);
+            assertArrayEquals(Arrays.copyOfRange(sorted, n - keep, n), kept);
+            double thr = sorted[n - keep];
+            int lastTied = -1;
+            for (int i = 0; i < w; i++) {
+                assertEquals(keys[ids2[i]], k2[i]);
+                if (k2[i] == thr) {
+                    assertTrue(ids2[i] > lastTied);
+                    lastTied = ids2[i];
+                }
+            }
+            for (int i = 0; i <= lastTied; i++) { // no tied entry before the last kept one was dropped
+                if (keys[i] == thr) {
+                    final int id = i;
+                    assertTrue(Arrays.stream(ids2, 0, w).anyMatch(x -> x == id));
+                }
+            }
+        }
     }
 }
