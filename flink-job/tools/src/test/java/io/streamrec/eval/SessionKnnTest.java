@@ -173,7 +173,7 @@ class SessionKnnTest {
     @Test
     void keepBestKeepsTheLargestKeysAndTheEarlierOfTiedOnes() {
         Random rnd = new Random(3);
-        for (int round = 0; round < 500; round++) {
+        for (int trial = 0; trial < 500; trial++) {
             int n = 1 + rnd.nextInt(80);
             int keep = 1 + rnd.nextInt(n);
             double[] keys = new double[n];
