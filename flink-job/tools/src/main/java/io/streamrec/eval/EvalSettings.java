@@ -18,6 +18,18 @@ public final class EvalSettings {
     public int knnPairWindow = 5;
     public long knnMaxGapS = 86_400;
     public int knnLastItems = 3;
+    /** Session kNN (vsknn, stan): the inactivity that ends a session when events carry no session id. */
+    public long sessionGapS = 1800;
+    /** vsknn and stan: the choice of {@code evaluate --tune} on the simulator's log (docs/EVALUATION.md). */
+    public int vsknnK = 50;
+    public int vsknnSample = 500;
+    public String vsknnWeighting = "div";
+    public boolean vsknnIdf = true;
+    public int stanK = 50;
+    public int stanSample = 1000;
+    public double stanLambda1 = 1.0;
+    public double stanLambda2S = 8_640_000.0;
+    public double stanLambda3 = 1.0;
     /** Job options for the replay (e.g. recs.filter-purchased); command-line --job-options override them. */
     public final Map<String, String> job = new LinkedHashMap<>();
 
@@ -25,6 +37,11 @@ public final class EvalSettings {
         job.put("recs.top-k", "20");
         job.put("recs.filter-purchased", "true");
         job.put("recs.filter-seen", "false");
+    }
+
+    /** The V-SKNN position weighting named by {@link #vsknnWeighting}. */
+    public SessionKnn.VSknn.Weighting weighting() {
+        return SessionKnn.VSknn.Weighting.valueOf(vsknnWeighting.toUpperCase(java.util.Locale.ROOT));
     }
 
     public static EvalSettings load(Path configFile) throws IOException {
@@ -43,6 +60,18 @@ public final class EvalSettings {
         s.knnPairWindow = e.path("knn_pair_window").asInt(s.knnPairWindow);
         s.knnMaxGapS = e.path("knn_max_gap_s").asLong(s.knnMaxGapS);
         s.knnLastItems = e.path("knn_last_items").asInt(s.knnLastItems);
+        s.sessionGapS = e.path("session_gap_s").asLong(s.sessionGapS);
+        JsonNode v = e.path("vsknn");
+        s.vsknnK = v.path("k").asInt(s.vsknnK);
+        s.vsknnSample = v.path("sample").asInt(s.vsknnSample);
+        s.vsknnWeighting = v.path("weighting").asText(s.vsknnWeighting);
+        s.vsknnIdf = v.path("idf").asBoolean(s.vsknnIdf);
+        JsonNode st = e.path("stan");
+        s.stanK = st.path("k").asInt(s.stanK);
+        s.stanSample = st.path("sample").asInt(s.stanSample);
+        s.stanLambda1 = st.path("lambda1").asDouble(s.stanLambda1);
+        s.stanLambda2S = st.path("lambda2_s").asDouble(s.stanLambda2S);
+        s.stanLambda3 = st.path("lambda3").asDouble(s.stanLambda3);
         JsonNode job = e.get("job");
         if (job != null) {
             job.fields().forEachRemaining(f -> s.job.put(f.getKey(), f.getValue().asText()));
@@ -58,7 +87,19 @@ public final class EvalSettings {
         m.put("knn_pair_window", knnPairWindow);
         m.put("knn_max_gap_s", knnMaxGapS);
         m.put("knn_last_items", knnLastItems);
+        m.put("session_gap_s", sessionGapS);
+        m.put("vsknn", ordered("k", vsknnK, "sample", vsknnSample, "weighting", vsknnWeighting, "idf", vsknnIdf));
+        m.put("stan", ordered("k", stanK, "sample", stanSample, "lambda1", stanLambda1, "lambda2_s", stanLambda2S,
+                "lambda3", stanLambda3));
         m.put("job", job);
+        return m;
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
         return m;
     }
 }

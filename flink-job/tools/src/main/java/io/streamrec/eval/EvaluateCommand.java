@@ -32,8 +32,8 @@ import java.util.Set;
 public final class EvaluateCommand implements Command {
     static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "model.path", "out", "config",
             "repo", "python", "job-options", "oracle-seed", "oracle-users", "oracle-items", "oracle-categories",
-            "max-events", "dump-lists");
-    static final Set<String> FLAGS = Set.of("help", "oracle");
+            "max-events", "dump-lists", "tune-fraction");
+    static final Set<String> FLAGS = Set.of("help", "oracle", "tune");
     /** The bundle evaluated is the model the job serves: the job's {@code model.path}; the older name still works. */
     static final Map<String, String> ALIASES = Map.of("bundle", "model.path");
 
@@ -80,6 +80,10 @@ public final class EvaluateCommand implements Command {
                 "  --job-options K=V,K=V     job options for the replay, e.g. recs.filter-purchased=false",
                 "  --max-events N            use only the first N events of the (time-ordered) log(s)",
                 "  --dump-lists FILE         also write every scored event's lists (JSON lines, top 100 per method)",
+                "  --tune                    choose the session-kNN baselines' parameters (vsknn, stan) on a",
+                "                            validation split of the training part (best MRR@20, protocol all),",
+                "                            write DIR/tune.json, then score the test part once with them",
+                "  --tune-fraction F         the validation split: the last F of training events (default 0.1)",
                 "  --oracle                  the log comes from the simulator: also score the world's oracle",
                 "  --oracle-seed S --oracle-users U --oracle-items I --oracle-categories C",
                 "                            the simulate options the log was generated with (defaults as simulate)");
@@ -146,12 +150,11 @@ public final class EvaluateCommand implements Command {
             log.printf(Locale.ROOT, "evaluate: read %d events from %s (%s), %d bad rows %s%n", l.events().size(),
                     l.source(), l.format(), l.bad(), l.badRows());
             data.sources.add(describe(l));
-            int k = (int) Math.min(Math.max((long) (all.size() * split), 1), all.size() - 1);
-            long cutoff = all.stream().mapToLong(e -> e.ts).sorted().skip(k).findFirst().orElseThrow();
-            train = all.stream().filter(e -> e.ts < cutoff).toList();
-            test = all.stream().filter(e -> e.ts >= cutoff).toList();
+            TimeSplit ts = TimeSplit.of(all, split);
+            train = ts.before();
+            test = ts.after();
             data.split = String.format(Locale.ROOT, "time split of one log: first %.3f of events train "
-                    + "(cutoff ts %d = %s)", split, cutoff, java.time.Instant.ofEpochMilli(cutoff));
+                    + "(cutoff ts %d = %s)", split, ts.cutoff(), java.time.Instant.ofEpochMilli(ts.cutoff()));
         } else {
             EventLogReader.EventLog lt =
                     EventLogReader.read(Path.of(a.get("train", null)), format, "train-", converter);
@@ -208,6 +211,19 @@ public final class EvaluateCommand implements Command {
         if (conf.get(StreamrecOptions.TOP_K) < Protocol.K) {
             throw new Args.UsageException("recs.top-k must be >= " + Protocol.K + " for HR@20/MRR@20/NDCG@20");
         }
+        boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
+        int purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
+        java.util.function.UnaryOperator<Recommender> shopRules = // the job's purchased-item filter, for every method
+                b -> purchaseFilter ? new Baselines.PurchaseFiltered(b, purchasedMax) : b;
+        if (a.flag("tune")) { // before the test part is touched: the choice sees the training part only
+            Tuning.Result tuned = Tuning.run(train, a.getDouble("tune-fraction", Tuning.DEFAULT_FRACTION,
+                    Double.MIN_VALUE, 1.0), settings, shopRules, log);
+            tuned.apply(settings);
+            tuned.write(out.resolve("tune.json"));
+            data.tuning = tuned;
+        } else if (a.has("tune-fraction")) {
+            throw new Args.UsageException("--tune-fraction goes with --tune");
+        }
         List<UserEvent> replay = new ArrayList<>(train.size() + test.size());
         replay.addAll(train);
         replay.addAll(test);
@@ -228,6 +244,12 @@ public final class EvaluateCommand implements Command {
         baselines.add(repeat);
         baselines.add(new Baselines.CovisitKnn(settings.knnPairWindow, settings.knnMaxGapS * 1000,
                 settings.knnLastItems, repeat, popular));
+        SessionIndex sessions = new SessionIndex(settings.sessionGapS * 1000,
+                Math.max(settings.vsknnSample, settings.stanSample));
+        baselines.add(new SessionKnn.VSknn(sessions, settings.vsknnK, settings.vsknnSample, settings.weighting(),
+                settings.vsknnIdf, popular));
+        baselines.add(new SessionKnn.Stan(sessions, settings.stanK, settings.stanSample, settings.stanLambda1,
+                settings.stanLambda2S, settings.stanLambda3, popular));
         baselines.add(new Baselines.Retrieval(bundle, popular));
         if (a.flag("oracle")) {
             SimConfig sc = SimConfig.defaults()
@@ -240,9 +262,12 @@ public final class EvaluateCommand implements Command {
         }
         List<Recommender> recs = new ArrayList<>();
         recs.add(new Baselines.Fixed("streamrec", job.lists, job.discoverLists.isEmpty() ? null : job.discoverLists));
-        boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
+        List<Tuning.Timed> timed = new ArrayList<>();
         for (Recommender b : baselines) { // the job's purchased-item filter applies to every method alike
-            recs.add(purchaseFilter ? new Baselines.PurchaseFiltered(b, conf.get(StreamrecOptions.PURCHASED_MAX)) : b);
+            Tuning.Timed t = new Tuning.Timed(shopRules.apply(b));
+            timed.add(t);
+            recs.add(recs.size() == 1 ? new Tuning.Progress(t, train.size() + test.size(), "evaluate: scoring", log)
+                    : t);
         }
         Scorer scorer = new Scorer();
         long ts0 = System.nanoTime();
@@ -256,6 +281,10 @@ public final class EvaluateCommand implements Command {
         }
         log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
                 stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
+        for (Tuning.Timed t : timed) { // shared state (popular, repeat, the session index) counts where first fed
+            data.methodSeconds.put(t.name(), t.seconds());
+            log.printf(Locale.ROOT, "evaluate: %s took %.2f s (observe + lists, one pass)%n", t.name(), t.seconds());
+        }
         long noList = 0;
         for (UserEvent e : test) {
             if (!job.lists.containsKey(e.eventId)) {
@@ -271,6 +300,16 @@ public final class EvaluateCommand implements Command {
         Report.write(out, data, stats, job, scorer, settings, jobOptions);
         log.printf(Locale.ROOT, "evaluate: report in %s (report.md, metrics.json, chart.png)%n", out);
         return 0;
+    }
+
+    /** A log cut by time: events before {@code cutoff} (the ts at the {@code fraction} quantile) and the rest. */
+    record TimeSplit(List<UserEvent> before, List<UserEvent> after, long cutoff) {
+        static TimeSplit of(List<UserEvent> all, double fraction) {
+            int k = (int) Math.min(Math.max((long) (all.size() * fraction), 1), all.size() - 1);
+            long cutoff = all.stream().mapToLong(e -> e.ts).sorted().skip(k).findFirst().orElseThrow();
+            return new TimeSplit(all.stream().filter(e -> e.ts < cutoff).toList(),
+                    all.stream().filter(e -> e.ts >= cutoff).toList(), cutoff);
+        }
     }
 
     private static List<UserEvent> cap(List<UserEvent> l, long max) {

@@ -16,7 +16,8 @@ import java.util.Map;
 /** Writes report.md, metrics.json and chart.png. */
 public final class Report {
     /** Names of the methods that count as baselines for the quality target (not the pipeline, not the oracle). */
-    static final List<String> BASELINES = List.of("popular", "trending", "repeat", "covisit_knn", "retrieval");
+    static final List<String> BASELINES = List.of("popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
+            "retrieval");
 
     /** What the command knows about the inputs. */
     static final class Data {
@@ -30,6 +31,10 @@ public final class Report {
         String oracle;
         long testEventsWithoutList;
         double seconds;
+        /** The --tune choice, or null. */
+        Tuning.Result tuning;
+        /** Per baseline, the seconds of its observe and list calls in the scoring pass. */
+        final Map<String, Double> methodSeconds = new LinkedHashMap<>();
     }
 
     private Report() {}
@@ -118,6 +123,13 @@ public final class Report {
         rp.put("seconds", round(job.seconds));
         rp.put("events_per_second", round((st.trainEvents + st.testEvents) / Math.max(job.seconds, 1e-9)));
         root.put("replay", rp);
+        Map<String, Object> secs = new LinkedHashMap<>();
+        d.methodSeconds.forEach((m, x) -> secs.put(m, round(x)));
+        rp.put("baseline_seconds_one_pass", secs);
+        if (d.tuning != null) {
+            cfg.put("tuning", "--tune: parameters chosen on the validation split (tune.json): "
+                    + d.tuning.asMap().get("chosen"));
+        }
         root.put("targets", targets(scorer, methods));
         root.put("total_seconds", round(d.seconds));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("metrics.json").toFile(),
@@ -210,8 +222,12 @@ public final class Report {
                 .append(".\n");
         sb.append("Retrieval baseline: inner products of the user's interest vector (io.streamrec.model."
                 + "InterestVector, updated with the bundle's type weights and half-life on every event) with all "
-                + "bundle item embeddings, computed in Java (not a second job run). Repeat and covisit_knn are "
+                + "bundle item embeddings, computed in Java (not a second job run). Repeat, covisit_knn, vsknn and "
+                + "stan are "
                 + "filled up with popular items to 20.\n");
+        if (d.tuning != null) {
+            sb.append(d.tuning.markdown());
+        }
         Files.writeString(out.resolve("report.md"), sb.toString(), StandardCharsets.UTF_8);
     }
 

@@ -46,14 +46,14 @@ class EvaluateCommandITCase {
         int rc = new EvaluateCommand(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(new String[] {
                 "--log", logFile.toString(), "--split", "0.7", "--model.path", "classpath:default",
                 "--out", out.toString(), "--oracle", "--oracle-seed", "7", "--oracle-users", "60",
-                "--oracle-items", "200", "--oracle-categories", "8"});
+                "--oracle-items", "200", "--oracle-categories", "8", "--tune"});
         String log = progress.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, log);
         assertTrue(log.contains("replay: done, 2000 lists for 2000 events"), log);
 
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        Set<String> expected = Set.of("streamrec", "popular", "trending", "repeat", "covisit_knn", "retrieval",
-                "oracle");
+        Set<String> expected = Set.of("streamrec", "popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
+                "retrieval", "oracle");
         Set<String> got = new java.util.HashSet<>();
         m.get("methods").fieldNames().forEachRemaining(got::add);
         assertEquals(expected, got);
@@ -73,6 +73,11 @@ class EvaluateCommandITCase {
         assertTrue(ds.get("scored_events").asLong() > 100, ds.toString());
         assertTrue(ds.get("scored_events_new_item").asLong() > 0);
         assertEquals(0, m.get("replay").get("dead_letters").asLong());
+        JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        assertEquals(46, tune.get("grid").size());
+        String chosenK = "k=" + tune.get("chosen").get("vsknn").get("k").asInt();
+        assertTrue(m.get("configuration").get("tuning").asText().contains(chosenK), m.get("configuration").toString());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("Parameter choice on the validation split"));
         assertEquals(0, m.get("replay").get("test_events_without_list").asLong());
         // every list the job emitted for a scored event was scored: none empty
         // the oracle knows the world: it must beat popularity on the simulator
