@@ -300,6 +300,11 @@ public final class BenchCommand implements Command {
                     }
                 }
                 maxRate = maxRate > 0 ? maxRate : r.bestDrain();
+                if (plan.sections.contains("raw")) {
+                    double waited = Drain.awaitQuiet(plan.mode.equals("smoke") ? 2 : 90);
+                    r.json.put("raw_model_waited_for_quiet_s", Stats.round(waited, 1));
+                    out.printf("    waited %.1f s for the machine to go quiet before the raw model%n", waited);
+                }
                 rawSection(plan, r, bundle, r.measuredCandidates(kOffline));
             }
             if (plan.sections.contains("latency")) {
