@@ -273,7 +273,7 @@ public final class CandidateGenerator {
         // the exact scan leaves out the items already in the set, so only exclusions can cost depth; IVF cannot
         int cap = Math.min(n, want + (ivf != null ? out.size() : 0) + 32);
         while (true) {
-            int m = topByInnerProduct(q, cap);
+            int m = topByInnerProduct(q, cap, out);
             int added = 0;
             int start = out.size();
             for (int i = 0; i < m && added < want; i++) {
@@ -292,9 +292,9 @@ public final class CandidateGenerator {
     }
 
     /** The top {@code cap} items by inner product: in {@link #ivfIds} (0-based) with IVF, else in the heap. */
-    private int topByInnerProduct(float[] q, int cap) {
+    private int topByInnerProduct(float[] q, int cap, CandidateSet inSet) {
         if (ivf == null) {
-            return scan(q, cap, true);
+            return scan(q, cap, inSet);
         }
         if (ivfIds.length < cap) {
             ivfIds = new int[cap];
@@ -306,11 +306,11 @@ public final class CandidateGenerator {
 
     /**
      * Scores every item against q (exact inner product), then leaves the top {@code cap} model indices sorted
-     * best-first in the heap's read-out; returns how many. With {@code skipSeen} the items already in this event's set
-     * score -infinity, so they fall behind every other item and a shallower selection finds as many new ones (the
-     * order of the others is unchanged: the same candidates are added).
+     * best-first in the heap's read-out; returns how many. The model items of {@code skip} (may be null; the event's
+     * set so far) score -infinity, so they fall behind every other item and a shallower selection finds as many new
+     * ones (the order of the others is unchanged: the same candidates are added).
      */
-    private int scan(float[] q, int cap, boolean skipSeen) {
+    private int scan(float[] q, int cap, CandidateSet skip) {
         float[][][] tiles = items.columnTiles();
         final int tile = ItemIndex.TILE;
         float[] s = tileScores;
@@ -352,11 +352,10 @@ public final class CandidateGenerator {
             int rows = Math.min(tile, n - tIdx * tile);
             System.arraycopy(s, 0, allScores, tIdx * tile, rows);
         }
-        if (skipSeen) {
-            for (int i = 0; i < n; i++) {
-                if (seen[i + 1] == stamp) {
-                    allScores[i] = Float.NEGATIVE_INFINITY;
-                }
+        for (int i = 0, size = skip == null ? 0 : skip.size(); i < size; i++) {
+            int idx = skip.modelIndex(i);
+            if (idx > 0) {
+                allScores[idx - 1] = Float.NEGATIVE_INFINITY;
             }
         }
         return heap.selectTop(allScores, n, cap, 1);
@@ -369,7 +368,7 @@ public final class CandidateGenerator {
      */
     public int retrieve(float[] q, int k, int[] outIndices, float[] outScores) {
         int cap = Math.min(k, n);
-        int m = scan(q, cap, false);
+        int m = scan(q, cap, null);
         for (int i = 0; i < m; i++) {
             outIndices[i] = heap.idAt(i);
             if (outScores != null) {

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Flink metric reporter (and its factory) that keeps the job's ONNX call histograms ({@code inferenceLatencyUs},
- * one per rank subtask) and its scored-candidate counters ({@code candidatesScored}) where the bench can read them: the drains run the job in this JVM's MiniCluster, and the time
- * spent in the model is what splits the rank operator's thread CPU into model and operator work. Enabled only by the
+ * one per rank subtask) and scored-candidate counters ({@code candidatesScored}) where the bench can read them: the
+ * drains run the job in this JVM's MiniCluster; the time spent in the model is what splits the rank operator's thread
+ * CPU into model and operator work, and the candidates per event are the raw model's like-for-like K. Enabled only by the
  * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
  */
 public final class MetricCapture implements MetricReporterFactory, MetricReporter {
