@@ -7,7 +7,8 @@ import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import io.streamrec.job.JobSettings;
 import io.streamrec.event.UserEvent;
-import io.streamrec.kafka.EmbeddedKafka;
+import io.streamrec.cluster.StandaloneCluster;
+import io.streamrec.kafka.KafkaServerProcess;
 import io.streamrec.kafka.Topics;
 import io.streamrec.model.ModelBundle;
 import io.streamrec.ranking.BundleLoader;
@@ -78,7 +79,7 @@ public final class BenchCommand implements Command {
                 "                          world; a bundle trained on `simulate --items N` traffic needs the same N)",
                 "  --json FILE             also write the results as JSON",
                 "  --plot FILE             write latency against load as a PNG",
-                "  --kafka.bootstrap-servers H:P  use this broker (e.g. `streamrec kafka`) instead of an embedded one",
+                "  --kafka.bootstrap-servers H:P  use this broker (e.g. `streamrec kafka`) instead of starting one in a JVM of its own",
                 "  --job-conf 'k=v;k=v'    extra job/Flink options for the pipeline runs (over the --config profile)",
                 "  --sections LIST         raw,retrieval,state,pipeline,latency,checkpoint (default: all)",
                 "  --events N              events pre-loaded for the throughput runs",
@@ -190,7 +191,7 @@ public final class BenchCommand implements Command {
         Map<String, String> kafkaProperties = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
         if (!kafkaProperties.isEmpty() && !a.has("kafka.bootstrap-servers")) {
             throw new Args.UsageException("options --" + StreamrecConfig.KAFKA_PROPERTIES
-                    + "* need --kafka.bootstrap-servers (the embedded broker takes none)");
+                    + "* need --kafka.bootstrap-servers (the broker the bench starts takes none)");
         }
         plan.kafkaProperties = kafkaProperties;
         BenchReport r = execute(plan, a.get("model.path", "classpath:default"), a.get("kafka.bootstrap-servers", null),
@@ -259,13 +260,20 @@ public final class BenchCommand implements Command {
         }
         boolean needKafka = plan.sections.contains("pipeline") || plan.sections.contains("latency")
                 || plan.sections.contains("checkpoint");
-        EmbeddedKafka kafka = null;
+        KafkaServerProcess kafka = null;
+        Path kafkaDir = null;
         PipelineBench pb = null;
         try {
             if (needKafka && bootstrap == null) {
-                kafka = EmbeddedKafka.start(Map.of());
+                // In a JVM of its own, as a user's broker is: sharing the job's JVM, each of the job's collections
+                // stalled the broker too, and each of the broker's stalled the job.
+                kafkaDir = Files.createTempDirectory("streamrec-bench-kafka");
+                kafka = new KafkaServerProcess(kafkaDir, StandaloneCluster.freePort(), StandaloneCluster.freePort(),
+                        "localhost", KafkaServerProcess.defaultJvmOptions("1g", List.of()), kafkaDir.resolve("kafka.log"));
+                long ms = kafka.start();
                 bootstrap = kafka.bootstrapServers();
-                out.printf("    embedded KRaft broker at %s (%d ms)%n", bootstrap, kafka.startMillis());
+                out.printf("    KRaft broker in its own JVM at %s (%d ms; log %s)%n", bootstrap, ms,
+                        kafkaDir.resolve("kafka.log"));
             }
             pb = needKafka ? new PipelineBench(bootstrap, jobConf, plan.kafkaProperties, out) : null;
             if (pb != null) {
@@ -341,6 +349,7 @@ public final class BenchCommand implements Command {
             }
             if (kafka != null) {
                 kafka.close();
+                CheckpointBench.deleteRecursively(kafkaDir);
             }
         }
         r.finish();

@@ -11,7 +11,7 @@ import java.util.Set;
  * runs and seconds), so its JSON has the same keys; --smoke is --quick at toy sizes for the tests.
  */
 final class BenchPlan {
-    /** Kafka client settings (SASL/TLS, ...) for every client of an external broker; empty for the embedded one. */
+    /** Kafka client settings (SASL/TLS, ...) for every client of an external broker; empty for the one the bench starts. */
     Map<String, String> kafkaProperties = Map.of();
     String mode;
     double rawWarmup;

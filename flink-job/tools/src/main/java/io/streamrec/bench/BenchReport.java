@@ -54,7 +54,7 @@ final class BenchReport {
                 Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
                 load));
         json.put("model_version", bundle.modelVersion());
-        json.put("broker", bootstrap == null ? "embedded KRaft (in-process)" : bootstrap);
+        json.put("broker", bootstrap == null ? "KRaft broker in its own JVM, started by the bench" : bootstrap);
         ObjectNode jc = json.putObject("job_conf");
         jobConf.forEach((k, v) -> jc.put(k, Secrets.shown(k, v)));
         if (!plan.kafkaProperties.isEmpty()) {
