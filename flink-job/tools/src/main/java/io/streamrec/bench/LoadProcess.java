@@ -53,7 +53,9 @@ final class LoadProcess implements AutoCloseable {
                              int tickUs, boolean recordAppends) throws IOException {
         List<String> flags = new ArrayList<>();
         for (String f : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!f.startsWith("-Xmx") && !f.startsWith("-Xms") && !f.startsWith("-agentlib:jdwp")) {
+            // not the bench's recording and logging flags: they name files, which two JVMs would write over
+            if (!f.startsWith("-Xmx") && !f.startsWith("-Xms") && !f.startsWith("-agentlib:jdwp")
+                    && !f.startsWith("-XX:StartFlightRecording") && !f.startsWith("-Xlog:")) {
                 flags.add(f);
             }
         }
