@@ -53,7 +53,7 @@ class EvaluateCommandITCase {
 
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         Set<String> expected = Set.of("streamrec", "popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
-                "retrieval", "oracle");
+                "retrieval", "gru4rec", "oracle");
         Set<String> got = new java.util.HashSet<>();
         m.get("methods").fieldNames().forEachRemaining(got::add);
         assertEquals(expected, got);
