@@ -8,8 +8,9 @@ What: ``export`` writes three files into one directory; ``validate`` (always run
   model was trained on windows padded to exactly that length.
 - ``gru4rec.json``: that contract once (names, dtypes, shapes, padding), the session rule, the item vocabulary (item
   ids in index order: ``items[i]`` has index i + 1) and the training report.
-- ``gru4rec.golden.json``: PyTorch's scores for a few inputs at a few indices. Debian ships no onnxruntime for Python,
-  so the ONNX Runtime vs PyTorch comparison runs in Java: Gru4RecBaseline replays these cases every time it opens the
+- ``gru4rec.golden.json``: PyTorch's scores for a few inputs at a few indices. ``validate`` replays them through the
+  ONNX graph with the NumPy interpreter ``verify`` uses for the ranker (onnx_eval.py), since Debian ships no
+  onnxruntime for Python; ONNX Runtime itself replays them in Java: Gru4RecBaseline does so every time it opens the
   model and refuses a model that differs by more than ``tolerance``.
 
 Why a separate file: export and checks are their own step, and sequential.py stays about training.
@@ -21,6 +22,8 @@ import warnings
 import numpy as np
 import onnx
 import torch
+
+from . import onnx_eval
 
 CONTRACT = "gru4rec.json"
 MODEL = "gru4rec.onnx"
@@ -104,8 +107,8 @@ def export(model, vocab, report, out_dir, train_x=None):
 
 
 def validate(out_dir):
-    """Checks the written files against each other; returns a list of problems (empty: valid). The ONNX Runtime
-    parity check is Java's (module docstring)."""
+    """Checks the written files against each other and the ONNX graph's scores against PyTorch's golden ones (NumPy
+    interpreter); returns a list of problems (empty: valid). The ONNX Runtime parity check is Java's."""
     problems = []
     try:
         with open(os.path.join(out_dir, CONTRACT)) as f:
@@ -145,4 +148,18 @@ def validate(out_dir):
             problems.append("golden case %d: input not %d indices in [0, %d]" % (i, L, n))
         if any(not 1 <= v <= n for v in case["indices"]) or len(case["indices"]) != len(case["scores"]):
             problems.append("golden case %d: indices outside [1, %d] or not one score each" % (i, n))
+    if problems:
+        return problems
+    cases = g["cases"]
+    try:
+        got = onnx_eval.run(m, {INPUT: np.asarray([case["items"] for case in cases], np.int64)})[0]
+    except NotImplementedError as e:
+        return ["the NumPy ONNX interpreter cannot run the model: %s" % e]
+    tol = float(g.get("tolerance", TOLERANCE))
+    for i, case in enumerate(cases):
+        want = np.asarray(case["scores"])
+        diff = np.abs(got[i][case["indices"]] - want)
+        if (diff > tol * np.maximum(1.0, np.abs(want))).any():
+            problems.append("golden case %d: the ONNX graph gives scores up to %.3g away from PyTorch's"
+                            % (i, float(diff.max())))
     return problems

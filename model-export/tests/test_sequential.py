@@ -1,6 +1,7 @@
 """GRU4Rec baseline (sequential.py, sequential_export.py, `baseline-gru4rec`): sessions follow SessionIndex's rule, the
 model learns a deterministic next-item pattern, and the export writes the declared contract and passes its checks.
-The ONNX Runtime parity check is Java's (Gru4RecBaselineTest): Debian has no onnxruntime for Python."""
+The export's ONNX graph is replayed here with the NumPy interpreter (onnx_eval.py); the ONNX Runtime parity check is
+Java's (Gru4RecBaselineTest): Debian has no onnxruntime for Python."""
 import json
 import random
 
@@ -102,7 +103,14 @@ def test_cli_exports_the_declared_contract(tmp_path):
     g = json.loads((out / GOLDEN).read_text())
     assert len(g["cases"]) >= 2 and {sum(v > 0 for v in c["items"]) for c in g["cases"]} >= {1, 2}
     assert validate(str(out)) == []
-    # the checks catch a contract that no longer matches the model
+    # the checks replay the golden scores through the ONNX graph, and catch a model that differs from PyTorch
+    g["cases"][0]["scores"][0] += 0.01
+    (out / GOLDEN).write_text(json.dumps(g))
+    assert any("golden case 0" in p for p in validate(str(out)))
+    g["cases"][0]["scores"][0] -= 0.01
+    (out / GOLDEN).write_text(json.dumps(g))
+    assert validate(str(out)) == []
+    # and a contract that no longer matches the model
     c["max_len"] = 7
     (out / CONTRACT).write_text(json.dumps(c))
     assert any("model input" in p for p in validate(str(out)))
