@@ -45,12 +45,13 @@ public final class EvalSettings {
         job.put("recs.filter-seen", "false");
         gru4rec.put("max_len", 20);
         gru4rec.put("dim", 64);
-        gru4rec.put("epochs", 10);
+        gru4rec.put("dropout", 0.3);
+        gru4rec.put("epochs", 30);
         gru4rec.put("batch_size", 128);
-        gru4rec.put("lr", 0.003);
+        gru4rec.put("lr", 0.01);
         gru4rec.put("negatives", 2048);
         gru4rec.put("holdout", 0.1);
-        gru4rec.put("patience", 2);
+        gru4rec.put("patience", 3);
         gru4rec.put("time_budget_s", 600.0);
         gru4rec.put("threads", 1);
         gru4rec.put("seed", 7);
