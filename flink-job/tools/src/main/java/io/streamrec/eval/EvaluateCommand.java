@@ -199,10 +199,8 @@ public final class EvaluateCommand implements Command {
             data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
         }
         Path gruDir = out.resolve("gru4rec");
-        if (neural) {
-            ModelExport.gru4rec(repo, python, trainFile, gruDir, settings.sessionGapS, settings.gru4rec,
-                    out.resolve("gru4rec.log"), log);
-        }
+        double gruSeconds = !neural ? 0 : ModelExport.gru4rec(repo, python, trainFile, gruDir, settings.sessionGapS,
+                settings.gru4rec, out.resolve("gru4rec.log"), log);
         ModelBundle bundle = BundleLoader.load(bundlePath);
         data.bundle = bundlePath;
         data.modelVersion = bundle.modelVersion();
@@ -301,8 +299,8 @@ public final class EvaluateCommand implements Command {
             }
         }
         if (gru != null) {
-            data.gru4rec = "trained by model-export baseline-gru4rec on the training part (gru4rec/, log in "
-                    + "gru4rec.log); " + gru.describe();
+            data.gru4rec = String.format(Locale.ROOT, "trained by model-export baseline-gru4rec on the training "
+                    + "part in %.0f s (gru4rec/, log in gru4rec.log); %s", gruSeconds, gru.describe());
             log.println("evaluate: gru4rec: " + gru.describe());
         }
         log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",

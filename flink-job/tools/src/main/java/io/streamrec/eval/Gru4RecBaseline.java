@@ -24,10 +24,10 @@ import java.util.Map;
 
 /**
  * GRU4Rec, the sequential neural baseline: a GRU over the user's running session, trained offline on the training part
- * by model-export ({@code python3 -m streamrec_model baseline-gru4rec}, streamrec_model/sequential.py) and run here with
- * ONNX Runtime. The model's contract is its {@code gru4rec.json}: input {@code items} int64 [batch, max_len], the last
- * max_len item indices of the running session, oldest first, left-padded with 0; output {@code scores} float32
- * [batch, n_items + 1], one score per item index (index 0 is padding); the vocabulary maps index i + 1 to
+ * by model-export ({@code python3 -m streamrec_model baseline-gru4rec}, streamrec_model/sequential.py) and run here
+ * with ONNX Runtime. The model's contract is its {@code gru4rec.json}: input {@code items} int64 [batch, max_len],
+ * the last max_len item indices of the running session, oldest first, left-padded with 0; output {@code scores}
+ * float32 [batch, n_items + 1], one score per item index (index 0 is padding); the vocabulary maps index i + 1 to
  * {@code items[i]}.
  *
  * <p>It observes every event (a session ends after the contract's {@code session_gap_s} without an event or when the

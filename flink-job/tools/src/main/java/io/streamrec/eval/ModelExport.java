@@ -31,12 +31,12 @@ public final class ModelExport {
     }
 
     /**
-     * {@code baseline-gru4rec --data DATA --format jsonl --out DIR --session-gap-s S --KEY VALUE ...}: trains the GRU4Rec
-     * baseline on the training part and writes {@link Gru4RecBaseline#CONTRACT}, the ONNX model and its golden cases
-     * into {@code out} (streamrec_model/sequential.py). {@code params} are the command's knobs by their snake_case
-     * names (EvalSettings.gru4rec).
+     * {@code baseline-gru4rec --data DATA --format jsonl --out DIR --session-gap-s S --KEY VALUE ...}: trains the
+     * GRU4Rec baseline on the training part and writes {@link Gru4RecBaseline#CONTRACT}, the ONNX model and its golden
+     * cases into {@code out} (streamrec_model/sequential.py). {@code params} are the command's knobs by their
+     * snake_case names (EvalSettings.gru4rec). Returns the wall time in seconds.
      */
-    static void gru4rec(Path repo, String python, Path data, Path out, long sessionGapS, Map<String, Object> params,
+    static double gru4rec(Path repo, String python, Path data, Path out, long sessionGapS, Map<String, Object> params,
                         Path logFile, PrintStream log) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("baseline-gru4rec", "--data", data.toString(), "--format", "jsonl",
                 "--out", out.toString(), "--session-gap-s", Long.toString(sessionGapS)));
@@ -46,7 +46,9 @@ public final class ModelExport {
         });
         long t0 = System.nanoTime();
         run(repo, python, args, logFile, log, "training gru4rec");
-        log.printf(Locale.ROOT, "evaluate: gru4rec trained in %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, out);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        log.printf(Locale.ROOT, "evaluate: gru4rec trained in %.0f s: %s%n", seconds, out);
+        return seconds;
     }
 
     /**

@@ -229,8 +229,8 @@ public final class Report {
                 + "stan are "
                 + "filled up with popular items to 20.\n");
         if (d.gru4rec != null) {
-            sb.append("GRU4Rec baseline (gru4rec): a GRU over the user's running session (sessions as for vsknn and stan), ").append(
-                    d.gru4rec).append("; it does not learn from the test part.\n");
+            sb.append("GRU4Rec baseline (gru4rec): a GRU over the user's running session (sessions as for vsknn and "
+                    + "stan), ").append(d.gru4rec).append("; it does not learn from the test part.\n");
         }
         if (d.tuning != null) {
             sb.append(d.tuning.markdown());
