@@ -4,8 +4,9 @@ What: every user's events in time order are cut into sessions (a new one after `
 when the optional session id changes: the rule of the evaluator's SessionIndex.java), and a GRU4Rec network learns to
 predict each session's next item from the items before it. Why this one: a GRU over at most ``max_len`` items is cheap
 on 2 CPU cores, exports to ONNX at opset 14+ as one GRU node, and is the classic neural reference of session-based
-recommendation (Hidasi et al. 2016; the tied output embedding of Hidasi & Czapp 2023). SASRec would need attention over
-the same window for every position and did not fit the CPU budget better.
+recommendation (Hidasi et al. 2016; tied input and output embeddings as the authors' "constrained embedding").
+SASRec was not chosen, by judgement rather than measurement: self-attention is more to export and, at this window on
+2 cores, not expected to be cheaper.
 
 Model: item embedding (index 0 = padding, left-padded windows) -> dropout -> one GRU layer -> linear -> scores as the
 inner product with the same item embeddings (tied), over all items. Loss: cross-entropy over every item when the
