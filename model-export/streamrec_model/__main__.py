@@ -1,4 +1,4 @@
-"""CLI: /usr/bin/python3 -m streamrec_model {train,export,verify,build,synth,convert} ..."""
+"""CLI: /usr/bin/python3 -m streamrec_model {train,export,verify,build,synth,convert,baseline-gru4rec} ..."""
 import argparse
 import json
 import os
@@ -55,6 +55,35 @@ def cmd_build(a):
     cmd_export(a)
 
 
+def cmd_gru4rec(a):
+    """Trains the GRU4Rec baseline on a log (read as `train` reads it), exports it, then validates the export."""
+    from .data import read_events
+    from .sequential import DEFAULTS, log, train
+    from .sequential_export import export, validate
+    ev = read_events(a.data, a.format or "auto")
+    params = {k: getattr(a, k) for k in DEFAULTS}
+    model, vocab, report, x = train(ev.users, ev.items, ev.ts, params)
+    report["source"] = ev.source
+    export(model, vocab, report, a.out, x)
+    problems = validate(a.out)
+    for p in problems:
+        log("INVALID: " + p)
+    if problems:
+        sys.exit(1)
+    log("exported and checked: %s (%d items, max_len %d)" % (a.out, len(vocab), params["max_len"]))
+
+
+def _add_gru4rec(sub):
+    from .sequential import DEFAULTS
+    g = sub.add_parser("baseline-gru4rec", help="train the GRU4Rec baseline of `streamrec evaluate` and export it "
+                                                "to ONNX (gru4rec.onnx, gru4rec.json, gru4rec.golden.json)")
+    g.add_argument("--data", required=True, help="the training event log")
+    g.add_argument("--format", default="auto", help="jsonl | csv | taobao | diginetica | auto")
+    g.add_argument("--out", required=True, help="directory for the three files")
+    for k, v in DEFAULTS.items():
+        g.add_argument("--" + k.replace("_", "-"), dest=k, type=type(v), default=v, help="default %s" % v)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m streamrec_model")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -82,6 +111,7 @@ def main(argv=None):
                                        "topic's JSON lines")
     from .convert import add_arguments
     add_arguments(c)
+    _add_gru4rec(sub)
     a = ap.parse_args(argv)
     if a.cmd == "convert":
         from .convert import run
@@ -92,7 +122,8 @@ def main(argv=None):
     if a.cmd == "synth":
         from .synth import main as smain
         return smain(a.args)
-    {"train": cmd_train, "export": cmd_export, "verify": cmd_verify, "build": cmd_build}[a.cmd](a)
+    {"train": cmd_train, "export": cmd_export, "verify": cmd_verify, "build": cmd_build,
+     "baseline-gru4rec": cmd_gru4rec}[a.cmd](a)
 
 
 if __name__ == "__main__":

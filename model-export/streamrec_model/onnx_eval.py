@@ -1,4 +1,4 @@
-"""A tiny NumPy interpreter for the ONNX operators the ranker uses.
+"""A tiny NumPy interpreter for the ONNX operators the ranker (and the evaluator's GRU4Rec baseline) uses.
 
 Debian has no onnxruntime for Python, so ``verify`` replays golden.json through ranker.onnx with this evaluator
 (the Java side does the same with ONNX Runtime). An operator it does not know is reported, never skipped."""
@@ -31,6 +31,37 @@ def _reduce(fn, x, axes, keepdims, noop_empty=0):
             return x
         axes = tuple(range(x.ndim))
     return fn(x, axis=tuple(int(a) for a in axes), keepdims=bool(keepdims))
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _gru(x, a):
+    """ONNX GRU, forward direction, default activations, layout 0, no sequence_lens (the GRU4Rec baseline's export):
+    X [T, B, I], W [1, 3H, I], R [1, 3H, H], B [1, 6H], initial_h [1, B, H]; gates in the order z, r, h. Returns
+    (Y [T, 1, B, H], Y_h [1, B, H])."""
+    if a.get("direction", b"forward") not in (b"forward", "forward") or a.get("layout", 0) != 0 \
+            or (len(x) > 4 and x[4] is not None) or "activations" in a:
+        raise NotImplementedError("ONNX GRU: only forward, layout 0, default activations, no sequence_lens")
+    X, W, R = x[0], x[1][0], x[2][0]
+    H = W.shape[0] // 3
+    Bias = x[3][0] if len(x) > 3 and x[3] is not None else np.zeros(6 * H, X.dtype)
+    h = x[5][0] if len(x) > 5 and x[5] is not None else np.zeros((X.shape[1], H), X.dtype)
+    wb, rb = Bias[:3 * H], Bias[3 * H:]
+    ys = []
+    for t in range(X.shape[0]):
+        gx = X[t] @ W.T + wb
+        gh = h @ R[:2 * H].T + rb[:2 * H]
+        z = _sigmoid(gx[:, :H] + gh[:, :H])
+        r = _sigmoid(gx[:, H:2 * H] + gh[:, H:2 * H])
+        if a.get("linear_before_reset", 0):
+            n = np.tanh(gx[:, 2 * H:] + r * (h @ R[2 * H:].T + rb[2 * H:]))
+        else:
+            n = np.tanh(gx[:, 2 * H:] + (r * h) @ R[2 * H:].T + rb[2 * H:])
+        h = (1 - z) * n + z * h
+        ys.append(h)
+    return np.stack(ys)[:, None], h[None]
 
 
 def run(model, feeds):
@@ -121,6 +152,11 @@ def run(model, feeds):
             out = np.transpose(x[0], a.get("perm"))
         elif op == "Identity":
             out = x[0]
+        elif op == "GRU":
+            for name, v in zip(node.output, _gru(x, a)):
+                if name:
+                    env[name] = v
+            continue
         else:
             raise NotImplementedError("ONNX operator %s is not supported by the NumPy evaluator" % op)
         env[node.output[0]] = out

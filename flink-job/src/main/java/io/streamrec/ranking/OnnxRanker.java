@@ -133,9 +133,10 @@ public final class OnnxRanker implements AutoCloseable {
      * matches regular expressions against the process command line while the environment is created, and with a
      * command line over ~4 KB (a long {@code -cp}, as JMH forks and many cluster launchers use) that recursion
      * overflows a normal thread stack and SIGSEGVs the whole JVM without an hs_err file
-     * (microsoft/onnxruntime#32173; {@code ORT_DISABLE_TELEMETRY=1} also avoids it).
+     * (microsoft/onnxruntime#32173; {@code ORT_DISABLE_TELEMETRY=1} also avoids it). Public so the other ONNX
+     * users of the process (the evaluator's GRU4Rec baseline) share it. Never close it.
      */
-    static OrtEnvironment environment() throws OrtException {
+    public static OrtEnvironment environment() throws OrtException {
         OrtEnvironment e = sharedEnv;
         if (e != null) {
             return e;

@@ -30,6 +30,12 @@ public final class EvalSettings {
     public double stanLambda1 = 1.0;
     public double stanLambda2S = 8_640_000.0;
     public double stanLambda3 = 1.0;
+    /**
+     * The GRU4Rec baseline's training knobs, passed to {@code baseline-gru4rec} as {@code --key value} (snake_case as
+     * in the config's {@code evaluation.gru4rec}; streamrec_model/sequential.py documents each). Its sessions use
+     * {@link #sessionGapS}.
+     */
+    public final Map<String, Object> gru4rec = new LinkedHashMap<>();
     /** Job options for the replay (e.g. recs.filter-purchased); command-line --job-options override them. */
     public final Map<String, String> job = new LinkedHashMap<>();
 
@@ -37,6 +43,18 @@ public final class EvalSettings {
         job.put("recs.top-k", "20");
         job.put("recs.filter-purchased", "true");
         job.put("recs.filter-seen", "false");
+        gru4rec.put("max_len", 20);
+        gru4rec.put("dim", 64);
+        gru4rec.put("dropout", 0.3);
+        gru4rec.put("epochs", 30);
+        gru4rec.put("batch_size", 128);
+        gru4rec.put("lr", 0.01);
+        gru4rec.put("negatives", 2048);
+        gru4rec.put("holdout", 0.1);
+        gru4rec.put("patience", 3);
+        gru4rec.put("time_budget_s", 600.0);
+        gru4rec.put("threads", 1);
+        gru4rec.put("seed", 7);
     }
 
     /** The V-SKNN position weighting named by {@link #vsknnWeighting}. */
@@ -72,6 +90,19 @@ public final class EvalSettings {
         s.stanLambda1 = st.path("lambda1").asDouble(s.stanLambda1);
         s.stanLambda2S = st.path("lambda2_s").asDouble(s.stanLambda2S);
         s.stanLambda3 = st.path("lambda3").asDouble(s.stanLambda3);
+        JsonNode g = e.path("gru4rec");
+        for (var it = g.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (f.getKey().startsWith("_")) {
+                continue; // a comment
+            }
+            Object def = s.gru4rec.get(f.getKey());
+            if (def == null) {
+                throw new IOException(configFile + ": evaluation.gru4rec." + f.getKey() + " is not a knob of "
+                        + "baseline-gru4rec (one of " + s.gru4rec.keySet() + ")");
+            }
+            s.gru4rec.put(f.getKey(), def instanceof Integer ? (Object) f.getValue().asInt() : f.getValue().asDouble());
+        }
         JsonNode job = e.get("job");
         if (job != null) {
             job.fields().forEachRemaining(f -> s.job.put(f.getKey(), f.getValue().asText()));
@@ -91,6 +122,7 @@ public final class EvalSettings {
         m.put("vsknn", ordered("k", vsknnK, "sample", vsknnSample, "weighting", vsknnWeighting, "idf", vsknnIdf));
         m.put("stan", ordered("k", stanK, "sample", stanSample, "lambda1", stanLambda1, "lambda2_s", stanLambda2S,
                 "lambda3", stanLambda3));
+        m.put("gru4rec", gru4rec);
         m.put("job", job);
         return m;
     }

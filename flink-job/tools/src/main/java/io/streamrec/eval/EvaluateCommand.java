@@ -33,7 +33,7 @@ public final class EvaluateCommand implements Command {
     static final Set<String> OPTIONS = Set.of("train", "test", "log", "split", "format", "model.path", "out", "config",
             "repo", "python", "job-options", "oracle-seed", "oracle-users", "oracle-items", "oracle-categories",
             "max-events", "dump-lists", "tune-fraction");
-    static final Set<String> FLAGS = Set.of("help", "oracle", "tune");
+    static final Set<String> FLAGS = Set.of("help", "oracle", "tune", "no-neural-baseline");
     /** The bundle evaluated is the model the job serves: the job's {@code model.path}; the older name still works. */
     static final Map<String, String> ALIASES = Map.of("bundle", "model.path");
 
@@ -84,6 +84,9 @@ public final class EvaluateCommand implements Command {
                 "                            validation split of the training part (best MRR@20, protocol all),",
                 "                            write DIR/tune.json, then score the test part once with them",
                 "  --tune-fraction F         the validation split: the last F of training events (default 0.1)",
+                "  --no-neural-baseline      skip the gru4rec baseline (GRU4Rec trained offline by model-export on",
+                "                            the training part, run with ONNX Runtime; knobs: the config's",
+                "                            evaluation.gru4rec, e.g. epochs, time_budget_s, dim, max_len)",
                 "  --oracle                  the log comes from the simulator: also score the world's oracle",
                 "  --oracle-seed S --oracle-users U --oracle-items I --oracle-categories C",
                 "                            the simulate options the log was generated with (defaults as simulate)");
@@ -170,7 +173,16 @@ public final class EvaluateCommand implements Command {
         }
         log.printf(Locale.ROOT, "evaluate: %d training events, %d test events%n", train.size(), test.size());
 
-        // 2. bundle
+        // 2. bundle, and the neural baseline, both trained on the training part only
+        Path trainFile = out.resolve("train.jsonl");
+        boolean neural = !a.flag("no-neural-baseline");
+        if (neural && repo == null) {
+            log.println("evaluate: no streamrec checkout to train gru4rec with (--repo, STREAMREC_HOME): skipping it");
+            neural = false;
+        }
+        if (neural || !a.has("model.path")) {
+            writeJsonl(trainFile, train);
+        }
         String bundlePath;
         if (a.has("model.path")) {
             bundlePath = a.get("model.path", null);
@@ -180,14 +192,15 @@ public final class EvaluateCommand implements Command {
                 throw new Args.UsageException("cannot find the streamrec checkout to train with model-export: "
                         + "give --repo DIR, set STREAMREC_HOME, or pass --model.path DIR");
             }
-            Path trainFile = out.resolve("train.jsonl");
-            writeJsonl(trainFile, train);
             Path bundleDir = out.resolve("bundle");
             ModelExport.build(repo, python, configFile, trainFile, bundleDir,
                     out.resolve("checkpoint"), out.resolve("train.log"), log);
             bundlePath = bundleDir.toString();
             data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
         }
+        Path gruDir = out.resolve("gru4rec");
+        double gruSeconds = !neural ? 0 : ModelExport.gru4rec(repo, python, trainFile, gruDir, settings.sessionGapS,
+                settings.gru4rec, out.resolve("gru4rec.log"), log);
         ModelBundle bundle = BundleLoader.load(bundlePath);
         data.bundle = bundlePath;
         data.modelVersion = bundle.modelVersion();
@@ -251,6 +264,10 @@ public final class EvaluateCommand implements Command {
         baselines.add(new SessionKnn.Stan(sessions, settings.stanK, settings.stanSample, settings.stanLambda1,
                 settings.stanLambda2S, settings.stanLambda3, popular));
         baselines.add(new Baselines.Retrieval(bundle, popular));
+        Gru4RecBaseline gru = neural ? Gru4RecBaseline.open(gruDir, 1, popular) : null;
+        if (gru != null) {
+            baselines.add(gru);
+        }
         if (a.flag("oracle")) {
             SimConfig sc = SimConfig.defaults()
                     .seed(a.getLong("oracle-seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
@@ -272,12 +289,19 @@ public final class EvaluateCommand implements Command {
         Scorer scorer = new Scorer();
         long ts0 = System.nanoTime();
         Protocol.Stats stats;
-        if (a.has("dump-lists")) {
-            try (var dump = Files.newBufferedWriter(Path.of(a.get("dump-lists", null)))) {
-                stats = Protocol.run(train, test, recs, scorer, dump);
+        try (gru) {
+            if (a.has("dump-lists")) {
+                try (var dump = Files.newBufferedWriter(Path.of(a.get("dump-lists", null)))) {
+                    stats = Protocol.run(train, test, recs, scorer, dump);
+                }
+            } else {
+                stats = Protocol.run(train, test, recs, scorer, null);
             }
-        } else {
-            stats = Protocol.run(train, test, recs, scorer, null);
+        }
+        if (gru != null) {
+            data.gru4rec = String.format(Locale.ROOT, "trained by model-export baseline-gru4rec on the training "
+                    + "part in %.0f s (gru4rec/, log in gru4rec.log); %s", gruSeconds, gru.describe());
+            log.println("evaluate: gru4rec: " + gru.describe());
         }
         log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
                 stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);

@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Runs model-export ({@code python -m streamrec_model ...} in {@code <repo>/model-export}) for the evaluator: {@link
- * #build} trains and exports a bundle, {@link #convert} turns a raw log into the input topic's JSON lines (model-export
- * is the one reader of the raw formats).
+ * #build} trains and exports a bundle, {@link #gru4rec} the GRU4Rec baseline, {@link #convert} turns a raw log into the
+ * input topic's JSON lines (model-export is the one reader of the raw formats).
  */
 public final class ModelExport {
     private ModelExport() {}
@@ -27,6 +28,27 @@ public final class ModelExport {
         long t0 = System.nanoTime();
         run(repo, python, args, logFile, log, "training");
         log.printf(Locale.ROOT, "evaluate: bundle trained in %.0f s: %s%n", (System.nanoTime() - t0) / 1e9, bundle);
+    }
+
+    /**
+     * {@code baseline-gru4rec --data DATA --format jsonl --out DIR --session-gap-s S --KEY VALUE ...}: trains the
+     * GRU4Rec baseline on the training part and writes {@link Gru4RecBaseline#CONTRACT}, the ONNX model and its golden
+     * cases into {@code out} (streamrec_model/sequential.py). {@code params} are the command's knobs by their
+     * snake_case names (EvalSettings.gru4rec). Returns the wall time in seconds.
+     */
+    static double gru4rec(Path repo, String python, Path data, Path out, long sessionGapS, Map<String, Object> params,
+                        Path logFile, PrintStream log) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("baseline-gru4rec", "--data", data.toString(), "--format", "jsonl",
+                "--out", out.toString(), "--session-gap-s", Long.toString(sessionGapS)));
+        params.forEach((k, v) -> {
+            args.add("--" + k.replace('_', '-'));
+            args.add(String.valueOf(v));
+        });
+        long t0 = System.nanoTime();
+        run(repo, python, args, logFile, log, "training gru4rec");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        log.printf(Locale.ROOT, "evaluate: gru4rec trained in %.0f s: %s%n", seconds, out);
+        return seconds;
     }
 
     /**

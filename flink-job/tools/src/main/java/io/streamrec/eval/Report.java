@@ -17,7 +17,7 @@ import java.util.Map;
 public final class Report {
     /** Names of the methods that count as baselines for the quality target (not the pipeline, not the oracle). */
     static final List<String> BASELINES = List.of("popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
-            "retrieval");
+            "retrieval", Gru4RecBaseline.NAME);
 
     /** What the command knows about the inputs. */
     static final class Data {
@@ -29,6 +29,8 @@ public final class Report {
         String configFile;
         String command;
         String oracle;
+        /** How the gru4rec baseline was made and ran, or null when it was skipped. */
+        String gru4rec;
         long testEventsWithoutList;
         double seconds;
         /** The --tune choice, or null. */
@@ -113,6 +115,7 @@ public final class Report {
         if (d.oracle != null) {
             cfg.put("oracle_world", d.oracle);
         }
+        cfg.put("gru4rec", d.gru4rec == null ? "skipped (--no-neural-baseline, or no checkout)" : d.gru4rec);
         root.put("configuration", cfg);
         Map<String, Object> rp = new LinkedHashMap<>();
         rp.put("events_replayed", st.trainEvents + st.testEvents);
@@ -225,6 +228,10 @@ public final class Report {
                 + "bundle item embeddings, computed in Java (not a second job run). Repeat, covisit_knn, vsknn and "
                 + "stan are "
                 + "filled up with popular items to 20.\n");
+        if (d.gru4rec != null) {
+            sb.append("GRU4Rec baseline (gru4rec): a GRU over the user's running session (sessions as for vsknn and "
+                    + "stan), ").append(d.gru4rec).append("; it does not learn from the test part.\n");
+        }
         if (d.tuning != null) {
             sb.append(d.tuning.markdown());
         }

@@ -53,10 +53,14 @@ class EvaluateCommandITCase {
 
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         Set<String> expected = Set.of("streamrec", "popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
-                "retrieval", "oracle");
+                "retrieval", "gru4rec", "oracle");
         Set<String> got = new java.util.HashSet<>();
         m.get("methods").fieldNames().forEachRemaining(got::add);
         assertEquals(expected, got);
+        // the neural baseline was trained on the training part and its ONNX model passed the golden replay
+        assertTrue(log.contains("evaluate: gru4rec trained in"), log);
+        assertTrue(m.get("configuration").get("gru4rec").asText().contains("golden replay max"), m.toString());
+        assertTrue(Files.isRegularFile(out.resolve("gru4rec/gru4rec.onnx")));
         for (Iterator<Map.Entry<String, JsonNode>> it = m.get("methods").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             for (String protocol : Scorer.PROTOCOLS) {
@@ -113,9 +117,10 @@ class EvaluateCommandITCase {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         int rc = new EvaluateCommand(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(new String[] {
                 "--train", dir.resolve("train.csv").toString(), "--test", dir.resolve("test.csv").toString(),
-                "--model.path", "classpath:default", "--out", out.toString()});
+                "--model.path", "classpath:default", "--out", out.toString(), "--no-neural-baseline"});
         assertEquals(0, rc, progress.toString(StandardCharsets.UTF_8));
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertTrue(!m.get("methods").has("gru4rec") && !Files.exists(out.resolve("gru4rec")), m.toString());
         assertEquals(200, m.get("dataset").get("train_events").asLong());
         assertEquals(100, m.get("dataset").get("test_events").asLong());
         assertEquals(93, m.get("dataset").get("scored_events").asLong()); // 100 test events minus 7 users' last
