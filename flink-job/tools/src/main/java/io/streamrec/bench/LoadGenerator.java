@@ -38,6 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class LoadGenerator {
     static final String PREFIX = "@@";
+    /** How long the generator waits after generating a step, before its clock starts. */
+    static final long SETTLE_MS = 1000;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Simulator sim;
@@ -86,8 +88,12 @@ final class LoadGenerator {
         long periodNs = (long) (1e9 / rate);
         long t0 = System.nanoTime();
         Step step = generate(tag, periodNs, (long) (seconds * 1e9));
-        System.err.printf(java.util.Locale.ROOT, "    load generator: %d records of step %s generated in %.1f s%n",
-                step.size, tag, (System.nanoTime() - t0) / 1e9);
+        // Settle before the clock starts: a full collection now, not young and mixed ones in the step's first
+        // seconds (the generation's garbage), and a pause for the job to go idle again.
+        System.gc();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SETTLE_MS));
+        System.err.printf(java.util.Locale.ROOT, "    load generator: %d records of step %s generated and settled in "
+                + "%.1f s%n", step.size, tag, (System.nanoTime() - t0) / 1e9);
         long anchorUs = epochMicros();
         long shiftUs = anchorUs - step.anchorUs;
         long start = System.nanoTime();
