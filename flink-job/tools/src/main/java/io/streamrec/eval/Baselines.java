@@ -318,38 +318,19 @@ public final class Baselines {
             float[] emb = items.embeddings();
             int d = items.dim();
             int n = items.size();
-            int[] best = new int[k];
-            float[] bestS = new float[k];
-            int filled = 0;
+            float[] scores = new float[n];
             for (int r = 0; r < n; r++) {
                 int off = r * d;
                 float s = 0f;
                 for (int j = 0; j < d; j++) {
                     s += v[j] * emb[off + j];
                 }
-                if (filled < k) {
-                    int p = filled++;
-                    while (p > 0 && bestS[p - 1] < s) {
-                        bestS[p] = bestS[p - 1];
-                        best[p] = best[p - 1];
-                        p--;
-                    }
-                    bestS[p] = s;
-                    best[p] = r;
-                } else if (s > bestS[k - 1]) {
-                    int p = k - 1;
-                    while (p > 0 && bestS[p - 1] < s) {
-                        bestS[p] = bestS[p - 1];
-                        best[p] = best[p - 1];
-                        p--;
-                    }
-                    bestS[p] = s;
-                    best[p] = r;
-                }
+                scores[r] = s;
             }
-            List<String> out = new ArrayList<>(filled);
-            for (int i = 0; i < filled; i++) {
-                out.add(items.idOf(best[i] + 1));
+            int[] best = TopItems.best(scores, 0, n, k);
+            List<String> out = new ArrayList<>(best.length);
+            for (int i : best) {
+                out.add(items.idOf(i + 1));
             }
             return out;
         }

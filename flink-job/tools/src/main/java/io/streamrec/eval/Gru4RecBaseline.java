@@ -262,27 +262,10 @@ public final class Gru4RecBaseline implements Recommender, AutoCloseable {
 
     /** The k best item ids by score, best first; ties go to the lower index (the more frequent item). */
     private List<String> top(float[] scores, int k) {
-        int m = Math.min(k, ids.length - 1);
-        int[] best = new int[m];
-        float[] bestS = new float[m];
-        int filled = 0;
-        for (int i = 1; i < scores.length; i++) {
-            float v = scores[i];
-            if (filled == m && (m == 0 || !(v > bestS[m - 1]))) {
-                continue;
-            }
-            int p = filled < m ? filled++ : m - 1;
-            while (p > 0 && bestS[p - 1] < v) {
-                bestS[p] = bestS[p - 1];
-                best[p] = best[p - 1];
-                p--;
-            }
-            bestS[p] = v;
-            best[p] = i;
-        }
-        List<String> out = new ArrayList<>(filled);
-        for (int i = 0; i < filled; i++) {
-            out.add(ids[best[i]]);
+        int[] best = TopItems.best(scores, 1, Math.min(scores.length, ids.length), k);
+        List<String> out = new ArrayList<>(best.length);
+        for (int i : best) {
+            out.add(ids[i]);
         }
         return out;
     }

@@ -39,6 +39,32 @@ final class TopItems {
         return out;
     }
 
+    /**
+     * The indices of the {@code k} highest of {@code scores[from..to)}, best first; ties go to the lower index. For
+     * the scores of a model over its whole vocabulary (the retrieval and gru4rec baselines).
+     */
+    static int[] best(float[] scores, int from, int to, int k) {
+        int m = Math.max(0, Math.min(k, to - from));
+        int[] best = new int[m];
+        float[] bestS = new float[m];
+        int filled = 0;
+        for (int i = from; i < to && m > 0; i++) {
+            float v = scores[i];
+            if (filled == m && !(v > bestS[m - 1])) {
+                continue;
+            }
+            int p = filled < m ? filled++ : m - 1;
+            while (p > 0 && bestS[p - 1] < v) {
+                bestS[p] = bestS[p - 1];
+                best[p] = best[p - 1];
+                p--;
+            }
+            bestS[p] = v;
+            best[p] = i;
+        }
+        return filled == m ? best : java.util.Arrays.copyOf(best, filled);
+    }
+
     /** Appends ids of {@code filler} not yet in {@code list} until it has {@code k} entries. */
     static List<String> fill(List<String> list, List<String> filler, int k) {
         if (list.size() >= k) {
