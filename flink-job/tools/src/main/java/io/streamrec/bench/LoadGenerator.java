@@ -111,7 +111,7 @@ final class LoadGenerator {
                 producer.send(new ProducerRecord<>(itemsTopic, step.keys[i], value));
             } else {
                 step.stamp(i, shiftUs);
-                send(step.keys[i], value, step.idPos[i], step.idEnd[i]);
+                send(step.keys[i], value, step.idPos[i] - step.tag.length() - 1, step.idEnd[i]);
                 sent++;
             }
             step.keys[i] = null; // sent: let the collector have it
@@ -122,14 +122,10 @@ final class LoadGenerator {
         return new long[]{sent, anchorUs};
     }
 
-    private void send(byte[] key, byte[] value, int idPos, int idEnd) {
+    private void send(byte[] key, byte[] value, int idStart, int idEnd) {
         if (appendedAt == null) {
             producer.send(new ProducerRecord<>(eventsTopic, key, value));
             return;
-        }
-        int idStart = idPos;
-        while (idStart > 0 && value[idStart - 1] != '"') {
-            idStart--;
         }
         String id = new String(value, idStart, idEnd - idStart, StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(eventsTopic, key, value), (md, ex) -> {
@@ -146,17 +142,19 @@ final class LoadGenerator {
     static final class Step {
         static final int MS_DIGITS = 13; // epoch ms until the year 2286
         static final int US_DIGITS = 16;
+        final String tag;
         final long anchorUs;
         int size;
         long[] dueNs = new long[1024];
         byte[][] keys = new byte[1024][];
         byte[][] values = new byte[1024][];
-        /** Offsets of the ts digits and the id's due-time digits; -1 for an item update. */
+        /** Offsets of the ts digits and the id's due-time digits (the id starts with "TAG."); -1 for an item update. */
         int[] tsPos = new int[1024];
         int[] idPos = new int[1024];
         int[] idEnd = new int[1024];
 
-        Step(long anchorUs) {
+        Step(String tag, long anchorUs) {
+            this.tag = tag;
             this.anchorUs = anchorUs;
         }
 
@@ -191,7 +189,7 @@ final class LoadGenerator {
 
     /** Runs the simulator over the step's schedule: the events due in {@code durationNs}, item updates in between. */
     Step generate(String tag, long periodNs, long durationNs) {
-        Step step = new Step(epochMicros());
+        Step step = new Step(tag, epochMicros());
         byte[] tsKey = ",\"ts\":".getBytes(StandardCharsets.UTF_8);
         for (long due = 0; due < durationNs; ) {
             scheduledUs = step.anchorUs + due / 1000;
