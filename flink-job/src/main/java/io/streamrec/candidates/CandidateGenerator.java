@@ -270,10 +270,11 @@ public final class CandidateGenerator {
 
     private void addRetrieval(float[] q, Predicate<String> excluded, CandidateSet out) {
         int want = opt.retrievalN;
-        // the exact scan leaves out the items already in the set, so only exclusions can cost depth; IVF cannot
-        int cap = Math.min(n, want + (ivf != null ? out.size() : 0) + 32);
+        // both searches leave out the items already in the set, so only exclusions can cost depth
+        int cap = Math.min(n, want + 32);
+        int probes = opt.ivfProbe;
         while (true) {
-            int m = topByInnerProduct(q, cap, out);
+            int m = topByInnerProduct(q, cap, probes, out);
             int added = 0;
             int start = out.size();
             for (int i = 0; i < m && added < want; i++) {
@@ -285,14 +286,18 @@ public final class CandidateGenerator {
             if (added >= want || cap >= n) {
                 return;
             }
-            // Too many of the best were duplicates or excluded: undo and rescan deeper (rare).
+            // Too many of the best were excluded: undo and search deeper, IVF in more lists (rare).
             out.truncate(start, seen);
             cap = (int) Math.min(n, (long) cap * 4);
+            probes = opt.ivfProbe * 4;
         }
     }
 
-    /** The top {@code cap} items by inner product: in {@link #ivfIds} (0-based) with IVF, else in the heap. */
-    private int topByInnerProduct(float[] q, int cap, CandidateSet inSet) {
+    /**
+     * The top {@code cap} items by inner product that are not in the event's set so far: in {@link #ivfIds}
+     * (0-based) with IVF, searching {@code probes} lists, else in the heap.
+     */
+    private int topByInnerProduct(float[] q, int cap, int probes, CandidateSet inSet) {
         if (ivf == null) {
             return scan(q, cap, inSet);
         }
@@ -300,8 +305,7 @@ public final class CandidateGenerator {
             ivfIds = new int[cap];
             ivfScores = new float[cap];
         }
-        int probes = cap > opt.retrievalN + 64 ? opt.ivfProbe * 4 : opt.ivfProbe;
-        return ivf.search(q, cap, probes, ivfIds, ivfScores);
+        return ivf.search(q, cap, probes, seen, stamp, ivfIds, ivfScores);
     }
 
     /**

@@ -103,4 +103,49 @@ class IvfRetrievalTest {
             assertFalse(banned.contains(out.item(i)));
         }
     }
+
+    @Test
+    void itemsAlreadyInTheSetDoNotTakeTheIndexsPlaces() {
+        ItemIndex items = clustered(40_000, 16, 7L);
+        float[] v = new float[16];
+        System.arraycopy(items.embeddings(), 123 * 16, v, 0, 16);
+        int[] top = new int[50];
+        retrievalOnly(items, 0).retrieve(v, 50, top, null);
+        String[] recent = new String[50]; // the user's recent items are the query's 50 best
+        for (int i = 0; i < 50; i++) {
+            recent[i] = items.idOf(top[i]);
+        }
+        CandidateSet exactSet = new CandidateSet();
+        CandidateSet approxSet = new CandidateSet();
+        withRecent(items, 0).generate(v, recent, 50, null, exactSet);
+        CandidateGenerator approx = withRecent(items, 10_000);
+        assertTrue(approx.approximate());
+        approx.generate(v, recent, 50, null, approxSet);
+        assertEquals(150, approxSet.size(), "50 recent items and 100 retrieved ones besides them");
+        Set<String> exactRetrieved = new HashSet<>();
+        for (int i = 0; i < exactSet.size(); i++) {
+            if (exactSet.source(i) == CandidateSource.RETRIEVAL) {
+                exactRetrieved.add(exactSet.item(i));
+            }
+        }
+        int hit = 0;
+        for (int i = 50; i < approxSet.size(); i++) {
+            assertEquals(CandidateSource.RETRIEVAL, approxSet.source(i));
+            if (exactRetrieved.contains(approxSet.item(i))) {
+                hit++;
+            }
+        }
+        assertTrue(hit >= 90, "the index found " + hit + " of the exact scan's 100 next-best items");
+    }
+
+    private static CandidateGenerator withRecent(ItemIndex items, int ivfMinItems) {
+        CandidateOptions o = new CandidateOptions();
+        o.recentN = 50;
+        o.covisitN = 0;
+        o.popularN = 0;
+        o.fillTo = 0;
+        o.retrievalN = 100;
+        o.ivfMinItems = ivfMinItems;
+        return new CandidateGenerator(items, Covisitation.of(Map.of(), items), List.of(), 0, o);
+    }
 }

@@ -252,6 +252,9 @@ public final class BenchCommand implements Command {
             for (int[] ivf : plan.ivf) {
                 r.ivf(RetrievalBench.runIvf(ivf[0], 32, 100, plan.retrievalQueries, ivf[1], ivf[2], 13L));
             }
+            // the bundle's own embeddings with the job's queries: the recall candidates.ivf-min-items trades away
+            List<UserEvent> traffic = BenchTraffic.events(3L, plan.users, Math.min(plan.events, 200_000));
+            r.ivf(RetrievalBench.runIvfOnBundle(bundle, traffic, 100, plan.retrievalQueries, job.ivfProbe));
         }
         if (plan.sections.contains("state")) {
             out.println("[5] state bytes per user (Flink serializer of UserState)");

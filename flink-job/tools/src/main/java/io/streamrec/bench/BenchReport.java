@@ -142,6 +142,7 @@ final class BenchReport {
 
     void ivf(RetrievalBench.IvfResult x) {
         ObjectNode o = json.withArray("retrieval_ivf_prototype").addObject();
+        o.put("source", x.source);
         o.put("items", x.items);
         o.put("lists", x.lists);
         o.put("nprobe", x.nprobe);
@@ -152,9 +153,9 @@ final class BenchReport {
         o.put("ivf_p99_ms", Stats.round(x.ivf.pMs(0.99), 3));
         o.put("recall_at_100", Stats.round(x.recall, 4));
         ivfs.add(x);
-        log.printf("    IVF prototype, %,d clustered items, %d lists, nprobe %d: p50 %.3f ms, p99 %.3f ms, "
+        log.printf("    IVF, %s, %,d items, %d lists, nprobe %d: p50 %.3f ms, p99 %.3f ms, "
                 + "recall@100 %.3f (exact scan on the same data: p50 %.3f, p99 %.3f ms; build %.1f s)%n",
-                x.items, x.lists, x.nprobe, x.ivf.pMs(0.5), x.ivf.pMs(0.99), x.recall, x.exact.pMs(0.5),
+                x.source, x.items, x.lists, x.nprobe, x.ivf.pMs(0.5), x.ivf.pMs(0.99), x.recall, x.exact.pMs(0.5),
                 x.exact.pMs(0.99), x.buildSeconds);
     }
 
@@ -329,8 +330,8 @@ final class BenchReport {
                     ms(e.getValue().asDouble()), e.getKey().equals("1000000") ? "≤ 5 ms" : "-"));
         }
         for (RetrievalBench.IvfResult x : ivfs) {
-            row(sb, String.format(Locale.ROOT, "IVF prototype p99, %,d items, %d/%d lists", x.items, x.nprobe,
-                    x.lists), ms(x.ivf.pMs(0.99)), String.format(Locale.ROOT, "recall@100 %.3f", x.recall));
+            row(sb, String.format(Locale.ROOT, "IVF p99, %s, %,d items, %d/%d lists",
+                    x.source.startsWith("bundle") ? "bundle" : "synthetic", x.items, x.nprobe, x.lists), ms(x.ivf.pMs(0.99)), String.format(Locale.ROOT, "recall@100 %.3f", x.recall));
         }
         if (json.has("state_bytes_per_user")) {
             var s = json.get("state");

@@ -2,9 +2,16 @@ package io.streamrec.bench;
 
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateOptions;
+import io.streamrec.candidates.IvfIndex;
+import io.streamrec.event.UserEvent;
 import io.streamrec.model.Covisitation;
+import io.streamrec.model.InterestVector;
 import io.streamrec.model.ItemIndex;
+import io.streamrec.model.ModelBundle;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -61,7 +68,7 @@ final class RetrievalBench {
         return new Result(numItems, queries, new Stats(lat, queries));
     }
 
-    /** IVF prototype against the exact scan on the same clustered catalogue. */
+    /** The IVF index against the exact scan on the same embeddings and queries. */
     static final class IvfResult {
         int items;
         int lists;
@@ -70,6 +77,8 @@ final class RetrievalBench {
         Stats exact;
         Stats ivf;
         double recall;
+        /** What the embeddings and queries are. */
+        String source;
     }
 
     /**
@@ -97,11 +106,6 @@ final class RetrievalBench {
         for (int i = 0; i < numItems; i++) {
             ids[i] = "i" + i;
         }
-        CandidateGenerator g = exactRetrievalOnly(ItemIndex.of(ids, emb, dim), topN);
-        long b0 = System.nanoTime();
-        io.streamrec.candidates.IvfIndex ivf = io.streamrec.candidates.IvfIndex.build(emb, numItems, dim, lists, 4, seed + 1, topN, nprobe);
-        IvfResult r = new IvfResult();
-        r.buildSeconds = (System.nanoTime() - b0) / 1e9;
         float[][] qs = new float[queries][dim];
         for (float[] q : qs) {
             int item = rnd.nextInt(numItems);
@@ -110,6 +114,48 @@ final class RetrievalBench {
             }
             normalizeRows(q, 1, dim);
         }
+        IvfResult r = compare(ItemIndex.of(ids, emb, dim), qs, topN, lists, nprobe, seed + 1);
+        r.source = "synthetic clustered";
+        return r;
+    }
+
+    /**
+     * The job's IVF settings against the exact scan on a trained bundle's own embeddings, with the queries the job
+     * makes: each user's interest vector ({@link InterestVector}, the job's update with the bundle's type weights and
+     * half-life) after every {@code every}-th event of {@code events}, up to {@code queries} of them. Lists and
+     * nprobe are what the job uses at this size ({@link IvfIndex#listsFor}, {@code candidates.ivf-probe}).
+     */
+    static IvfResult runIvfOnBundle(ModelBundle bundle, List<UserEvent> events, int topN, int queries, int nprobe) {
+        ItemIndex index = bundle.items();
+        int dim = index.dim();
+        Map<String, float[]> vectors = new HashMap<>();
+        Map<String, long[]> last = new HashMap<>();
+        List<float[]> qs = new ArrayList<>();
+        int every = Math.max(1, events.size() / Math.max(1, queries));
+        for (int i = 0; i < events.size() && qs.size() < queries; i++) {
+            UserEvent e = events.get(i);
+            float[] v = vectors.computeIfAbsent(e.userId, u -> new float[dim]);
+            long[] ts = last.computeIfAbsent(e.userId, u -> new long[] {InterestVector.NONE});
+            ts[0] = InterestVector.update(bundle, v, ts[0], e.itemId, e.type, e.ts);
+            if (i % every == every - 1 && ts[0] != InterestVector.NONE) {
+                qs.add(v.clone());
+            }
+        }
+        IvfResult r = compare(index, qs.toArray(new float[0][]), topN, IvfIndex.listsFor(index.size()), nprobe, 17L);
+        r.source = "bundle " + bundle.modelVersion();
+        return r;
+    }
+
+    /** Exact scan (the job's code) against an IVF index built as the job builds it, on the same queries. */
+    private static IvfResult compare(ItemIndex index, float[][] qs, int topN, int lists, int nprobe, long seed) {
+        int numItems = index.size();
+        int dim = index.dim();
+        int queries = qs.length;
+        CandidateGenerator g = exactRetrievalOnly(index, topN);
+        long b0 = System.nanoTime();
+        IvfIndex ivf = IvfIndex.build(index.embeddings(), numItems, dim, lists, 4, seed, topN, nprobe);
+        IvfResult r = new IvfResult();
+        r.buildSeconds = (System.nanoTime() - b0) / 1e9;
         int[] exactIdx = new int[topN];
         float[] exactScores = new float[topN];
         int[] ivfIdx = new int[topN];
@@ -121,7 +167,7 @@ final class RetrievalBench {
         long[] te = new long[queries];
         long[] ti = new long[queries];
         double hits = 0;
-        java.util.HashSet<Integer> truth = new java.util.HashSet<>();
+        HashSet<Integer> truth = new HashSet<>();
         for (int i = 0; i < queries; i++) {
             long t0 = System.nanoTime();
             int m = g.retrieve(qs[i], topN, exactIdx, exactScores);
