@@ -8,7 +8,8 @@ import numpy as np
 from . import TYPE_INDEX
 from .config import candidate_feature_names, online_candidates, online_covisit_params
 from .features import HIST_FEATURES, distinct_recent, hist_feature_values, history_stats
-from .prepared import online_pass
+from .prepared import log_msg, online_pass
+from .progress import Progress
 
 
 class CandidateGen:
@@ -180,7 +181,10 @@ def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
             online_top[r] = [c for c, _ in T.top(distinct_recent(hist_ids(r), oc["items"]), gen.n_onl)]
         online_pass(P, oc, pos, take_top)
     cands, feats, labels, kept, cand_ids, is_new, cids_all = [], [], [], [], [], [], []
+    bar = Progress(len(pos), "ranker: %s examples" % ("training" if train_mode else "evaluation"), log_msg)
     for r in range(len(pos)):
+        if r % 256 == 0:
+            bar.update(r)
         acc = gen.covisit_acc(hi[r])
         t = int(tgt_all[r])
         tstr = P.item_str[pos[r] + 1]
@@ -231,6 +235,8 @@ def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
         if train_mode:
             p0 = int(pos[r])
             is_new.append(tstr not in set(P.item_str[P.seq_start[p0]:p0 + 1]))
+    bar.update(len(pos))
+    bar.close()
     k = np.array(kept, dtype=np.int64)
     sample_rows, online_rows = [], {}
     if samples and not train_mode and names != ["covisit"]:

@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .progress import Progress
+
 DEFAULTS = {
     "session_gap_s": 1800,  # EvalSettings.sessionGapS: the session rule of SessionIndex.java
     "max_len": 20,          # the model sees the last max_len items of the running session
@@ -45,31 +47,6 @@ DEFAULTS = {
 
 def log(msg):
     print("[%s] gru4rec: %s" % (time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
-
-
-class Progress:
-    """A text progress bar on stderr: redrawn in place on a terminal, one line per quarter in a log file."""
-
-    def __init__(self, total, label, width=30):
-        self.total, self.label, self.width = max(1, total), label, width
-        self.tty = sys.stderr.isatty()
-        self.next_mark = 0.25
-
-    def update(self, done, extra=""):
-        f = min(1.0, done / self.total)
-        if self.tty:
-            n = int(f * self.width)
-            sys.stderr.write("\r%s [%s%s] %3d%% %s" % (self.label, "#" * n, "." * (self.width - n), f * 100, extra))
-            sys.stderr.flush()
-        elif f >= self.next_mark:
-            log("%s %3d%% %s" % (self.label, f * 100, extra))
-            while self.next_mark <= f:
-                self.next_mark += 0.25
-
-    def close(self):
-        if self.tty:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 def sessions(users, items, ts, session_ids=None, gap_ms=1_800_000):
@@ -205,7 +182,7 @@ def train(users, items, ts, params=None, session_ids=None):
     for ep in range(1, int(p["epochs"]) + 1):
         te = time.time()
         perm = rng.permutation(len(xt))
-        bar = Progress(len(perm), "epoch %d/%d" % (ep, int(p["epochs"])))
+        bar = Progress(len(perm), "epoch %d/%d" % (ep, int(p["epochs"])), log)
         tot, nb = 0.0, 0
         for b in range(0, len(perm), bs):
             idx = perm[b:b + bs]

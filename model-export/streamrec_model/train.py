@@ -18,6 +18,7 @@ from .evaluate import evaluate, format_table, metrics_from_lists, ranked_lists_f
 from .features import Vocab, build_covisit, context_feature_names, popular_items, type_weight_array
 from .model import Ranker, Retrieval
 from .prepared import TYPE_NAME, Prepared, log_msg, train_positions
+from .progress import Progress
 from .revisit import fit_revisit
 
 
@@ -49,12 +50,15 @@ def train_retrieval(P, cfg, rng, cut, init=None):
     q = counts ** 0.5
     q /= q.sum()
     logq = torch.from_numpy(np.log(np.maximum(q, 1e-12)).astype(np.float32))
-    opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
     bs, nneg = int(rc["batch_size"]), min(int(rc["negatives"]), n_items)
     log_msg("retrieval: %d training positions, %d items, d=%d" % (len(pos), n_items, d))
+    if bool(rc.get("sparse", False)):
+        return _train_retrieval_sparse(model, epochs, hist, coef, target, q, logq, rc, rng, bs, nneg)
+    opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
     for ep in range(epochs):
         perm = torch.from_numpy(rng.permutation(len(pos)))
         tot, nb = 0.0, 0
+        bar = Progress(len(pos), "retrieval epoch %d/%d" % (ep + 1, epochs), log_msg)
         for b in range(0, len(pos), bs):
             idx = perm[b:b + bs]
             v = model.interest(hist[idx], coef[idx])
@@ -72,8 +76,51 @@ def train_retrieval(P, cfg, rng, cut, init=None):
             opt.step()
             tot += float(loss)
             nb += 1
+            bar.update(b + len(idx))
+        bar.close()
         log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, epochs, tot / max(nb, 1)))
     E = model.weight().detach().numpy().astype(np.float32)
+    E[0] = 0
+    return E
+
+
+def _train_retrieval_sparse(model, epochs, hist, coef, target, q, logq, rc, rng, bs, nneg):
+    """``retrieval.sparse``: the same loss, batches and negatives as the dense loop, but every lookup is a sparse
+    embedding gather and the optimiser is SparseAdam, so a step touches only the rows of its batch (history, targets,
+    negatives) instead of the whole table: the dense loop's backward and Adam step over all items are most of its
+    epoch. Not numerically the same training: Adam's moments of a row move only on steps that touch it."""
+    n_rows, d = model.emb.shape
+    W = torch.nn.Embedding(n_rows, d, padding_idx=0, sparse=True)
+    with torch.no_grad():
+        W.weight.copy_(model.emb)
+        W.weight[0] = 0  # the unknown item; padding_idx keeps it out of every gradient
+    opt = torch.optim.SparseAdam(W.parameters(), lr=float(rc["lr"]))
+    n = len(target)
+    for ep in range(epochs):
+        perm = torch.from_numpy(rng.permutation(n))
+        tot, nb = 0.0, 0
+        bar = Progress(n, "retrieval epoch %d/%d" % (ep + 1, epochs), log_msg)
+        for b in range(0, n, bs):
+            idx = perm[b:b + bs]
+            v = (W(hist[idx]) * coef[idx].unsqueeze(-1)).sum(1)
+            tgt = target[idx]
+            neg = torch.from_numpy(rng.choice(n_rows, size=nneg, p=q))
+            et = W(tgt)
+            pos_logit = (v * et).sum(-1, keepdim=True)
+            neg_logit = v @ W(neg).T - logq[neg]
+            neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == tgt.unsqueeze(1), -1e9)
+            logits = torch.cat([pos_logit - logq[tgt].unsqueeze(1), neg_logit], dim=1)
+            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(idx), dtype=torch.int64))
+            loss = loss + float(rc["l2"]) * (et ** 2).sum(-1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tot += float(loss)
+            nb += 1
+            bar.update(b + len(idx))
+        bar.close()
+        log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, epochs, tot / max(nb, 1)))
+    E = W.weight.detach().numpy().astype(np.float32)
     E[0] = 0
     return E
 
@@ -113,6 +160,7 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
         model.train()
         perm = rng.permutation(len(tr_pos))
         tot, nb = 0.0, 0
+        bar = Progress(len(perm), "ranker epoch %d/%d" % (ep + 1, int(rc["epochs"])), log_msg)
         for b in range(0, len(perm), bs):
             idx = perm[b:b + bs]
             tt = lambda a: torch.from_numpy(np.ascontiguousarray(a[idx]))
@@ -131,6 +179,8 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
             opt.step()
             tot += float(loss)
             nb += 1
+            bar.update(b + len(idx))
+        bar.close()
         vs = score_examples(model, va)
         if va["cand_ids"]:  # by item id, like the job: an unknown item (index 0) that comes back is a hit
             lists = [np.asarray(ids, dtype=object)[np.argsort(-s, kind="stable")[:20]]
