@@ -323,36 +323,7 @@ public final class CandidateGenerator {
         }
         for (int tIdx = 0; tIdx < tiles.length; tIdx++) {
             float[][] cols = tiles[tIdx];
-            java.util.Arrays.fill(s, 0f);
-            int j = 0;
-            // Four dimensions per pass: a quarter of the score loads/stores, still summed in j order, so the
-            // result is bit-identical to a plain sequential dot product. Every access uses index r, so the loop
-            // over r vectorises.
-            for (; j + 4 <= d; j += 4) {
-                float q0 = q[j];
-                float q1 = q[j + 1];
-                float q2 = q[j + 2];
-                float q3 = q[j + 3];
-                float[] c0 = cols[j];
-                float[] c1 = cols[j + 1];
-                float[] c2 = cols[j + 2];
-                float[] c3 = cols[j + 3];
-                for (int r = 0; r < tile; r++) {
-                    float acc = s[r];
-                    acc += q0 * c0[r];
-                    acc += q1 * c1[r];
-                    acc += q2 * c2[r];
-                    acc += q3 * c3[r];
-                    s[r] = acc;
-                }
-            }
-            for (; j < d; j++) {
-                float qj = q[j];
-                float[] c = cols[j];
-                for (int r = 0; r < tile; r++) {
-                    s[r] += qj * c[r];
-                }
-            }
+            ColumnScan.score(q, d, cols, tile, s);
             int rows = Math.min(tile, n - tIdx * tile);
             System.arraycopy(s, 0, allScores, tIdx * tile, rows);
         }

@@ -189,7 +189,7 @@ public final class IvfIndex {
             int list = probe[pi];
             int start = listStart[list];
             int rows = listStart[list + 1] - start;
-            scoreList(q, listCols[list], rows);
+            ColumnScan.score(q, d, listCols[list], rows, listScores);
             for (int r = 0; r < rows; r++) {
                 int id = listIds[start + r];
                 if (skip != null && skip[id + 1] == mark) {
@@ -217,42 +217,6 @@ public final class IvfIndex {
             siftDown(size);
         }
         return m;
-    }
-
-    /**
-     * One list's inner products into {@link #listScores}: column by column, four dimensions per pass, each score
-     * summed in dimension order (so bit-identical to a sequential dot product); every access uses index r, so the
-     * loop over the list's rows vectorises, as the exact scan's does.
-     */
-    private void scoreList(float[] q, float[][] cols, int rows) {
-        float[] s = listScores;
-        Arrays.fill(s, 0, rows, 0f);
-        int j = 0;
-        for (; j + 4 <= d; j += 4) {
-            float q0 = q[j];
-            float q1 = q[j + 1];
-            float q2 = q[j + 2];
-            float q3 = q[j + 3];
-            float[] c0 = cols[j];
-            float[] c1 = cols[j + 1];
-            float[] c2 = cols[j + 2];
-            float[] c3 = cols[j + 3];
-            for (int r = 0; r < rows; r++) {
-                float acc = s[r];
-                acc += q0 * c0[r];
-                acc += q1 * c1[r];
-                acc += q2 * c2[r];
-                acc += q3 * c3[r];
-                s[r] = acc;
-            }
-        }
-        for (; j < d; j++) {
-            float qj = q[j];
-            float[] col = cols[j];
-            for (int r = 0; r < rows; r++) {
-                s[r] += qj * col[r];
-            }
-        }
     }
 
     private void siftUp(int i) {

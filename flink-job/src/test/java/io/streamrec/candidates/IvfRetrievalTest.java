@@ -39,8 +39,14 @@ class IvfRetrievalTest {
     }
 
     private static CandidateGenerator retrievalOnly(ItemIndex items, int ivfMinItems) {
+        return withRecent(items, ivfMinItems, 0);
+    }
+
+    /** Retrieval, and the user's {@code recentN} recent items before it (none when 0). */
+    private static CandidateGenerator withRecent(ItemIndex items, int ivfMinItems, int recentN) {
         CandidateOptions o = new CandidateOptions();
-        o.recentEnabled = false;
+        o.recentEnabled = recentN > 0;
+        o.recentN = Math.max(1, recentN);
         o.covisitN = 0;
         o.popularN = 0;
         o.fillTo = 0;
@@ -117,8 +123,8 @@ class IvfRetrievalTest {
         }
         CandidateSet exactSet = new CandidateSet();
         CandidateSet approxSet = new CandidateSet();
-        withRecent(items, 0).generate(v, recent, 50, null, exactSet);
-        CandidateGenerator approx = withRecent(items, 10_000);
+        withRecent(items, 0, 50).generate(v, recent, 50, null, exactSet);
+        CandidateGenerator approx = withRecent(items, 10_000, 50);
         assertTrue(approx.approximate());
         approx.generate(v, recent, 50, null, approxSet);
         assertEquals(150, approxSet.size(), "50 recent items and 100 retrieved ones besides them");
@@ -136,16 +142,5 @@ class IvfRetrievalTest {
             }
         }
         assertTrue(hit >= 90, "the index found " + hit + " of the exact scan's 100 next-best items");
-    }
-
-    private static CandidateGenerator withRecent(ItemIndex items, int ivfMinItems) {
-        CandidateOptions o = new CandidateOptions();
-        o.recentN = 50;
-        o.covisitN = 0;
-        o.popularN = 0;
-        o.fillTo = 0;
-        o.retrievalN = 100;
-        o.ivfMinItems = ivfMinItems;
-        return new CandidateGenerator(items, Covisitation.of(Map.of(), items), List.of(), 0, o);
     }
 }
