@@ -52,25 +52,41 @@ def train_retrieval(P, cfg, rng, cut, init=None):
     logq = torch.from_numpy(np.log(np.maximum(q, 1e-12)).astype(np.float32))
     bs, nneg = int(rc["batch_size"]), min(int(rc["negatives"]), n_items)
     log_msg("retrieval: %d training positions, %d items, d=%d" % (len(pos), n_items, d))
+    l2 = float(rc["l2"])
     if bool(rc.get("sparse", False)):
-        return _train_retrieval_sparse(model, epochs, hist, coef, target, q, logq, rc, rng, bs, nneg)
-    opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
+        # Sparse gathers and SparseAdam: a step touches only its batch's rows (history, targets, negatives), where
+        # the dense loop's backward and Adam step run over the whole table, most of its epoch on a large catalogue.
+        # Not numerically the same training: Adam's moments of a row move only on steps that touch it.
+        table = torch.nn.Embedding(n_items + 1, d, padding_idx=0, sparse=True)
+        with torch.no_grad():
+            table.weight.copy_(model.emb)
+            table.weight[0] = 0  # the unknown item; padding_idx keeps it out of every gradient
+        opt = torch.optim.SparseAdam(table.parameters(), lr=float(rc["lr"]))
+
+        def batch_loss(idx, tgt, neg):
+            v = (table(hist[idx]) * coef[idx].unsqueeze(-1)).sum(1)
+            return _sampled_softmax_loss(v, table, tgt, neg, logq, l2, True)
+
+        def final():
+            return table.weight
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=float(rc["lr"]))
+
+        def batch_loss(idx, tgt, neg):
+            v = model.interest(hist[idx], coef[idx])
+            E = model.weight()
+            return _sampled_softmax_loss(v, lambda ix: E[ix], tgt, neg, logq, l2, False)
+
+        final = model.weight
     for ep in range(epochs):
         perm = torch.from_numpy(rng.permutation(len(pos)))
         tot, nb = 0.0, 0
         bar = Progress(len(pos), "retrieval epoch %d/%d" % (ep + 1, epochs), log_msg)
         for b in range(0, len(pos), bs):
             idx = perm[b:b + bs]
-            v = model.interest(hist[idx], coef[idx])
-            E = model.weight()
             tgt = target[idx]
             neg = torch.from_numpy(rng.choice(n_items + 1, size=nneg, p=q))
-            pos_logit = (v * E[tgt]).sum(-1, keepdim=True)
-            neg_logit = v @ E[neg].T - logq[neg]
-            neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == tgt.unsqueeze(1), -1e9)
-            logits = torch.cat([pos_logit - logq[tgt].unsqueeze(1), neg_logit], dim=1)
-            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(idx), dtype=torch.int64))
-            loss = loss + float(rc["l2"]) * (E[tgt] ** 2).sum(-1).mean()
+            loss = batch_loss(idx, tgt, neg)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -79,50 +95,23 @@ def train_retrieval(P, cfg, rng, cut, init=None):
             bar.update(b + len(idx))
         bar.close()
         log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, epochs, tot / max(nb, 1)))
-    E = model.weight().detach().numpy().astype(np.float32)
+    E = final().detach().numpy().astype(np.float32)
     E[0] = 0
     return E
 
 
-def _train_retrieval_sparse(model, epochs, hist, coef, target, q, logq, rc, rng, bs, nneg):
-    """``retrieval.sparse``: the same loss, batches and negatives as the dense loop, but every lookup is a sparse
-    embedding gather and the optimiser is SparseAdam, so a step touches only the rows of its batch (history, targets,
-    negatives) instead of the whole table: the dense loop's backward and Adam step over all items are most of its
-    epoch. Not numerically the same training: Adam's moments of a row move only on steps that touch it."""
-    n_rows, d = model.emb.shape
-    W = torch.nn.Embedding(n_rows, d, padding_idx=0, sparse=True)
-    with torch.no_grad():
-        W.weight.copy_(model.emb)
-        W.weight[0] = 0  # the unknown item; padding_idx keeps it out of every gradient
-    opt = torch.optim.SparseAdam(W.parameters(), lr=float(rc["lr"]))
-    n = len(target)
-    for ep in range(epochs):
-        perm = torch.from_numpy(rng.permutation(n))
-        tot, nb = 0.0, 0
-        bar = Progress(n, "retrieval epoch %d/%d" % (ep + 1, epochs), log_msg)
-        for b in range(0, n, bs):
-            idx = perm[b:b + bs]
-            v = (W(hist[idx]) * coef[idx].unsqueeze(-1)).sum(1)
-            tgt = target[idx]
-            neg = torch.from_numpy(rng.choice(n_rows, size=nneg, p=q))
-            et = W(tgt)
-            pos_logit = (v * et).sum(-1, keepdim=True)
-            neg_logit = v @ W(neg).T - logq[neg]
-            neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == tgt.unsqueeze(1), -1e9)
-            logits = torch.cat([pos_logit - logq[tgt].unsqueeze(1), neg_logit], dim=1)
-            loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(idx), dtype=torch.int64))
-            loss = loss + float(rc["l2"]) * (et ** 2).sum(-1).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            tot += float(loss)
-            nb += 1
-            bar.update(b + len(idx))
-        bar.close()
-        log_msg("retrieval epoch %d/%d loss %.4f" % (ep + 1, epochs, tot / max(nb, 1)))
-    E = W.weight.detach().numpy().astype(np.float32)
-    E[0] = 0
-    return E
+def _sampled_softmax_loss(v, rows, tgt, neg, logq, l2, reuse_target_rows):
+    """The retrieval loss of one batch: softmax of the target against the sampled negatives (logQ-corrected, a
+    negative equal to the target masked out), plus l2 on the targets' rows. ``rows(ix)`` looks rows up; the dense
+    loop looks the targets up again for the l2 term (``reuse_target_rows`` false), as it always has, which keeps its
+    bundles bit for bit; the sparse loop reuses them."""
+    et = rows(tgt)
+    pos_logit = (v * et).sum(-1, keepdim=True)
+    neg_logit = v @ rows(neg).T - logq[neg]
+    neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == tgt.unsqueeze(1), -1e9)
+    logits = torch.cat([pos_logit - logq[tgt].unsqueeze(1), neg_logit], dim=1)
+    loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(tgt), dtype=torch.int64))
+    return loss + l2 * ((et if reuse_target_rows else rows(tgt)) ** 2).sum(-1).mean()
 
 
 def train_ranker(P, gen, E, cfg, rng, start, cut):
