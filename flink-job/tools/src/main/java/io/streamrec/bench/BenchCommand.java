@@ -254,7 +254,14 @@ public final class BenchCommand implements Command {
             }
             // the bundle's own embeddings with the job's queries: the recall candidates.ivf-min-items trades away
             List<UserEvent> traffic = BenchTraffic.events(3L, plan.users, Math.min(plan.events, 200_000));
-            r.ivf(RetrievalBench.runIvfOnBundle(bundle, traffic, 100, plan.retrievalQueries, job.ivfProbe));
+            RetrievalBench.IvfResult onBundle =
+                    RetrievalBench.runIvfOnBundle(bundle, traffic, 100, plan.retrievalQueries, job.ivfProbe);
+            if (onBundle != null) {
+                r.ivf(onBundle);
+            } else {
+                out.println("    IVF on the bundle's embeddings: skipped, no simulated event names one of its items"
+                        + " (--items must match the bundle's world)");
+            }
         }
         if (plan.sections.contains("state")) {
             out.println("[5] state bytes per user (Flink serializer of UserState)");

@@ -330,8 +330,9 @@ final class BenchReport {
                     ms(e.getValue().asDouble()), e.getKey().equals("1000000") ? "≤ 5 ms" : "-"));
         }
         for (RetrievalBench.IvfResult x : ivfs) {
-            row(sb, String.format(Locale.ROOT, "IVF p99, %s, %,d items, %d/%d lists",
-                    x.source.startsWith("bundle") ? "bundle" : "synthetic", x.items, x.nprobe, x.lists), ms(x.ivf.pMs(0.99)), String.format(Locale.ROOT, "recall@100 %.3f", x.recall));
+            String what = x.source.startsWith("bundle") ? "bundle" : "synthetic";
+            row(sb, String.format(Locale.ROOT, "IVF p99, %s, %,d items, %d/%d lists", what, x.items, x.nprobe,
+                    x.lists), ms(x.ivf.pMs(0.99)), String.format(Locale.ROOT, "recall@100 %.3f", x.recall));
         }
         if (json.has("state_bytes_per_user")) {
             var s = json.get("state");

@@ -124,6 +124,8 @@ final class RetrievalBench {
      * makes: each user's interest vector ({@link InterestVector}, the job's update with the bundle's type weights and
      * half-life) after every {@code every}-th event of {@code events}, up to {@code queries} of them. Lists and
      * nprobe are what the job uses at this size ({@link IvfIndex#listsFor}, {@code candidates.ivf-probe}).
+     *
+     * @return null when no event touches the bundle's items (traffic of another world), so there is no query
      */
     static IvfResult runIvfOnBundle(ModelBundle bundle, List<UserEvent> events, int topN, int queries, int nprobe) {
         ItemIndex index = bundle.items();
@@ -140,6 +142,9 @@ final class RetrievalBench {
             if (i % every == every - 1 && ts[0] != InterestVector.NONE) {
                 qs.add(v.clone());
             }
+        }
+        if (qs.isEmpty()) {
+            return null;
         }
         IvfResult r = compare(index, qs.toArray(new float[0][]), topN, IvfIndex.listsFor(index.size()), nprobe, 17L);
         r.source = "bundle " + bundle.modelVersion();

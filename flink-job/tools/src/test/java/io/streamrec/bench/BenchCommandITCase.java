@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -76,6 +77,16 @@ class BenchCommandITCase {
                 "the job emits before the consumer receives: " + step);
         assertTrue(j.get("latency_worst_run_ms").get("p99").asDouble() >= lat.get("p99").asDouble());
         assertTrue(j.get("retrieval_p99_ms").has("10000"));
+        JsonNode onBundle = null;
+        for (JsonNode x : j.get("retrieval_ivf_prototype")) {
+            if (x.get("source").asText().startsWith("bundle ")) {
+                onBundle = x;
+            }
+        }
+        assertNotNull(onBundle, "IVF measured on the bundle's own embeddings: " + j.get("retrieval_ivf_prototype"));
+        assertEquals(1995, onBundle.get("items").asInt(), "the default bundle's items");
+        double recall = onBundle.get("recall_at_100").asDouble();
+        assertTrue(recall > 0.5 && recall <= 1.0, "recall against the exact scan: " + onBundle);
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 8 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG");
     }
