@@ -8,6 +8,7 @@ import numpy as np
 
 from . import EVENT_TYPES
 from .features import InterestState, OnlineCovisit, category_key, context_features, type_weight_array
+from .progress import Progress
 
 TYPE_NAME = {i + 1: t for i, t in enumerate(EVENT_TYPES)}
 
@@ -94,13 +95,19 @@ def online_pass(P, params, pos, fn):
     gs = g[rows]
     items, ts, start, inv = P.item_str, P.ts, P.seq_start, P.inv
     j = 0
-    for i in range(int(gs[-1]) + 1):
+    last = int(gs[-1]) + 1
+    bar = Progress(last, "online co-visitation replay", log_msg)  # the slow part of building examples at scale
+    for i in range(last):
+        if i % 65536 == 0:
+            bar.update(i)
         p = int(inv[i])
         prev = range(p - 1, max(int(start[p]), p - W) - 1, -1)
         T.add_event([items[q] for q in prev], [int(ts[q]) for q in prev], items[p], int(ts[p]))
         while j < len(gs) and gs[j] == i:
             fn(int(rows[j]), T)
             j += 1
+    bar.update(last)
+    bar.close()
 
 
 def train_positions(P, cut, start=None):

@@ -74,18 +74,7 @@ class IvfRetrievalTest {
             exact.generate(v, new String[0], 0, null, a);
             approx.generate(v, new String[0], 0, null, b);
             assertEquals(100, b.size());
-            Set<String> truth = new HashSet<>();
-            for (int i = 0; i < a.size(); i++) {
-                truth.add(a.item(i));
-            }
-            int hit = 0;
-            for (int i = 0; i < b.size(); i++) {
-                assertEquals(CandidateSource.RETRIEVAL, b.source(i));
-                if (truth.contains(b.item(i))) {
-                    hit++;
-                }
-            }
-            recall += hit / 100.0;
+            recall += retrievedHits(retrieved(a), b, 0) / 100.0;
         }
         assertTrue(recall / queries > 0.9, "recall@100 of the IVF index was " + recall / queries);
     }
@@ -128,19 +117,30 @@ class IvfRetrievalTest {
         assertTrue(approx.approximate());
         approx.generate(v, recent, 50, null, approxSet);
         assertEquals(150, approxSet.size(), "50 recent items and 100 retrieved ones besides them");
-        Set<String> exactRetrieved = new HashSet<>();
-        for (int i = 0; i < exactSet.size(); i++) {
-            if (exactSet.source(i) == CandidateSource.RETRIEVAL) {
-                exactRetrieved.add(exactSet.item(i));
+        int hit = retrievedHits(retrieved(exactSet), approxSet, 50);
+        assertTrue(hit >= 90, "the index found " + hit + " of the exact scan's 100 next-best items");
+    }
+
+    /** The items a set got from retrieval. */
+    private static Set<String> retrieved(CandidateSet set) {
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < set.size(); i++) {
+            if (set.source(i) == CandidateSource.RETRIEVAL) {
+                out.add(set.item(i));
             }
         }
+        return out;
+    }
+
+    /** How many of the set's entries from {@code from} on are in {@code truth}; each of them must be retrieved. */
+    private static int retrievedHits(Set<String> truth, CandidateSet set, int from) {
         int hit = 0;
-        for (int i = 50; i < approxSet.size(); i++) {
-            assertEquals(CandidateSource.RETRIEVAL, approxSet.source(i));
-            if (exactRetrieved.contains(approxSet.item(i))) {
+        for (int i = from; i < set.size(); i++) {
+            assertEquals(CandidateSource.RETRIEVAL, set.source(i));
+            if (truth.contains(set.item(i))) {
                 hit++;
             }
         }
-        assertTrue(hit >= 90, "the index found " + hit + " of the exact scan's 100 next-best items");
+        return hit;
     }
 }
