@@ -85,6 +85,20 @@ public final class CandidateGenerator {
         }
     }
 
+    /**
+     * A generator for {@link #retrieve} alone, always by the exact scan: what the evaluator's retrieval baseline and
+     * the bench's retrieval section measure, with the job's own scan.
+     */
+    public static CandidateGenerator exactRetrieval(ItemIndex items, int retrievalN) {
+        CandidateOptions o = new CandidateOptions();
+        o.retrievalN = retrievalN;
+        o.covisitN = 0;
+        o.recentEnabled = false;
+        o.popularN = 0;
+        o.ivfMinItems = 0;
+        return new CandidateGenerator(items, Covisitation.of(java.util.Map.of(), items), List.of(), 0, o);
+    }
+
     /** True when retrieval goes through the approximate IVF index rather than the exact scan. */
     public boolean approximate() {
         return ivf != null;

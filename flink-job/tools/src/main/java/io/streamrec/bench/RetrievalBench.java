@@ -1,10 +1,8 @@
 package io.streamrec.bench;
 
 import io.streamrec.candidates.CandidateGenerator;
-import io.streamrec.candidates.CandidateOptions;
 import io.streamrec.candidates.IvfIndex;
 import io.streamrec.event.UserEvent;
-import io.streamrec.model.Covisitation;
 import io.streamrec.model.InterestVector;
 import io.streamrec.model.ItemIndex;
 import io.streamrec.model.ModelBundle;
@@ -46,7 +44,7 @@ final class RetrievalBench {
             }
         }
         normalizeRows(emb, numItems, dim);
-        CandidateGenerator g = exactRetrievalOnly(ItemIndex.of(ids, emb, dim), topN);
+        CandidateGenerator g = CandidateGenerator.exactRetrieval(ItemIndex.of(ids, emb, dim), topN);
         int[] outIdx = new int[topN];
         float[] outScores = new float[topN];
         float[][] qs = new float[64][dim];
@@ -156,7 +154,7 @@ final class RetrievalBench {
         int numItems = index.size();
         int dim = index.dim();
         int queries = qs.length;
-        CandidateGenerator g = exactRetrievalOnly(index, topN);
+        CandidateGenerator g = CandidateGenerator.exactRetrieval(index, topN);
         long b0 = System.nanoTime();
         IvfIndex ivf = IvfIndex.build(index.embeddings(), numItems, dim, lists, 4, seed, topN, nprobe);
         IvfResult r = new IvfResult();
@@ -200,17 +198,6 @@ final class RetrievalBench {
         r.ivf = new Stats(ti, queries);
         r.recall = hits / queries;
         return r;
-    }
-
-    /** A generator that only retrieves, always by the exact scan (the baseline the IVF index is measured against). */
-    private static CandidateGenerator exactRetrievalOnly(ItemIndex index, int topN) {
-        CandidateOptions o = new CandidateOptions();
-        o.retrievalN = topN;
-        o.covisitN = 0;
-        o.recentEnabled = false;
-        o.popularN = 0;
-        o.ivfMinItems = 0;
-        return new CandidateGenerator(index, Covisitation.of(Map.of(), index), List.of(), 0, o);
     }
 
     private static void normalizeRows(float[] a, int rows, int dim) {

@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
 import io.streamrec.event.UserEvent;
@@ -272,18 +273,21 @@ public final class Baselines {
 
     /**
      * Retrieval only: the user's interest vector ({@link InterestVector}, the job's own update with the bundle's
-     * type weights and half-life) against every item embedding of the bundle, by inner product; no ranker. Computed
-     * here in Java rather than by a second job run. Users whose vector is zero (nothing known) get popular items.
+     * type weights and half-life) against every item embedding of the bundle, by inner product with the job's exact
+     * scan ({@link CandidateGenerator#retrieve}); no ranker, and not a second job run. Users whose vector is zero (nothing known) get popular items.
      */
     public static final class Retrieval implements Recommender {
         private final ModelBundle bundle;
         private final Map<String, float[]> vectors = new HashMap<>();
         private final Map<String, long[]> lastTs = new HashMap<>();
         private final Popular fallback;
+        private final CandidateGenerator exact;
+        private int[] best = new int[0];
 
         public Retrieval(ModelBundle bundle, Popular fallback) {
             this.bundle = bundle;
             this.fallback = fallback;
+            this.exact = CandidateGenerator.exactRetrieval(bundle.items(), 0);
         }
 
         @Override
@@ -315,22 +319,13 @@ public final class Baselines {
             if (zero) {
                 return fallback.top(k);
             }
-            float[] emb = items.embeddings();
-            int d = items.dim();
-            int n = items.size();
-            float[] scores = new float[n];
-            for (int r = 0; r < n; r++) {
-                int off = r * d;
-                float s = 0f;
-                for (int j = 0; j < d; j++) {
-                    s += v[j] * emb[off + j];
-                }
-                scores[r] = s;
+            if (best.length < k) {
+                best = new int[k];
             }
-            int[] best = TopItems.best(scores, 0, n, k);
-            List<String> out = new ArrayList<>(best.length);
-            for (int i : best) {
-                out.add(items.idOf(i + 1));
+            int m = exact.retrieve(v, k, best, null); // the job's exact scan; ties to the lower index
+            List<String> out = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                out.add(items.idOf(best[i]));
             }
             return out;
         }
