@@ -61,24 +61,32 @@ final class TopK {
         }
         long k = key(score, id);
         if (size < capacity) {
-            int i = size++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                long p = keys[parent];
-                if (k >= p) {
-                    break;
-                }
-                keys[i] = p;
-                i = parent;
-            }
-            keys[i] = k;
+            siftUp(keys, k, size++);
         } else if (k > keys[0]) {
             siftDown(k, size);
         }
     }
 
     private void siftDown(long k, int n) {
-        long[] h = keys;
+        siftDown(keys, k, n);
+    }
+
+    /** Places {@code k} in the min-heap {@code h[0..i]} whose free slot is {@code i}. */
+    private static void siftUp(long[] h, long k, int i) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            long p = h[parent];
+            if (k >= p) {
+                break;
+            }
+            h[i] = p;
+            i = parent;
+        }
+        h[i] = k;
+    }
+
+    /** Moves {@code k} down from the root of the min-heap {@code h[0..n)}, replacing the root. */
+    private static void siftDown(long[] h, long k, int n) {
         int i = 0;
         int l;
         while ((l = 2 * i + 1) < n) {
@@ -167,22 +175,36 @@ final class TopK {
      */
     private int gatherAboveSample(float[] scores, int n, int m, int idBase) {
         int ns = n / SAMPLE_STEP;
-        if (sample.length < ns) {
-            sample = new long[ns];
+        int want = Math.min(ns, 2 * (m / SAMPLE_STEP) + 8);
+        // the want-th best sampled key, by a small min-heap: after the first few, almost no sample enters it (a
+        // quickselect over the whole sample mispredicts a branch per element and cost more than the scan itself)
+        if (sample.length < want) {
+            sample = new long[want];
         }
+        long[] h = sample;
+        int hs = 0;
         for (int i = 0; i < ns; i++) {
             int j = i * SAMPLE_STEP;
-            sample[i] = key(scores[j], idBase + j);
+            long k = key(scores[j], idBase + j);
+            if (hs < want) {
+                siftUp(h, k, hs++);
+            } else if (k > h[0]) {
+                siftDown(h, k, want);
+            }
         }
-        int want = Math.min(ns, 2 * (m / SAMPLE_STEP) + 8);
-        selectLong(sample, ns, ns - want);
-        long t = sample[ns - want];
+        long t = h[0];
         int cap = 16 * want; // twice the expected count
         if (pool.length < cap) {
             pool = new long[cap];
         }
+        // a float test first: a score under the threshold's own score cannot reach it, and most do not (NaN is never
+        // under anything, so it still gets its key's test)
+        float tf = scoreOf(t);
         int c = 0;
         for (int i = 0; i < n; i++) {
+            if (scores[i] < tf) {
+                continue;
+            }
             long k = key(scores[i], idBase + i);
             if (k >= t) {
                 if (c == cap) {

@@ -75,4 +75,18 @@ class TopKTest {
         assertSameAsOffering(rising, 2000);
         assertSameAsOffering(rising, 5000);
     }
+
+    @Test
+    void keepsNaNAndSignedZerosInTheHeapsOrderWhenTheThresholdComesFromASample() {
+        Random rnd = new Random(11);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = TopK.SAMPLED_MIN_N + rnd.nextInt(20_000);
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) {
+                int pick = rnd.nextInt(100);
+                s[i] = pick == 0 ? Float.NaN : pick < 30 ? 0f : pick < 60 ? -0f : (float) rnd.nextGaussian() * 1e-3f;
+            }
+            assertSameAsOffering(s, 1 + rnd.nextInt(300));
+        }
+    }
 }
