@@ -10,7 +10,10 @@ import java.util.function.Predicate;
 /**
  * Merges the candidate sources in priority order — recent items, co-visitation neighbours of the recent items,
  * online co-visitation neighbours (learnt from the live stream, by item id), retrieval (inner product with the
- * interest vector), popular — without duplicates and without excluded items.
+ * interest vector), popular — without duplicates and without excluded items. In the job an event's candidates are
+ * made in two steps: {@link #begin}, at the event, the sources that read its history and the live tables; then
+ * {@link #complete}, for its micro-batch, retrieval and popular items, so that the batch's events share one scan of
+ * the item table ({@link RetrievalSource}). {@link #generate} does both for one event.
  * Keeps all scratch buffers between calls: no allocation per call once warm. Not thread-safe: one per thread.
  */
 public final class CandidateGenerator {
@@ -24,22 +27,15 @@ public final class CandidateGenerator {
     private final int onlineHistory;
     private final ItemScores onlineScores = new ItemScores();
     private String[] onlineTop = new String[64];
-    private final int n;
-    private final int d;
 
-    // dedupe: stamp per model index; unknown ids are checked by scanning the set
-    private final int[] seen;
-    private int stamp;
+    private final Dedupe dedupe;
     // co-visitation accumulation
     private final float[] covScore;
     private int[] touched = new int[256];
-    // retrieval
-    private final float[] tileScores = new float[ItemIndex.TILE];
-    private float[] allScores = new float[0];
     private final TopK heap = new TopK(128);
-    private final IvfIndex ivf;
-    private int[] ivfIds = new int[0];
-    private float[] ivfScores = new float[0];
+    private final RetrievalSource retrieval;
+    private int[] batchSlots = new int[0];
+    private int[] batchSetSizes = new int[0];
 
     public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
         this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(),
@@ -72,17 +68,9 @@ public final class CandidateGenerator {
                 : (covisitWindow > 0 ? covisitWindow : opt.recentN);
         this.onlineItems = opt.onlineCovisitItems >= 0 ? opt.onlineCovisitItems : OnlineCovisitation.DEFAULT_ITEMS;
         this.onlineHistory = opt.onlineCovisitHistory >= 0 ? opt.onlineCovisitHistory : Integer.MAX_VALUE;
-        this.n = items.size();
-        this.d = items.dim();
-        this.seen = new int[n + 1];
-        this.covScore = new float[n + 1];
-        if (opt.ivfMinItems > 0 && n >= opt.ivfMinItems) {
-            this.ivf = IvfIndex.build(items.embeddings(), n, d, IvfIndex.listsFor(n), 4, 17L,
-                    opt.retrievalN + 64, opt.ivfProbe * 4);
-        } else {
-            this.ivf = null;
-            items.columnTiles(); // build the shared scan layout now, not on the first event
-        }
+        this.dedupe = new Dedupe(items);
+        this.covScore = new float[items.size() + 1];
+        this.retrieval = new RetrievalSource(items, dedupe, opt);
     }
 
     /**
@@ -101,7 +89,7 @@ public final class CandidateGenerator {
 
     /** True when retrieval goes through the approximate IVF index rather than the exact scan. */
     public boolean approximate() {
-        return ivf != null;
+        return retrieval.approximate();
     }
 
     /**
@@ -123,19 +111,89 @@ public final class CandidateGenerator {
      */
     public void generate(float[] interest, String[] recentItems, int recentLen, OnlineCovisitation online,
                          Predicate<String> excluded, CandidateSet out) {
-        out.clear();
-        if (++stamp == 0) { // wrapped: reset the stamps
-            java.util.Arrays.fill(seen, 0);
-            stamp = 1;
-        }
         boolean noInterest = isZero(interest);
-        boolean cold = recentLen <= 0 || noInterest;
+        fromHistory(recentItems, recentLen, online, excluded, out);
+        finish(interest, !noInterest && opt.retrievalN > 0, recentLen <= 0 || noInterest, excluded, out);
+    }
+
+    /**
+     * Starts an event's candidates: the sources that read the history and the live tables (recent, co-visitation,
+     * online co-visitation), now. Retrieval and popular items are owed until {@link #complete}, which may run for
+     * several events at once; {@code p.set} is not final until then.
+     *
+     * @param p the event's pending candidates, its filters built for this user
+     */
+    public void begin(float[] interest, String[] recentItems, int recentLen, OnlineCovisitation online,
+                      PendingCandidates p) {
+        boolean noInterest = isZero(interest);
+        fromHistory(recentItems, recentLen, online, p.excluded(), p.set);
+        p.retrieve = !noInterest && opt.retrievalN > 0;
+        p.cold = recentLen <= 0 || noInterest;
+        if (p.retrieve) {
+            if (p.query.length != interest.length) {
+                p.query = new float[interest.length];
+            }
+            System.arraycopy(interest, 0, p.query, 0, interest.length);
+        }
+        p.open = true;
+    }
+
+    /**
+     * Completes what {@link #begin} left owed for the open events among {@code ps[0..b)}, in order: each gets the
+     * candidates {@link #generate} would have given it. With the exact scan, their retrieval scans the item table
+     * once for all of them.
+     */
+    public void complete(PendingCandidates[] ps, int b) {
+        int q = batchRetrieval(ps, b);
+        int next = 0;
+        for (int i = 0; i < b; i++) {
+            PendingCandidates p = ps[i];
+            if (!p.open) {
+                continue;
+            }
+            dedupe.restamp(p.set);
+            if (next < q && batchSlots[next] == i) {
+                retrieval.addFromBatch(next++, p.query, p.excluded(), p.set);
+            } else if (p.retrieve) {
+                retrieval.add(p.query, p.excluded(), p.set);
+            }
+            addPopular(p.cold, p.excluded(), p.set);
+            p.open = false;
+        }
+    }
+
+    /** Scans once for the open events that owe retrieval, when the source can; returns how many it scanned for. */
+    private int batchRetrieval(PendingCandidates[] ps, int b) {
+        if (batchSlots.length < b) {
+            batchSlots = new int[b];
+            batchSetSizes = new int[b];
+        }
+        float[][] qs = retrieval.batchQueries(b);
+        int q = 0;
+        for (int i = 0; i < b; i++) {
+            PendingCandidates p = ps[i];
+            if (p.open && p.retrieve) {
+                qs[q] = p.query;
+                batchSetSizes[q] = p.set.size();
+                batchSlots[q++] = i;
+            }
+        }
+        boolean scanned = retrieval.scanBatch(qs, batchSetSizes, q);
+        java.util.Arrays.fill(qs, 0, q, null);
+        return scanned ? q : 0;
+    }
+
+    /** Sources 1–3 into {@code out} (cleared first), under a new dedupe stamp. */
+    private void fromHistory(String[] recentItems, int recentLen, OnlineCovisitation online,
+                             Predicate<String> excluded, CandidateSet out) {
+        out.clear();
+        dedupe.next();
 
         // 1. recent items, distinct, most recent first
         if (opt.recentEnabled) {
             int added = 0;
             for (int p = 0; p < recentLen && added < opt.recentN; p++) {
-                if (tryAdd(recentItems[p], -1, excluded, CandidateSource.RECENT, out)) {
+                if (dedupe.tryAdd(recentItems[p], -1, excluded, CandidateSource.RECENT, out)) {
                     added++;
                 }
             }
@@ -150,17 +208,24 @@ public final class CandidateGenerator {
         if (opt.onlineCovisitN > 0 && online != null && recentLen > 0) {
             addOnlineCovisit(online, recentItems, Math.min(recentLen, onlineHistory), excluded, out);
         }
+    }
 
+    /** Sources 4–5, under the stamp of {@link #fromHistory}. */
+    private void finish(float[] interest, boolean retrieve, boolean cold, Predicate<String> excluded,
+                        CandidateSet out) {
         // 4. retrieval: top-N by inner product (meaningless for an all-zero vector)
-        if (opt.retrievalN > 0 && !noInterest) {
-            addRetrieval(interest, excluded, out);
+        if (retrieve) {
+            retrieval.add(interest, excluded, out);
         }
+        addPopular(cold, excluded, out);
+    }
 
-        // 5. popular: always for a cold user, otherwise only to fill
+    /** 5. popular: always for a cold user, otherwise only to fill. */
+    private void addPopular(boolean cold, Predicate<String> excluded, CandidateSet out) {
         int limit = cold ? opt.popularN : Math.max(0, opt.fillTo - out.size());
         int added = 0;
         for (int i = 0; i < popular.length && added < limit; i++) {
-            if (tryAdd(popular[i], popularIdx[i], excluded, CandidateSource.POPULAR, out)) {
+            if (dedupe.tryAdd(popular[i], popularIdx[i], excluded, CandidateSource.POPULAR, out)) {
                 added++;
             }
         }
@@ -175,36 +240,6 @@ public final class CandidateGenerator {
                 return false;
             }
         }
-        return true;
-    }
-
-    /** Adds the item unless it is null, already present or excluded. idx = -1: look it up. */
-    private boolean tryAdd(String id, int idx, Predicate<String> excluded, CandidateSource src, CandidateSet out) {
-        if (id == null) {
-            return false;
-        }
-        if (idx < 0) {
-            idx = items.indexOf(id);
-        }
-        if (idx > 0) {
-            if (seen[idx] == stamp) {
-                return false;
-            }
-        } else {
-            String[] arr = out.itemArray();
-            for (int i = 0, s = out.size(); i < s; i++) {
-                if (out.modelIndex(i) == 0 && arr[i].equals(id)) {
-                    return false;
-                }
-            }
-        }
-        if (excluded != null && excluded.test(id)) {
-            return false;
-        }
-        if (idx > 0) {
-            seen[idx] = stamp;
-        }
-        out.add(id, idx, src);
         return true;
     }
 
@@ -240,7 +275,7 @@ public final class CandidateGenerator {
         int added = 0;
         for (int i = 0; i < m && added < opt.covisitN; i++) {
             int idx = heap.idAt(i);
-            if (tryAdd(items.idOf(idx), idx, excluded, CandidateSource.COVISIT, out)) {
+            if (dedupe.tryAdd(items.idOf(idx), idx, excluded, CandidateSource.COVISIT, out)) {
                 added++;
             }
         }
@@ -263,14 +298,14 @@ public final class CandidateGenerator {
             int m = onlineScores.top(cap, onlineTop, null);
             int added = 0;
             for (int i = 0; i < m && added < opt.onlineCovisitN; i++) {
-                if (tryAdd(onlineTop[i], -1, excluded, CandidateSource.ONLINE_COVISIT, out)) {
+                if (dedupe.tryAdd(onlineTop[i], -1, excluded, CandidateSource.ONLINE_COVISIT, out)) {
                     added++;
                 }
             }
             if (added >= opt.onlineCovisitN || cap >= total) {
                 return;
             }
-            out.truncate(start, seen);
+            dedupe.truncate(out, start);
             // deeper, not the whole table at once: top(n) is a prefix of top(n') for n < n' (a total order), so the
             // items added are the same; most retries need a few more than cap, not all of the table
             cap = (int) Math.min(total, 4L * cap);
@@ -282,88 +317,12 @@ public final class CandidateGenerator {
         return onlineScores;
     }
 
-    private void addRetrieval(float[] q, Predicate<String> excluded, CandidateSet out) {
-        int want = opt.retrievalN;
-        // both searches leave out the items already in the set, so only exclusions can cost depth
-        int cap = Math.min(n, want + 32);
-        int probes = opt.ivfProbe;
-        while (true) {
-            int m = topByInnerProduct(q, cap, probes, out);
-            int added = 0;
-            int start = out.size();
-            for (int i = 0; i < m && added < want; i++) {
-                int idx = ivf != null ? ivfIds[i] + 1 : heap.idAt(i);
-                if (tryAdd(items.idOf(idx), idx, excluded, CandidateSource.RETRIEVAL, out)) {
-                    added++;
-                }
-            }
-            if (added >= want || cap >= n) {
-                return;
-            }
-            // Too many of the best were excluded: undo and search deeper, IVF in more lists (rare).
-            out.truncate(start, seen);
-            cap = (int) Math.min(n, (long) cap * 4);
-            probes = opt.ivfProbe * 4;
-        }
-    }
-
-    /**
-     * The top {@code cap} items by inner product that are not in the event's set so far: in {@link #ivfIds}
-     * (0-based) with IVF, searching {@code probes} lists, else in the heap.
-     */
-    private int topByInnerProduct(float[] q, int cap, int probes, CandidateSet inSet) {
-        if (ivf == null) {
-            return scan(q, cap, inSet);
-        }
-        if (ivfIds.length < cap) {
-            ivfIds = new int[cap];
-            ivfScores = new float[cap];
-        }
-        return ivf.search(q, cap, probes, seen, stamp, ivfIds, ivfScores);
-    }
-
-    /**
-     * Scores every item against q (exact inner product), then leaves the top {@code cap} model indices sorted
-     * best-first in the heap's read-out; returns how many. The model items of {@code skip} (may be null; the event's
-     * set so far) score -infinity, so they fall behind every other item and a shallower selection finds as many new
-     * ones (the order of the others is unchanged: the same candidates are added).
-     */
-    private int scan(float[] q, int cap, CandidateSet skip) {
-        float[][][] tiles = items.columnTiles();
-        final int tile = ItemIndex.TILE;
-        float[] s = tileScores;
-        if (allScores.length < n) {
-            allScores = new float[n];
-        }
-        for (int tIdx = 0; tIdx < tiles.length; tIdx++) {
-            float[][] cols = tiles[tIdx];
-            ColumnScan.score(q, d, cols, tile, s);
-            int rows = Math.min(tile, n - tIdx * tile);
-            System.arraycopy(s, 0, allScores, tIdx * tile, rows);
-        }
-        for (int i = 0, size = skip == null ? 0 : skip.size(); i < size; i++) {
-            int idx = skip.modelIndex(i);
-            if (idx > 0) {
-                allScores[idx - 1] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        return heap.selectTop(allScores, n, cap, 1);
-    }
-
     /**
      * The exact top-{@code k} model indices by inner product with {@code q}, best first (ties: lower index first).
      *
      * @return how many were written (min(k, num_items))
      */
     public int retrieve(float[] q, int k, int[] outIndices, float[] outScores) {
-        int cap = Math.min(k, n);
-        int m = scan(q, cap, null);
-        for (int i = 0; i < m; i++) {
-            outIndices[i] = heap.idAt(i);
-            if (outScores != null) {
-                outScores[i] = heap.scoreAt(i);
-            }
-        }
-        return m;
+        return retrieval.retrieve(q, k, outIndices, outScores);
     }
 }

@@ -3,22 +3,17 @@ package io.streamrec.candidates;
 import io.streamrec.event.UserEvent;
 import io.streamrec.state.UserState;
 
-import java.util.function.Predicate;
-
 /**
- * The candidate stage of one event: builds the user's filter sets, asks the generator for candidates, sums the
+ * The candidate stage of one event: builds the user's filter sets, starts the event's candidates, sums the
  * history's online co-visitation scores and, for the neighbour-ordered discovery list, fuses it. Why one class: the
  * filter sets are built once per event and read by all three (the generator asks about hundreds of candidates per
  * event, and a linear scan of a 100-item purchase list per candidate was a tenth of the operator's Java time, JFR),
- * and by the ranking stage's re-visit filter right after ({@link #excluded}). Reused event after event; not
- * thread-safe.
+ * by the ranking stage's re-visit filter right after, and by the generator when it completes the candidates with
+ * the micro-batch ({@link PendingCandidates}). Reused event after event; not thread-safe.
  */
 public final class EventCandidates {
     private final boolean filterPurchased;
     private final boolean filterSeen;
-    private final HistoryWindow purchasedSet = new HistoryWindow();
-    private final HistoryWindow seenSet = new HistoryWindow();
-    private final Predicate<String> excluded;
     private final DiscoveryFusion discovery;
 
     /**
@@ -30,39 +25,27 @@ public final class EventCandidates {
         this.filterPurchased = filterPurchased;
         this.filterSeen = filterSeen;
         this.discovery = discovery;
-        this.excluded = item -> (filterPurchased && purchasedSet.find(item) >= 0)
-                || (filterSeen && seenSet.find(item) >= 0);
     }
 
     /**
-     * Fills the event's candidates, online scores (when the tables have an online table) and discovery list (when
-     * the list is ordered by neighbours), from the user's state after this event.
+     * Builds the event's filters into {@code out}, starts its candidates (the rest is owed until
+     * {@link CandidateGenerator#complete}), and fills its online scores (when the tables have an online table) and
+     * discovery list (when the list is ordered by neighbours), from the user's state after this event.
      *
      * @param onlineSeeds how many distinct history items seed the online scores (the model's K)
      * @param seqLen      how much of the history the online scores read (the model's L)
      */
     public void generate(CandidateGenerator generator, UserState s, UserEvent e, LiveTables tables, int onlineSeeds,
-                         int seqLen, CandidateSet out, ItemScores onlineScores, DiscoveryList discover) {
+                         int seqLen, PendingCandidates out, ItemScores onlineScores, DiscoveryList discover) {
         int h = s.histItems.length;
-        if (filterPurchased) {
-            purchasedSet.build(s.purchased, null, null, s.purchased.length);
-        }
-        if (filterSeen) {
-            seenSet.build(s.histItems, null, null, h);
-        }
-        out.clear();
-        generator.generate(s.interest, s.histItems, h, tables.online(), excluded, out);
+        out.buildFilters(s, filterPurchased, filterSeen);
+        generator.begin(s.interest, s.histItems, h, tables.online(), out);
         if (tables.online() != null) {
             tables.online().accumulate(s.histItems, Math.min(h, seqLen), onlineSeeds, onlineScores);
         }
         if (discovery != null) {
-            discovery.fuse(tables, e, s.histItems, h, onlineScores, excluded, discover);
+            discovery.fuse(tables, e, s.histItems, h, onlineScores, out.excluded(), discover);
         }
-    }
-
-    /** Whether the filters refuse an item, by the sets of the last {@link #generate}'s user. */
-    public Predicate<String> excluded() {
-        return excluded;
     }
 
     /** Whether any filter is on. */

@@ -149,6 +149,11 @@ final class TopK {
             }
             c = n;
         }
+        return takeBest(c, m);
+    }
+
+    /** Leaves the m best of {@code pool[0..c)} sorted best-first in {@link #keys}; returns m. */
+    private int takeBest(int c, int m) {
         if (c > m) {
             selectLong(pool, c, c - m); // the m largest keys now stand in [c-m, c)
         }
@@ -157,6 +162,86 @@ final class TopK {
             keys[j] = pool[c - 1 - j];
         }
         return m;
+    }
+
+    // streaming selection: the pool holds every key offered that could still be among the best streamCap
+    private int streamCap;
+    private int poolSize;
+    private long streamMin;
+    private float streamMinScore;
+
+    /**
+     * Starts a selection of the best {@code cap} of scores offered block by block ({@link #offerAll}), for a scan that
+     * cannot keep all its scores (the batched scan scores one tile for several queries in turn). Same result and tie
+     * rule as {@link #selectTop} over all the scores at once.
+     */
+    void beginStream(int cap) {
+        streamCap = Math.max(0, cap);
+        poolSize = 0;
+        size = 0;
+        streamMin = Long.MIN_VALUE;
+        streamMinScore = Float.NEGATIVE_INFINITY;
+        int room = Math.max(8 * streamCap, 2048);
+        if (pool.length < room) {
+            pool = new long[room];
+        }
+        if (keys.length < streamCap) {
+            keys = new long[streamCap];
+        }
+    }
+
+    /**
+     * Offers {@code scores[0..rows)}, entry i having index {@code idBase + i}. A key under the best {@code cap} kept
+     * so far is dropped at once, most of them by a float test; when the pool fills, it is cut to its best
+     * {@code cap}, whose lowest key becomes the bar. Amortised O(1) per score even when scores rise along the index.
+     */
+    void offerAll(float[] scores, int rows, int idBase) {
+        if (streamCap == 0) {
+            return;
+        }
+        long[] p = pool;
+        int c = poolSize;
+        float bar = streamMinScore;
+        long barKey = streamMin;
+        for (int i = 0; i < rows; i++) {
+            float sc = scores[i];
+            if (sc < bar) { // NaN is never under anything: it gets its key's test
+                continue;
+            }
+            int id = idBase + i;
+            long k = key(sc, id);
+            if (k < barKey) {
+                continue;
+            }
+            p[c++] = k;
+            if (c == p.length) {
+                c = cutPool(c);
+                bar = streamMinScore;
+                barKey = streamMin;
+            }
+        }
+        // raise the bar after every block that left more than twice the keys kept: early, when it is low, and the
+        // float test then drops almost every later score
+        poolSize = c > 2 * streamCap ? cutPool(c) : c;
+    }
+
+    /** Cuts the pool's c keys to the best {@code streamCap}, whose lowest becomes the bar; returns the new size. */
+    private int cutPool(int c) {
+        long[] p = pool;
+        selectLong(p, c, c - streamCap);
+        System.arraycopy(p, c - streamCap, p, 0, streamCap);
+        long lowest = p[0];
+        for (int j = 1; j < streamCap; j++) {
+            lowest = Math.min(lowest, p[j]);
+        }
+        streamMin = lowest;
+        streamMinScore = scoreOf(lowest);
+        return streamCap;
+    }
+
+    /** Ends a streaming selection: its best, sorted best-first, readable with {@link #idAt}; returns how many. */
+    int endStream() {
+        return takeBest(poolSize, Math.min(streamCap, poolSize));
     }
 
     /** Candidate keys for {@link #selectTop}; reused between calls. */

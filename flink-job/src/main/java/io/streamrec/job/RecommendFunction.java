@@ -180,8 +180,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         PreparedEvent p = batch.next();
         BundleManifest model = serving.bundle.manifest();
         candidates.generate(serving.generator, s, e, tables.live(), serving.ranker.encoder().onlineCovisitItems(),
-                model.seqLen(), p.candidates, p.onlineScores, p.discovery);
-        p.prepare(s, e, model.seqLen(), revisitFilter(serving), tables.live().online());
+                model.seqLen(), p.pending, p.onlineScores, p.discovery);
+        p.prepare(s, e, model.seqLen(), revisitFilter(serving, p), tables.live().online());
         p.stamp(ctx.timestamp());
         p.judgeLater = judgeLater;
 
@@ -196,8 +196,8 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
     }
 
     /** The filters, when the re-visit order must know which history items they allow; else null. */
-    private Predicate<String> revisitFilter(ServingModel serving) {
-        return serving.revisit != null && candidates.filters() ? candidates.excluded() : null;
+    private Predicate<String> revisitFilter(ServingModel serving, PreparedEvent p) {
+        return serving.revisit != null && candidates.filters() ? p.pending.excluded() : null;
     }
 
     private void swapModelIfReloaded() {
@@ -288,6 +288,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             return;
         }
         ServingModel serving = arm.model;
+        batch.completeCandidates(serving.generator);
         float[][] scores = batch.score(serving.ranker, metrics.inference);
         String key = to.currentKey(); // the lists are written back under their users' keys, then this one again
         for (int i = 0; i < b; i++) {

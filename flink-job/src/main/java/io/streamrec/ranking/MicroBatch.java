@@ -1,5 +1,8 @@
 package io.streamrec.ranking;
 
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.PendingCandidates;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -14,6 +17,7 @@ public final class MicroBatch {
     private static final float[] EMPTY = new float[0];
 
     private final PreparedEvent[] slots;
+    private final PendingCandidates[] pendingCandidates;
     private final List<RankRequest> requests;
     private int pending;
 
@@ -24,6 +28,21 @@ public final class MicroBatch {
             slots[i] = new PreparedEvent();
         }
         requests = new ArrayList<>(slots.length);
+        pendingCandidates = new PendingCandidates[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            pendingCandidates[i] = slots[i].pending;
+        }
+    }
+
+    /**
+     * Completes the pending events' candidates (retrieval and popular items, one scan of the item table for the
+     * batch) with the generator that started them; before {@link #score}.
+     */
+    public void completeCandidates(CandidateGenerator generator) {
+        generator.complete(pendingCandidates, pending);
+        for (int i = 0; i < pending; i++) {
+            slots[i].candidatesComplete();
+        }
     }
 
     /** The next free slot, now counted as pending; only when not {@link #isFull}. */

@@ -4,6 +4,7 @@ import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.DiscoveryList;
 import io.streamrec.candidates.ItemScores;
 import io.streamrec.candidates.OnlineCovisitation;
+import io.streamrec.candidates.PendingCandidates;
 import io.streamrec.event.EventType;
 import io.streamrec.event.UserEvent;
 import io.streamrec.model.CategoryKey;
@@ -21,6 +22,8 @@ import java.util.function.Predicate;
 public final class PreparedEvent {
     public final RankRequest request = new RankRequest();
     public final CandidateSet candidates = new CandidateSet();
+    /** The candidates while retrieval and popular items are owed: final once the batch completes them. */
+    public final PendingCandidates pending = new PendingCandidates(candidates);
     public final ItemScores onlineScores = new ItemScores();
     /** The neighbour-ordered discovery list, empty unless the list is ordered by neighbours. */
     public final DiscoveryList discovery = new DiscoveryList();
@@ -58,7 +61,7 @@ public final class PreparedEvent {
 
     /**
      * Copies what ranking reads of the user's state into the request, after the candidate stage filled
-     * {@link #candidates} and {@link #onlineScores}.
+     * {@link #onlineScores} and started {@link #candidates} (the batch completes them before it is scored).
      *
      * @param seqLen   the model's L
      * @param excluded the filters, read now for the re-visit order's history items; null when no re-visit order
@@ -90,9 +93,7 @@ public final class PreparedEvent {
         r.triggerType = e.type;
         r.onlineCovisit = online;
         r.onlineScores = online != null ? onlineScores : null;
-        r.candidates = candidates.itemArray();
-        r.candidateIndices = candidates.modelIndexArray();
-        r.numCandidates = candidates.size();
+        candidatesComplete();
 
         userId = e.userId;
         eventId = e.eventId;
@@ -100,6 +101,13 @@ public final class PreparedEvent {
         ingestTs = e.ingestTs;
         seq = s.seq;
         state = s;
+    }
+
+    /** Points the request at the candidate set as it stands now (its arrays may have grown since). */
+    void candidatesComplete() {
+        request.candidates = candidates.itemArray();
+        request.candidateIndices = candidates.modelIndexArray();
+        request.numCandidates = candidates.size();
     }
 
     /** The stream timestamp the event's list is emitted with. */

@@ -22,6 +22,7 @@ class EventCandidatesTest {
     private final CandidateGenerator generator = generator();
     private final LiveTables tables = new LiveTables();
     private final CandidateSet out = new CandidateSet();
+    private final PendingCandidates pending = new PendingCandidates(out);
     private final ItemScores online = new ItemScores();
     private final DiscoveryList discovery = new DiscoveryList();
 
@@ -54,7 +55,10 @@ class EventCandidatesTest {
     }
 
     private List<String> generate(EventCandidates c) {
-        c.generate(generator, user(), trigger(), tables, 3, 50, out, online, discovery);
+        c.generate(generator, user(), trigger(), tables, 3, 50, pending, online, discovery);
+        assertTrue(pending.isOpen(), "retrieval and popular items wait for the batch");
+        generator.complete(new PendingCandidates[] {pending}, 1);
+        assertFalse(pending.isOpen());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
             ids.add(out.item(i));
@@ -66,13 +70,13 @@ class EventCandidatesTest {
     void leavesPurchasedItemsOutOnlyWhenFilteringPurchases() {
         EventCandidates filtered = new EventCandidates(true, false, null);
         assertFalse(generate(filtered).contains("i3"));
-        assertTrue(filtered.excluded().test("i3"));
-        assertFalse(filtered.excluded().test("i1"), "seen items pass without the seen filter");
+        assertTrue(pending.excluded().test("i3"));
+        assertFalse(pending.excluded().test("i1"), "seen items pass without the seen filter");
         assertTrue(filtered.filters());
 
         EventCandidates open = new EventCandidates(false, false, null);
         assertTrue(generate(open).contains("i3"));
-        assertFalse(open.excluded().test("i3"));
+        assertFalse(pending.excluded().test("i3"));
         assertFalse(open.filters());
     }
 
@@ -91,10 +95,10 @@ class EventCandidatesTest {
         tables.online().update("i5", T0 - 5_000, new String[] {"i1"}, new long[] {T0 - 6_000}, 1);
         tables.online().update("i6", T0 - 3_000, new String[] {"i2"}, new long[] {T0 - 4_000}, 1);
         EventCandidates c = new EventCandidates(false, false, null);
-        c.generate(generator, user(), trigger(), tables, 3, 1, out, online, discovery);
+        c.generate(generator, user(), trigger(), tables, 3, 1, pending, online, discovery);
         assertEquals(1.0, online.get("i5"), 1e-12);
         assertEquals(0.0, online.get("i6"), "i2 is beyond a window of L = 1");
-        c.generate(generator, user(), trigger(), tables, 3, 50, out, online, discovery);
+        c.generate(generator, user(), trigger(), tables, 3, 50, pending, online, discovery);
         assertEquals(0.5, online.get("i6"), 1e-12, "the second distinct item weighs 1/2");
     }
 

@@ -89,4 +89,33 @@ class TopKTest {
             assertSameAsOffering(s, 1 + rnd.nextInt(300));
         }
     }
+
+    @Test
+    void streamingSelectionBlockByBlockEqualsSelectingAllScoresAtOnce() {
+        Random rnd = new Random(13);
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 1 + rnd.nextInt(20_000);
+            float[] s = new float[n];
+            for (int i = 0; i < n; i++) {
+                int kind = trial % 4;
+                s[i] = kind == 0 ? (float) rnd.nextGaussian() : kind == 1 ? i * 1e-3f + rnd.nextFloat()
+                        : kind == 2 ? rnd.nextInt(20) : rnd.nextInt(50) == 0 ? Float.NaN : rnd.nextBoolean() ? -0f : 0f;
+            }
+            int cap = trial % 10 == 0 ? n + 5 : rnd.nextInt(400);
+            TopK all = new TopK(1);
+            int m = all.selectTop(s, n, cap, 1);
+            TopK streamed = new TopK(1);
+            streamed.beginStream(cap);
+            for (int from = 0; from < n; ) {
+                int rows = Math.min(n - from, 1 + rnd.nextInt(1500));
+                streamed.offerAll(java.util.Arrays.copyOfRange(s, from, from + rows), rows, 1 + from);
+                from += rows;
+            }
+            assertEquals(m, streamed.endStream(), "count, trial " + trial);
+            for (int i = 0; i < m; i++) {
+                assertEquals(all.idAt(i), streamed.idAt(i), "rank " + i + " trial " + trial);
+                assertEquals(all.scoreAt(i), streamed.scoreAt(i), "rank " + i);
+            }
+        }
+    }
 }

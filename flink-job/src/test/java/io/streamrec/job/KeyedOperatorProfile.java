@@ -24,7 +24,8 @@ import java.util.Random;
  * frames {@code AbstractStreamOperatorTestHarness$MockOutput}) that share can be told apart, along with CPU samples
  * (docs/BENCHMARKS.md, "Keyed operator profile").
  *
- * <p>Arguments: {@code [users=20000] [warm-up events=30000] [measured events=100000]}.
+ * <p>Arguments: {@code [users=20000] [warm-up events=30000] [measured events=100000] [option=value ...]}, the
+ * options being job options ({@code model.path=DIR}, {@code recs.discover-list=true}, ...) over the defaults.
  */
 public final class KeyedOperatorProfile {
     private KeyedOperatorProfile() {
@@ -34,11 +35,16 @@ public final class KeyedOperatorProfile {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int warm = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
         int measured = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        ModelBundle bundle = BundleLoader.load("classpath:default");
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        for (int a = 3; a < args.length; a++) { // job options, e.g. model.path=DIR recs.discover-list=true
+            int eq = args[a].indexOf('=');
+            conf.setString(args[a].substring(0, eq), args[a].substring(eq + 1));
+        }
+        JobSettings settings = JobSettings.from(conf);
+        settings.modelReloadIntervalMs = 0;
+        ModelBundle bundle = BundleLoader.load(settings.modelPath);
         StreamRecord<UserEvent>[] events = events(bundle, users, warm + measured);
 
-        JobSettings settings = new JobSettings();
-        settings.modelReloadIntervalMs = 0;
         RecommendFunction function = new RecommendFunction(settings);
         try (KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness =
                      new KeyedOneInputStreamOperatorTestHarness<>(new BatchingRecommendOperator(function,
@@ -56,8 +62,8 @@ public final class KeyedOperatorProfile {
             long t1 = System.nanoTime();
             long cpu = threads.getCurrentThreadCpuTime() - cpu0;
             long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-            System.out.printf("users=%d warm-up=%d measured=%d batch=%d%n", users, warm, measured,
-                    settings.rankerBatchSize);
+            System.out.printf("users=%d warm-up=%d measured=%d batch=%d items=%d options=%s%n", users, warm,
+                    measured, settings.rankerBatchSize, bundle.items().size(), conf);
             System.out.printf("allocated bytes/event: %.0f%n", (double) bytes / measured);
             System.out.printf("output digest (lists and judgements): %016x%n", digest);
             System.out.printf("thread CPU µs/event (model and operator; the harness's copies included): %.1f%n",
