@@ -339,15 +339,14 @@ public final class StreamrecOptions {
             ConfigOptions.key("ranker.batch-size").intType().defaultValue(8)
                     .withDescription("Events scored in one ONNX call (micro-batching). Each event's state and "
                             + "candidates are computed on arrival; its retrieval and ranking wait until this many "
-                            + "events are pending or ranker.batch-wait has passed. Nothing pending crosses a "
-                            + "checkpoint, a watermark or the end of the input. 1 scores every event on its own.");
+                            + "events are pending or ranker.batch-wait has passed (the batch's events share one "
+                            + "scan of the item table). Nothing pending crosses a checkpoint, a watermark or the "
+                            + "end of the input. 1 scores every event on its own.");
 
     public static final ConfigOption<Duration> RANKER_BATCH_WAIT =
             ConfigOptions.key("ranker.batch-wait").durationType().defaultValue(Duration.ofMillis(1))
-                    .withDescription("The longest a micro-batch waits idle for more events before it is scored "
-                            + "(the latency micro-batching may add while input is scarce). Time the operator spends "
-                            + "preparing the batch's later events does not count, so under a backlog batches fill. "
-                            + "0 scores what is pending after every event.");
+                    .withDescription("The longest an event waits for its micro-batch to fill before it is scored "
+                            + "(the latency micro-batching may add). 0 scores what is pending after every event.");
 
     public static final ConfigOption<String> JOB_NAME =
             ConfigOptions.key("job.name").stringType().defaultValue("streamrec")

@@ -12,9 +12,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * Runs {@link RecommendFunction} with micro-batched ranking: each event's state update and candidates happen at once
  * (under its key), but its retrieval and ONNX call wait until {@code ranker.batch-size} events are pending or the
- * batch has waited idle for {@code ranker.batch-wait} ({@link BatchWait}: time spent preparing the batch's later
- * events does not count), and then all of them are scored together (one call and one retrieval scan for B events
- * cost far less than B of each, docs/BENCHMARKS.md). Nothing pending ever crosses a checkpoint barrier, a watermark or the end
+ * oldest has waited {@code ranker.batch-wait}, and then all of them are scored together (one call and one scan of
+ * the item table for B events cost far less than B of each, docs/BENCHMARKS.md). Nothing pending ever crosses a checkpoint barrier, a watermark or the end
  * of the input: the batch is flushed in {@link #prepareSnapshotPreBarrier}, before a watermark is forwarded and in
  * {@link #finish}, so every list emitted belongs to the same checkpoint as the state update that produced it, and a
  * restore neither loses nor repeats it (beyond what at-least-once already allows). With a batch size of 1 this is
@@ -30,31 +29,14 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
     private final long maxWaitMs;
     private final int batchSize;
 
-    private final NanoClock clock;
-
     private transient StreamRecord<ScoredList> reuse;
     private transient boolean timerPending;
-    private transient BatchWait wait;
 
     public BatchingRecommendOperator(RecommendFunction function, int batchSize, long maxWaitMs) {
-        this(function, batchSize, maxWaitMs, System::nanoTime);
-    }
-
-    /**
-     * With another clock for the idle time; null: the processing-time service's, for harness tests, where processing
-     * time only moves when the test sets it (so preparing an event takes no time).
-     */
-    BatchingRecommendOperator(RecommendFunction function, int batchSize, long maxWaitMs, NanoClock clock) {
         super(function);
         this.function = function;
         this.batchSize = batchSize;
         this.maxWaitMs = maxWaitMs;
-        this.clock = clock;
-    }
-
-    /** A clock in nanoseconds that travels with the operator. */
-    interface NanoClock extends java.io.Serializable {
-        long nanos();
     }
 
     @Override
@@ -64,7 +46,6 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
         }
         super.open();
         reuse = new StreamRecord<>(null);
-        wait = new BatchWait(maxWaitMs);
         TaskInfo task = getRuntimeContext().getTaskInfo();
         function.rebuildSessions(user -> {
             if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, task.getMaxNumberOfParallelSubtasks(),
@@ -78,44 +59,20 @@ public class BatchingRecommendOperator extends KeyedProcessOperator<String, User
 
     @Override
     public void processElement(StreamRecord<UserEvent> element) throws Exception {
-        boolean fresh = function.pending() == 0;
-        long t0 = now();
         super.processElement(element);
         if (function.pending() == 0) {
             return;
         }
-        long t1 = now();
-        if (fresh) {
-            wait.started(t1);
-        } else {
-            wait.busy(t1 - t0);
-        }
         if (maxWaitMs <= 0) {
             function.flush();
         } else if (!timerPending) {
-            waitFor(maxWaitMs);
-        }
-    }
-
-    private long now() {
-        return clock != null ? clock.nanos() : getProcessingTimeService().getCurrentProcessingTime() * 1_000_000L;
-    }
-
-    private void waitFor(long ms) {
-        timerPending = true;
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        getProcessingTimeService().registerTimer(now + ms, t -> {
-            timerPending = false;
-            if (function.pending() == 0) {
-                return;
-            }
-            long left = wait.remainingMs(now());
-            if (left == 0) {
+            timerPending = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + maxWaitMs, t -> {
+                timerPending = false;
                 function.flush();
-            } else {
-                waitFor(left); // the operator was busy filling the batch: the wait is not over
-            }
-        });
+            });
+        }
     }
 
     @Override

@@ -61,7 +61,7 @@ class BatchingRecommendOperatorTest {
         settings.rankerBatchSize = batchSize;
         OneInputStreamOperator<UserEvent, ScoredList> op = batchSize == 0
                 ? new KeyedProcessOperator<>(new RecommendFunction(settings))
-                : new BatchingRecommendOperator(new RecommendFunction(settings), batchSize, waitMs, null);
+                : new BatchingRecommendOperator(new RecommendFunction(settings), batchSize, waitMs);
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, UserEvent::getUserId, Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -204,39 +204,5 @@ class BatchingRecommendOperatorTest {
         h.getOneInputOperator().finish();
         assertEquals(3, h.extractOutputValues().size());
         assertTrue(h.extractOutputValues().stream().allMatch(l -> l.items.length > 0));
-    }
-
-    @Test
-    void aBusyOperatorKeepsFillingTheBatchUntilItHasWaitedIdle() throws Exception {
-        JobSettings settings = new JobSettings();
-        settings.modelReloadIntervalMs = 0;
-        settings.rankerBatchSize = 8;
-        // every event takes 3 ms to prepare: the clock moves while the function handles it
-        long[] nanos = {0};
-        RecommendFunction slow = new RecommendFunction(settings) {
-            @Override
-            public void processElement(UserEvent e, Context ctx, org.apache.flink.util.Collector<ScoredList> out)
-                    throws Exception {
-                nanos[0] += 3_000_000L;
-                super.processElement(e, ctx, out);
-            }
-        };
-        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new BatchingRecommendOperator(slow, 8, 2, () -> nanos[0]), UserEvent::getUserId,
-                        Types.STRING);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        h.open();
-        open.add(h);
-        List<UserEvent> es = events(5);
-        h.setProcessingTime(0);
-        for (int i = 0; i < 4; i++) {
-            send(h, es.get(i));
-            h.setProcessingTime((i + 1) * 3L); // the 2-ms timer comes due while the next event is prepared
-        }
-        assertEquals(0, h.extractOutputValues().size(), "busy, not idle: the batch waits for more");
-        nanos[0] += 2_000_000L; // 2 ms without input
-        h.setProcessingTime(20);
-        assertEquals(4, h.extractOutputValues().size());
     }
 }
