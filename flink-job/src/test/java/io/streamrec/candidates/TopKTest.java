@@ -24,6 +24,18 @@ class TopKTest {
         }
     }
 
+    /** Random, rising, heavily tied, or NaN and signed zeros among tiny scores (kind 0 to 3). */
+    private static float[] scores(Random rnd, int n, int kind) {
+        float[] s = new float[n];
+        for (int i = 0; i < n; i++) {
+            int pick = rnd.nextInt(100);
+            s[i] = kind == 0 ? (float) rnd.nextGaussian() : kind == 1 ? i * 1e-3f + rnd.nextFloat()
+                    : kind == 2 ? rnd.nextInt(50)
+                    : pick == 0 ? Float.NaN : pick < 30 ? 0f : pick < 60 ? -0f : (float) rnd.nextGaussian() * 1e-3f;
+        }
+        return s;
+    }
+
     @Test
     void selectsTheSameTopAsTheHeapOnRandomScores() {
         Random rnd = new Random(3);
@@ -40,15 +52,9 @@ class TopKTest {
     @Test
     void selectsTheSameTopOnLargeInputsWhereTheThresholdComesFromASample() {
         Random rnd = new Random(7);
-        for (int trial = 0; trial < 30; trial++) {
+        for (int trial = 0; trial < 40; trial++) {
             int n = TopK.SAMPLED_MIN_N + rnd.nextInt(60_000);
-            float[] s = new float[n];
-            for (int i = 0; i < n; i++) {
-                // random, rising, and heavily tied inputs
-                s[i] = trial % 3 == 0 ? (float) rnd.nextGaussian() : trial % 3 == 1 ? i * 1e-3f + rnd.nextFloat()
-                        : rnd.nextInt(50);
-            }
-            assertSameAsOffering(s, 1 + rnd.nextInt(400));
+            assertSameAsOffering(scores(rnd, n, trial % 4), 1 + rnd.nextInt(400));
         }
     }
 
@@ -77,30 +83,11 @@ class TopKTest {
     }
 
     @Test
-    void keepsNaNAndSignedZerosInTheHeapsOrderWhenTheThresholdComesFromASample() {
-        Random rnd = new Random(11);
-        for (int trial = 0; trial < 20; trial++) {
-            int n = TopK.SAMPLED_MIN_N + rnd.nextInt(20_000);
-            float[] s = new float[n];
-            for (int i = 0; i < n; i++) {
-                int pick = rnd.nextInt(100);
-                s[i] = pick == 0 ? Float.NaN : pick < 30 ? 0f : pick < 60 ? -0f : (float) rnd.nextGaussian() * 1e-3f;
-            }
-            assertSameAsOffering(s, 1 + rnd.nextInt(300));
-        }
-    }
-
-    @Test
     void streamingSelectionBlockByBlockEqualsSelectingAllScoresAtOnce() {
         Random rnd = new Random(13);
         for (int trial = 0; trial < 60; trial++) {
             int n = 1 + rnd.nextInt(20_000);
-            float[] s = new float[n];
-            for (int i = 0; i < n; i++) {
-                int kind = trial % 4;
-                s[i] = kind == 0 ? (float) rnd.nextGaussian() : kind == 1 ? i * 1e-3f + rnd.nextFloat()
-                        : kind == 2 ? rnd.nextInt(20) : rnd.nextInt(50) == 0 ? Float.NaN : rnd.nextBoolean() ? -0f : 0f;
-            }
+            float[] s = scores(rnd, n, trial % 4);
             int cap = trial % 10 == 0 ? n + 5 : rnd.nextInt(400);
             TopK all = new TopK(1);
             int m = all.selectTop(s, n, cap, 1);
