@@ -34,8 +34,10 @@ public final class CandidateGenerator {
     private int[] touched = new int[256];
     private final TopK heap = new TopK(128);
     private final RetrievalSource retrieval;
-    private int[] batchSlots = new int[0];
+    // the events of a batch that owe retrieval: their queries, set sizes and places in the batch
+    private float[][] batchQueries = new float[0][];
     private int[] batchSetSizes = new int[0];
+    private int[] batchSlots = new int[0];
 
     public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
         this(bundle.items(), bundle.covisit(), bundle.popular(), bundle.manifest().covisitWindow(),
@@ -165,10 +167,11 @@ public final class CandidateGenerator {
     /** Scans once for the open events that owe retrieval, when the source can; returns how many it scanned for. */
     private int batchRetrieval(PendingCandidates[] ps, int b) {
         if (batchSlots.length < b) {
-            batchSlots = new int[b];
+            batchQueries = new float[b][];
             batchSetSizes = new int[b];
+            batchSlots = new int[b];
         }
-        float[][] qs = retrieval.batchQueries(b);
+        float[][] qs = batchQueries;
         int q = 0;
         for (int i = 0; i < b; i++) {
             PendingCandidates p = ps[i];

@@ -17,7 +17,7 @@ final class ExactScan {
     private final int d;
     private final float[] tileScores = new float[ItemIndex.TILE];
     private float[] allScores = new float[0];
-    private final TopK single = new TopK(128);
+    private final TopK singleTop = new TopK(128);
     private TopK[] tops = new TopK[0];
 
     ExactScan(ItemIndex items) {
@@ -50,12 +50,12 @@ final class ExactScan {
                 allScores[idx - 1] = Float.NEGATIVE_INFINITY;
             }
         }
-        return single.selectTop(allScores, n, cap, 1);
+        return singleTop.selectTop(allScores, n, cap, 1);
     }
 
     /** The result of the last {@link #single}: {@code idAt(i)} is a model index. */
     TopK singleResult() {
-        return single;
+        return singleTop;
     }
 
     /**

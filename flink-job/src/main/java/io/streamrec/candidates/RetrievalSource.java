@@ -20,7 +20,6 @@ final class RetrievalSource {
     private ExactScan exact; // null with IVF, until retrieve() asks for the exact scan
     private int[] ivfIds = new int[0];
     private float[] ivfScores = new float[0];
-    private float[][] batchQueries = new float[0][];
     private int[] batchCaps = new int[0];
 
     RetrievalSource(ItemIndex items, Dedupe dedupe, CandidateOptions opt) {
@@ -122,14 +121,6 @@ final class RetrievalSource {
             dedupe.truncate(out, start);
             add(q, excluded, out);
         }
-    }
-
-    /** Scratch for the caller's batch of queries, at least {@code b} long. */
-    float[][] batchQueries(int b) {
-        if (batchQueries.length < b) {
-            batchQueries = new float[b][];
-        }
-        return batchQueries;
     }
 
     /**

@@ -229,13 +229,9 @@ final class TopK {
     private int cutPool(int c) {
         long[] p = pool;
         selectLong(p, c, c - streamCap);
-        System.arraycopy(p, c - streamCap, p, 0, streamCap);
-        long lowest = p[0];
-        for (int j = 1; j < streamCap; j++) {
-            lowest = Math.min(lowest, p[j]);
-        }
-        streamMin = lowest;
-        streamMinScore = scoreOf(lowest);
+        System.arraycopy(p, c - streamCap, p, 0, streamCap); // p[c - streamCap], now p[0], is their lowest
+        streamMin = p[0];
+        streamMinScore = scoreOf(streamMin);
         return streamCap;
     }
 

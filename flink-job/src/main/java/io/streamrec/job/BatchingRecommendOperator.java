@@ -13,8 +13,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Runs {@link RecommendFunction} with micro-batched ranking: each event's state update and candidates happen at once
  * (under its key), but its retrieval and ONNX call wait until {@code ranker.batch-size} events are pending or the
  * oldest has waited {@code ranker.batch-wait}, and then all of them are scored together (one call and one scan of
- * the item table for B events cost far less than B of each, docs/BENCHMARKS.md). Nothing pending ever crosses a checkpoint barrier, a watermark or the end
- * of the input: the batch is flushed in {@link #prepareSnapshotPreBarrier}, before a watermark is forwarded and in
+ * the item table for B events cost far less than B of each, docs/BENCHMARKS.md). Nothing pending ever crosses a
+ * checkpoint barrier, a watermark or the end of the input: the batch is flushed in {@link #prepareSnapshotPreBarrier}, before a watermark is forwarded and in
  * {@link #finish}, so every list emitted belongs to the same checkpoint as the state update that produced it, and a
  * restore neither loses nor repeats it (beyond what at-least-once already allows). With a batch size of 1 this is
  * exactly a {@link KeyedProcessOperator}. After a restore, {@link #open} lets the function refill its session index

@@ -41,7 +41,7 @@ public final class MicroBatch {
     public void completeCandidates(CandidateGenerator generator) {
         generator.complete(pendingCandidates, pending);
         for (int i = 0; i < pending; i++) {
-            slots[i].candidatesComplete();
+            slots[i].pointAtCandidates();
         }
     }
 

@@ -93,7 +93,7 @@ public final class PreparedEvent {
         r.triggerType = e.type;
         r.onlineCovisit = online;
         r.onlineScores = online != null ? onlineScores : null;
-        candidatesComplete();
+        pointAtCandidates();
 
         userId = e.userId;
         eventId = e.eventId;
@@ -104,7 +104,7 @@ public final class PreparedEvent {
     }
 
     /** Points the request at the candidate set as it stands now (its arrays may have grown since). */
-    void candidatesComplete() {
+    void pointAtCandidates() {
         request.candidates = candidates.itemArray();
         request.candidateIndices = candidates.modelIndexArray();
         request.numCandidates = candidates.size();
