@@ -34,9 +34,9 @@ public final class CandidateGenerator {
     private int[] touched = new int[256];
     private final TopK heap = new TopK(128);
     private final RetrievalSource retrieval;
-    // the events of a batch that owe retrieval: their queries, set sizes and places in the batch
+    // the events of a batch that owe retrieval: their queries, sets and places in the batch
     private float[][] batchQueries = new float[0][];
-    private int[] batchSetSizes = new int[0];
+    private CandidateSet[] batchSets = new CandidateSet[0];
     private int[] batchSlots = new int[0];
 
     public CandidateGenerator(ModelBundle bundle, CandidateOptions options) {
@@ -168,7 +168,7 @@ public final class CandidateGenerator {
     private int batchRetrieval(PendingCandidates[] ps, int b) {
         if (batchSlots.length < b) {
             batchQueries = new float[b][];
-            batchSetSizes = new int[b];
+            batchSets = new CandidateSet[b];
             batchSlots = new int[b];
         }
         float[][] qs = batchQueries;
@@ -177,12 +177,13 @@ public final class CandidateGenerator {
             PendingCandidates p = ps[i];
             if (p.open && p.retrieve) {
                 qs[q] = p.query;
-                batchSetSizes[q] = p.set.size();
+                batchSets[q] = p.set;
                 batchSlots[q++] = i;
             }
         }
-        boolean scanned = retrieval.scanBatch(qs, batchSetSizes, q);
+        boolean scanned = retrieval.scanBatch(qs, batchSets, q);
         java.util.Arrays.fill(qs, 0, q, null);
+        java.util.Arrays.fill(batchSets, 0, q, null);
         return scanned ? q : 0;
     }
 

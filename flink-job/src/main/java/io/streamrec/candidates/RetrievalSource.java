@@ -82,22 +82,21 @@ final class RetrievalSource {
     }
 
     /**
-     * Scans the item table once for the events whose queries are {@code qs[0..b)} and whose sets hold
-     * {@code setSizes[k]} items; afterwards {@link #addFromBatch}(k, ...) adds event k's candidates. Only with the
-     * exact scan and at least two events (returns false otherwise: use {@link #add}).
+     * Scans the item table once for the events whose queries are {@code qs[0..b)} and whose sets are
+     * {@code sets[0..b)}; afterwards {@link #addFromBatch}(k, ...) adds event k's candidates. Only with the exact scan
+     * and at least two events (returns false otherwise: use {@link #add}). The sets must not change before then.
      */
-    boolean scanBatch(float[][] qs, int[] setSizes, int b) {
+    boolean scanBatch(float[][] qs, CandidateSet[] sets, int b) {
         if (ivf != null || b < 2) {
-            return false; // one query: the single scan, whose selection skips the set
+            return false; // one query: the single scan
         }
         if (batchCaps.length < b) {
             batchCaps = new int[b];
         }
         for (int k = 0; k < b; k++) {
-            // the set's items come back too (no skipping in a shared scan): ask for as many more
-            batchCaps[k] = want + 32 + setSizes[k];
+            batchCaps[k] = Math.min(n, want + 32); // as add()'s first search: the scan skips the set's items too
         }
-        exact.batch(qs, batchCaps, b);
+        exact.batch(qs, batchCaps, sets, b);
         return true;
     }
 
