@@ -218,6 +218,7 @@ final class BenchReport {
         if (!Double.isNaN(d.modelUs)) {
             o.putObject("cpu_us_per_event_split").put("model", Stats.round(d.modelUs, 1))
                     .put("operator", Stats.round(d.operatorUs, 1)).put("rest", Stats.round(d.restUs, 1));
+            o.put("events_per_onnx_call", Stats.round(d.eventsPerCall, 2));
         }
         ObjectNode st = o.putObject("cpu_us_per_event_by_stage");
         d.cpuByStage.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
@@ -313,7 +314,8 @@ final class BenchReport {
             }
             if (d.parallelism == 1 && !Double.isNaN(d.modelUs)) {
                 row(sb, "  p=1 CPU-µs/event: model / operator / rest", String.format(Locale.ROOT,
-                        "%.0f / %.0f / %.0f", d.modelUs, d.operatorUs, d.restUs), "");
+                        "%.0f / %.0f / %.0f", d.modelUs, d.operatorUs, d.restUs),
+                        String.format(Locale.ROOT, "%.1f events per ONNX call", d.eventsPerCall));
             }
         }
         for (var p : json.path("latency_sweep")) {

@@ -19,6 +19,11 @@ final class Drain {
     double cpuUsPerEvent;
     /** Candidates the job's ranker scored per list over the whole drain (its {@code candidatesScored}); NaN unknown. */
     double candidatesPerEvent = Double.NaN;
+    /**
+     * Lists per ONNX call over the measured outputs (outputs ÷ the {@code inferenceLatencyUs} histograms' new calls):
+     * how full the micro-batches ran, at most {@code ranker.batch-size}; NaN unknown.
+     */
+    double eventsPerCall = Double.NaN;
     /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
     final Map<String, Double> cpuByStage = new java.util.TreeMap<>();
     /**
@@ -90,6 +95,7 @@ final class Drain {
                 d.modelUs = (Double.isNaN(inf1[2]) || Double.isNaN(inf0[2]) ? (inf1[0] - inf0[0]) * inf1[1]
                         : inf1[2] - inf0[2]) / measured; // exact while the histograms hold every call
                 d.operatorUs = Math.max(0, rank - d.modelUs);
+                d.eventsPerCall = measured / (inf1[0] - inf0[0]);
                 d.restUs = Math.max(0, d.cpuUsPerEvent - rank - consumer);
             }
         }

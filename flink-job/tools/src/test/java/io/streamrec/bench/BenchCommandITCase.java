@@ -65,6 +65,8 @@ class BenchCommandITCase {
             assertTrue(cpu.path(part).isNumber() && cpu.get(part).asDouble() >= 0, "cpu_us_per_event." + part);
         }
         assertTrue(cpu.get("model").asDouble() > 0, "the ONNX calls were seen: " + cpu);
+        double perCall = j.get("pipeline").get(0).path("events_per_onnx_call").asDouble(-1);
+        assertTrue(perCall >= 1 && perCall <= j.get("job_batch_size").asInt(), "events per ONNX call: " + perCall);
         JsonNode lat = j.get("latency_ms");
         assertTrue(lat.get("p50").asDouble() > 0, "latency_ms: " + lat);
         assertTrue(lat.get("p50").asDouble() <= lat.get("p99").asDouble(), "p50 <= p99: " + lat);
