@@ -105,7 +105,10 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        tables.snapshot();
+        long us = tables.snapshot();
+        if (metrics != null) {
+            metrics.tablesSnapshotUs.update(us);
+        }
     }
 
     @Override

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
  * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
- * the serving model version(s), and per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as the pipeline, not as bookkeeping.
+ * the serving model version(s), how long each checkpoint froze the live tables, and per A/B variant the lists
+ * served and their catalogue coverage. Why apart: the operator's event path then reads as the pipeline, not as
+ * bookkeeping.
  */
 final class RecommendMetrics {
     final Counter duplicates;
@@ -26,6 +28,8 @@ final class RecommendMetrics {
     /** Candidates the ranker scored, summed over events: with {@code listsOut}, the mean candidates per event. */
     final Counter candidatesScored;
     final Histogram inferenceUs;
+    /** How long each checkpoint froze the live tables on the task thread, in microseconds. */
+    final Histogram tablesSnapshotUs;
     /** Records an ONNX call's latency in microseconds; one object, so recording allocates nothing. */
     final LongConsumer inference;
 
@@ -37,6 +41,7 @@ final class RecommendMetrics {
         candidatesScored = group.counter("candidatesScored");
         inferenceUs = group.histogram("inferenceLatencyUs", Histograms.sliding());
         inference = inferenceUs::update;
+        tablesSnapshotUs = group.histogram("tablesSnapshotUs", Histograms.sliding());
         group.gauge("modelReloadFailures", (Gauge<Long>) reloadFailures::getAsLong);
         group.gauge("modelVersion", (Gauge<String>) modelVersion::get);
     }

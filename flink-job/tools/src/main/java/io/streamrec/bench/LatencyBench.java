@@ -44,12 +44,17 @@ final class LatencyBench {
         pb.createTopics(names);
         brokerAppendTime(names.events());
         Map<String, String> conf = pb.jobConf(names, names.recommendations(), parallelism);
+        if (!pb.jobInOwnJvm) {
+            conf.put(MetricCapture.CONF_KEY, MetricCapture.class.getName()); // batch fill, checkpoint freezes
+            MetricCapture.reset();
+        }
         JobProcess own = pb.jobInOwnJvm ? JobProcess.start(conf) : null;
         if (own != null) {
             log.printf("    job in its own JVM (pid %d, output in %s)%n", own.pid(), own.log());
         }
         JobClient job = own != null ? null : StreamrecJob.executeAsync(StreamrecConfig.fromMap(conf));
         List<LatencyPoint> points = new ArrayList<>();
+        long sentInRun = 0;
         LatencyRecorder recorder = new LatencyRecorder();
         LoadProcess load = null;
         try {
@@ -65,6 +70,7 @@ final class LatencyBench {
             for (double warmRate : new double[]{Math.max(50, rates[0]), rates[0]}) {
                 String tag = "w" + w++;
                 LoadProcess.Step st = load.offer(tag, warmRate, warm);
+                sentInRun += st.sent();
                 long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (recorder.received(tag) < st.sent() && System.nanoTime() < settle) {
                     if (own != null) {
@@ -78,6 +84,7 @@ final class LatencyBench {
                 String tag = "r" + run + "s" + i;
                 long startEpochMs = System.currentTimeMillis();
                 LoadProcess.Step st = load.offer(tag, rates[i], secondsPerRate);
+                sentInRun += st.sent();
                 LoadProcess.print(log, load.lastLogLine());
                 recorder.await(tag, st.sent(), 10);
                 LatencyRecorder.Samples s = recorder.samples(tag);
@@ -90,6 +97,15 @@ final class LatencyBench {
                                 + " slowest 1%% in bursts at %s%n", run + 1, parallelism, rates[i],
                         p.latency.pMs(0.5), p.latency.pMs(0.99), p.latency.pMs(0.999), p.received, p.sent, p.bursts);
                 points.add(p);
+            }
+            if (own == null) {
+                double[] freeze = MetricCapture.tablesSnapshot();
+                double perCall = sentInRun / Math.max(1, MetricCapture.inference()[0]);
+                double[] inRun = {freeze[0], freeze[1], freeze[2], perCall};
+                points.forEach(p -> p.jobInRun = inRun);
+                log.printf("    run %d, warm-up included: %.1f events per ONNX call; live tables frozen at %.0f"
+                        + " checkpoints, mean %.1f ms, max %.1f ms%n", run + 1, perCall, freeze[0],
+                        freeze[1] / 1000, freeze[2] / 1000);
             }
         } finally {
             if (load != null) {

@@ -28,6 +28,11 @@ final class LatencyPoint {
     List<Burst> bursts = List.of();
     /** Wall-clock start of the step (epoch ms), to line the bursts up with other processes' logs. */
     long stepStartEpochMs;
+    /**
+     * The job over the whole run, warm-up included: its checkpoints' freezes of the live tables {count, mean µs,
+     * max µs} and the events per ONNX call; null when the job ran in a JVM of its own.
+     */
+    double[] jobInRun;
 
     /** A point read back from the JSON (three percentiles only). */
     static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {

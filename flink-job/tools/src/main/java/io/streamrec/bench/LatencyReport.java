@@ -114,6 +114,12 @@ final class LatencyReport {
         if (p.stepStartEpochMs > 0) {
             o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
         }
+        if (p.jobInRun != null) {
+            o.putObject("job_in_run").put("tables_snapshots", (long) p.jobInRun[0])
+                    .put("tables_snapshot_mean_ms", Stats.round(p.jobInRun[1] / 1000, 2))
+                    .put("tables_snapshot_max_ms", Stats.round(p.jobInRun[2] / 1000, 2))
+                    .put("events_per_onnx_call", Stats.round(p.jobInRun[3], 2));
+        }
         ArrayNode bursts = o.putArray("slowest_1pct_bursts");
         for (LatencyPoint.Burst b : p.bursts) {
             bursts.addObject().put("start_s", b.startS()).put("peak_ms", Stats.round(b.peakMs(), 1))

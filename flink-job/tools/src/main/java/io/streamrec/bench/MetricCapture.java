@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A Flink metric reporter (and its factory) that keeps the job's ONNX call histograms ({@code inferenceLatencyUs},
  * one per rank subtask) and scored-candidate counters ({@code candidatesScored}) where the bench can read them: the
  * drains run the job in this JVM's MiniCluster; the time spent in the model is what splits the rank operator's thread
- * CPU into model and operator work, and the candidates per event are the raw model's like-for-like K. Enabled only by the
+ * CPU into model and operator work, and the candidates per event are the raw model's like-for-like K. The latency
+ * runs also read how long each checkpoint froze the live tables ({@code tablesSnapshotUs}). Enabled only by the
  * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
  */
 public final class MetricCapture implements MetricReporterFactory, MetricReporter {
@@ -26,6 +27,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     private static final Map<String, Histogram> INFERENCE = new ConcurrentHashMap<>();
     private static final String CANDIDATES = "candidatesScored";
     private static final Map<String, Counter> SCORED = new ConcurrentHashMap<>();
+    private static final String FREEZE = "tablesSnapshotUs";
+    private static final Map<String, Histogram> FREEZES = new ConcurrentHashMap<>();
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
@@ -46,6 +49,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             INFERENCE.put(group.getMetricIdentifier(name), h);
         } else if (name.equals(CANDIDATES) && metric instanceof Counter c) {
             SCORED.put(group.getMetricIdentifier(name), c);
+        } else if (name.equals(FREEZE) && metric instanceof Histogram h) {
+            FREEZES.put(group.getMetricIdentifier(name), h);
         }
     }
 
@@ -55,6 +60,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             INFERENCE.remove(group.getMetricIdentifier(name), metric);
         } else if (name.equals(CANDIDATES)) {
             SCORED.remove(group.getMetricIdentifier(name), metric);
+        } else if (name.equals(FREEZE)) {
+            FREEZES.remove(group.getMetricIdentifier(name), metric);
         }
     }
 
@@ -62,6 +69,7 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     static void reset() {
         INFERENCE.clear();
         SCORED.clear();
+        FREEZES.clear();
     }
 
     /** The candidates the job's ranker has scored so far ({@code candidatesScored}), summed over subtasks. */
@@ -91,5 +99,22 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             total = stats.size() == n ? total + stats.getMean() * n : Double.NaN;
         }
         return new double[]{calls, calls == 0 ? 0 : weighted / calls, total};
+    }
+
+    /**
+     * The checkpoints' freezes of the live tables so far ({@code tablesSnapshotUs}), over every subtask: {count,
+     * mean µs, max µs} over the histograms' windows (a run's checkpoints fit in one).
+     */
+    static double[] tablesSnapshot() {
+        double count = 0;
+        double sum = 0;
+        double max = 0;
+        for (Histogram h : FREEZES.values()) {
+            var stats = h.getStatistics();
+            count += stats.size();
+            sum += stats.getMean() * stats.size();
+            max = Math.max(max, stats.size() == 0 ? 0 : stats.getMax());
+        }
+        return new double[]{count, count == 0 ? 0 : sum / count, max};
     }
 }

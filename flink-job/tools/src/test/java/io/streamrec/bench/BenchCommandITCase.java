@@ -77,6 +77,10 @@ class BenchCommandITCase {
                 "every event got its list: " + step);
         assertTrue(step.path("to_emit").path("p50").asDouble() <= lat.get("p50").asDouble() + 1,
                 "the job emits before the consumer receives: " + step);
+        JsonNode jobInRun = step.path("job_in_run");
+        assertTrue(jobInRun.path("tables_snapshots").isNumber(), "the tables' checkpoint freezes: " + step);
+        double runPerCall = jobInRun.path("events_per_onnx_call").asDouble(-1);
+        assertTrue(runPerCall >= 1 && runPerCall <= j.get("job_batch_size").asInt(), "events per call: " + step);
         assertTrue(j.get("latency_worst_run_ms").get("p99").asDouble() >= lat.get("p99").asDouble());
         assertTrue(j.get("retrieval_p99_ms").has("10000"));
         JsonNode onBundle = null;
