@@ -111,6 +111,18 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
     }
 
+    /** The operator's metrics once open (tests read them). */
+    RecommendMetrics metrics() {
+        return metrics;
+    }
+
+    /** Records how long a checkpoint's synchronous part held the task thread (by the operator that runs this). */
+    void checkpointSynchronousPart(long us) {
+        if (metrics != null) {
+            metrics.checkpointSyncUs.update(us);
+        }
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         state = getRuntimeContext().getState(UserStateDescriptor.create(settings.stateTtlMs));

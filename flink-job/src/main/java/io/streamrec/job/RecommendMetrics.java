@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
  * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
- * the serving model version(s), how long each checkpoint froze the live tables, and per A/B variant the lists
+ * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and per A/B variant the lists
  * served and their catalogue coverage. Why apart: the operator's event path then reads as the pipeline, not as
  * bookkeeping.
  */
@@ -30,6 +30,8 @@ final class RecommendMetrics {
     final Histogram inferenceUs;
     /** How long each checkpoint froze the live tables on the task thread, in microseconds. */
     final Histogram tablesSnapshotUs;
+    /** How long each checkpoint's whole synchronous part held the task thread (tables and state backend), µs. */
+    final Histogram checkpointSyncUs;
     /** Records an ONNX call's latency in microseconds; one object, so recording allocates nothing. */
     final LongConsumer inference;
 
@@ -42,6 +44,7 @@ final class RecommendMetrics {
         inferenceUs = group.histogram("inferenceLatencyUs", Histograms.sliding());
         inference = inferenceUs::update;
         tablesSnapshotUs = group.histogram("tablesSnapshotUs", Histograms.sliding());
+        checkpointSyncUs = group.histogram("checkpointSyncUs", Histograms.sliding());
         group.gauge("modelReloadFailures", (Gauge<Long>) reloadFailures::getAsLong);
         group.gauge("modelVersion", (Gauge<String>) modelVersion::get);
     }

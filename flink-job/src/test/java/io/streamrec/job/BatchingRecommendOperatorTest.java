@@ -172,6 +172,30 @@ class BatchingRecommendOperatorTest {
     }
 
     @Test
+    void timesEachCheckpointsSynchronousPartAndTheTablesFreezeInIt() throws Exception {
+        JobSettings settings = new JobSettings();
+        settings.modelPath = "classpath:default";
+        settings.modelReloadIntervalMs = 0;
+        settings.rankerBatchSize = 8;
+        RecommendFunction function = new RecommendFunction(settings);
+        KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new BatchingRecommendOperator(function, 8, 60_000),
+                        UserEvent::getUserId, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.open();
+        open.add(h);
+        sendAll(h, events(20));
+        h.snapshot(1L, 1L);
+        sendAll(h, events(5));
+        h.snapshot(2L, 2L);
+        RecommendMetrics m = function.metrics();
+        assertEquals(2, m.checkpointSyncUs.getCount(), "one figure per checkpoint");
+        assertEquals(2, m.tablesSnapshotUs.getCount());
+        // the whole synchronous part includes the tables' freeze
+        assertTrue(m.checkpointSyncUs.getStatistics().getMax() >= m.tablesSnapshotUs.getStatistics().getMin());
+    }
+
+    @Test
     void flushesPendingListsBeforeForwardingAWatermark() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> h = harness(8, 60_000);
         sendAll(h, events(2));

@@ -100,11 +100,13 @@ final class LatencyBench {
             }
             if (own == null) {
                 double[] freeze = MetricCapture.tablesSnapshot();
+                double[] sync = MetricCapture.checkpointSync();
                 double perCall = sentInRun / Math.max(1, MetricCapture.inference()[0]);
-                double[] inRun = {freeze[0], freeze[1], freeze[2], perCall};
+                double[] inRun = {freeze[0], freeze[1], freeze[2], perCall, sync[0], sync[1], sync[2]};
                 points.forEach(p -> p.jobInRun = inRun);
-                log.printf("    run %d, warm-up included: %.1f events per ONNX call; live tables frozen at %.0f"
-                        + " checkpoints, mean %.1f ms, max %.1f ms%n", run + 1, perCall, freeze[0],
+                log.printf("    run %d, warm-up included: %.1f events per ONNX call; %.0f checkpoints held the task"
+                                + " thread %.1f ms on average, at most %.1f ms (the live tables' freeze: %.1f and"
+                                + " %.1f ms)%n", run + 1, perCall, sync[0], sync[1] / 1000, sync[2] / 1000,
                         freeze[1] / 1000, freeze[2] / 1000);
             }
         } finally {

@@ -30,7 +30,8 @@ final class LatencyPoint {
     long stepStartEpochMs;
     /**
      * The job over the whole run, warm-up included: its checkpoints' freezes of the live tables {count, mean µs,
-     * max µs} and the events per ONNX call; null when the job ran in a JVM of its own.
+     * max µs}, the events per ONNX call, and the checkpoints' whole synchronous parts {count, mean µs, max µs}; null
+     * when the job ran in a JVM of its own.
      */
     double[] jobInRun;
 

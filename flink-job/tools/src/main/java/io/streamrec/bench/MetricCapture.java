@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * one per rank subtask) and scored-candidate counters ({@code candidatesScored}) where the bench can read them: the
  * drains run the job in this JVM's MiniCluster; the time spent in the model is what splits the rank operator's thread
  * CPU into model and operator work, and the candidates per event are the raw model's like-for-like K. The latency
- * runs also read how long each checkpoint froze the live tables ({@code tablesSnapshotUs}). Enabled only by the
+ * runs also read how long each checkpoint froze the live tables and held the task thread in all
+ * ({@code tablesSnapshotUs}, {@code checkpointSyncUs}). Enabled only by the
  * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
  */
 public final class MetricCapture implements MetricReporterFactory, MetricReporter {
@@ -29,6 +30,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     private static final Map<String, Counter> SCORED = new ConcurrentHashMap<>();
     private static final String FREEZE = "tablesSnapshotUs";
     private static final Map<String, Histogram> FREEZES = new ConcurrentHashMap<>();
+    private static final String SYNC = "checkpointSyncUs";
+    private static final Map<String, Histogram> SYNCS = new ConcurrentHashMap<>();
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
@@ -51,6 +54,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             SCORED.put(group.getMetricIdentifier(name), c);
         } else if (name.equals(FREEZE) && metric instanceof Histogram h) {
             FREEZES.put(group.getMetricIdentifier(name), h);
+        } else if (name.equals(SYNC) && metric instanceof Histogram h) {
+            SYNCS.put(group.getMetricIdentifier(name), h);
         }
     }
 
@@ -62,6 +67,8 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             SCORED.remove(group.getMetricIdentifier(name), metric);
         } else if (name.equals(FREEZE)) {
             FREEZES.remove(group.getMetricIdentifier(name), metric);
+        } else if (name.equals(SYNC)) {
+            SYNCS.remove(group.getMetricIdentifier(name), metric);
         }
     }
 
@@ -70,6 +77,7 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
         INFERENCE.clear();
         SCORED.clear();
         FREEZES.clear();
+        SYNCS.clear();
     }
 
     /** The candidates the job's ranker has scored so far ({@code candidatesScored}), summed over subtasks. */
@@ -106,10 +114,19 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
      * mean µs, max µs} over the histograms' windows (a run's checkpoints fit in one).
      */
     static double[] tablesSnapshot() {
+        return summary(FREEZES);
+    }
+
+    /** The checkpoints' whole synchronous parts so far ({@code checkpointSyncUs}): {count, mean µs, max µs}. */
+    static double[] checkpointSync() {
+        return summary(SYNCS);
+    }
+
+    private static double[] summary(Map<String, Histogram> histograms) {
         double count = 0;
         double sum = 0;
         double max = 0;
-        for (Histogram h : FREEZES.values()) {
+        for (Histogram h : histograms.values()) {
             var stats = h.getStatistics();
             count += stats.size();
             sum += stats.getMean() * stats.size();
