@@ -20,8 +20,9 @@ final class Drain {
     /** Candidates the job's ranker scored per list over the whole drain (its {@code candidatesScored}); NaN unknown. */
     double candidatesPerEvent = Double.NaN;
     /**
-     * Lists per ONNX call over the measured outputs (outputs ÷ the {@code inferenceLatencyUs} histograms' new calls):
-     * how full the micro-batches ran, at most {@code ranker.batch-size}; NaN unknown.
+     * Lists per ONNX call over the whole drain (outputs ÷ the {@code inferenceLatencyUs} histograms' calls, counted
+     * from the drain's fresh job): how full the micro-batches ran, at most {@code ranker.batch-size}; NaN unknown.
+     * Not over the measured part only: a window that starts at an output cuts calls whose lists straddle it.
      */
     double eventsPerCall = Double.NaN;
     /** The same, per pipeline stage (Java threads by name; GC and JIT threads are not Java threads here). */
@@ -95,7 +96,7 @@ final class Drain {
                 d.modelUs = (Double.isNaN(inf1[2]) || Double.isNaN(inf0[2]) ? (inf1[0] - inf0[0]) * inf1[1]
                         : inf1[2] - inf0[2]) / measured; // exact while the histograms hold every call
                 d.operatorUs = Math.max(0, rank - d.modelUs);
-                d.eventsPerCall = measured / (inf1[0] - inf0[0]);
+                d.eventsPerCall = n / inf1[0]; // the whole drain: its first call and last list bound it exactly
                 d.restUs = Math.max(0, d.cpuUsPerEvent - rank - consumer);
             }
         }
