@@ -17,9 +17,9 @@ import java.util.function.Supplier;
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
  * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
- * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and per A/B variant the lists
- * served and their catalogue coverage. Why apart: the operator's event path then reads as the pipeline, not as
- * bookkeeping.
+ * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and
+ * per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as
+ * the pipeline, not as bookkeeping.
  */
 final class RecommendMetrics {
     final Counter duplicates;

@@ -48,9 +48,10 @@ class ExactScanTest {
                 TopK got = batched.batchResult(k);
                 assertEquals(caps[k], m);
                 for (int i = 0; i < m; i++) {
-                    assertEquals(alone.singleResult().idAt(i), got.idAt(i), "batch " + b + ", query " + k + ", rank " + i);
+                    String at = "batch " + b + ", query " + k + ", rank " + i;
+                    assertEquals(alone.singleResult().idAt(i), got.idAt(i), at);
                     assertEquals(Float.floatToIntBits(alone.singleResult().scoreAt(i)),
-                            Float.floatToIntBits(got.scoreAt(i)), "score, batch " + b + ", query " + k + ", rank " + i);
+                            Float.floatToIntBits(got.scoreAt(i)), "score, " + at);
                 }
             }
         }

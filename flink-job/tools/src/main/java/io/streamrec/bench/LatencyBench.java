@@ -99,15 +99,15 @@ final class LatencyBench {
                 points.add(p);
             }
             if (own == null) {
-                double[] freeze = MetricCapture.tablesSnapshot();
-                double[] sync = MetricCapture.checkpointSync();
+                MetricCapture.Durations freeze = MetricCapture.tablesSnapshot();
+                MetricCapture.Durations sync = MetricCapture.checkpointSync();
                 double perCall = sentInRun / Math.max(1, MetricCapture.inference()[0]);
-                double[] inRun = {freeze[0], freeze[1], freeze[2], perCall, sync[0], sync[1], sync[2]};
+                LatencyPoint.JobInRun inRun = new LatencyPoint.JobInRun(freeze, sync, perCall);
                 points.forEach(p -> p.jobInRun = inRun);
-                log.printf("    run %d, warm-up included: %.1f events per ONNX call; %.0f checkpoints held the task"
+                log.printf("    run %d, warm-up included: %.1f events per ONNX call; %d checkpoints held the task"
                                 + " thread %.1f ms on average, at most %.1f ms (the live tables' freeze: %.1f and"
-                                + " %.1f ms)%n", run + 1, perCall, sync[0], sync[1] / 1000, sync[2] / 1000,
-                        freeze[1] / 1000, freeze[2] / 1000);
+                                + " %.1f ms)%n", run + 1, perCall, sync.count(), sync.meanUs() / 1000,
+                        sync.maxUs() / 1000, freeze.meanUs() / 1000, freeze.maxUs() / 1000);
             }
         } finally {
             if (load != null) {

@@ -28,12 +28,16 @@ final class LatencyPoint {
     List<Burst> bursts = List.of();
     /** Wall-clock start of the step (epoch ms), to line the bursts up with other processes' logs. */
     long stepStartEpochMs;
+    /** The job over the whole run, warm-up included; null when the job ran in a JVM of its own. */
+    JobInRun jobInRun;
+
     /**
-     * The job over the whole run, warm-up included: its checkpoints' freezes of the live tables {count, mean µs,
-     * max µs}, the events per ONNX call, and the checkpoints' whole synchronous parts {count, mean µs, max µs}; null
-     * when the job ran in a JVM of its own.
+     * What the job's own metrics said over a latency run: its checkpoints' freezes of the live tables, their whole
+     * synchronous parts, and the events per ONNX call.
      */
-    double[] jobInRun;
+    record JobInRun(MetricCapture.Durations tablesSnapshots, MetricCapture.Durations checkpointSyncs,
+                    double eventsPerCall) {
+    }
 
     /** A point read back from the JSON (three percentiles only). */
     static LatencyPoint fromJson(com.fasterxml.jackson.databind.JsonNode p) {

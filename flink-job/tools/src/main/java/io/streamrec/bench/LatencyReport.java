@@ -115,13 +115,15 @@ final class LatencyReport {
             o.put("step_start_utc", java.time.Instant.ofEpochMilli(p.stepStartEpochMs).toString());
         }
         if (p.jobInRun != null) {
-            o.putObject("job_in_run").put("tables_snapshots", (long) p.jobInRun[0])
-                    .put("tables_snapshot_mean_ms", Stats.round(p.jobInRun[1] / 1000, 2))
-                    .put("tables_snapshot_max_ms", Stats.round(p.jobInRun[2] / 1000, 2))
-                    .put("events_per_onnx_call", Stats.round(p.jobInRun[3], 2))
-                    .put("checkpoint_syncs", (long) p.jobInRun[4])
-                    .put("checkpoint_sync_mean_ms", Stats.round(p.jobInRun[5] / 1000, 2))
-                    .put("checkpoint_sync_max_ms", Stats.round(p.jobInRun[6] / 1000, 2));
+            MetricCapture.Durations t = p.jobInRun.tablesSnapshots();
+            MetricCapture.Durations c = p.jobInRun.checkpointSyncs();
+            o.putObject("job_in_run").put("tables_snapshots", t.count())
+                    .put("tables_snapshot_mean_ms", Stats.round(t.meanUs() / 1000, 2))
+                    .put("tables_snapshot_max_ms", Stats.round(t.maxUs() / 1000, 2))
+                    .put("events_per_onnx_call", Stats.round(p.jobInRun.eventsPerCall(), 2))
+                    .put("checkpoint_syncs", c.count())
+                    .put("checkpoint_sync_mean_ms", Stats.round(c.meanUs() / 1000, 2))
+                    .put("checkpoint_sync_max_ms", Stats.round(c.maxUs() / 1000, 2));
         }
         ArrayNode bursts = o.putArray("slowest_1pct_bursts");
         for (LatencyPoint.Burst b : p.bursts) {

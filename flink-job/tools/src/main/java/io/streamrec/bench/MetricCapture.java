@@ -109,21 +109,25 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
         return new double[]{calls, calls == 0 ? 0 : weighted / calls, total};
     }
 
+    /** Durations a job recorded in one kind of histogram: how many, their mean and their largest, in µs. */
+    record Durations(long count, double meanUs, double maxUs) {
+    }
+
     /**
-     * The checkpoints' freezes of the live tables so far ({@code tablesSnapshotUs}), over every subtask: {count,
-     * mean µs, max µs} over the histograms' windows (a run's checkpoints fit in one).
+     * The checkpoints' freezes of the live tables so far ({@code tablesSnapshotUs}), over every subtask and the
+     * histograms' windows (a run's checkpoints fit in one).
      */
-    static double[] tablesSnapshot() {
-        return summary(FREEZES);
+    static Durations tablesSnapshot() {
+        return durations(FREEZES);
     }
 
-    /** The checkpoints' whole synchronous parts so far ({@code checkpointSyncUs}): {count, mean µs, max µs}. */
-    static double[] checkpointSync() {
-        return summary(SYNCS);
+    /** The checkpoints' whole synchronous parts so far ({@code checkpointSyncUs}), as above. */
+    static Durations checkpointSync() {
+        return durations(SYNCS);
     }
 
-    private static double[] summary(Map<String, Histogram> histograms) {
-        double count = 0;
+    private static Durations durations(Map<String, Histogram> histograms) {
+        long count = 0;
         double sum = 0;
         double max = 0;
         for (Histogram h : histograms.values()) {
@@ -132,6 +136,6 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             sum += stats.getMean() * stats.size();
             max = Math.max(max, stats.size() == 0 ? 0 : stats.getMax());
         }
-        return new double[]{count, count == 0 ? 0 : sum / count, max};
+        return new Durations(count, count == 0 ? 0 : sum / count, max);
     }
 }
