@@ -174,19 +174,7 @@ public final class BenchCommand implements Command {
                 }
             }
         }
-        Map<String, String> jobConf = new LinkedHashMap<>();
-        if (a.has("job-conf")) {
-            for (String kv : a.get("job-conf", "").split(";")) {
-                if (kv.isBlank()) {
-                    continue;
-                }
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new Args.UsageException("option --job-conf needs key=value pairs, got '" + kv + "'");
-                }
-                jobConf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-        }
+        Map<String, String> jobConf = a.getPairs("job-conf");
         plan.maxRate = a.getDouble("max-rate", 0, 0, 1e9);
         Map<String, String> kafkaProperties = a.withPrefix(StreamrecConfig.KAFKA_PROPERTIES);
         if (!kafkaProperties.isEmpty() && !a.has("kafka.bootstrap-servers")) {

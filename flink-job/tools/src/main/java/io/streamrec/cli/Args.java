@@ -139,6 +139,28 @@ public final class Args {
         return m;
     }
 
+    /**
+     * The {@code k=v;k=v} pairs of option {@code name}, in order (empty when the option is absent). Keys and values
+     * are trimmed; a value may hold '='.
+     */
+    public Map<String, String> getPairs(String name) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!has(name)) {
+            return m;
+        }
+        for (String kv : values.get(name).split(";")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("option --" + name + " needs key=value pairs, got '" + kv + "'");
+            }
+            m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
     public List<String> positional() {
         return positional;
     }

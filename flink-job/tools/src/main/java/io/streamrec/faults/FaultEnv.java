@@ -41,8 +41,10 @@ final class FaultEnv implements AutoCloseable {
     final KafkaServerProcess broker;
     final StandaloneCluster cluster;
     final Path bundle;
+    private final Map<String, String> extra;
 
-    FaultEnv(Path work, Path lib, Path jobJar, Path bundle) throws IOException {
+    /** {@code extra}: config.yaml entries over {@link #clusterSettings} ({@code faults --cluster-conf}). */
+    FaultEnv(Path work, Path lib, Path jobJar, Path bundle, Map<String, String> extra) throws IOException {
         this.work = work;
         this.jobJar = jobJar;
         this.bundle = bundle;
@@ -50,7 +52,10 @@ final class FaultEnv implements AutoCloseable {
         int port = StandaloneCluster.freePort();
         broker = new KafkaServerProcess(work.resolve("kafka"), port, StandaloneCluster.freePort(), "localhost",
                 KafkaServerProcess.defaultJvmOptions("512m", List.of()), work.resolve("kafka.log"));
-        cluster = new StandaloneCluster(work.resolve("flink"), lib, 2, clusterSettings(work));
+        this.extra = Map.copyOf(extra);
+        Map<String, String> settings = clusterSettings(work);
+        settings.putAll(extra);
+        cluster = new StandaloneCluster(work.resolve("flink"), lib, 2, settings);
     }
 
     void start(Progress progress) throws IOException, InterruptedException {
@@ -58,6 +63,9 @@ final class FaultEnv implements AutoCloseable {
         progress.say("broker up at %s in %d ms (pid %d)", broker.bootstrapServers(), ms, broker.pid());
         long t0 = System.currentTimeMillis();
         cluster.start(2);
+        if (!extra.isEmpty()) {
+            progress.say("cluster settings over the defaults (--cluster-conf): %s", extra);
+        }
         progress.say("Flink cluster up in %d ms: ZooKeeper, a JobManager (REST %s) and 2 TaskManagers %s (malloc: %s)",
                 System.currentTimeMillis() - t0, cluster.rest().address(), cluster.liveTaskManagerPids(),
                 StandaloneCluster.taskManagerAllocator());

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +29,7 @@ public final class FaultsCommand implements Command {
     static final String PREVIOUS_RELEASE = "143a30d";
 
     private static final Set<String> OPTIONS = Set.of("scenarios", "work", "rate", "before", "after",
-            "resubmissions", "previous-jar", "previous-ref", "flink-lib", "job-jar", "bundle");
+            "resubmissions", "previous-jar", "previous-ref", "flink-lib", "job-jar", "bundle", "cluster-conf");
     private static final Set<String> FLAGS = Set.of("keep", "help");
 
     @Override
@@ -64,6 +65,8 @@ public final class FaultsCommand implements Command {
                 "  --flink-lib DIR   the cluster's jars (default flink-job/cluster/target/lib)",
                 "  --job-jar JAR     the job (default flink-job/target/streamrec-job.jar)",
                 "  --bundle DIR      the model bundle (default model-export/bundles/default)",
+                "  --cluster-conf 'k=v;k=v'  config.yaml entries over the cluster's settings, e.g. the changelog",
+                "                    state backend (docs/RELIABILITY.md)",
                 "  --work DIR        logs, checkpoints and broker data (default a new temporary folder);",
                 "                    --keep keeps it",
                 "Exit code 1 if any scenario lost or doubled an event.");
@@ -97,14 +100,15 @@ public final class FaultsCommand implements Command {
                 : Files.createTempDirectory("streamrec-faults-");
         FaultReport report = execute(new Plan(root, lib, jobJar, bundle, List.copyOf(scenarios), rate, before,
                 after, resubmissions, a.has("previous-jar") ? Path.of(a.get("previous-jar", null)) : null,
-                a.get("previous-ref", PREVIOUS_RELEASE), work, keep));
+                a.get("previous-ref", PREVIOUS_RELEASE), work, keep, a.getPairs("cluster-conf")));
         System.out.print(report.render());
         return report.allHold() ? 0 : 1;
     }
 
     /** What to run: the parts, the scenarios and their timing. */
     record Plan(Path root, Path lib, Path jobJar, Path bundle, List<String> scenarios, double rate, Duration before,
-                Duration after, int resubmissions, Path previousJar, String previousRef, Path work, boolean keep) {}
+                Duration after, int resubmissions, Path previousJar, String previousRef, Path work, boolean keep,
+                Map<String, String> clusterConf) {}
 
     /** Starts the broker and the cluster, runs the plan's scenarios in order, stops everything, returns figures. */
     static FaultReport execute(Plan plan) throws Exception {
@@ -114,7 +118,8 @@ public final class FaultsCommand implements Command {
             previous = PreviousRelease.build(plan.root(), plan.previousRef(), plan.work(), progress);
         }
         FaultReport report = new FaultReport();
-        try (FaultEnv env = new FaultEnv(plan.work(), plan.lib(), plan.jobJar(), plan.bundle())) {
+        try (FaultEnv env = new FaultEnv(plan.work(), plan.lib(), plan.jobJar(), plan.bundle(),
+                plan.clusterConf())) {
             Thread stop = new Thread(() -> {
                 try {
                     env.close();

@@ -72,4 +72,19 @@ class ArgsTest {
                 new String[] {"--kafka.properties.acks", "1"}, Set.of(), Set.of(), Args.Names.of("demo", Map.of()),
                 System.err));
     }
+
+    @Test
+    void pairsKeepOrderAndEqualsSignsInValuesAndRefuseAKeylessPair() {
+        Args a = Args.parseOptions(new String[] {"--job-conf",
+                "state.changelog.enabled=true; a.path=file:///x?y=1;;execution.checkpointing.interval=10 s"},
+                Set.of("job-conf"), Set.of());
+        assertEquals(List.of("state.changelog.enabled", "a.path", "execution.checkpointing.interval"),
+                List.copyOf(a.getPairs("job-conf").keySet()));
+        assertEquals("file:///x?y=1", a.getPairs("job-conf").get("a.path"));
+        assertEquals("10 s", a.getPairs("job-conf").get("execution.checkpointing.interval"));
+        assertTrue(a.getPairs("absent").isEmpty());
+        Args bad = Args.parseOptions(new String[] {"--cluster-conf", "a=1;=2"}, Set.of("cluster-conf"), Set.of());
+        Args.UsageException e = assertThrows(Args.UsageException.class, () -> bad.getPairs("cluster-conf"));
+        assertTrue(e.getMessage().contains("--cluster-conf") && e.getMessage().contains("'=2'"), e.getMessage());
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * JobManager and two TaskManagers as separate JVMs, a broker in its own), a TaskManager killed mid-stream in
  * exactly-once mode, a savepoint of the previous release restored into this one, a bundle rewritten file by file
  * under the running job, and five resubmissions. The other scenarios (at-least-once kill, JobManager restart, broker
- * restart, twenty resubmissions) run with {@code bin/streamrec faults} (docs/RELIABILITY.md).
+ * restart, twenty resubmissions) run with {@code bin/streamrec faults} (docs/RELIABILITY.md). A second cluster
+ * runs the exactly-once kill with Flink's changelog state backend, which docs/CLUSTER.md offers for shorter checkpoint
+ * stalls: its restore path is covered here.
  */
 class FaultsITCase {
     @TempDir
@@ -31,7 +34,8 @@ class FaultsITCase {
         FaultReport report = FaultsCommand.execute(new FaultsCommand.Plan(root,
                 root.resolve("flink-job/cluster/target/lib"), root.resolve("flink-job/target/streamrec-job.jar"),
                 root.resolve("model-export/bundles/default"), scenarios, 100, Duration.ofSeconds(8),
-                Duration.ofSeconds(10), 5, null, FaultsCommand.PREVIOUS_RELEASE, work, false));
+                Duration.ofSeconds(10), 5, null, FaultsCommand.PREVIOUS_RELEASE, work, false,
+                Map.of()));
         System.out.print(report.render());
 
         for (Scenarios.Result r : report.results()) {
@@ -63,6 +67,32 @@ class FaultsITCase {
                 .mapToLong(ClusterChecks.Footprint::metaspaceKb).sum();
         assertTrue(lastMeta - firstMeta < 16 * 1024, "metaspace flat across resubmissions: " + firstMeta
                 + " KB after the first, " + lastMeta + " KB after the fifth");
+        assertTrue(noProcessMentions(work), "every process it started was stopped");
+    }
+
+    @Test
+    void aTaskManagerKillRestoresFromChangelogCheckpointsWithNothingLostOrDoubled() throws Exception {
+        Path root = Path.of(System.getProperty("streamrec.repo.root", "../..")).toAbsolutePath().normalize();
+        Path dstl = work.resolve("changelog");
+        Map<String, String> changelog = Map.of("state.changelog.enabled", "true",
+                "state.changelog.storage", "filesystem",
+                "state.changelog.dstl.dfs.base-path", dstl.toUri().toString());
+        FaultReport report = FaultsCommand.execute(new FaultsCommand.Plan(root,
+                root.resolve("flink-job/cluster/target/lib"), root.resolve("flink-job/target/streamrec-job.jar"),
+                root.resolve("model-export/bundles/default"), List.of("tm-kill-eo"), 100, Duration.ofSeconds(8),
+                Duration.ofSeconds(10), 1, null, FaultsCommand.PREVIOUS_RELEASE, work.resolve("run"), false,
+                changelog));
+        System.out.print(report.render());
+
+        Scenarios.Result kill = report.results().get(0);
+        assertTrue(kill.holds(), "nothing lost, doubled or read twice: " + kill.check());
+        assertTrue(kill.check().produced() > 1_000, "traffic flowed: " + kill.check());
+        assertTrue(kill.restarts() >= 1 && kill.recoveryMs() >= 0, "the job recovered from the kill");
+        // the storage deletes a job's change files when it ends; its per-job folder stays behind
+        try (var dirs = java.nio.file.Files.list(dstl)) {
+            assertTrue(dirs.anyMatch(java.nio.file.Files::isDirectory),
+                    "the job kept its state changes in the changelog storage under " + dstl);
+        }
         assertTrue(noProcessMentions(work), "every process it started was stopped");
     }
 
