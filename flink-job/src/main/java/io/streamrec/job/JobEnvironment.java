@@ -58,8 +58,8 @@ public final class JobEnvironment {
         setIfMissing(d, given, StateBackendOptions.STATE_BACKEND, "rocksdb");
         setIfMissing(d, given, CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         // Each checkpoint stalls the rank thread for tens of ms (RocksDB flushes its memtable in the synchronous
-        // part); every 30 s instead of 10 s that touches a third as many events, which brought the half-load p99
-        // under 15 ms, and an at-least-once restore replays at most 30 s of events (docs/BENCHMARKS.md).
+        // part, and the asynchronous part competes for the CPU); every 30 s instead of 10 s a third as many events
+        // queue behind one, while an at-least-once restore replays at most 30 s of events (docs/BENCHMARKS.md).
         setIfMissing(d, given, CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
         // Local disk is right for a MiniCluster only; on a cluster without a directory Flink says so at the first
         // checkpoint, and CLUSTER.md says to set a shared one.
