@@ -150,14 +150,60 @@ def _cand_feat_matrix(names, acc, cands, cids, stats, trigger_ts):
 def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
     """Ranker inputs for trigger positions ``pos``. train_mode: K = 1 positive + hard negatives sampled from the
     serving candidate set + popularity-sampled negatives. Otherwise the full serving candidate set (target label
-    -1 when it is not among the candidates). ``cand_feats`` rows are [K, F], F = len(features.candidate_features).
+    -1 when it is not among the candidates). ``cand_feats`` rows are [K, F], F = len(features.candidate_feature_names).
     ``samples`` (evaluation only, hist/online features named): pick that many rows for golden cases, preferring
     histories with carts and purchases, and keep the online table's rows for them."""
+    return make_example_sets(P, gen, [(pos, train_mode, samples)], cfg, rng)[0]
+
+
+def make_example_sets(P, gen, sets, cfg, rng):
+    """``make_examples`` for several sets [(pos, train_mode, samples), ...] over the same sources, built in order (so
+    the random draws are the ones separate calls make, and the results the same), with one replay of the online
+    co-visitation table before the candidates and one after for all of them, instead of two per set: the table at a
+    trigger does not depend on which other triggers are asked about, and a replay walks the whole log."""
+    names = candidate_feature_names(cfg)
+    oc = online_covisit_params(cfg)
+    serving = bool(cfg["ranker"].get("serving_candidates", False))
+    need_online = "online_covisit" in names
+    need_hpos = serving or need_online or any(n in HIST_FEATURES for n in names)
+    hposs = [P.history(pos, P.L) if need_hpos else None for pos, _, _ in sets]
+
+    def recent(s, r):  # the distinct recent items of set s's row r, as the job asks the online table about them
+        return distinct_recent([P.item_str[q] for q in hposs[s][r] if q >= 0], oc["items"])
+
+    # the job's online co-visitation source: T as it stands right after the trigger was added (time order)
+    tops = [None] * len(sets)
+    if serving and gen.n_onl > 0:
+        tops = [[()] * len(pos) for pos, _, _ in sets]
+        top_owner = [(s, r) for s, (pos, _, _) in enumerate(sets) for r in range(len(pos))]
+
+        def take_top(j, T):
+            s, r = top_owner[j]
+            tops[s][r] = [c for c, _ in T.top(recent(s, r), gen.n_onl)]
+        online_pass(P, oc, np.concatenate([pos for pos, _, _ in sets]), take_top)
+    built = [_examples(P, gen, pos, cfg, rng, tm, smp, hposs[s], tops[s]) for s, (pos, tm, smp) in enumerate(sets)]
+    if need_online:  # the online_covisit column, from T right after each trigger
+        j_on = names.index("online_covisit")
+        fill_owner = [(s, i) for s, (_, aux) in enumerate(built) for i in range(len(aux["kept"]))]
+
+        def fill(j, T):
+            s, i = fill_owner[j]
+            ex, aux = built[s]
+            d = recent(s, aux["kept"][i])
+            ex["feats"][i][:, j_on] = np.array(T.scores_for(d, aux["cids"][i]), dtype=np.float64).astype(np.float32)
+            if i in aux["want"]:
+                ex["online_rows"][i] = T.to_json(d)
+        online_pass(P, oc, np.concatenate([ex["pos"] for ex, _ in built]), fill)
+    return [ex for ex, _ in built]
+
+
+def _examples(P, gen, pos, cfg, rng, train_mode, samples, hpos, online_top):
+    """One set's examples (``make_examples``) given its histories and online top-N; returns them with what the
+    online_covisit column still needs: the kept rows, their candidate ids and the golden-case rows."""
     rc = cfg["ranker"]
     names = candidate_feature_names(cfg)
     need_hist = any(n in HIST_FEATURES for n in names)
     need_online = "online_covisit" in names
-    oc = online_covisit_params(cfg)
     hi, ht, ha = P.hist_arrays(pos)
     ctx = P.contexts(pos)
     V = P.V[pos]
@@ -172,20 +218,7 @@ def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
     pprob /= pprob.sum()
     only_reachable = bool(rc["only_reachable_targets"])
     serving = bool(rc.get("serving_candidates", False))
-    hpos = P.history(pos, P.L) if (serving or need_hist or need_online) else None
     vitems = P.vocab.items
-
-    def hist_ids(r):
-        return [P.item_str[q] for q in hpos[r] if q >= 0]
-
-    # the job's online co-visitation source: T as it stands right after the trigger was added (time order)
-    online_top = None
-    if serving and gen.n_onl > 0:
-        online_top = [()] * len(pos)
-
-        def take_top(r, T):
-            online_top[r] = [c for c, _ in T.top(distinct_recent(hist_ids(r), oc["items"]), gen.n_onl)]
-        online_pass(P, oc, pos, take_top)
     cands, feats, labels, kept, cand_ids, is_new, cids_all = [], [], [], [], [], [], []
     bar = Progress(len(pos), "ranker: %s examples" % ("training" if train_mode else "evaluation"), log_msg)
     for r in range(len(pos)):
@@ -251,16 +284,7 @@ def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
             return bool(np.any((ts_ == TYPE_INDEX["add_to_cart"]) | (ts_ == TYPE_INDEX["purchase"])))
         pref = [i for i in range(len(kept)) if rich(i)][:samples // 2]
         sample_rows = pref + [i for i in range(len(kept)) if i not in pref][:samples - len(pref)]
-    if need_online:  # the online_covisit column, from T right after each trigger
-        j_on = names.index("online_covisit")
-        want = set(sample_rows)
-
-        def fill(i, T):
-            d = distinct_recent(hist_ids(kept[i]), oc["items"])
-            feats[i][:, j_on] = np.array(T.scores_for(d, cids_all[i]), dtype=np.float64).astype(np.float32)
-            if i in want:
-                online_rows[i] = T.to_json(d)
-        online_pass(P, oc, pos[k], fill)
-    return dict(pos=pos[k], interest=V[k], hist_items=hi[k], hist_types=ht[k], hist_ages=ha[k], context=ctx[k],
-                cands=cands, feats=feats, labels=np.array(labels), ret=ret[k], cand_ids=cand_ids,
-                is_new=np.array(is_new, dtype=bool), sample_rows=sample_rows, online_rows=online_rows)
+    return (dict(pos=pos[k], interest=V[k], hist_items=hi[k], hist_types=ht[k], hist_ages=ha[k], context=ctx[k],
+                 cands=cands, feats=feats, labels=np.array(labels), ret=ret[k], cand_ids=cand_ids,
+                 is_new=np.array(is_new, dtype=bool), sample_rows=sample_rows, online_rows=online_rows),
+            dict(kept=kept, cids=cids_all, want=set(sample_rows)))

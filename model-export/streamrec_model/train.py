@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from . import TYPE_INDEX
-from .candidates import CandidateGen, make_examples
+from .candidates import CandidateGen, make_example_sets, make_examples
 from .config import candidate_feature_names, revisit_params
 from .data import time_split
 from .evaluate import evaluate, format_table, metrics_from_lists, ranked_lists_from_scores, score_examples
@@ -125,8 +125,7 @@ def train_ranker(P, gen, E, cfg, rng, start, cut):
     if int(rc["val_max_examples"]) and len(va_pos) > int(rc["val_max_examples"]):
         va_pos = np.sort(rng.choice(va_pos, size=int(rc["val_max_examples"]), replace=False))
     log_msg("ranker: building %d training and %d validation examples" % (len(tr_pos), len(va_pos)))
-    tr = make_examples(P, gen, tr_pos, cfg, rng, True)
-    va = make_examples(P, gen, va_pos, cfg, rng, False)
+    tr, va = make_example_sets(P, gen, [(tr_pos, True, 0), (va_pos, False, 0)], cfg, rng)
     log_msg("ranker: %d training examples whose next item is among the serving candidates" % len(tr["cands"]))
     tr_pos = tr["pos"]
     torch.manual_seed(int(cfg["seed"]))
