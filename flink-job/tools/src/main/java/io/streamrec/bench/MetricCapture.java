@@ -25,13 +25,12 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     /** The job option that enables it. */
     static final String CONF_KEY = "metrics.reporter.streamrec-bench.factory.class";
     private static final String METRIC = "inferenceLatencyUs";
-    private static final Map<String, Histogram> INFERENCE = new ConcurrentHashMap<>();
     private static final String CANDIDATES = "candidatesScored";
-    private static final Map<String, Counter> SCORED = new ConcurrentHashMap<>();
     private static final String FREEZE = "tablesSnapshotUs";
-    private static final Map<String, Histogram> FREEZES = new ConcurrentHashMap<>();
     private static final String SYNC = "checkpointSyncUs";
-    private static final Map<String, Histogram> SYNCS = new ConcurrentHashMap<>();
+    /** Per metric name it keeps: that metric of every subtask, by its full identifier. */
+    private static final Map<String, Map<String, Metric>> KEPT = Map.of(METRIC, new ConcurrentHashMap<>(),
+            CANDIDATES, new ConcurrentHashMap<>(), FREEZE, new ConcurrentHashMap<>(), SYNC, new ConcurrentHashMap<>());
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
@@ -48,42 +47,33 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-        if (name.equals(METRIC) && metric instanceof Histogram h) {
-            INFERENCE.put(group.getMetricIdentifier(name), h);
-        } else if (name.equals(CANDIDATES) && metric instanceof Counter c) {
-            SCORED.put(group.getMetricIdentifier(name), c);
-        } else if (name.equals(FREEZE) && metric instanceof Histogram h) {
-            FREEZES.put(group.getMetricIdentifier(name), h);
-        } else if (name.equals(SYNC) && metric instanceof Histogram h) {
-            SYNCS.put(group.getMetricIdentifier(name), h);
+        Map<String, Metric> kept = KEPT.get(name);
+        if (kept != null && (metric instanceof Histogram || metric instanceof Counter)) {
+            kept.put(group.getMetricIdentifier(name), metric);
         }
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-        if (name.equals(METRIC)) {
-            INFERENCE.remove(group.getMetricIdentifier(name), metric);
-        } else if (name.equals(CANDIDATES)) {
-            SCORED.remove(group.getMetricIdentifier(name), metric);
-        } else if (name.equals(FREEZE)) {
-            FREEZES.remove(group.getMetricIdentifier(name), metric);
-        } else if (name.equals(SYNC)) {
-            SYNCS.remove(group.getMetricIdentifier(name), metric);
+        Map<String, Metric> kept = KEPT.get(name);
+        if (kept != null) {
+            kept.remove(group.getMetricIdentifier(name), metric);
         }
     }
 
-    /** Forgets the histograms of earlier jobs. */
+    /** Forgets the metrics of earlier jobs. */
     static void reset() {
-        INFERENCE.clear();
-        SCORED.clear();
-        FREEZES.clear();
-        SYNCS.clear();
+        KEPT.values().forEach(Map::clear);
+    }
+
+    private static <M extends Metric> java.util.List<M> kept(String name, Class<M> type) {
+        return KEPT.get(name).values().stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** The candidates the job's ranker has scored so far ({@code candidatesScored}), summed over subtasks. */
     static long candidatesScored() {
         long n = 0;
-        for (Counter c : SCORED.values()) {
+        for (Counter c : kept(CANDIDATES, Counter.class)) {
             n += c.getCount();
         }
         return n;
@@ -99,7 +89,7 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
         double calls = 0;
         double weighted = 0;
         double total = 0;
-        for (Histogram h : INFERENCE.values()) {
+        for (Histogram h : kept(METRIC, Histogram.class)) {
             long n = h.getCount();
             var stats = h.getStatistics();
             calls += n;
@@ -118,19 +108,19 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
      * histograms' windows (a run's checkpoints fit in one).
      */
     static Durations tablesSnapshot() {
-        return durations(FREEZES);
+        return durations(FREEZE);
     }
 
     /** The checkpoints' whole synchronous parts so far ({@code checkpointSyncUs}), as above. */
     static Durations checkpointSync() {
-        return durations(SYNCS);
+        return durations(SYNC);
     }
 
-    private static Durations durations(Map<String, Histogram> histograms) {
+    private static Durations durations(String name) {
         long count = 0;
         double sum = 0;
         double max = 0;
-        for (Histogram h : histograms.values()) {
+        for (Histogram h : kept(name, Histogram.class)) {
             var stats = h.getStatistics();
             count += stats.size();
             sum += stats.getMean() * stats.size();
