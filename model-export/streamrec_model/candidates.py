@@ -150,7 +150,8 @@ def _cand_feat_matrix(names, acc, cands, cids, stats, trigger_ts):
 def make_examples(P, gen, pos, cfg, rng, train_mode, samples=0):
     """Ranker inputs for trigger positions ``pos``. train_mode: K = 1 positive + hard negatives sampled from the
     serving candidate set + popularity-sampled negatives. Otherwise the full serving candidate set (target label
-    -1 when it is not among the candidates). ``cand_feats`` rows are [K, F], F = len(config.candidate_feature_names(cfg)).
+    -1 when it is not among the candidates). ``cand_feats`` rows are [K, F],
+    F = len(config.candidate_feature_names(cfg)).
     ``samples`` (evaluation only, hist/online features named): pick that many rows for golden cases, preferring
     histories with carts and purchases, and keep the online table's rows for them."""
     return make_example_sets(P, gen, [(pos, train_mode, samples)], cfg, rng)[0]
