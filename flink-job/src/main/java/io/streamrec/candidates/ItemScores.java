@@ -18,6 +18,8 @@ public final class ItemScores {
     private int numSeeds;
     // top-n scratch
     private int[] order = new int[0];
+    private long[] packed = new long[0];
+    private int[] merge = new int[0];
 
     /**
      * Empties the scores and takes the seeds {@code d_0, d_1, …}: the first {@code k} distinct items of
@@ -168,65 +170,100 @@ public final class ItemScores {
         if (m <= 0) {
             return 0;
         }
-        if (order.length < m) {
-            order = new int[Math.max(m, 64)];
+        // each positive score as one long that orders like its float rounding (higher first, then lower entry):
+        // a primitive select and sort do the work, where a heap of entries compared score and id cost more than
+        // the rest of the online source (docs/BENCHMARKS.md). Rounding to float is monotone, so only entries whose
+        // floats are equal can be out of order; each such run is put in the exact order afterwards.
+        if (packed.length < size) {
+            packed = new long[Math.max(size, 64)];
         }
-        // a bounded heap with the worst kept item at the root: O(size log m), where an insertion into a sorted
-        // prefix was O(size m) (m is a few hundred, the whole table when exclusions ate the first pass). The order is
-        // total (ids are distinct), so the result is the same whatever the selection method.
-        int filled = 0;
+        int c = 0;
         for (int i = 0; i < size; i++) {
-            if (!(values[i] > 0)) {
-                continue;
+            if (values[i] > 0) {
+                packed[c++] = TopK.key((float) values[i], i);
             }
-            if (filled < m) {
-                int c = filled++;
-                while (c > 0) { // sift up: a worse item moves toward the root
-                    int parent = (c - 1) >>> 1;
-                    if (!better(order[parent], i)) {
-                        break;
-                    }
-                    order[c] = order[parent];
-                    c = parent;
+        }
+        m = Math.min(m, c);
+        if (m == 0) {
+            return 0;
+        }
+        int from = 0;
+        if (c > m) {
+            TopK.selectLong(packed, c, c - m); // the m best now stand in [c-m, c)
+            // entries whose float equals the m-th best's may still belong: bring them in
+            float edge = TopK.scoreOf(packed[c - m]);
+            from = c - m;
+            for (int j = c - m - 1; j >= 0; j--) {
+                if (TopK.scoreOf(packed[j]) == edge) {
+                    long t = packed[j];
+                    packed[j] = packed[--from];
+                    packed[from] = t;
                 }
-                order[c] = i;
-            } else if (better(i, order[0])) {
-                siftDown(i, filled);
             }
         }
-        // pop the worst to the end, one by one: best first
-        for (int end = filled - 1; end > 0; end--) {
-            int worst = order[0];
-            siftDown(order[end], end);
-            order[end] = worst;
+        java.util.Arrays.sort(packed, from, c);
+        int len = c - from;
+        if (order.length < len) {
+            order = new int[Math.max(len, 64)];
         }
-        for (int j = 0; j < filled; j++) {
+        for (int j = 0; j < len; j++) {
+            order[j] = TopK.idOf(packed[c - 1 - j]); // best first
+        }
+        for (int j = 0; j < len; ) {
+            float f = (float) values[order[j]];
+            int r = j + 1;
+            while (r < len && (float) values[order[r]] == f) {
+                r++;
+            }
+            if (r - j > 1) {
+                sortRun(j, r);
+            }
+            j = r;
+        }
+        for (int j = 0; j < m; j++) {
             outIds[j] = keys[order[j]];
             if (outScores != null) {
                 outScores[j] = values[order[j]];
             }
         }
-        return filled;
+        return m;
     }
 
-    /** Puts {@code item} at the root of the heap {@code order[0..len)} and sifts it down to its place. */
-    private void siftDown(int item, int len) {
-        int c = 0;
-        while (true) {
-            int child = 2 * c + 1;
-            if (child >= len) {
-                break;
+    /**
+     * Sorts {@code order[from..to)} best first by the exact order ({@link #better}): insertion for short runs, a
+     * merge sort for the long runs of equal co-visitation counts, whose ties go to the ids.
+     */
+    private void sortRun(int from, int to) {
+        if (to - from <= 12) {
+            for (int j = from + 1; j < to; j++) {
+                int e = order[j];
+                int i = j - 1;
+                while (i >= from && better(e, order[i])) {
+                    order[i + 1] = order[i];
+                    i--;
+                }
+                order[i + 1] = e;
             }
-            if (child + 1 < len && better(order[child], order[child + 1])) {
-                child++; // the worse of the two children
-            }
-            if (!better(item, order[child])) {
-                break;
-            }
-            order[c] = order[child];
-            c = child;
+            return;
         }
-        order[c] = item;
+        int mid = (from + to) >>> 1;
+        sortRun(from, mid);
+        sortRun(mid, to);
+        if (!better(order[mid], order[mid - 1])) {
+            return; // already in order
+        }
+        if (merge.length < mid - from) {
+            merge = new int[Math.max(mid - from, 64)];
+        }
+        System.arraycopy(order, from, merge, 0, mid - from);
+        int a = 0;
+        int aEnd = mid - from;
+        int b = mid;
+        int o = from;
+        while (a < aEnd && b < to) {
+            order[o++] = better(order[b], merge[a]) ? order[b++] : merge[a++];
+        }
+        System.arraycopy(merge, a, order, o, aEnd - a);
     }
 
     private boolean better(int a, int b) {

@@ -298,7 +298,7 @@ final class TopK {
     }
 
     /** Reorders a[0..n) so that a[k] holds the value it would have sorted ascending, smaller ones before it. */
-    private static void selectLong(long[] a, int n, int k) {
+    static void selectLong(long[] a, int n, int k) {
         int lo = 0;
         int hi = n - 1;
         while (lo < hi) {

@@ -16,7 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ItemScoresTest {
     @Test
     void topIsTheHeadOfAFullSort() {
-        Random r = new Random(3);
+        checkAgainstFullSort(new Random(3), r -> r.nextInt(5) == 0 ? 0.0 : r.nextInt(7) - 1); // ties, zeros, negatives
+    }
+
+    @Test
+    void scoresEqualAsFloatsButNotAsDoublesKeepTheirExactOrder() {
+        // sums that differ only past a float's precision: the selection works on floats, the order must not
+        checkAgainstFullSort(new Random(5), r -> 1.0 / (1 + r.nextInt(3)) + r.nextInt(4) * 1e-12);
+    }
+
+    private static void checkAgainstFullSort(Random r, java.util.function.ToDoubleFunction<Random> value) {
         ItemScores scores = new ItemScores();
         for (int round = 0; round < 300; round++) {
             scores.clearAll();
@@ -24,7 +33,7 @@ class ItemScoresTest {
             int items = r.nextInt(400);
             for (int j = 0; j < items; j++) {
                 String id = "i" + r.nextInt(500);
-                double v = r.nextInt(5) == 0 ? 0.0 : r.nextInt(7) - 1; // ties, zeros and negatives
+                double v = value.applyAsDouble(r);
                 scores.add(id, v);
                 ref.merge(id, v, Double::sum);
             }
