@@ -25,7 +25,9 @@ import java.util.Map;
  * first distinct items of its history window): every other user {@code v} in the seeds' item lists gets
  * {@code sim(v) = Σ_q 1/(q+1)} over the seeds whose list holds it; the {@code neighbours} users with the highest
  * {@code sim} (ties: first met, reading seed by seed and each item list most recent first) each add
- * {@code sim(v)/√|items(v)|} to every item of their list. One instance per parallel rank operator, over the users that instance serves; not thread-safe.
+ * {@code sim(v)/√|items(v)|} to every item of their list; with {@code idf}, each item's sum is then weighted by
+ * {@code ln(1 + users / users whose list holds it)}, as V-SKNN weights it. One instance per parallel rank operator,
+ * over the users that instance serves; not thread-safe.
  *
  * <p>Over 400 lines because the users' and the items' lists are the two sides of one bipartite graph, updated and
  * evicted together on every event.
@@ -34,6 +36,7 @@ public final class SessionNeighbours {
     private final int itemUsers;
     private final int maxUsers;
     private final long maxBytes;
+    private final boolean idf;
     private long bytes;
 
     /** Accounted per user: map node and boxed slot 48, slot arrays and recency links 32, its list's header 16. */
@@ -85,6 +88,15 @@ public final class SessionNeighbours {
      * @param maxBytes the most bytes the index accounts for ({@link HeapBytes}), ≥ 1
      */
     public SessionNeighbours(int itemUsers, int maxUsers, long maxBytes) {
+        this(itemUsers, maxUsers, maxBytes, false);
+    }
+
+    /**
+     * @param idf whether an item's score is weighted by {@code ln(1 + users / users whose list holds the item)}, as
+     *            V-SKNN weights it: an item every neighbour holds says less about this user than a rare one
+     */
+    public SessionNeighbours(int itemUsers, int maxUsers, long maxBytes, boolean idf) {
+        this.idf = idf;
         if (itemUsers < 1 || maxUsers < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("itemUsers, maxUsers and maxBytes must be positive");
         }
@@ -258,6 +270,13 @@ public final class SessionNeighbours {
         }
         for (int i = 0; i < metCount; i++) {
             sim[met[i]] = 0.0;
+        }
+        if (idf) {
+            double users = userSlots.size();
+            for (int i = 0; i < touchedCount; i++) {
+                int it = touchedItems[i];
+                itemScore[it] *= Math.log(1.0 + users / refs[it]);
+            }
         }
         // the best n items outside the user's own list
         for (int q = 0, m = userItemCount[selfSlot]; q < m; q++) {

@@ -148,6 +148,12 @@ public final class StreamrecOptions {
             ConfigOptions.key("session-knn.seeds").intType().defaultValue(5)
                     .withDescription("Distinct recent items of the user that find its session neighbours (1-50).");
 
+    public static final ConfigOption<Boolean> SESSION_KNN_IDF =
+            ConfigOptions.key("session-knn.idf").booleanType().defaultValue(false)
+                    .withDescription("Weights each item the session neighbours score by ln(1 + users in the index / "
+                            + "users whose recent items hold it), as V-SKNN does: items every shopper touches count "
+                            + "less. Off: no gain that held on both real sets (docs/EVALUATION.md).");
+
     public static final ConfigOption<Integer> SESSION_KNN_NEIGHBOURS =
             ConfigOptions.key("session-knn.neighbours").intType().defaultValue(50)
                     .withDescription("Most similar other users whose recent items are scored (1-10000).");

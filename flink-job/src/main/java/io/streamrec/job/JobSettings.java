@@ -31,6 +31,7 @@ public final class JobSettings implements Serializable {
     public int categoryItems = StreamrecOptions.CATEGORY_POPULAR_ITEMS.defaultValue();
     public int categoryMaxCategories = StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES.defaultValue();
     public long onlineCovisitMaxBytes = StreamrecOptions.ONLINE_COVISIT_MAX_BYTES.defaultValue().getBytes();
+    public boolean sessionIdf = StreamrecOptions.SESSION_KNN_IDF.defaultValue();
     public long sessionMaxBytes = StreamrecOptions.SESSION_KNN_MAX_BYTES.defaultValue().getBytes();
     public long categoryMaxBytes = StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES.defaultValue().getBytes();
     public int retrievalN = StreamrecOptions.RETRIEVAL_N.defaultValue();
@@ -73,6 +74,7 @@ public final class JobSettings implements Serializable {
         s.categoryItems = conf.get(StreamrecOptions.CATEGORY_POPULAR_ITEMS);
         s.categoryMaxCategories = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_CATEGORIES);
         s.onlineCovisitMaxBytes = conf.get(StreamrecOptions.ONLINE_COVISIT_MAX_BYTES).getBytes();
+        s.sessionIdf = conf.get(StreamrecOptions.SESSION_KNN_IDF);
         s.sessionMaxBytes = conf.get(StreamrecOptions.SESSION_KNN_MAX_BYTES).getBytes();
         s.categoryMaxBytes = conf.get(StreamrecOptions.CATEGORY_POPULAR_MAX_BYTES).getBytes();
         s.retrievalN = conf.get(StreamrecOptions.RETRIEVAL_N);

@@ -96,7 +96,7 @@ final class OperatorTables {
     void open() {
         if (settings.sessionIndex()) {
             live.setSessions(new SessionNeighbours(settings.sessionItemUsers, settings.sessionMaxUsers,
-                    settings.sessionMaxBytes));
+                    settings.sessionMaxBytes, settings.sessionIdf));
         }
         if (!settings.categoryIndex()) {
             live.setCategories(null); // a restored table the new configuration no longer asks for

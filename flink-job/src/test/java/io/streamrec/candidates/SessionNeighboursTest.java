@@ -67,6 +67,32 @@ class SessionNeighboursTest {
     }
 
     @Test
+    void idfRanksAnItemFewUsersHoldAboveOneManyHold() {
+        for (boolean idf : new boolean[]{false, true}) {
+            SessionNeighbours s = new SessionNeighbours(200, 100, Long.MAX_VALUE, idf);
+            s.observe("B", h("p", "r", "x"), 3); // B's list: p, r, x
+            for (String u : h("D", "E", "F")) {
+                s.observe(u, h("p"), 1); // p is in four users' lists, r in one
+            }
+            s.observe("A", h("x"), 1); // five users; x in two lists
+            String[] ids = new String[10];
+            double[] scores = new double[10];
+            int n = s.score("A", 1, 10, 10, ids, scores);
+            double base = 1.0 / Math.sqrt(3); // B: sim 1, three items
+            if (idf) {
+                assertArrayEquals(h("r", "p"), java.util.Arrays.copyOf(ids, n), "the rare item first");
+                assertEquals(base * Math.log(1 + 5.0 / 1), scores[0], 1e-12);
+                assertEquals(base * Math.log(1 + 5.0 / 4), scores[1], 1e-12);
+                assertEquals(base * Math.log(1 + 5.0 / 2), s.lastScore("x"), 1e-12);
+            } else {
+                assertArrayEquals(h("p", "r"), java.util.Arrays.copyOf(ids, n), "a tie: the first reached");
+                assertEquals(base, scores[0], 1e-12);
+                assertEquals(base, scores[1], 1e-12);
+            }
+        }
+    }
+
+    @Test
     void breaksNeighbourTiesByTheMostRecentTouch() {
         SessionNeighbours s = threeShoppers(200, 100);
         s.observe("D", h("i1"), 1); // D touched i1 after B: both have sim 1 for a user seeded by i1
