@@ -57,6 +57,7 @@ final class LatencyBench {
         long sentInRun = 0;
         LatencyRecorder recorder = new LatencyRecorder();
         LoadProcess load = null;
+        CheckpointWatch checkpoints = own != null ? null : new CheckpointWatch(MetricCapture::lastCheckpoint, 250);
         try {
             recorder.start(pb.consumer(names.recommendations()));
             load = LoadProcess.start(pb.producerConfig(false), seed, users, names.events(), names.items(),
@@ -102,14 +103,21 @@ final class LatencyBench {
                 MetricCapture.Durations freeze = MetricCapture.tablesSnapshot();
                 MetricCapture.Durations sync = MetricCapture.checkpointSync();
                 double perCall = sentInRun / Math.max(1, MetricCapture.inference()[0]);
-                LatencyPoint.JobInRun inRun = new LatencyPoint.JobInRun(freeze, sync, perCall);
+                checkpoints.close();
+                CheckpointWatch.Summary whole = checkpoints.summary();
+                LatencyPoint.JobInRun inRun = new LatencyPoint.JobInRun(freeze, sync, perCall, whole);
                 points.forEach(p -> p.jobInRun = inRun);
                 log.printf("    run %d, warm-up included: %.1f events per ONNX call; %d checkpoints held the task"
                                 + " thread %.1f ms on average, at most %.1f ms (the live tables' freeze: %.1f and"
-                                + " %.1f ms)%n", run + 1, perCall, sync.count(), sync.meanUs() / 1000,
-                        sync.maxUs() / 1000, freeze.meanUs() / 1000, freeze.maxUs() / 1000);
+                                + " %.1f ms); end to end %.0f ms on average, at most %.0f ms, %.1f MB each (%d)%n",
+                        run + 1, perCall, sync.count(), sync.meanUs() / 1000, sync.maxUs() / 1000,
+                        freeze.meanUs() / 1000, freeze.maxUs() / 1000, whole.meanMs(), whole.maxMs(), whole.meanMb(),
+                        whole.completed());
             }
         } finally {
+            if (checkpoints != null) {
+                checkpoints.close();
+            }
             if (load != null) {
                 load.close();
             }

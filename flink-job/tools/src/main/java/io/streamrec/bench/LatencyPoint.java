@@ -33,10 +33,10 @@ final class LatencyPoint {
 
     /**
      * What the job's own metrics said over a latency run: its checkpoints' freezes of the live tables, their whole
-     * synchronous parts, and the events per ONNX call.
+     * synchronous parts, the events per ONNX call, and the checkpoints end to end (the JobManager's view).
      */
     record JobInRun(MetricCapture.Durations tablesSnapshots, MetricCapture.Durations checkpointSyncs,
-                    double eventsPerCall) {
+                    double eventsPerCall, CheckpointWatch.Summary checkpoints) {
     }
 
     /** A point read back from the JSON (three percentiles only). */

@@ -123,7 +123,11 @@ final class LatencyReport {
                     .put("events_per_onnx_call", Stats.round(p.jobInRun.eventsPerCall(), 2))
                     .put("checkpoint_syncs", c.count())
                     .put("checkpoint_sync_mean_ms", Stats.round(c.meanUs() / 1000, 2))
-                    .put("checkpoint_sync_max_ms", Stats.round(c.maxUs() / 1000, 2));
+                    .put("checkpoint_sync_max_ms", Stats.round(c.maxUs() / 1000, 2))
+                    .put("checkpoints_completed", p.jobInRun.checkpoints().completed())
+                    .put("checkpoint_end_to_end_mean_ms", Stats.round(p.jobInRun.checkpoints().meanMs(), 1))
+                    .put("checkpoint_end_to_end_max_ms", Stats.round(p.jobInRun.checkpoints().maxMs(), 1))
+                    .put("checkpoint_size_mean_mb", Stats.round(p.jobInRun.checkpoints().meanMb(), 2));
         }
         ArrayNode bursts = o.putArray("slowest_1pct_bursts");
         for (LatencyPoint.Burst b : p.bursts) {

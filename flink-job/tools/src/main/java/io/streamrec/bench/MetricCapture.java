@@ -1,6 +1,7 @@
 package io.streamrec.bench;
 
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * drains run the job in this JVM's MiniCluster; the time spent in the model is what splits the rank operator's thread
  * CPU into model and operator work, and the candidates per event are the raw model's like-for-like K. The latency
  * runs also read how long each checkpoint froze the live tables and held the task thread in all
- * ({@code tablesSnapshotUs}, {@code checkpointSyncUs}). Enabled only by the
+ * ({@code tablesSnapshotUs}, {@code checkpointSyncUs}), and the JobManager's checkpoint gauges for
+ * {@link CheckpointWatch}. Enabled only by the
  * bench's job configuration ({@link #CONF_KEY}); the services file makes Flink find the factory.
  */
 public final class MetricCapture implements MetricReporterFactory, MetricReporter {
@@ -28,9 +30,14 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     private static final String CANDIDATES = "candidatesScored";
     private static final String FREEZE = "tablesSnapshotUs";
     private static final String SYNC = "checkpointSyncUs";
-    /** Per metric name it keeps: that metric of every subtask, by its full identifier. */
+    /** The JobManager's checkpoint gauges ({@link CheckpointWatch}). */
+    private static final String COMPLETED = "numberOfCompletedCheckpoints";
+    private static final String DURATION = "lastCheckpointDuration";
+    private static final String SIZE = "lastCheckpointSize";
+    /** Per metric name it keeps: that metric of every subtask (or of the job), by its full identifier. */
     private static final Map<String, Map<String, Metric>> KEPT = Map.of(METRIC, new ConcurrentHashMap<>(),
-            CANDIDATES, new ConcurrentHashMap<>(), FREEZE, new ConcurrentHashMap<>(), SYNC, new ConcurrentHashMap<>());
+            CANDIDATES, new ConcurrentHashMap<>(), FREEZE, new ConcurrentHashMap<>(), SYNC, new ConcurrentHashMap<>(),
+            COMPLETED, new ConcurrentHashMap<>(), DURATION, new ConcurrentHashMap<>(), SIZE, new ConcurrentHashMap<>());
 
     @Override
     public MetricReporter createMetricReporter(Properties properties) {
@@ -48,7 +55,7 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         Map<String, Metric> kept = KEPT.get(name);
-        if (kept != null && (metric instanceof Histogram || metric instanceof Counter)) {
+        if (kept != null && (metric instanceof Histogram || metric instanceof Counter || metric instanceof Gauge)) {
             kept.put(group.getMetricIdentifier(name), metric);
         }
     }
@@ -97,6 +104,26 @@ public final class MetricCapture implements MetricReporterFactory, MetricReporte
             total = stats.size() == n ? total + stats.getMean() * n : Double.NaN;
         }
         return new double[]{calls, calls == 0 ? 0 : weighted / calls, total};
+    }
+
+    /**
+     * The running job's JobManager checkpoint gauges: {completed checkpoints, the last one's end-to-end ms, its
+     * bytes}; null until the job has registered them. The bench runs one job at a time.
+     */
+    static long[] lastCheckpoint() {
+        Long n = gauge(COMPLETED);
+        Long ms = gauge(DURATION);
+        Long bytes = gauge(SIZE);
+        return n == null || ms == null || bytes == null ? null : new long[]{n, ms, bytes};
+    }
+
+    private static Long gauge(String name) {
+        for (Gauge<?> g : kept(name, Gauge.class)) {
+            if (g.getValue() instanceof Number v) {
+                return v.longValue();
+            }
+        }
+        return null;
     }
 
     /** Durations a job recorded in one kind of histogram: how many, their mean and their largest, in µs. */

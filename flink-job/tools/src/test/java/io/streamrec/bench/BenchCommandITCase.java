@@ -80,6 +80,9 @@ class BenchCommandITCase {
         JsonNode jobInRun = step.path("job_in_run");
         assertTrue(jobInRun.path("tables_snapshots").isNumber(), "the tables' checkpoint freezes: " + step);
         assertTrue(jobInRun.path("checkpoint_syncs").isNumber(), "the checkpoints' synchronous parts: " + step);
+        assertTrue(jobInRun.path("checkpoints_completed").isNumber()
+                        && jobInRun.get("checkpoints_completed").asLong() <= jobInRun.get("checkpoint_syncs").asLong(),
+                "the checkpoints end to end, each of which had a synchronous part: " + step);
         double runPerCall = jobInRun.path("events_per_onnx_call").asDouble(-1);
         assertTrue(runPerCall >= 1 && runPerCall <= j.get("job_batch_size").asInt(), "events per call: " + step);
         assertTrue(j.get("latency_worst_run_ms").get("p99").asDouble() >= lat.get("p99").asDouble());
