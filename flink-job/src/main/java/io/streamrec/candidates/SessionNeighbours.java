@@ -29,8 +29,10 @@ import java.util.Map;
  * {@code ln(1 + users / users whose list holds it)}, as V-SKNN weights it. One instance per parallel rank operator,
  * over the users that instance serves; not thread-safe.
  *
- * <p>Over 400 lines because the users' and the items' lists are the two sides of one bipartite graph, updated and
- * evicted together on every event.
+ * <p>About 500 lines, not split: the users' and the items' lists are the two sides of one bipartite graph, updated
+ * and evicted together on every event, and {@link #score} reads both sides' slot arrays and the reference counts the
+ * IDF weight needs; splitting them would put those arrays behind accessors on the per-event path, or make them
+ * package-visible state shared by two classes that must change together.
  */
 public final class SessionNeighbours {
     private final int itemUsers;
