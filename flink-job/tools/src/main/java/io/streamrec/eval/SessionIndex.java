@@ -37,6 +37,8 @@ public final class SessionIndex {
     private int sessions;
     private final Map<String, Cursor> current = new HashMap<>();
     private UserEvent lastObserved;
+    private long version;
+    private Neighbourhood neighbourhood;
 
     /** A user's running session. */
     private static final class Cursor {
@@ -64,6 +66,7 @@ public final class SessionIndex {
             return;
         }
         lastObserved = e;
+        version++;
         int item = intern(e.itemId);
         Cursor c = current.get(e.userId);
         boolean fresh = c == null || e.ts - c.lastTs > gapMs || sessionLen[c.session] >= MAX_SESSION
@@ -198,5 +201,18 @@ public final class SessionIndex {
 
     int postingCap() {
         return postingCap;
+    }
+
+    /** How many events have been observed: a query's neighbours stay valid while it is unchanged. */
+    long version() {
+        return version;
+    }
+
+    /** The neighbour search shared by every session-kNN recommender on this index. */
+    Neighbourhood neighbourhood() {
+        if (neighbourhood == null) {
+            neighbourhood = new Neighbourhood(this);
+        }
+        return neighbourhood;
     }
 }

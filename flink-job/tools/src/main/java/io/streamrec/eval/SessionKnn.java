@@ -12,7 +12,8 @@ import java.util.Locale;
  * neighbours, and their items are scored. Two published variants, written from their definitions:
  * {@link VSknn} (Ludewig &amp; Jannach 2018) and {@link Stan} (Garg et al. 2019). Both are online (they read only the
  * sessions observed so far) and fill lists shorter than k with the all-time popular items, as the other baselines do.
- * The common steps live here; a variant supplies the position weights, the similarity and the item scores.
+ * The common steps live here; a variant supplies the position weights, the similarity and the item scores. The
+ * neighbour search, which does not depend on a variant's weights, is a {@link Neighbourhood} shared through the index.
  */
 public abstract class SessionKnn implements Recommender {
     /** Only the last this many events of the running session are compared (long sessions stay cheap). */
@@ -24,20 +25,17 @@ public abstract class SessionKnn implements Recommender {
     private final String name;
     private final Baselines.Popular fallback;
 
-    // per-query scratch, indexed by item or by candidate
-    double[] weight = new double[0];
-    int[] position = new int[0];
+    // per-query scratch, indexed by item
     private int[] itemStamp = new int[0];
     private int stamp;
     private double[] score = new double[0];
     private int[] touched = new int[64];
     private int touchedN;
-    private int[] sessionStamp = new int[0];
-    private int[] cand = new int[256];
-    private double[] candKey = new double[256];
-    /** Distinct items of the current session, and how many events of it are compared. */
-    int currentDistinct;
-    int currentLength;
+    /** Position weights of the current query, by 1-based position. */
+    private final double[] weightAt = new double[CURRENT_MAX + 1];
+    /** The current query's neighbourhood and event time. */
+    Neighbourhood neighbourhood;
+    Neighbourhood.Sample sample;
     long now;
 
     SessionKnn(String name, SessionIndex index, int k, int m, Baselines.Popular fallback) {
@@ -61,11 +59,14 @@ public abstract class SessionKnn implements Recommender {
     /** Weight of the current session's item whose last occurrence is at 1-based {@code p} of {@code n}. */
     abstract double positionWeight(int p, int n);
 
-    /** Similarity of candidate {@code c} to the current session; may keep per-candidate facts under {@code slot}. */
-    abstract double similarity(int c, int slot);
+    /**
+     * Similarity of the sample's candidate {@code i} to the current session, given {@code dot}, the sum of the
+     * position weights of the items they share.
+     */
+    abstract double similarity(int i, double dot);
 
-    /** Adds neighbour {@code c}'s contribution (its similarity {@code sim}) to the item scores via {@link #add}. */
-    abstract void score(int c, int slot, double sim);
+    /** Adds candidate {@code i}'s contribution (its similarity {@code sim}) to the item scores via {@link #add}. */
+    abstract void score(int i, double sim);
 
     @Override
     public List<String> recommend(UserEvent e, int kList) {
@@ -75,58 +76,33 @@ public abstract class SessionKnn implements Recommender {
         }
         now = e.ts;
         grow();
-        // 1. the current session: last occurrence and weight of each distinct item
-        int[] si = index.items(s);
-        int len = index.length(s);
-        int from = Math.max(0, len - CURRENT_MAX);
-        currentLength = len - from;
-        int[] distinct = new int[currentLength];
-        currentDistinct = 0;
-        for (int i = from; i < len; i++) {
-            int it = si[i];
-            if (position[it] == 0) {
-                distinct[currentDistinct++] = it;
-            }
-            position[it] = i - from + 1;
+        // 1-2. the current session and its m most recent candidate neighbours, shared by every reader of the index
+        neighbourhood = index.neighbourhood();
+        sample = neighbourhood.of(s, m);
+        int nc = sample.n;
+        for (int p = 1; p <= neighbourhood.currentLength; p++) {
+            weightAt[p] = positionWeight(p, neighbourhood.currentLength);
         }
-        for (int d = 0; d < currentDistinct; d++) {
-            weight[distinct[d]] = positionWeight(position[distinct[d]], currentLength);
-        }
-        // 2. candidates: sessions sharing an item, the m most recent
-        int nc = 0;
-        int mark = ++stamp;
-        for (int d = 0; d < currentDistinct; d++) {
-            int need = nc + index.postingCap();
-            if (need > cand.length) {
-                cand = Arrays.copyOf(cand, Math.max(need, cand.length * 2));
-                candKey = Arrays.copyOf(candKey, cand.length);
-            }
-            int end = index.postings(distinct[d], cand, nc);
-            for (int i = nc; i < end; i++) {
-                int c = cand[i];
-                if (c != s && sessionStamp[c] != mark) {
-                    sessionStamp[c] = mark;
-                    candKey[nc] = index.lastTs(c);
-                    cand[nc++] = c;
-                }
-            }
-        }
-        nc = keepBest(cand, candKey, nc, m);
         // 3. similarities, then the k nearest
+        double[] keys = new double[nc];
+        int[] pos = sample.matchPos;
         for (int i = 0; i < nc; i++) {
-            candKey[i] = similarity(cand[i], i);
+            double dot = 0;
+            for (int j = sample.matchStart[i], end = sample.matchStart[i + 1]; j < end; j++) {
+                dot += weightAt[pos[j]];
+            }
+            keys[i] = similarity(i, dot);
         }
         int[] slots = new int[nc];
         for (int i = 0; i < nc; i++) {
             slots[i] = i;
         }
-        double[] keys = Arrays.copyOf(candKey, nc);
         int nk = keepBest(slots, keys, nc, k);
         // 4. item scores from the neighbours
         touchedN = 0;
         for (int i = 0; i < nk; i++) {
             if (keys[i] > 0) {
-                score(cand[slots[i]], slots[i], keys[i]);
+                score(slots[i], keys[i]);
             }
         }
         int[] top = Arrays.copyOf(touched, touchedN);
@@ -147,10 +123,6 @@ public abstract class SessionKnn implements Recommender {
         // 5. reset the scratch
         for (int i = 0; i < touchedN; i++) {
             score[touched[i]] = 0;
-        }
-        for (int d = 0; d < currentDistinct; d++) {
-            position[distinct[d]] = 0;
-            weight[distinct[d]] = 0;
         }
         return TopItems.fill(out, fallback.top(kList), kList);
     }
@@ -182,15 +154,10 @@ public abstract class SessionKnn implements Recommender {
 
     private void grow() {
         int items = index.itemCount();
-        if (weight.length < items) {
-            int n = Math.max(items, weight.length * 2);
-            weight = Arrays.copyOf(weight, n);
-            position = Arrays.copyOf(position, n);
+        if (score.length < items) {
+            int n = Math.max(items, score.length * 2);
             itemStamp = Arrays.copyOf(itemStamp, n);
             score = Arrays.copyOf(score, n);
-        }
-        if (sessionStamp.length < index.sessionCount()) {
-            sessionStamp = Arrays.copyOf(sessionStamp, Math.max(index.sessionCount(), sessionStamp.length * 2));
         }
     }
 
@@ -293,20 +260,13 @@ public abstract class SessionKnn implements Recommender {
         }
 
         @Override
-        double similarity(int c, int slot) {
-            int[] a = index.items(c);
-            int mark = nextStamp();
-            double dot = 0;
-            for (int i = 0, n = index.length(c); i < n; i++) {
-                if (firstTime(a[i], mark)) {
-                    dot += weight[a[i]];
-                }
-            }
+        double similarity(int i, double dot) {
             return dot;
         }
 
         @Override
-        void score(int c, int slot, double sim) {
+        void score(int slot, double sim) {
+            int c = sample.cand[slot];
             int[] a = index.items(c);
             int mark = nextStamp();
             double sessions = index.sessionCount();
@@ -331,7 +291,6 @@ public abstract class SessionKnn implements Recommender {
         private final double lambda3;
         /** exp(-d/λ3) for every distance d a session allows. */
         private final double[] decay3 = new double[SessionIndex.MAX_SESSION + 1];
-        private int[] anchor = new int[256];
 
         /** @param lambda2S λ2 in seconds */
         public Stan(SessionIndex index, int k, int m, double lambda1, double lambda2S, double lambda3,
@@ -365,37 +324,17 @@ public abstract class SessionKnn implements Recommender {
         }
 
         @Override
-        double similarity(int c, int slot) {
-            if (slot >= anchor.length) {
-                anchor = Arrays.copyOf(anchor, Math.max(slot + 1, anchor.length * 2));
-            }
-            int[] a = index.items(c);
-            int mark = nextStamp();
-            double dot = 0;
-            int distinct = 0;
-            int bestPos = 0;
-            int at = 0;
-            for (int i = 0, n = index.length(c); i < n; i++) {
-                int it = a[i];
-                if (position[it] > 0 && position[it] >= bestPos) {
-                    bestPos = position[it];
-                    at = i;
-                }
-                if (firstTime(it, mark)) {
-                    distinct++;
-                    dot += weight[it];
-                }
-            }
-            anchor[slot] = at;
-            double cos = dot / Math.sqrt((double) currentDistinct * distinct);
-            return cos * Math.exp(-Math.max(0, now - index.lastTs(c)) / lambda2Ms);
+        double similarity(int i, double dot) {
+            double cos = dot / Math.sqrt((double) neighbourhood.currentDistinct * sample.distinct[i]);
+            return cos * Math.exp(-Math.max(0, now - index.lastTs(sample.cand[i])) / lambda2Ms);
         }
 
         @Override
-        void score(int c, int slot, double sim) {
+        void score(int i, double sim) {
+            int c = sample.cand[i];
             int[] a = index.items(c);
             int n = index.length(c);
-            int q = anchor[slot];
+            int q = sample.anchor[i];
             // closest occurrence first: walk outwards from the anchor, so each item's first meeting is its nearest
             int mark = nextStamp();
             for (int d = 0; q - d >= 0 || q + d < n; d++) {

@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
  * the validation part; every setting of a small grid observes the earlier training events unscored, then is scored on
  * the validation events by the evaluation's own {@link Protocol} and {@link Scorer}; per method the setting with the
  * best MRR@20 in the {@code all} protocol wins. V-SKNN's grid is searched in full; STAN's k and m first (with the
- * configured λ), then its λ1, λ2, λ3 at the chosen k and m. All settings of a pass share one {@link SessionIndex}.
+ * configured λ), then its λ1, λ2, λ3 at the chosen k and m. All settings of a pass share one {@link SessionIndex} and
+ * its {@link Neighbourhood}: the neighbour search is done once per event and m, not once per setting.
  */
 public final class Tuning {
     public static final double DEFAULT_FRACTION = 0.1;

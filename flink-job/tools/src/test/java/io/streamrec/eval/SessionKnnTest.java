@@ -67,6 +67,27 @@ class SessionKnnTest {
     }
 
     @Test
+    void theNextEventOfTheSameSessionFindsTheNeighboursOfItsNewItem() {
+        Run r = new Run();
+        popularNoise(r, 0);
+        r.observe(ev("alice", "a", 10 * MIN));
+        r.observe(ev("alice", "b", 11 * MIN));
+        r.observe(ev("carol", "c", 10 * MIN));
+        r.observe(ev("carol", "d", 11 * MIN));
+        UserEvent first = ev("bob", "a", 13 * MIN);
+        r.observe(first);
+        for (SessionKnn m : List.of(r.vsknn, r.stan)) {
+            assertFalse(m.recommend(first, 3).contains("d"), m.name());
+        }
+        UserEvent second = ev("bob", "c", 14 * MIN); // same running session, one item more
+        r.observe(second);
+        for (SessionKnn m : List.of(r.vsknn, r.stan)) {
+            List<String> l = m.recommend(second, 4);
+            assertTrue(l.subList(0, 4).containsAll(List.of("b", "d")), m.name() + " " + l);
+        }
+    }
+
+    @Test
     void vsknnWeighsTheLaterItemsOfTheCurrentSessionMore() {
         Run r = new Run();
         popularNoise(r, 0);
@@ -168,6 +189,50 @@ class SessionKnnTest {
         }
         assertTrue(nonEmptyNeighbourLists > 1000, "neighbours were found: " + nonEmptyNeighbourLists);
         assertFalse(seen.isEmpty());
+    }
+
+    @Test
+    void settingsSharingAnIndexGiveTheListsTheyGiveAlone() {
+        // the tuning grid's settings share one index and its neighbour search; sharing must not change any list
+        Random rnd = new Random(11);
+        List<UserEvent> events = new ArrayList<>();
+        while (events.size() < 3000) { // bursts of one to four events by one user
+            String user = "u" + rnd.nextInt(60);
+            for (int b = rnd.nextInt(4); b >= 0; b--) {
+                events.add(ev(user, "i" + rnd.nextInt(120), events.size() * 20_000L));
+            }
+        }
+        Baselines.Popular sharedPop = new Baselines.Popular(1);
+        SessionIndex shared = new SessionIndex(30 * MIN, 40);
+        List<SessionKnn> together = List.of(
+                new SessionKnn.VSknn("a", shared, 5, 40, SessionKnn.VSknn.Weighting.DIV, true, sharedPop),
+                new SessionKnn.Stan("b", shared, 20, 10, 2.0, 3_600.0, 4.0, sharedPop),
+                new SessionKnn.VSknn("c", shared, 20, 10, SessionKnn.VSknn.Weighting.LINEAR, false, sharedPop));
+        List<SessionKnn> alone = new ArrayList<>();
+        List<Baselines.Popular> pops = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pops.add(new Baselines.Popular(1));
+        }
+        alone.add(new SessionKnn.VSknn("a", new SessionIndex(30 * MIN, 40), 5, 40, SessionKnn.VSknn.Weighting.DIV,
+                true, pops.get(0)));
+        alone.add(new SessionKnn.Stan("b", new SessionIndex(30 * MIN, 40), 20, 10, 2.0, 3_600.0, 4.0, pops.get(1)));
+        alone.add(new SessionKnn.VSknn("c", new SessionIndex(30 * MIN, 40), 20, 10,
+                SessionKnn.VSknn.Weighting.LINEAR, false, pops.get(2)));
+        int compared = 0;
+        for (UserEvent e : events) {
+            sharedPop.observe(e);
+            pops.forEach(p -> p.observe(e));
+            together.forEach(r -> r.observe(e));
+            alone.forEach(r -> r.observe(e));
+            for (int i = 0; i < 3; i++) {
+                List<String> t = together.get(i).recommend(e, 20);
+                assertEquals(alone.get(i).recommend(e, 20), t, together.get(i).name() + " at " + e.eventId);
+                // a second question about the same event (the discovery list) is answered from the same neighbours
+                assertEquals(alone.get(i).recommend(e, 30), together.get(i).recommend(e, 30));
+                compared++;
+            }
+        }
+        assertEquals(3 * events.size(), compared);
     }
 
     @Test
