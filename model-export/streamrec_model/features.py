@@ -1,5 +1,6 @@
 """Feature formulas shared with the Flink job, written exactly as docs/MODEL_BUNDLE.md states them."""
 import collections
+import heapq
 import math
 import zlib
 
@@ -381,14 +382,20 @@ class OnlineCovisit:
         for q, d in enumerate(distinct):
             row = self.t.get(d)
             if row:
-                for c, w in row.items():
-                    out[c] = out.get(c, 0.0) + w / (q + 1)
+                if q == 0:
+                    out = dict(row)  # w / 1 is w: the copy is the same sum, at C speed
+                else:
+                    get, div = out.get, q + 1
+                    out.update({c: get(c, 0.0) + w / div for c, w in row.items()})
         return out
 
     def top(self, distinct, n):
         """The n items with the largest score > 0, score descending, ties by item id ascending."""
-        acc = self.acc(distinct)
-        return sorted(((c, s) for c, s in acc.items() if s > 0), key=lambda x: (-x[1], x[0]))[:n]
+        pos = [(c, s) for c, s in self.acc(distinct).items() if s > 0]
+        if 0 < n < len(pos):  # only items scoring at least the n-th largest score can be among the n: sort those
+            thr = heapq.nlargest(n, [s for _, s in pos])[-1]
+            pos = [x for x in pos if x[1] >= thr]
+        return sorted(pos, key=lambda x: (-x[1], x[0]))[:n]
 
     def to_json(self, items=None):
         """{"ITEM": [["NEIGHBOUR", weight], ...]} (weight descending, ties by id). With ``items``: the full rows of

@@ -69,6 +69,8 @@ def test_online_score_top_and_json():
     assert T.top(["a", "c"], 2) == [("w", 4.5), ("x", 2.0)]
     T.t["b"]["y"] = 1.0                             # tie with y on score 0.5+... ties by id ascending
     assert [c for c, _ in T.top(["q", "b"], 10)] == ["x", "y", "z"]
+    assert [c for c, _ in T.top(["q", "b"], 2)] == ["x", "y"]  # the tie at the n-th score is cut by id
+    assert T.top(["a", "c"], 0) == []
     full = T.to_json()
     assert full["a"] == [["x", 2.0], ["y", 1.0]]
     part = T.to_json(["c"])
