@@ -42,6 +42,20 @@ class SessionKnnTest {
         }
     }
 
+    /** {@code user} views {@code items} one minute apart from minute {@code fromMin}. */
+    private void visit(Run r, String user, long fromMin, String... items) {
+        for (int i = 0; i < items.length; i++) {
+            r.observe(ev(user, items[i], (fromMin + i) * MIN));
+        }
+    }
+
+    /** {@code user} views {@code item} at minute {@code min}: the event a list is then asked for. */
+    private UserEvent query(Run r, String user, String item, long min) {
+        UserEvent e = ev(user, item, min * MIN);
+        r.observe(e);
+        return e;
+    }
+
     /** A user who only looks at the popular item "z", so popular's list differs from any neighbour's. */
     private void popularNoise(Run r, long ts) {
         for (int i = 0; i < 10; i++) {
@@ -56,8 +70,7 @@ class SessionKnnTest {
         r.observe(ev("alice", "a", 10 * MIN));
         r.observe(ev("alice", "b", 11 * MIN));
         r.observe(ev("alice", "c", 12 * MIN)); // alice's session is still running
-        UserEvent q = ev("bob", "a", 13 * MIN);
-        r.observe(q);
+        UserEvent q = query(r, "bob", "a", 13);
         for (SessionKnn m : List.of(r.vsknn, r.stan)) {
             List<String> l = m.recommend(q, 5);
             // a, b and c tie (alice's session holds all three); the far more popular z only fills up after them
@@ -70,17 +83,13 @@ class SessionKnnTest {
     void theNextEventOfTheSameSessionFindsTheNeighboursOfItsNewItem() {
         Run r = new Run();
         popularNoise(r, 0);
-        r.observe(ev("alice", "a", 10 * MIN));
-        r.observe(ev("alice", "b", 11 * MIN));
-        r.observe(ev("carol", "c", 10 * MIN));
-        r.observe(ev("carol", "d", 11 * MIN));
-        UserEvent first = ev("bob", "a", 13 * MIN);
-        r.observe(first);
+        visit(r, "alice", 10, "a", "b");
+        visit(r, "carol", 10, "c", "d");
+        UserEvent first = query(r, "bob", "a", 13);
         for (SessionKnn m : List.of(r.vsknn, r.stan)) {
             assertFalse(m.recommend(first, 3).contains("d"), m.name());
         }
-        UserEvent second = ev("bob", "c", 14 * MIN); // same running session, one item more
-        r.observe(second);
+        UserEvent second = query(r, "bob", "c", 14); // same running session, one item more
         for (SessionKnn m : List.of(r.vsknn, r.stan)) {
             List<String> l = m.recommend(second, 4);
             assertTrue(l.subList(0, 4).containsAll(List.of("b", "d")), m.name() + " " + l);
@@ -91,13 +100,10 @@ class SessionKnnTest {
     void vsknnWeighsTheLaterItemsOfTheCurrentSessionMore() {
         Run r = new Run();
         popularNoise(r, 0);
-        r.observe(ev("u1", "early", 10 * MIN));
-        r.observe(ev("u1", "x", 11 * MIN));
-        r.observe(ev("u2", "late", 10 * MIN));
-        r.observe(ev("u2", "y", 11 * MIN));
+        visit(r, "u1", 10, "early", "x");
+        visit(r, "u2", 10, "late", "y");
         r.observe(ev("bob", "early", 20 * MIN));
-        UserEvent q = ev("bob", "late", 21 * MIN);
-        r.observe(q);
+        UserEvent q = query(r, "bob", "late", 21);
         List<String> l = r.vsknn.recommend(q, 10);
         assertTrue(l.indexOf("y") < l.indexOf("x"), "the neighbour of the later item wins: " + l);
     }
@@ -125,8 +131,7 @@ class SessionKnnTest {
         for (String item : List.of("far", "mid", "a", "next")) {
             r.observe(ev("alice", item, 10 * MIN + ids));
         }
-        UserEvent q = ev("bob", "a", 20 * MIN);
-        r.observe(q);
+        UserEvent q = query(r, "bob", "a", 20);
         List<String> l = r.stan.recommend(q, 10);
         assertTrue(l.indexOf("far") > l.indexOf("mid") && l.indexOf("far") > l.indexOf("next"), l.toString());
     }
@@ -154,8 +159,7 @@ class SessionKnnTest {
         popularNoise(r, 0);
         r.observe(ev("bob", "a", 10 * MIN));
         r.observe(ev("bob", "own", 11 * MIN));
-        UserEvent q = ev("bob", "a", 12 * MIN);
-        r.observe(q);
+        UserEvent q = query(r, "bob", "a", 12);
         // bob's own running session is the only one holding "a": no neighbour, so the list is popular's
         assertEquals(r.popular.recommend(q, 3), r.vsknn.recommend(q, 3));
         assertEquals(r.popular.recommend(q, 3), r.stan.recommend(q, 3));
