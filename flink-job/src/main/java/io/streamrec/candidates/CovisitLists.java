@@ -269,8 +269,7 @@ final class CovisitLists {
     }
 
     static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
+        return io.streamrec.model.IdSlots.mix(h);
     }
 
     /** The entry of an item, or -1 if it has no neighbour list. Does not count as an update. */

@@ -147,7 +147,6 @@ public final class HistoryWindow {
     }
 
     private static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
+        return io.streamrec.model.IdSlots.mix(h);
     }
 }

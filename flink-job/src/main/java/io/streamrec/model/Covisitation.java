@@ -19,24 +19,16 @@ public final class Covisitation {
         private final String[] ids;
         private final float[] weights;
         private final int[] modelIndices;
-        /** Open addressing over ids: slot holds position+1, 0 = empty. */
-        private final int[] slots;
-        private final int mask;
+        /** Each id's position. */
+        private final IdSlots slots;
 
         Neighbours(String[] ids, float[] weights, ItemIndex items) {
             this.ids = ids;
             this.weights = weights;
             this.modelIndices = new int[ids.length];
-            int cap = Integer.highestOneBit(Math.max(4, ids.length * 2 - 1)) << 1;
-            this.slots = new int[cap];
-            this.mask = cap - 1;
+            this.slots = new IdSlots(ids);
             for (int i = 0; i < ids.length; i++) {
                 modelIndices[i] = items == null ? 0 : items.indexOf(ids[i]);
-                int s = mix(ids[i].hashCode()) & mask;
-                while (slots[s] != 0) {
-                    s = (s + 1) & mask;
-                }
-                slots[s] = i + 1;
             }
         }
 
@@ -59,15 +51,8 @@ public final class Covisitation {
 
         /** The weight of {@code to} in this list, or 0. */
         public float weightOf(String to) {
-            int s = mix(to.hashCode()) & mask;
-            int p;
-            while ((p = slots[s]) != 0) {
-                if (ids[p - 1].equals(to)) {
-                    return weights[p - 1];
-                }
-                s = (s + 1) & mask;
-            }
-            return 0f;
+            int p = slots.find(to);
+            return p == 0 ? 0f : weights[p - 1];
         }
 
         /** A copy of the ids, descending by weight. */
@@ -79,11 +64,6 @@ public final class Covisitation {
         public float[] weights() {
             return weights.clone();
         }
-    }
-
-    private static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
     }
 
     private final Map<String, Neighbours> lists;

@@ -5,8 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The item vocabulary ({@code items.txt}) and the retrieval embeddings ({@code item_embeddings.f32}). Model index
@@ -18,12 +16,12 @@ public final class ItemIndex {
     public static final int TILE = 1024;
 
     private final String[] ids;
-    private final Map<String, Integer> index;
+    private final IdSlots index;
     private final float[] embeddings;
     private final int dim;
     private volatile float[][][] tiled;
 
-    private ItemIndex(String[] ids, Map<String, Integer> index, float[] embeddings, int dim) {
+    private ItemIndex(String[] ids, IdSlots index, float[] embeddings, int dim) {
         this.ids = ids;
         this.index = index;
         this.embeddings = embeddings;
@@ -36,13 +34,14 @@ public final class ItemIndex {
             throw new IllegalArgumentException("embeddings has " + embeddings.length + " floats, expected "
                     + ids.length + "x" + dim);
         }
-        Map<String, Integer> index = new HashMap<>(Math.max(16, (int) (ids.length / 0.7f)));
-        for (int i = 0; i < ids.length; i++) {
-            if (index.put(ids[i], i + 1) != null) {
-                throw new IllegalArgumentException("duplicate item id " + ids[i]);
+        String[] own = ids.clone();
+        IdSlots slots = new IdSlots(own);
+        for (int i = 0; i < own.length; i++) {
+            if (slots.find(own[i]) != i + 1) {
+                throw new IllegalArgumentException("duplicate item id " + own[i]);
             }
         }
-        return new ItemIndex(ids.clone(), index, embeddings, dim);
+        return new ItemIndex(own, slots, embeddings, dim);
     }
 
     static ItemIndex parse(byte[] itemsTxt, byte[] embeddingBytes, int numItems, int dim, String where)
@@ -64,7 +63,6 @@ public final class ItemIndex {
             throw new BundleException(where + ": items.txt has " + n + " lines, expected num_items=" + numItems);
         }
         String[] ids = new String[n];
-        Map<String, Integer> index = new HashMap<>(Math.max(16, (int) (n / 0.7f)));
         for (int i = 0; i < n; i++) {
             String id = lines[i];
             if (id.endsWith("\r")) {
@@ -73,12 +71,15 @@ public final class ItemIndex {
             if (id.isEmpty()) {
                 throw new BundleException(where + ": items.txt line " + (i + 1) + " is empty");
             }
-            Integer prev = index.put(id, i + 1);
-            if (prev != null) {
-                throw new BundleException(where + ": items.txt has duplicate id '" + id + "' on lines " + prev
+            ids[i] = id;
+        }
+        IdSlots slots = new IdSlots(ids);
+        for (int i = 0; i < n; i++) {
+            int first = slots.find(ids[i]);
+            if (first != i + 1) {
+                throw new BundleException(where + ": items.txt has duplicate id '" + ids[i] + "' on lines " + first
                         + " and " + (i + 1));
             }
-            ids[i] = id;
         }
         long expected = (long) numItems * dim * Float.BYTES;
         if (embeddingBytes.length != expected) {
@@ -93,16 +94,12 @@ public final class ItemIndex {
                         + (i / dim) + " column " + (i % dim));
             }
         }
-        return new ItemIndex(ids, index, emb, dim);
+        return new ItemIndex(ids, slots, emb, dim);
     }
 
     /** Model index 1..size() of the id, or 0 if the model does not know it (or id is null). */
     public int indexOf(String itemId) {
-        if (itemId == null) {
-            return 0;
-        }
-        Integer i = index.get(itemId);
-        return i == null ? 0 : i;
+        return index.find(itemId);
     }
 
     /** The id of model index 1..size(); null for 0 or out of range. */
