@@ -14,6 +14,8 @@ public final class IdSlots {
     /** Per slot: the mixed hash of its id, so a probe past another id does not read that id. */
     private final int[] hashes;
     private final int mask;
+    /** Index of the first id that repeats an earlier one, or -1. */
+    private int firstRepeat = -1;
 
     /** @param ids the ids, not copied: never change them */
     public IdSlots(String[] ids) {
@@ -27,6 +29,9 @@ public final class IdSlots {
             int s = h & mask;
             while (slots[s] != 0) {
                 if (hashes[s] == h && ids[slots[s] - 1].equals(ids[i])) {
+                    if (firstRepeat < 0) {
+                        firstRepeat = i;
+                    }
                     break; // a repeat: the first position stays
                 }
                 s = (s + 1) & mask;
@@ -36,6 +41,11 @@ public final class IdSlots {
                 hashes[s] = h;
             }
         }
+    }
+
+    /** Index (0-based) of the first id equal to an earlier one, or -1 when all ids differ. */
+    public int firstRepeat() {
+        return firstRepeat;
     }
 
     /** The 1-based position of {@code id}, or 0 if absent or null. */

@@ -36,10 +36,8 @@ public final class ItemIndex {
         }
         String[] own = ids.clone();
         IdSlots slots = new IdSlots(own);
-        for (int i = 0; i < own.length; i++) {
-            if (slots.find(own[i]) != i + 1) {
-                throw new IllegalArgumentException("duplicate item id " + own[i]);
-            }
+        if (slots.firstRepeat() >= 0) {
+            throw new IllegalArgumentException("duplicate item id " + own[slots.firstRepeat()]);
         }
         return new ItemIndex(own, slots, embeddings, dim);
     }
@@ -74,12 +72,10 @@ public final class ItemIndex {
             ids[i] = id;
         }
         IdSlots slots = new IdSlots(ids);
-        for (int i = 0; i < n; i++) {
-            int first = slots.find(ids[i]);
-            if (first != i + 1) {
-                throw new BundleException(where + ": items.txt has duplicate id '" + ids[i] + "' on lines " + first
-                        + " and " + (i + 1));
-            }
+        int repeat = slots.firstRepeat();
+        if (repeat >= 0) {
+            throw new BundleException(where + ": items.txt has duplicate id '" + ids[repeat] + "' on lines "
+                    + slots.find(ids[repeat]) + " and " + (repeat + 1));
         }
         long expected = (long) numItems * dim * Float.BYTES;
         if (embeddingBytes.length != expected) {

@@ -42,6 +42,8 @@ class IdSlotsTest {
         assertEquals(4, slots.find("BBBB"));
         assertEquals(5, slots.find("AaBB"));
         assertEquals(0, slots.find("BBAa"));
+        assertEquals(5, slots.firstRepeat()); // the second "Aa"
+        assertEquals(-1, new IdSlots(new String[] {"Aa", "BB"}).firstRepeat());
         assertEquals(new IdSlots(new String[0]).find("Aa"), 0);
     }
 }
