@@ -173,7 +173,48 @@ public final class EvaluateCommand implements Command {
         }
         log.printf(Locale.ROOT, "evaluate: %d training events, %d test events%n", train.size(), test.size());
 
-        // 2. bundle, and the neural baseline, both trained on the training part only
+        // 2. the job's options, checked before any training; then the early scoring pass starts (ScoringPasses)
+        Map<String, String> jobOptions = new LinkedHashMap<>(settings.job);
+        for (String kv : a.get("job-options", "").split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new Args.UsageException("--job-options takes key=value pairs separated by commas, got '"
+                        + kv + "'");
+            }
+            jobOptions.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        var conf = StreamrecConfig.fromMap(jobOptions);
+        if (conf.get(StreamrecOptions.TOP_K) < Protocol.K) {
+            throw new Args.UsageException("recs.top-k must be >= " + Protocol.K + " for HR@20/MRR@20/NDCG@20");
+        }
+        boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
+        int purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
+        java.util.function.UnaryOperator<Recommender> shopRules = // the job's purchased-item filter, for every method
+                b -> purchaseFilter ? new Baselines.PurchaseFiltered(b, purchasedMax) : b;
+        if (a.has("tune-fraction") && !a.flag("tune")) {
+            throw new Args.UsageException("--tune-fraction goes with --tune");
+        }
+        double tuneFraction = !a.flag("tune") ? 0
+                : a.getDouble("tune-fraction", Tuning.DEFAULT_FRACTION, Double.MIN_VALUE, 1.0);
+        Oracle oracle = null;
+        if (a.flag("oracle")) {
+            SimConfig sc = SimConfig.defaults()
+                    .seed(a.getLong("oracle-seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
+                    .users(a.getInt("oracle-users", SimConfig.DEFAULT_USERS, 1))
+                    .items(a.getInt("oracle-items", SimConfig.DEFAULT_ITEMS, 1))
+                    .categories(a.getInt("oracle-categories", SimConfig.DEFAULT_CATEGORIES, 1));
+            oracle = new Oracle(new World(sc));
+            data.oracle = sc.toString();
+        }
+        long gapS = settings.sessionGapS; // read before the early pass owns (and --tune changes) the settings
+        Map<String, Object> gruParams = new LinkedHashMap<>(settings.gru4rec);
+        var early = ScoringPasses.startEarly(train, test, settings, tuneFraction, out.resolve("tune.json"), shopRules,
+                oracle, a.has("dump-lists"), log);
+
+        // 3. bundle, and the neural baseline, both trained on the training part only
         Path trainFile = out.resolve("train.jsonl");
         boolean neural = !a.flag("no-neural-baseline");
         if (neural && repo == null) {
@@ -199,44 +240,16 @@ public final class EvaluateCommand implements Command {
             data.bundleOrigin = "trained by model-export on the training part (train.jsonl; log in train.log)";
         }
         Path gruDir = out.resolve("gru4rec");
-        double gruSeconds = !neural ? 0 : ModelExport.gru4rec(repo, python, trainFile, gruDir, settings.sessionGapS,
-                settings.gru4rec, out.resolve("gru4rec.log"), log);
+        double gruSeconds = !neural ? 0
+                : ModelExport.gru4rec(repo, python, trainFile, gruDir, gapS, gruParams, out.resolve("gru4rec.log"), log);
         ModelBundle bundle = BundleLoader.load(bundlePath);
         data.bundle = bundlePath;
         data.modelVersion = bundle.modelVersion();
 
-        // 3. the job
-        Map<String, String> jobOptions = new LinkedHashMap<>(settings.job);
-        for (String kv : a.get("job-options", "").split(",")) {
-            if (kv.isBlank()) {
-                continue;
-            }
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new Args.UsageException("--job-options takes key=value pairs separated by commas, got '"
-                        + kv + "'");
-            }
-            jobOptions.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
+        // 4. the job
         jobOptions.put(StreamrecOptions.MODEL_PATH.key(), bundlePath);
         jobOptions.putIfAbsent(StreamrecOptions.MODEL_RELOAD_INTERVAL.key(), "0 s");
-        var conf = StreamrecConfig.fromMap(jobOptions);
-        if (conf.get(StreamrecOptions.TOP_K) < Protocol.K) {
-            throw new Args.UsageException("recs.top-k must be >= " + Protocol.K + " for HR@20/MRR@20/NDCG@20");
-        }
-        boolean purchaseFilter = conf.get(StreamrecOptions.FILTER_PURCHASED);
-        int purchasedMax = conf.get(StreamrecOptions.PURCHASED_MAX);
-        java.util.function.UnaryOperator<Recommender> shopRules = // the job's purchased-item filter, for every method
-                b -> purchaseFilter ? new Baselines.PurchaseFiltered(b, purchasedMax) : b;
-        if (a.flag("tune")) { // before the test part is touched: the choice sees the training part only
-            Tuning.Result tuned = Tuning.run(train, a.getDouble("tune-fraction", Tuning.DEFAULT_FRACTION,
-                    Double.MIN_VALUE, 1.0), settings, shopRules, log);
-            tuned.apply(settings);
-            tuned.write(out.resolve("tune.json"));
-            data.tuning = tuned;
-        } else if (a.has("tune-fraction")) {
-            throw new Args.UsageException("--tune-fraction goes with --tune");
-        }
+        conf = StreamrecConfig.fromMap(jobOptions);
         List<UserEvent> replay = new ArrayList<>(train.size() + test.size());
         replay.addAll(train);
         replay.addAll(test);
@@ -248,67 +261,32 @@ public final class EvaluateCommand implements Command {
         Files.deleteIfExists(out.resolve("replay.input"));
         Files.deleteIfExists(out.resolve("replay.input.items"));
 
-        // 4. baselines and scoring
-        List<Recommender> baselines = new ArrayList<>();
-        Baselines.Popular popular = new Baselines.Popular(settings.popularRefreshEvents);
-        Baselines.Repeat repeat = new Baselines.Repeat(settings.repeatKeep, popular);
-        baselines.add(popular);
-        baselines.add(new Baselines.Trending(settings.trendingWindowEvents, settings.popularRefreshEvents, popular));
-        baselines.add(repeat);
-        baselines.add(new Baselines.CovisitKnn(settings.knnPairWindow, settings.knnMaxGapS * 1000,
-                settings.knnLastItems, repeat, popular));
-        SessionIndex sessions = new SessionIndex(settings.sessionGapS * 1000,
-                Math.max(settings.vsknnSample, settings.stanSample));
-        baselines.add(new SessionKnn.VSknn(sessions, settings.vsknnK, settings.vsknnSample, settings.weighting(),
-                settings.vsknnIdf, popular));
-        baselines.add(new SessionKnn.Stan(sessions, settings.stanK, settings.stanSample, settings.stanLambda1,
-                settings.stanLambda2S, settings.stanLambda3, popular));
-        baselines.add(new Baselines.Retrieval(bundle, popular));
-        Gru4RecBaseline gru = neural ? Gru4RecBaseline.open(gruDir, 1, popular) : null;
-        if (gru != null) {
-            baselines.add(gru);
-        }
-        if (a.flag("oracle")) {
-            SimConfig sc = SimConfig.defaults()
-                    .seed(a.getLong("oracle-seed", SimConfig.DEFAULT_SEED, Long.MIN_VALUE))
-                    .users(a.getInt("oracle-users", SimConfig.DEFAULT_USERS, 1))
-                    .items(a.getInt("oracle-items", SimConfig.DEFAULT_ITEMS, 1))
-                    .categories(a.getInt("oracle-categories", SimConfig.DEFAULT_CATEGORIES, 1));
-            baselines.add(new Oracle(new World(sc)));
-            data.oracle = sc.toString();
-        }
-        List<Recommender> recs = new ArrayList<>();
-        recs.add(new Baselines.Fixed("streamrec", job.lists, job.discoverLists.isEmpty() ? null : job.discoverLists));
-        List<Tuning.Timed> timed = new ArrayList<>();
-        for (Recommender b : baselines) { // the job's purchased-item filter applies to every method alike
-            Tuning.Timed t = new Tuning.Timed(shopRules.apply(b));
-            timed.add(t);
-            recs.add(recs.size() == 1 ? new Tuning.Progress(t, train.size() + test.size(), "evaluate: scoring", log)
-                    : t);
-        }
-        Scorer scorer = new Scorer();
+        // 5. the late scoring pass, merged with the early one
         long ts0 = System.nanoTime();
-        Protocol.Stats stats;
-        try (gru) {
-            if (a.has("dump-lists")) {
-                try (var dump = Files.newBufferedWriter(Path.of(a.get("dump-lists", null)))) {
-                    stats = Protocol.run(train, test, recs, scorer, dump);
-                }
-            } else {
-                stats = Protocol.run(train, test, recs, scorer, null);
+        ScoringPasses.Scored scored;
+        if (a.has("dump-lists")) {
+            try (var dump = Files.newBufferedWriter(Path.of(a.get("dump-lists", null)))) {
+                scored = ScoringPasses.late(early, train, test, job, bundle, neural ? gruDir : null, settings,
+                        shopRules, dump, log);
             }
+        } else {
+            scored = ScoringPasses.late(early, train, test, job, bundle, neural ? gruDir : null, settings, shopRules,
+                    null, log);
         }
-        if (gru != null) {
+        Protocol.Stats stats = scored.stats();
+        Scorer scorer = scored.scorer();
+        data.tuning = scored.tuned();
+        if (scored.gru4rec() != null) {
             data.gru4rec = String.format(Locale.ROOT, "trained by model-export baseline-gru4rec on the training "
-                    + "part in %.0f s (gru4rec/, log in gru4rec.log); %s", gruSeconds, gru.describe());
-            log.println("evaluate: gru4rec: " + gru.describe());
+                    + "part in %.0f s (gru4rec/, log in gru4rec.log); %s", gruSeconds, scored.gru4rec());
         }
-        log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods in %.1f s%n",
-                stats.scoredEvents, stats.scoredNewItem, recs.size(), (System.nanoTime() - ts0) / 1e9);
-        for (Tuning.Timed t : timed) { // shared state (popular, repeat, the session index) counts where first fed
-            data.methodSeconds.put(t.name(), t.seconds());
-            log.printf(Locale.ROOT, "evaluate: %s took %.2f s (observe + lists, one pass)%n", t.name(), t.seconds());
-        }
+        log.printf(Locale.ROOT, "evaluate: scored %d test events (%d with a new next item) for %d methods; the late "
+                + "pass took %.1f s%n", stats.scoredEvents, stats.scoredNewItem, scorer.methods().size(),
+                (System.nanoTime() - ts0) / 1e9);
+        scored.seconds().forEach((m, sec) -> { // shared state (popular, repeat, session index) counts where first fed
+            data.methodSeconds.put(m, sec);
+            log.printf(Locale.ROOT, "evaluate: %s took %.2f s (observe + lists, one pass)%n", m, sec);
+        });
         long noList = 0;
         for (UserEvent e : test) {
             if (!job.lists.containsKey(e.eventId)) {
@@ -317,7 +295,7 @@ public final class EvaluateCommand implements Command {
         }
         data.testEventsWithoutList = noList;
 
-        // 5. report
+        // 6. report
         data.seconds = (System.nanoTime() - t0) / 1e9;
         data.configFile = configFile == null ? "(built-in defaults)" : configFile.toString();
         data.command = String.join(" ", argv);

@@ -62,7 +62,37 @@ public final class ModelExport {
                 report.toString(), input.toAbsolutePath().toString(), output.toString()), logFile, log, "converting");
     }
 
-    /** Runs one model-export command with its output in {@code logFile}; fails with the log's tail if it fails. */
+    /** How often a running command's latest step (its log's last timestamped line) is echoed to the progress log. */
+    static final int PROGRESS_EVERY_S = 15;
+
+    /**
+     * The last line of {@code logFile} that model-export's {@code log_msg} wrote ({@code [hh:mm:ss] ...}: a step or a
+     * progress quarter), from its last 8 KiB; null if there is none yet.
+     */
+    static String lastStep(Path logFile) throws IOException {
+        if (!Files.exists(logFile)) {
+            return null;
+        }
+        try (var f = new java.io.RandomAccessFile(logFile.toFile(), "r")) {
+            long from = Math.max(0, f.length() - 8192);
+            byte[] b = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(b);
+            String[] lines = new String(b, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                String l = lines[i].strip();
+                if (l.matches("\\[\\d\\d:\\d\\d:\\d\\d\\] .*")) {
+                    return l;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Runs one model-export command with its output in {@code logFile}, echoing its latest step every
+     * {@link #PROGRESS_EVERY_S} s; fails with the log's tail if it fails.
+     */
     private static void run(Path repo, String python, List<String> args, Path logFile, PrintStream log, String what)
             throws IOException, InterruptedException {
         Path dir = repo.resolve("model-export");
@@ -71,7 +101,15 @@ public final class ModelExport {
         log.println("evaluate: " + what + ": (cd " + dir + " && " + String.join(" ", cmd) + ") > " + logFile);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(logFile.toFile()).start();
-        int rc = p.waitFor();
+        String shown = null;
+        while (!p.waitFor(PROGRESS_EVERY_S, java.util.concurrent.TimeUnit.SECONDS)) {
+            String line = lastStep(logFile);
+            if (line != null && !line.equals(shown)) {
+                log.println("evaluate: " + what + ": " + line);
+                shown = line;
+            }
+        }
+        int rc = p.exitValue();
         if (rc != 0) {
             List<String> lines = Files.readAllLines(logFile);
             String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));

@@ -16,9 +16,12 @@ final class Oracle implements Recommender {
         this.world = world;
     }
 
+    /** The oracle's name in the report (listed last). */
+    static final String NAME = "oracle";
+
     @Override
     public String name() {
-        return "oracle";
+        return NAME;
     }
 
     @Override

@@ -223,6 +223,33 @@ public final class Scorer {
         }
     }
 
+    /**
+     * One scorer holding the methods of {@code parts} (each scored on the same events, in passes of their own), in
+     * the order of {@code order}; a method in several parts is taken from the first.
+     *
+     * @throws IllegalArgumentException if a method of a part is missing from {@code order}
+     */
+    public static Scorer merge(List<String> order, Scorer... parts) {
+        Scorer out = new Scorer();
+        for (String m : order) {
+            MethodScores found = null;
+            for (Scorer p : parts) {
+                found = found != null ? found : p.methods.get(m);
+            }
+            if (found != null) { // none when no event was scored
+                out.methods.put(m, found);
+            }
+        }
+        for (Scorer p : parts) {
+            for (String m : p.methods.keySet()) {
+                if (!out.methods.containsKey(m)) {
+                    throw new IllegalArgumentException(m + " is not in the order " + order);
+                }
+            }
+        }
+        return out;
+    }
+
     public Map<String, MethodScores> methods() {
         return methods;
     }
