@@ -16,7 +16,8 @@ public final class ConfigDocs {
         sb.append("| option | default | description |\n");
         sb.append("|---|---|---|\n");
         for (ConfigOption<?> o : StreamrecOptions.all()) {
-            sb.append("| `").append(o.key()).append("` | `").append(render(o.defaultValue())).append("` | ")
+            sb.append("| `").append(o.key()).append("` | ")
+                    .append(o.hasDefaultValue() ? "`" + render(o.defaultValue()) + "`" : "(none)").append(" | ")
                     .append(description(o).replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
@@ -26,7 +27,9 @@ public final class ConfigDocs {
     public static String plainText() {
         StringBuilder sb = new StringBuilder();
         for (ConfigOption<?> o : StreamrecOptions.all()) {
-            sb.append("  --").append(o.key()).append(" (default: ").append(render(o.defaultValue())).append(")\n");
+            sb.append("  --").append(o.key())
+                    .append(o.hasDefaultValue() ? " (default: " + render(o.defaultValue()) + ")" : " (no default)")
+                    .append('\n');
             sb.append("      ").append(description(o)).append('\n');
         }
         return sb.toString();

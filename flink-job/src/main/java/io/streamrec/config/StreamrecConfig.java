@@ -91,6 +91,24 @@ public final class StreamrecConfig {
         return conf;
     }
 
+    /**
+     * {@code recs.lists-from} as epoch milliseconds; {@link Long#MIN_VALUE} (every event gets a list) when unset.
+     *
+     * @throws ConfigException naming the option if the value is not an ISO-8601 instant
+     */
+    public static long listsFrom(Configuration conf) {
+        String v = conf.getOptional(StreamrecOptions.LISTS_FROM).orElse("").strip();
+        if (v.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return java.time.Instant.parse(v).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException("invalid value '" + v + "' for option '" + StreamrecOptions.LISTS_FROM.key()
+                    + "': not an ISO-8601 instant such as 2026-12-08T00:00:00Z (unset: every event gets a list)");
+        }
+    }
+
     /** Reads every streamrec option once, so a bad value fails now and names its key; then checks ranges. */
     public static void validate(Configuration conf) {
         for (ConfigOption<?> option : StreamrecOptions.all()) {
@@ -102,6 +120,7 @@ public final class StreamrecConfig {
                         + option.key() + "': " + rootMessage(e) + ". " + ConfigDocs.description(option), e);
             }
         }
+        listsFrom(conf);
         positive(conf, StreamrecOptions.TOP_K, 1000);
         positive(conf, StreamrecOptions.FEEDBACK_HORIZON_EVENTS, 100);
         positiveDuration(conf, StreamrecOptions.FEEDBACK_HORIZON);

@@ -109,6 +109,15 @@ public final class StreamrecOptions {
             ConfigOptions.key("recs.top-k").intType().defaultValue(20)
                     .withDescription("Number of items in each recommendation list (1-1000).");
 
+    public static final ConfigOption<String> LISTS_FROM =
+            ConfigOptions.key("recs.lists-from").stringType().noDefaultValue()
+                    .withDescription("Event time (ISO-8601 instant, e.g. 2026-12-08T00:00:00Z) from which events get "
+                            + "a list. An earlier event updates the user's state and the shared tables as usual but "
+                            + "is not ranked and emits no list: start a new deployment on the topic's retained "
+                            + "history (kafka.starting-offsets=earliest) to warm its state without ranking that "
+                            + "history or writing stale lists for it; evaluate sets it to the test part's start. Such "
+                            + "events cost a fraction of a ranked one. Unset: every event gets a list.");
+
     public static final ConfigOption<Boolean> FILTER_PURCHASED =
             ConfigOptions.key("recs.filter-purchased").booleanType().defaultValue(true)
                     .withDescription("Never recommend an item the user has already purchased.");

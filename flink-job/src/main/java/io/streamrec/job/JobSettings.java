@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.config.StreamrecConfig;
 import io.streamrec.config.StreamrecOptions;
 import org.apache.flink.configuration.Configuration;
 
@@ -15,6 +16,8 @@ public final class JobSettings implements Serializable {
     public String modelPath = StreamrecOptions.MODEL_PATH.defaultValue();
     public long modelReloadIntervalMs = StreamrecOptions.MODEL_RELOAD_INTERVAL.defaultValue().toMillis();
     public int topK = StreamrecOptions.TOP_K.defaultValue();
+    /** {@code recs.lists-from} in epoch ms: earlier events update state only; MIN_VALUE: every event is ranked. */
+    public long listsFromTs = Long.MIN_VALUE;
     public boolean filterPurchased = StreamrecOptions.FILTER_PURCHASED.defaultValue();
     public boolean filterSeen = StreamrecOptions.FILTER_SEEN.defaultValue();
     public boolean discoverList = StreamrecOptions.DISCOVER_LIST.defaultValue();
@@ -58,6 +61,7 @@ public final class JobSettings implements Serializable {
         s.modelPath = conf.get(StreamrecOptions.MODEL_PATH);
         s.modelReloadIntervalMs = conf.get(StreamrecOptions.MODEL_RELOAD_INTERVAL).toMillis();
         s.topK = conf.get(StreamrecOptions.TOP_K);
+        s.listsFromTs = StreamrecConfig.listsFrom(conf);
         s.filterPurchased = conf.get(StreamrecOptions.FILTER_PURCHASED);
         s.filterSeen = conf.get(StreamrecOptions.FILTER_SEEN);
         s.discoverList = conf.get(StreamrecOptions.DISCOVER_LIST);

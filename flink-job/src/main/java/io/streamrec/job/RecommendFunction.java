@@ -55,6 +55,11 @@ import java.util.function.Predicate;
  *
  * <p>Online feedback ({@link #FEEDBACK}): every accepted event judges the last list emitted for its user, and the
  * event's own list becomes the next one to judge ({@link FeedbackJudge}).
+ *
+ * <p>Warm-up ({@code recs.lists-from}): an event before that event time updates the state and the live tables exactly
+ * as a ranked one does and stops there. Nothing a list computes is read by later events except through the state's
+ * last list, which only feeds online feedback, so the events after it get the lists a run that ranked everything
+ * would give (BatchingRecommendOperatorTest).
  */
 public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, ScoredList>
         implements CheckpointedFunction {
@@ -185,10 +190,18 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
         }
         // The state is written once, with the event's list, when the list is emitted (rememberList). Until then a
         // batched user's next event reads it from pendingStates: the backend still holds the state before this event.
-        if (emitter != null) {
+        boolean warmUp = e.ts < settings.listsFromTs;
+        if (emitter != null && !warmUp) {
             pendingStates.put(ctx.getCurrentKey(), s);
         }
         tables.live().observe(e, s);
+        if (warmUp) { // recs.lists-from: state and tables only, no candidates, no ranking, no list
+            metrics.warmUpEvents.inc();
+            if (!previousPending) { // else the pending event's list writes this very object when it leaves
+                state.update(s);
+            }
+            return;
+        }
 
         // candidates, then the ranking request, in the event's micro-batch slot
         MicroBatch batch = arm.batch;

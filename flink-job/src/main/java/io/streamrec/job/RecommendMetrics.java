@@ -16,13 +16,15 @@ import java.util.function.Supplier;
 
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
- * refused as duplicates, model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
+ * refused as duplicates, events before {@code recs.lists-from} (state only), model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
  * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and
  * per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as
  * the pipeline, not as bookkeeping.
  */
 final class RecommendMetrics {
     final Counter duplicates;
+    /** Events before {@code recs.lists-from}: state and tables updated, not ranked, no list. */
+    final Counter warmUpEvents;
     final Counter modelSwaps;
     final Counter revisitSlotsReordered;
     /** Candidates the ranker scored, summed over events: with {@code listsOut}, the mean candidates per event. */
@@ -38,6 +40,7 @@ final class RecommendMetrics {
     RecommendMetrics(MetricGroup group, LongSupplier reloadFailures, Supplier<String> modelVersion) {
         this.group = group;
         duplicates = group.counter("duplicateEvents");
+        warmUpEvents = group.counter("warmUpEvents");
         modelSwaps = group.counter("modelSwaps");
         revisitSlotsReordered = group.counter("revisitSlotsReordered");
         candidatesScored = group.counter("candidatesScored");

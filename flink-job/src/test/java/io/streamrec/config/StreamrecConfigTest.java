@@ -54,6 +54,16 @@ class StreamrecConfigTest {
     }
 
     @Test
+    void listsFromIsAnInstantAndABadOneNamesTheOption() {
+        assertEquals(Long.MIN_VALUE, StreamrecConfig.listsFrom(StreamrecConfig.fromArgs(new String[0])));
+        assertEquals(1_796_688_000_000L, StreamrecConfig.listsFrom(
+                StreamrecConfig.fromArgs(new String[] {"--recs.lists-from", "2026-12-08T00:00:00Z"})));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StreamrecConfig.fromArgs(new String[] {"--recs.lists-from", "yesterday"}));
+        assertTrue(e.getMessage().startsWith("invalid value 'yesterday' for option 'recs.lists-from'"), e.getMessage());
+    }
+
+    @Test
     void producerLingerDefaultsToOneMillisecondAndOutOfRangeNamesTheOption() {
         assertEquals(java.time.Duration.ofMillis(1),
                 StreamrecConfig.fromArgs(new String[0]).get(StreamrecOptions.PRODUCER_LINGER));

@@ -55,10 +55,18 @@ class BatchingRecommendOperatorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness(int batchSize, long waitMs,
                                                                                         String modelPath)
             throws Exception {
+        return harness(batchSize, waitMs, modelPath, settings -> { });
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> harness(int batchSize, long waitMs,
+                                                                                        String modelPath,
+                                                                                        java.util.function.Consumer<JobSettings> tweak)
+            throws Exception {
         JobSettings settings = new JobSettings();
         settings.modelPath = modelPath;
         settings.modelReloadIntervalMs = 0;
         settings.rankerBatchSize = batchSize;
+        tweak.accept(settings);
         OneInputStreamOperator<UserEvent, ScoredList> op = batchSize == 0
                 ? new KeyedProcessOperator<>(new RecommendFunction(settings))
                 : new BatchingRecommendOperator(new RecommendFunction(settings), batchSize, waitMs);
@@ -144,6 +152,41 @@ class BatchingRecommendOperatorTest {
         List<ScoredList> b = batched.extractOutputValues();
         assertEquals(20, a.size());
         assertEquals(20, b.size());
+        assertSameLists(a, b);
+    }
+
+    @Test
+    void warmUpEventsEmitNothingAndTheListsAfterThemAreThoseOfAFullRun() throws Exception {
+        // recs.lists-from: the first 13 events only update state and tables; the all-features bundle reads the
+        // history, the online co-visitation table and the session tables, all of which the warm-up must feed
+        String dir = io.streamrec.model.ShippedBundle.allFeaturesDirectory().toString();
+        List<UserEvent> in = events(30, BundleLoader.load(dir));
+        long from = in.get(13).ts;
+        for (int batch : new int[] {0, 5}) {
+            // with the discovery list in neighbour order, so the session, category and sequence tables serve too
+            KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> full =
+                    harness(batch, 60_000, dir, st -> st.discoverList = true);
+            KeyedOneInputStreamOperatorTestHarness<String, UserEvent, ScoredList> warm =
+                    harness(batch, 60_000, dir, st -> {
+                        st.discoverList = true;
+                        st.listsFromTs = from;
+                    });
+            sendAll(full, in);
+            sendAll(warm, in);
+            full.getOneInputOperator().finish();
+            warm.getOneInputOperator().finish();
+            List<ScoredList> all = full.extractOutputValues();
+            List<ScoredList> after = warm.extractOutputValues();
+            assertEquals(30, all.size(), "batch " + batch);
+            assertEquals(17, after.size(), "batch " + batch + ": one list per event from event 13 on");
+            assertEquals("e13", after.get(0).triggerEventId);
+            assertSameLists(all.subList(13, 30), after);
+        }
+    }
+
+    /** The same lists, event by event: ids, per-user seq, sources, items; scores to 1e-4 (exact ties may swap). */
+    private static void assertSameLists(List<ScoredList> a, List<ScoredList> b) {
+        assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             ScoredList x = a.get(i);
             ScoredList y = b.get(i);
@@ -152,6 +195,8 @@ class BatchingRecommendOperatorTest {
             assertEquals(x.items.length, y.items.length, "list " + i);
             assertArrayEquals(x.sources, y.sources, "list " + i);
             assertArrayEquals(x.because, y.because, "list " + i);
+            assertEquals(x.extra, y.extra, "list " + i);
+            assertEquals(x.skipInDiscover == null, y.skipInDiscover == null, "list " + i);
             for (int j = 0; j < x.scores.length; j++) {
                 assertEquals(x.scores[j], y.scores[j], 1e-4, "list " + i + " rank " + j);
             }

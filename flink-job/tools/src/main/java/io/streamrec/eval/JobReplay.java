@@ -26,7 +26,8 @@ import org.apache.flink.util.CloseableIterator;
  * {@link ReplaySource} instead of Kafka, no catalog topic, no Kafka sinks (the lists are collected), parallelism 1,
  * in the production environment ({@link StreamrecJob#environment}: RocksDB, checkpoints, no Kryo). Parsing,
  * validation, watermarks, state, candidates, ranking and the filters all run as in production; only the parser's
- * event-time window is widened to the log's own times ({@link #admitTimes}), since a log is history.
+ * event-time window is widened to the log's own times ({@link #admitTimes}), since a log is history, and the events
+ * before the first kept one warm the state without being ranked ({@link #warmUpBeforeKept}).
  */
 public final class JobReplay {
 
@@ -65,6 +66,26 @@ public final class JobReplay {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         }
         return conf;
+    }
+
+    /**
+     * Unless the user set {@code recs.lists-from}, sets it to the earliest event time among the events whose lists
+     * are kept: the events before it (the training part) only build the state and the tables, as they would in a
+     * job that ranked them, and are not ranked (RecommendFunction's warm-up). The lists kept are the same.
+     */
+    static void warmUpBeforeKept(Configuration conf, List<UserEvent> events, Set<String> keep) {
+        if (conf.contains(StreamrecOptions.LISTS_FROM)) {
+            return;
+        }
+        long first = Long.MAX_VALUE;
+        for (UserEvent e : events) {
+            if (keep.contains(e.eventId)) {
+                first = Math.min(first, e.ts);
+            }
+        }
+        if (first != Long.MAX_VALUE) {
+            conf.set(StreamrecOptions.LISTS_FROM, java.time.Instant.ofEpochMilli(first).toString());
+        }
     }
 
     /** How long a replay may run with the window {@link #admitTimes} computed at its start. */
@@ -136,6 +157,9 @@ public final class JobReplay {
             }
             admitTimes(conf, min, max, System.currentTimeMillis());
         }
+        warmUpBeforeKept(conf, events, keep);
+        long listsFrom = io.streamrec.config.StreamrecConfig.listsFrom(conf);
+        long warmUp = events.stream().filter(e -> e.ts < listsFrom).count();
         Path file = workDir.resolve("replay.input");
         ReplaySource.write(file, events);
         StreamExecutionEnvironment env = StreamrecJob.environment(conf);
@@ -202,10 +226,10 @@ public final class JobReplay {
         synchronized (reasons) {
             res.deadLetterReasons.putAll(reasons);
         }
-        progress.printf(Locale.ROOT, "replay: done, %d lists for %d events in %.1f s (%.0f events/s), %d dead letters%n",
-                res.emitted, events.size(), res.seconds, events.size() / Math.max(res.seconds, 1e-9),
-                res.deadLetters);
-        long missing = events.size() - res.emitted - res.deadLetters;
+        progress.printf(Locale.ROOT, "replay: done, %d lists for %d events (%d before recs.lists-from: state only) "
+                + "in %.1f s (%.0f events/s), %d dead letters%n", res.emitted, events.size(), warmUp, res.seconds,
+                events.size() / Math.max(res.seconds, 1e-9), res.deadLetters);
+        long missing = events.size() - warmUp - res.emitted - res.deadLetters;
         if (missing > 0) {
             // Flink's result fetcher only warns when it loses results; this count is the check that matters
             progress.printf(Locale.ROOT, "evaluate: warning: %d events got neither a list nor a dead letter "

@@ -49,7 +49,13 @@ class EvaluateCommandITCase {
                 "--oracle-items", "200", "--oracle-categories", "8", "--tune"});
         String log = progress.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, log);
-        assertTrue(log.contains("replay: done, 2000 lists for 2000 events"), log);
+        // the training part only warms the state (recs.lists-from = the test part's start): one list per test event
+        java.util.regex.Matcher done = java.util.regex.Pattern.compile(
+                "replay: done, (\\d+) lists for 2000 events \\((\\d+) before recs.lists-from").matcher(log);
+        assertTrue(done.find(), log);
+        long lists = Long.parseLong(done.group(1));
+        long warm = Long.parseLong(done.group(2));
+        assertEquals(2000, lists + warm, log);
 
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         Set<String> expected = Set.of("streamrec", "popular", "trending", "repeat", "covisit_knn", "vsknn", "stan",
@@ -74,6 +80,7 @@ class EvaluateCommandITCase {
             }
         }
         JsonNode ds = m.get("dataset");
+        assertEquals(ds.get("train_events").asLong(), warm, "every training event warmed, none was ranked");
         assertTrue(ds.get("scored_events").asLong() > 100, ds.toString());
         assertTrue(ds.get("scored_events_new_item").asLong() > 0);
         assertEquals(0, m.get("replay").get("dead_letters").asLong());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A replay widens the job's event-time window to its log ({@link JobReplay#admitTimes}): every event of the log is
  * accepted for the whole run, however old (or far ahead) the log is, and a log that fits the window changes nothing.
+ * Its events before the first kept one only warm the state ({@link JobReplay#warmUpBeforeKept}).
  */
 class ReplayWindowTest {
     private static final long NOW = Instant.parse("2026-12-06T21:00:00Z").toEpochMilli();
@@ -69,5 +70,23 @@ class ReplayWindowTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobReplay.admitTimes(new Configuration(), 0, NOW + 40_000 * DAY, NOW));
         assertTrue(e.getMessage().contains("cannot reach them"), e.getMessage());
+    }
+
+    @Test
+    void eventsBeforeTheFirstKeptOneWarmTheStateUnlessTheUserChoseOtherwise() {
+        java.util.List<io.streamrec.event.UserEvent> events = java.util.List.of(
+                new io.streamrec.event.UserEvent("a", "u", "i", io.streamrec.event.EventType.VIEW, 5_000),
+                new io.streamrec.event.UserEvent("b", "u", "i", io.streamrec.event.EventType.VIEW, 9_000),
+                new io.streamrec.event.UserEvent("c", "v", "i", io.streamrec.event.EventType.VIEW, 7_000));
+        Configuration conf = new Configuration();
+        JobReplay.warmUpBeforeKept(conf, events, java.util.Set.of("b", "c"));
+        assertEquals(7_000, StreamrecConfig.listsFrom(conf), "the earliest kept event, not the last one");
+        Configuration user = new Configuration();
+        user.set(StreamrecOptions.LISTS_FROM, "1970-01-01T00:00:00Z"); // rank everything, as without warm-up
+        JobReplay.warmUpBeforeKept(user, events, java.util.Set.of("b"));
+        assertEquals(0, StreamrecConfig.listsFrom(user));
+        Configuration none = new Configuration();
+        JobReplay.warmUpBeforeKept(none, events, java.util.Set.of());
+        assertEquals(Long.MIN_VALUE, StreamrecConfig.listsFrom(none), "nothing kept: every event is ranked");
     }
 }
