@@ -12,9 +12,26 @@ def _add_common(ap):
     ap.add_argument("--format", default=None, help="jsonl | csv | taobao | diginetica | auto")
 
 
+# The native thread pools that read these when numpy or torch is first imported: OpenBLAS (numpy's and Debian torch's
+# matrix products), OpenMP, MKL. torch.set_num_threads alone leaves OpenBLAS on every core.
+THREAD_POOL_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_threads(n):
+    """Caps every native thread pool at ``n`` threads. Must run before numpy or torch is imported: without it OpenBLAS
+    starts one thread per core whatever ``threads`` says, and results then depend on the machine's core count (its
+    sums are split differently). Returns False (and changes nothing) if numpy or torch is already loaded."""
+    if "numpy" in sys.modules or "torch" in sys.modules:
+        return False
+    for v in THREAD_POOL_VARIABLES:
+        os.environ[v] = str(max(1, int(n)))
+    return True
+
+
 def _cfg(a):
     from .config import load_config
     cfg = load_config(a.config, a.set)
+    limit_threads(cfg.get("threads", 1))
     if getattr(a, "data", None):
         cfg["data"]["path"] = a.data
     if getattr(a, "format", None):
@@ -23,9 +40,9 @@ def _cfg(a):
 
 
 def cmd_train(a):
+    cfg = _cfg(a)  # first: it sizes the thread pools, before numpy and torch load
     from .data import read_events
     from .train import train
-    cfg = _cfg(a)
     if not cfg["data"]["path"]:
         sys.exit("train: give the event log (--data PATH or data.path in the config)")
     log = read_events(cfg["data"]["path"], cfg["data"]["format"])
@@ -57,8 +74,10 @@ def cmd_build(a):
 
 def cmd_gru4rec(a):
     """Trains the GRU4Rec baseline on a log (read as `train` reads it), exports it, then validates the export."""
+    limit_threads(a.threads)
     from .data import read_events
-    from .sequential import DEFAULTS, log, train
+    from .sequential import log, train
+    from .sequential_params import DEFAULTS
     from .sequential_export import export, validate
     ev = read_events(a.data, a.format or "auto")
     params = {k: getattr(a, k) for k in DEFAULTS}
@@ -74,7 +93,7 @@ def cmd_gru4rec(a):
 
 
 def _add_gru4rec(sub):
-    from .sequential import DEFAULTS
+    from .sequential_params import DEFAULTS
     g = sub.add_parser("baseline-gru4rec", help="train the GRU4Rec baseline of `streamrec evaluate` and export it "
                                                 "to ONNX (gru4rec.onnx, gru4rec.json, gru4rec.golden.json)")
     g.add_argument("--data", required=True, help="the training event log")
