@@ -154,7 +154,8 @@ public final class Report {
         sb.append("# streamrec offline evaluation\n\n");
         sb.append("Generated ").append(Instant.now()).append(" by `streamrec evaluate ").append(d.command)
                 .append("`.\n\n");
-        sb.append("Protocol: the training part is replayed through the production job (not scored), then the test "
+        sb.append("Protocol: the training part is replayed through the production job (not scored; unless the job "
+                + "options set recs.lists-from, it only warms the state and tables, unranked), then the test "
                 + "part; the list the job emitted after each test event that has a next event of the same user "
                 + "is scored against that next item. Full catalogue, no sampled negatives (an item not in the "
                 + "top-20 list is a miss). `all` = every next event; `new` = next item not in the user's history. "
