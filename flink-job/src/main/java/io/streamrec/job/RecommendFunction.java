@@ -150,6 +150,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
                 settings.feedbackHorizonMs, settings.stateTtlMs));
         metrics = new RecommendMetrics(getRuntimeContext().getMetricGroup(), reloader::failures,
                 () -> variants.describe());
+        metrics.serving(variants.versions());
     }
 
     /**
@@ -234,6 +235,7 @@ public class RecommendFunction extends KeyedProcessFunction<String, UserEvent, S
             flush(); // what is pending was prepared with the old model: score it with that model
             install(next);
             metrics.modelSwaps.inc();
+            metrics.serving(variants.versions());
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
- * refused as duplicates, events before {@code recs.lists-from} (state only), model swaps, slots the re-visit order refilled, the ONNX call's latency, reload failures,
+ * refused as duplicates, events before {@code recs.lists-from} (state only), model swaps, which model versions
+ * serve (a number per version, for Prometheus), slots the re-visit order refilled, the ONNX call's latency, reload failures,
  * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and
  * per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as
  * the pipeline, not as bookkeeping.
@@ -85,6 +86,36 @@ final class RecommendMetrics {
         m.lists.inc();
         m.catalogueItems = Math.max(1, catalogueItems);
         m.coverage.add(itemHashes);
+    }
+
+    /** At most this many model versions get a {@code modelServing} gauge (a long-running job reloads many). */
+    static final int MAX_VERSIONS = 16;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> servingFlags = new java.util.LinkedHashMap<>();
+
+    /**
+     * Marks {@code versions} as the ones serving now: each version seen gets a gauge {@code modelServing} in the group
+     * {@code model_version=<version>}, 1 while it serves and 0 after. The {@code modelVersion} gauge is a string,
+     * which Prometheus cannot take; this way the version reaches it as a label
+     * ({@code …_model_version_modelServing{model_version="…"} 1}). Versions beyond the first {@value #MAX_VERSIONS}
+     * get none (the string gauge and the REST API still name them).
+     */
+    void serving(java.util.Collection<String> versions) {
+        for (java.util.concurrent.atomic.AtomicInteger f : servingFlags.values()) {
+            f.set(0);
+        }
+        for (String v : versions) {
+            java.util.concurrent.atomic.AtomicInteger f = servingFlags.get(v);
+            if (f == null) {
+                if (servingFlags.size() >= MAX_VERSIONS) {
+                    continue;
+                }
+                java.util.concurrent.atomic.AtomicInteger flag = new java.util.concurrent.atomic.AtomicInteger();
+                group.addGroup("model_version", v).gauge("modelServing", (Gauge<Integer>) flag::get);
+                servingFlags.put(v, flag);
+                f = flag;
+            }
+            f.set(1);
+        }
     }
 
     /** Counts the slots one list's re-visit order refilled. */

@@ -88,6 +88,15 @@ final class ServingVariants implements AutoCloseable {
         return n;
     }
 
+    /** The model version of each arm, in arm order (duplicates kept: two variants may serve one version). */
+    java.util.List<String> versions() {
+        java.util.List<String> out = new java.util.ArrayList<>(arms.length);
+        for (Arm a : arms) {
+            out.add(a.model.bundle.modelVersion());
+        }
+        return out;
+    }
+
     /** {@code variant=version} for each arm, or just the version when one bundle serves (the modelVersion gauge). */
     String describe() {
         if (arms.length == 1 && Variant.SINGLE.equals(arms[0].name)) {

@@ -1,15 +1,14 @@
 package io.streamrec.feedback;
 
 import io.streamrec.event.EventType;
+import io.streamrec.metrics.RecordingMetricGroup;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -26,44 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * MRR@20), per variant and model version, bounded.
  */
 class OnlineFeedbackSinkTest {
-
-    /** A metric group that records every metric under its dotted path ({@code a.b.name}). */
-    private static final class Recording extends UnregisteredMetricsGroup {
-        final Map<String, Metric> metrics;
-        final String path;
-
-        Recording(Map<String, Metric> metrics, String path) {
-            this.metrics = metrics;
-            this.path = path;
-        }
-
-        @Override
-        public MetricGroup addGroup(String name) {
-            return new Recording(metrics, path + name + ".");
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return new Recording(metrics, path + key + "." + value + ".");
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            metrics.put(path + name, counter);
-            return counter;
-        }
-
-        @Override
-        public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
-            metrics.put(path + name, gauge);
-            return gauge;
-        }
-    }
 
     private final Map<String, Metric> metrics = new HashMap<>();
 
@@ -97,7 +58,7 @@ class OnlineFeedbackSinkTest {
 
     /** The sink's writer, created as Flink creates it: through a writer context whose metric group records. */
     private SinkWriter<ListFeedback> writer() throws Exception {
-        MetricGroup recording = new Recording(metrics, "");
+        MetricGroup recording = new RecordingMetricGroup(metrics);
         SinkWriterMetricGroup group = (SinkWriterMetricGroup) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {SinkWriterMetricGroup.class}, (p, m, args) -> m.invoke(recording, args));
         WriterInitContext context = (WriterInitContext) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -134,7 +95,7 @@ class OnlineFeedbackSinkTest {
 
     @Test
     void variantsHaveTheirOwnGroupsAndHr10AndMrr20CutAsEvaluateDoes() {
-        OnlineFeedbackMetrics m = new OnlineFeedbackMetrics(new Recording(metrics, ""));
+        OnlineFeedbackMetrics m = new OnlineFeedbackMetrics(new RecordingMetricGroup(metrics));
         m.record(new ListFeedback("b", "v2", "u1", "e1", EventType.CLICK, 1L, 15, 30)); // beyond 10
         m.record(new ListFeedback("b", "v2", "u1", "e2", EventType.CLICK, 1L, 25, 30)); // beyond 20
         m.record(new ListFeedback("b", "v2", "u1", "e3", EventType.CLICK, 1L, 2, 30));
@@ -166,7 +127,7 @@ class OnlineFeedbackSinkTest {
 
     @Test
     void onlyTheMostRecentlyJudgedVariantsAndVersionsAreTracked() {
-        OnlineFeedbackMetrics m = new OnlineFeedbackMetrics(new Recording(metrics, ""));
+        OnlineFeedbackMetrics m = new OnlineFeedbackMetrics(new RecordingMetricGroup(metrics));
         for (int v = 1; v <= 6; v++) {
             m.record(fb("v" + v, EventType.CLICK, 1));
             m.record(fb("v1", EventType.CLICK, 1)); // v1 stays recent

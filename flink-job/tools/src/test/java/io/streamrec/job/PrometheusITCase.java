@@ -88,6 +88,14 @@ class PrometheusITCase {
                 List<String> deadLetters = series(page, OPERATOR_SCOPE + "deadLetters", jobLabel);
                 assertTrue(sum(deadLetters) >= bad, "dead letters counted: " + deadLetters + ", sent " + bad);
                 assertTrue(!series(page, OPERATOR_SCOPE + "modelSwaps", jobLabel).isEmpty(), "modelSwaps exported");
+                // the version, a string, reaches Prometheus as the label of a 1/0 gauge (the reporter writes every
+                // character outside [a-zA-Z0-9:_] of a label value as '_')
+                String version = io.streamrec.ranking.BundleLoader.load("classpath:default").modelVersion()
+                        .replaceAll("[^a-zA-Z0-9:_]", "_");
+                List<String> serving = series(page, OPERATOR_SCOPE + "model_version_modelServing", jobLabel);
+                assertEquals(1, serving.size(), "one serving version: " + serving);
+                assertTrue(serving.get(0).contains("model_version=\"" + version + "\""), serving.get(0));
+                assertEquals(1.0, sum(serving), serving.get(0));
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
