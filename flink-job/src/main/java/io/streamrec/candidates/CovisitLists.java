@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import static io.streamrec.model.IdSlots.mix;
+
 import java.util.Arrays;
 
 /**
@@ -266,10 +268,6 @@ final class CovisitLists {
         nbCount = Arrays.copyOf(nbCount, cap);
         shared = Arrays.copyOf(shared, cap);
         recency.grow(cap);
-    }
-
-    static int mix(int h) {
-        return io.streamrec.model.IdSlots.mix(h);
     }
 
     /** The entry of an item, or -1 if it has no neighbour list. Does not count as an update. */

@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import static io.streamrec.model.IdSlots.mix;
+
 import io.streamrec.event.EventType;
 import java.util.Arrays;
 
@@ -144,9 +146,5 @@ public final class HistoryWindow {
     /** Whether some event on entry {@code e}'s item has the type of ordinal {@code ordinal}. */
     public boolean seenOrdinal(int e, int ordinal) {
         return (seen[e] & (1 << ordinal)) != 0;
-    }
-
-    private static int mix(int h) {
-        return io.streamrec.model.IdSlots.mix(h);
     }
 }

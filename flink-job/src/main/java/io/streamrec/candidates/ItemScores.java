@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import static io.streamrec.model.IdSlots.mix;
+
 import java.util.Arrays;
 
 /**
@@ -105,7 +107,7 @@ public final class ItemScores {
 
     void add(String key, int h, double v) {
         int mask = slots.length - 1;
-        int s = OnlineCovisitation.mix(h) & mask;
+        int s = mix(h) & mask;
         int p;
         while ((p = slots[s]) != 0) {
             int i = p - 1;
@@ -129,7 +131,7 @@ public final class ItemScores {
             slots = new int[slots.length * 2];
             int m = slots.length - 1;
             for (int i = 0; i < size; i++) {
-                int t = OnlineCovisitation.mix(keyHashes[i]) & m;
+                int t = mix(keyHashes[i]) & m;
                 while (slots[t] != 0) {
                     t = (t + 1) & m;
                 }
@@ -147,7 +149,7 @@ public final class ItemScores {
         }
         int h = key.hashCode();
         int mask = slots.length - 1;
-        int s = OnlineCovisitation.mix(h) & mask;
+        int s = mix(h) & mask;
         int p;
         while ((p = slots[s]) != 0) {
             int i = p - 1;

@@ -192,11 +192,6 @@ public final class OnlineCovisitation {
         return maxBytes;
     }
 
-    /** The hash spreader of the package's open-addressing tables ({@link CovisitLists#mix}). */
-    static int mix(int h) {
-        return CovisitLists.mix(h);
-    }
-
     /** {@link #bytes()} counted again from the lists, for tests of the running count. */
     long recountBytes() {
         return lists.recountBytes();

@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import static io.streamrec.model.IdSlots.mix;
+
 /**
  * The ids one table references, each held once with a count of its references, and their accounted bytes. Why: an
  * {@link OnlineCovisitation} id is referenced by its own list and by up to every other list as a neighbour; counting it
@@ -20,7 +22,7 @@ final class StringPool {
     /** The pooled instance of {@code id} (equal to it), with one more reference. */
     String acquire(String id) {
         int mask = keys.length - 1;
-        int s = OnlineCovisitation.mix(id.hashCode()) & mask;
+        int s = mix(id.hashCode()) & mask;
         String k;
         while ((k = keys[s]) != null) {
             if (k == id || k.equals(id)) {
@@ -41,7 +43,7 @@ final class StringPool {
     /** Drops one reference to a pooled id; the last one removes it. */
     void release(String id) {
         int mask = keys.length - 1;
-        int s = OnlineCovisitation.mix(id.hashCode()) & mask;
+        int s = mix(id.hashCode()) & mask;
         while (!(keys[s] == id || keys[s].equals(id))) {
             s = (s + 1) & mask;
         }
@@ -59,7 +61,7 @@ final class StringPool {
             if (p == null) {
                 break;
             }
-            int home = OnlineCovisitation.mix(p.hashCode()) & mask;
+            int home = mix(p.hashCode()) & mask;
             boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
             if (!stays) {
                 keys[hole] = p;
@@ -89,7 +91,7 @@ final class StringPool {
         int mask = keys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
-                int s = OnlineCovisitation.mix(oldKeys[i].hashCode()) & mask;
+                int s = mix(oldKeys[i].hashCode()) & mask;
                 while (keys[s] != null) {
                     s = (s + 1) & mask;
                 }

@@ -8,17 +8,20 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The recommend operator's Flink metrics, registered under their established names (dashboards read them): events
- * refused as duplicates, events before {@code recs.lists-from} (state only), model swaps, which model versions
- * serve (a number per version, for Prometheus), slots the re-visit order refilled, the ONNX call's latency, reload failures,
- * the serving model version(s), how long each checkpoint froze the live tables and held the task thread in all, and
+ * refused as duplicates, events before {@code recs.lists-from} (state only), model swaps, slots the re-visit order
+ * refilled, the ONNX call's latency, reload failures, the serving model version(s) (a string, and a 1/0 number per
+ * version for Prometheus), how long each checkpoint froze the live tables and held the task thread in all, and
  * per A/B variant the lists served and their catalogue coverage. Why apart: the operator's event path then reads as
  * the pipeline, not as bookkeeping.
  */
@@ -90,7 +93,7 @@ final class RecommendMetrics {
 
     /** At most this many model versions get a {@code modelServing} gauge (a long-running job reloads many). */
     static final int MAX_VERSIONS = 16;
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> servingFlags = new java.util.LinkedHashMap<>();
+    private final Map<String, AtomicInteger> servingFlags = new LinkedHashMap<>();
 
     /**
      * Marks {@code versions} as the ones serving now: each version seen gets a gauge {@code modelServing} in the group
@@ -99,17 +102,17 @@ final class RecommendMetrics {
      * ({@code …_model_version_modelServing{model_version="…"} 1}). Versions beyond the first {@value #MAX_VERSIONS}
      * get none (the string gauge and the REST API still name them).
      */
-    void serving(java.util.Collection<String> versions) {
-        for (java.util.concurrent.atomic.AtomicInteger f : servingFlags.values()) {
+    void serving(Collection<String> versions) {
+        for (AtomicInteger f : servingFlags.values()) {
             f.set(0);
         }
         for (String v : versions) {
-            java.util.concurrent.atomic.AtomicInteger f = servingFlags.get(v);
+            AtomicInteger f = servingFlags.get(v);
             if (f == null) {
                 if (servingFlags.size() >= MAX_VERSIONS) {
                     continue;
                 }
-                java.util.concurrent.atomic.AtomicInteger flag = new java.util.concurrent.atomic.AtomicInteger();
+                AtomicInteger flag = new AtomicInteger();
                 group.addGroup("model_version", v).gauge("modelServing", (Gauge<Integer>) flag::get);
                 servingFlags.put(v, flag);
                 f = flag;

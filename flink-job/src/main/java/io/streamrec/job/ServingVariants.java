@@ -89,8 +89,8 @@ final class ServingVariants implements AutoCloseable {
     }
 
     /** The model version of each arm, in arm order (duplicates kept: two variants may serve one version). */
-    java.util.List<String> versions() {
-        java.util.List<String> out = new java.util.ArrayList<>(arms.length);
+    List<String> versions() {
+        List<String> out = new ArrayList<>(arms.length);
         for (Arm a : arms) {
             out.add(a.model.bundle.modelVersion());
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Runs model-export ({@code python -m streamrec_model ...} in {@code <repo>/model-export}) for the evaluator: {@link
@@ -64,6 +65,8 @@ public final class ModelExport {
 
     /** How often a running command's latest step (its log's last timestamped line) is echoed to the progress log. */
     static final int PROGRESS_EVERY_S = 15;
+    /** A line model-export's {@code log_msg} wrote: {@code [hh:mm:ss] ...}. */
+    private static final Pattern STEP = Pattern.compile("\\[\\d\\d:\\d\\d:\\d\\d\\] .*");
 
     /**
      * The last line of {@code logFile} that model-export's {@code log_msg} wrote ({@code [hh:mm:ss] ...}: a step or a
@@ -81,7 +84,7 @@ public final class ModelExport {
             String[] lines = new String(b, java.nio.charset.StandardCharsets.UTF_8).split("\n");
             for (int i = lines.length - 1; i >= 0; i--) {
                 String l = lines[i].strip();
-                if (l.matches("\\[\\d\\d:\\d\\d:\\d\\d\\] .*")) {
+                if (STEP.matcher(l).matches()) {
                     return l;
                 }
             }

@@ -28,10 +28,10 @@ import java.util.function.UnaryOperator;
  */
 final class ScoringPasses {
 
-    /** What the early pass hands over: the tuning, and either the scores or (dump mode) the unscored baselines. */
+    /** What the early pass hands over: the tuning, and its scores or (dump mode, none scored) its baselines. */
     static final class Early {
         Tuning.Result tuned;
-        Scorer scorer;
+        final Scorer scorer = new Scorer();
         final Map<String, Double> seconds = new LinkedHashMap<>();
         List<Recommender> unscored;
         /** The popular baseline the early pass feeds (the fallback of the others). */
@@ -96,7 +96,6 @@ final class ScoringPasses {
                 if (dump) {
                     e.unscored = recs;
                 } else {
-                    e.scorer = new Scorer();
                     Protocol.run(train, test, recs, e.scorer);
                     for (Tuning.Timed tb : timed) { // names and times only: the baselines' state is dropped here
                         e.seconds.put(tb.name(), tb.seconds());
@@ -114,8 +113,8 @@ final class ScoringPasses {
 
     /**
      * The late pass: waits for the early one, scores streamrec's lists ({@code job}), retrieval on {@code bundle} and
-     * gru4rec from {@code gruDir} (null: none) with the early pass's unscored baselines in dump mode, and merges both passes' scores
-     * in report order (streamrec, the bundle-free baselines, retrieval, gru4rec, the oracle).
+     * gru4rec from {@code gruDir} (null: none), with the early pass's baselines too in dump mode, and merges both
+     * passes' scores in report order (streamrec, the bundle-free baselines, retrieval, gru4rec, the oracle).
      */
     static Scored late(CompletableFuture<Early> early, List<UserEvent> train, List<UserEvent> test,
             JobReplay.Result job, ModelBundle bundle, Path gruDir, EvalSettings settings,
@@ -158,14 +157,14 @@ final class ScoringPasses {
             if (gru != null) {
                 log.println("evaluate: gru4rec: " + gru.describe());
             }
-            List<String> earlyNames = e.scorer != null ? List.copyOf(e.scorer.methods().keySet())
-                    : e.unscored.stream().map(Recommender::name).toList();
+            List<String> earlyNames = e.unscored != null ? e.unscored.stream().map(Recommender::name).toList()
+                    : List.copyOf(e.scorer.methods().keySet());
             List<String> order = new ArrayList<>();
             order.add("streamrec");
             earlyNames.stream().filter(m -> !m.equals(Oracle.NAME)).forEach(order::add);
             late.stream().map(Recommender::name).forEach(order::add);
             earlyNames.stream().filter(m -> m.equals(Oracle.NAME)).forEach(order::add);
-            Scorer merged = e.scorer == null ? Scorer.merge(order, scorer) : Scorer.merge(order, e.scorer, scorer);
+            Scorer merged = Scorer.merge(order, e.scorer, scorer);
             Map<String, Double> orderedSeconds = new LinkedHashMap<>();
             for (String m : order) {
                 if (seconds.containsKey(m)) {
